@@ -1,0 +1,256 @@
+"""Bundles: many documents read together, with references between them resolved by id."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from tipframe.io.convert import did_you_mean
+from tipframe.io.documents import (
+    BUILTIN_PREFIX,
+    DEFAULT_LIMITS,
+    KINDS,
+    Loaded,
+    builtins,
+    load_located,
+)
+from tipframe.io.problems import DocumentError, Limits, Problem
+from tipframe.model import Document, Framework, LevelScale, Programme
+from tipframe.model._fields import Path
+
+D = TypeVar("D", bound=Document)
+
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _ref_of(loaded: Loaded) -> str:
+    return BUILTIN_PREFIX + loaded.document.id if loaded.file.startswith(BUILTIN_PREFIX) else loaded.document.id
+
+
+@attrs.frozen
+class Bundle:
+    """Documents read together; built-in documents are always in scope as ``builtin:ID``.
+
+    Build one with `load_bundle` (files and folders) or `Bundle.of` (objects in memory).
+    """
+
+    entries: tuple[Loaded, ...]
+    _index: Mapping[tuple[str, str], Loaded] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[tuple[str, str], Loaded] = {}
+        for loaded in builtins().values():
+            index[(loaded.document.KIND, _ref_of(loaded))] = loaded
+        for loaded in self.entries:
+            index.setdefault((loaded.document.KIND, _ref_of(loaded)), loaded)
+        object.__setattr__(self, "_index", index)
+
+    @classmethod
+    def of(cls, documents: Iterable[Document]) -> Bundle:
+        """A bundle of documents built in memory; raises DocumentError for broken references."""
+        bundle = cls(tuple(Loaded(d, f"<{d.KIND} {d.id}>") for d in documents))
+        problems = bundle.problems()
+        if problems:
+            raise DocumentError(problems)
+        return bundle
+
+    def __iter__(self) -> Iterator[Document]:
+        return (loaded.document for loaded in self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def documents(self, kind: type[D], *, include_builtins: bool = False) -> tuple[D, ...]:
+        """Documents of one kind, in the order read (built-ins after them when asked)."""
+        found = [e.document for e in self.entries if isinstance(e.document, kind)]
+        if include_builtins:
+            found += [e.document for e in builtins().values() if isinstance(e.document, kind)]
+        return tuple(found)
+
+    def get(self, ref: str, kind: type[D]) -> D:
+        """The document a reference names (``id`` or ``builtin:ID``); KeyError saying what exists."""
+        loaded = self._index.get((kind.KIND, ref))
+        if loaded is None or not isinstance(loaded.document, kind):
+            raise KeyError(self._missing_message(ref, kind))
+        return loaded.document
+
+    def origin(self, document: Document) -> Loaded:
+        """The file and value positions a document was read from."""
+        for loaded in (*self.entries, *builtins().values()):
+            if loaded.document is document:
+                return loaded
+        raise KeyError(f"{document.KIND} {document.id!r} is not in this bundle")
+
+    def refs(self, kind: type[Document]) -> list[str]:
+        """Every reference that names a document of ``kind``, sorted."""
+        return sorted(ref for (k, ref) in self._index if k == kind.KIND)
+
+    def _missing_message(self, ref: str, kind: type[Document]) -> str:
+        known = self.refs(kind)
+        hint = did_you_mean(ref, known)
+        if not hint and BUILTIN_PREFIX + ref in known:
+            hint = f" (did you mean {BUILTIN_PREFIX + ref!r}? built-in documents are named builtin:ID)"
+        listing = ", ".join(known) if known else "none"
+        return f"no {kind.KIND} {ref!r}{hint}; {kind.KIND} documents in scope: {listing}"
+
+    def problems(self) -> list[Problem]:
+        """Broken references, duplicate ids and follow-on cycles, each placed in its file."""
+        problems: list[Problem] = []
+        first: dict[tuple[str, str], Loaded] = {}
+        for loaded in self.entries:
+            key = (loaded.document.KIND, loaded.document.id)
+            if key in first:
+                other = first[key]
+                where = loaded.locations.find(("id",))
+                other_where = other.locations.find(("id",))
+                at = f"{other.file}:{other_where[0]}" if other_where else other.file
+                problems.append(_problem(loaded, ("id",), f"{key[0]} id {key[1]!r} is already used ({at})", where))
+            else:
+                first[key] = loaded
+        for loaded in self.entries:
+            problems.extend(self._reference_problems(loaded))
+        problems.extend(self._cycle_problems())
+        return problems
+
+    def _reference_problems(self, loaded: Loaded) -> list[Problem]:
+        problems: list[Problem] = []
+        document = loaded.document
+        for path, value, meta in _walk(document, ()):
+            kind_name = meta.get("ref")
+            if kind_name is not None:
+                kind = KINDS[kind_name]
+                if (kind.KIND, value) not in self._index:
+                    problems.append(_problem(loaded, path, self._missing_message(value, kind)))
+            member_of = meta.get("member_of")
+            if member_of is not None:
+                container = self._container(document, path, member_of)
+                if container is not None and value not in container:
+                    problems.append(_problem(loaded, path, _not_member(value, container, member_of)))
+        return problems
+
+    def _container(self, document: Document, path: Path, member_of: str) -> Document | None:
+        """The document whose members the value at ``path`` must be: named by ``member_of``."""
+        ref = getattr(document, member_of, None)
+        field = attrs.fields_dict(type(document)).get(member_of)
+        if not isinstance(ref, str) or field is None:
+            return None
+        kind_name = field.metadata.get("ref")
+        loaded = self._index.get((kind_name, ref)) if kind_name else None
+        return loaded.document if loaded is not None else None
+
+    def _cycle_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        reported: set[frozenset[str]] = set()
+        for loaded in self.entries:
+            start = loaded.document
+            if not isinstance(start, Programme) or start.follow_on is None:
+                continue
+            chain = [_ref_of(loaded)]
+            current: Programme | None = start
+            while current is not None and current.follow_on is not None:
+                next_ref = current.follow_on
+                if next_ref == chain[0]:
+                    cycle = frozenset(chain)
+                    if len(chain) > 1 and cycle not in reported:
+                        reported.add(cycle)
+                        message = "follow-on programmes form a cycle: " + " -> ".join([*chain, next_ref])
+                        problems.append(_problem(loaded, ("follow_on",), message))
+                    break
+                if next_ref in chain:
+                    break
+                chain.append(next_ref)
+                nxt = self._index.get(("Programme", next_ref))
+                current = nxt.document if nxt is not None and isinstance(nxt.document, Programme) else None
+        return problems
+
+
+def _not_member(value: str, container: Document, member_of: str) -> str:
+    members: Sequence[str] = ()
+    noun = "entry"
+    if isinstance(container, Framework):
+        noun, members = "principle", container.principle_ids()
+    elif isinstance(container, LevelScale):
+        noun, members = "level", container.level_ids()
+    hint = did_you_mean(value, list(members))
+    return (
+        f"{container.KIND} {container.id!r} (named by {member_of}) has no {noun} {value!r}{hint}; "
+        f"it has: {', '.join(members)}"
+    )
+
+
+def _walk(obj: Any, path: Path) -> Iterator[tuple[Path, str, Mapping[str, Any]]]:
+    """Every reference-like value (fields with ``ref`` or ``member_of`` metadata) under ``obj``."""
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        meta = field.metadata
+        here = (*path, field.name)
+        if meta.get("ref") or meta.get("member_of"):
+            if isinstance(value, str):
+                yield here, value, meta
+            elif isinstance(value, tuple):
+                for index, item in enumerate(value):
+                    if isinstance(item, str):
+                        yield (*here, index), item, meta
+            continue
+        if attrs.has(type(value)):
+            yield from _walk(value, here)
+        elif isinstance(value, tuple):
+            for index, item in enumerate(value):
+                if attrs.has(type(item)):
+                    yield from _walk(item, (*here, index))
+
+
+def _problem(loaded: Loaded, path: Path, message: str, where: tuple[int, int] | None = None) -> Problem:
+    where = where or loaded.locations.find(path)
+    return Problem(
+        message=message,
+        layer="bundle",
+        path=path,
+        file=loaded.file,
+        line=where[0] if where else None,
+        column=where[1] if where else None,
+    )
+
+
+def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    files: list[str] = []
+    for path in paths:
+        name = os.fspath(path)
+        if not name.startswith(BUILTIN_PREFIX) and os.path.isdir(name):
+            for root, dirs, names in os.walk(name):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files.extend(os.path.join(root, n) for n in sorted(names) if n.lower().endswith(DOCUMENT_SUFFIXES))
+        else:
+            files.append(name)
+    return files
+
+
+def load_bundle(paths: Iterable[str | os.PathLike[str]], *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
+    """Read files and folders (``*.yaml``, ``*.yml``, ``*.json``, recursively) into a `Bundle`.
+
+    Raises `DocumentError` with every problem in every file, references included.
+    """
+    bundle, problems = read_bundle(paths, limits=limits)
+    if problems:
+        raise DocumentError(problems)
+    return bundle
+
+
+def read_bundle(
+    paths: Iterable[str | os.PathLike[str]], *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Bundle, list[Problem]]:
+    """Like `load_bundle`, but returns what could be read with the problems instead of raising."""
+    entries: list[Loaded] = []
+    problems: list[Problem] = []
+    for name in _expand(paths):
+        try:
+            entries.append(load_located(name, limits=limits))
+        except DocumentError as error:
+            problems.extend(error.problems)
+    bundle = Bundle(tuple(entries))
+    if not problems:
+        problems.extend(bundle.problems())
+    return bundle, problems

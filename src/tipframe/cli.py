@@ -1,0 +1,209 @@
+"""The ``tipframe`` command.
+
+Exit codes, for every command: 0 success; 1 an invalid document (syntax, type, schema or
+reference); 2 wrong usage, or input that cannot be read at all (missing, no permission, not
+UTF-8, over a size limit). No command prints a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
+
+from tipframe import __version__
+from tipframe.bundle import read_bundle
+from tipframe.io.documents import BUILTIN_PREFIX, KINDS, builtins, load_located, schema_filename, write_atomic
+from tipframe.io.problems import DocumentError, Problem
+from tipframe.report.text import summarise
+from tipframe.schema import json_schema
+
+OK, INVALID, UNUSABLE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(UNUSABLE, f"{self.prog}: error: {message}\n")
+
+
+def _format_problem(problem: Problem) -> str:
+    place = problem.file or "<input>"
+    if problem.line is not None:
+        place += f":{problem.line}"
+        if problem.column is not None:
+            place += f":{problem.column}"
+    where = f"{problem.where}: " if problem.path else ""
+    return f"{place}: {problem.layer} error: {where}{problem.message}"
+
+
+def _sorted(problems: Sequence[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))
+
+
+def _report(problems: Sequence[Problem], stream: TextIO) -> int:
+    for problem in _sorted(problems):
+        print(_format_problem(problem), file=stream)
+    return UNUSABLE if any(p.layer == "read" for p in problems) else INVALID
+
+
+def _validate(args: argparse.Namespace) -> int:
+    bundle, problems = read_bundle(args.paths)
+    if args.format == "json":
+        payload = {
+            "valid": not problems,
+            "documents": [{"kind": d.KIND, "id": d.id} for d in bundle],
+            "problems": [
+                {
+                    "file": p.file,
+                    "line": p.line,
+                    "column": p.column,
+                    "path": p.where,
+                    "layer": p.layer,
+                    "message": p.message,
+                }
+                for p in _sorted(problems)
+            ],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        if not problems:
+            return OK
+        return UNUSABLE if any(p.layer == "read" for p in problems) else INVALID
+    if problems:
+        code = _report(problems, sys.stdout)
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        return code
+    count = len(bundle)
+    if count == 0:
+        print("tipframe validate: no documents found (looked for *.yaml, *.yml and *.json)", file=sys.stderr)
+        return UNUSABLE
+    print(f"ok: {count} document{'s' if count != 1 else ''} valid")
+    return OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    try:
+        loaded = load_located(args.path)
+    except DocumentError as error:
+        return _report(error.problems, sys.stderr)
+    context = [p for p in args.bundle if os.path.abspath(p) != os.path.abspath(args.path)]
+    bundle, problems = read_bundle([args.path, *context])
+    if problems and args.bundle:
+        return _report(problems, sys.stderr)
+    sys.stdout.write(summarise(loaded.document, bundle))
+    return OK
+
+
+def _kind(name: str) -> str:
+    wanted = name.replace("-", "").replace("_", "").lower()
+    for kind in KINDS:
+        if kind.lower() == wanted:
+            return kind
+    raise argparse.ArgumentTypeError(f"unknown kind {name!r}: one of {', '.join(KINDS)}")
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.all:
+        os.makedirs(args.all, exist_ok=True)
+        for kind in KINDS:
+            path = os.path.join(args.all, schema_filename(kind))
+            write_atomic(path, json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n")
+            print(path)
+        return OK
+    if args.kind is None:
+        print("tipframe schema: name a kind (" + ", ".join(KINDS) + ") or use --all DIR", file=sys.stderr)
+        return UNUSABLE
+    text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return OK
+
+
+def _builtins(args: argparse.Namespace) -> int:
+    for document_id, loaded in builtins().items():
+        print(f"{BUILTIN_PREFIX + document_id:<34} {loaded.document.KIND:<13} {loaded.document.name}")
+    return OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tipframe",
+        description="Model trauma-informed practice: frameworks, practice levels, programmes and organisations.",
+        epilog="Exit codes: 0 success, 1 invalid document, 2 wrong usage or unreadable input.",
+    )
+    parser.add_argument("--version", action="version", version=f"tipframe {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check documents: syntax, types, schema and references between them",
+        description="Check documents and the references between them; every problem is reported with its file and line.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or builtin:ID")
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    validate.set_defaults(run=_validate)
+
+    show = commands.add_parser(
+        "show",
+        help="summarise a document for people",
+        description="Summarise a document: schedule, contact hours, facilitation and principle coverage for a programme.",
+    )
+    show.add_argument("path", metavar="PATH", help="a file, or builtin:ID")
+    show.add_argument(
+        "--bundle", nargs="*", default=[], metavar="PATH", help="other files or folders its references point to"
+    )
+    show.set_defaults(run=_show)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of a document kind", description="Print the JSON Schema (2020-12) of a document kind."
+    )
+    schema.add_argument("kind", nargs="?", type=_kind, help=", ".join(KINDS))
+    schema.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
+    schema.add_argument("--all", metavar="DIR", help="write every kind's schema into DIR")
+    schema.set_defaults(run=_schema)
+
+    listing = commands.add_parser(
+        "builtins", help="list the built-in documents", description="List the documents shipped with tipframe."
+    )
+    listing.set_defaults(run=_builtins)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if getattr(args, "run", None) is None:
+            parser.print_help(sys.stderr)
+            return UNUSABLE
+        code: int = args.run(args)
+        return code
+    except DocumentError as error:
+        return _report(error.problems, sys.stderr)
+    except KeyboardInterrupt:
+        print("tipframe: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``tipframe show ... | head``): nothing more to say.
+        sys.stderr.close()
+        return OK
+    except OSError as error:
+        print(f"tipframe: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return UNUSABLE
+
+
+def run() -> NoReturn:
+    """Entry point of the ``tipframe`` console script."""
+    try:
+        code = main()
+    except Exception as error:  # the last guard: a bug must still not print a traceback
+        print(f"tipframe: internal error: {type(error).__name__}: {error} (please report this)", file=sys.stderr)
+        code = UNUSABLE
+    sys.exit(code)

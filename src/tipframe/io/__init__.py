@@ -1,0 +1,1 @@
+"""Documents in and out: bounded, line-aware parsing and strict conversion."""

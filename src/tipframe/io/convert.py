@@ -1,0 +1,313 @@
+"""The one cattrs converter: plain data to model objects and back, strictly, reporting every problem.
+
+cattrs dispatches on types; the hooks here refuse coercion (``"10"`` is not a number, ``false``
+is not a name), check every field before an object is built, and collect every problem with its
+path instead of stopping at the first. ``x-`` keys are kept on every object, in order.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
+from typing import Any, Final
+
+import attrs
+import cattrs
+
+from tipframe.io.problems import Layer
+from tipframe.model._fields import ModelError, Path, field_checks
+from tipframe.model.document import Illustrative
+from tipframe.model.values import Duration, IsoDate
+
+#: (path, message, layer, whether the problem is with the key itself)
+Issue = tuple[Path, str, Layer, bool]
+
+_SEXAGESIMAL: Final = re.compile(r"\d+(?::[0-5]?\d)+")
+_YAML11_BOOL: Final = frozenset(
+    {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF", "Y", "N"}
+)
+# Document-level fields that read best at the end of a file.
+_TAIL: Final = ("sources", "illustrative")
+
+
+class Invalid(Exception):
+    """Problems found while structuring; paths are relative to the value being structured."""
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        super().__init__("; ".join(message for _, message, _, _ in issues))
+        self.issues = list(issues)
+
+
+def describe(value: Any) -> str:
+    """Name a value's type and value for a message: ``the text '10'``, ``the number 3``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _text_hint(value: Any, wanted: str) -> str:
+    if not isinstance(value, str):
+        return ""
+    if wanted in ("number", "whole number") and _SEXAGESIMAL.fullmatch(value):
+        return " (YAML 1.1 would read this as a base-60 number; write the number itself, or a duration such as PT1H30M)"
+    if wanted == "boolean" and value in _YAML11_BOOL:
+        return " (YAML 1.2, which tipframe reads, writes booleans as true and false)"
+    if wanted in ("number", "whole number") and value.strip().lstrip("-+").replace("_", "").replace(".", "", 1).isdigit():
+        return " (remove the quotes to make it a number)"
+    return ""
+
+
+def _fail(message: str) -> Invalid:
+    return Invalid([((), message, "schema", False)])
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"expected text, not {describe(value)}; quote it if it is meant as text")
+    return value
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            raise _fail(f"expected a whole number, not {describe(value)}; write it without a decimal point")
+        raise _fail(f"expected a whole number, not {describe(value)}{_text_hint(value, 'whole number')}")
+    return value
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(f"expected a number, not {describe(value)}{_text_hint(value, 'number')}")
+    if not math.isfinite(value):
+        raise _fail(f"expected a finite number, not {value}")
+    return float(value)
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(f"expected true or false, not {describe(value)}{_text_hint(value, 'boolean')}")
+    return value
+
+
+def _structure_duration(value: Any, _: Any) -> Duration:
+    if isinstance(value, Duration):
+        return value
+    if not isinstance(value, str):
+        raise _fail(f"expected an ISO 8601 duration such as PT2H or P1W, not {describe(value)}")
+    try:
+        return Duration.parse(value)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+
+def _structure_date(value: Any, _: Any) -> IsoDate:
+    if isinstance(value, IsoDate):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
+        return IsoDate(year=value)  # an unquoted year reads as a number
+    if not isinstance(value, str):
+        raise _fail(f"expected an ISO date such as 2019-09-01 or 2019-09, not {describe(value)}")
+    try:
+        return IsoDate.parse(value)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+
+def _is_enum(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, Enum)
+
+
+def _enum_hook(cls: type[Enum]) -> Callable[[Any, Any], Enum]:
+    values = [member.value for member in cls]
+
+    def structure(value: Any, _: Any) -> Enum:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            for member in cls:
+                if member.value == value:
+                    return member
+        suggestion = did_you_mean(value, values) if isinstance(value, str) else ""
+        raise _fail(f"{describe(value)} is not one of: {', '.join(values)}{suggestion}")
+
+    return structure
+
+
+def did_you_mean(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _is_tuple(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _is_optional(cls: Any) -> bool:
+    origin = typing.get_origin(cls)
+    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(cls)
+
+
+def _prefix(issues: Sequence[Issue], *parts: str | int) -> list[Issue]:
+    return [((*parts, *path), message, layer, key) for path, message, layer, key in issues]
+
+
+def _field_default(field: attrs.Attribute[Any]) -> Any:
+    default = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        return default.factory()
+    return default
+
+
+def make_converter() -> cattrs.Converter:
+    """Build the strict converter (a fresh object each call: no shared state)."""
+    converter = cattrs.Converter()
+
+    def tuple_hook(cls: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+        item_type = typing.get_args(cls)[0]
+
+        def structure(value: Any, _: Any) -> tuple[Any, ...]:
+            if not isinstance(value, list | tuple):
+                raise _fail(f"expected a list, not {describe(value)}")
+            items: list[Any] = []
+            issues: list[Issue] = []
+            for index, item in enumerate(value):
+                try:
+                    items.append(converter.structure(item, item_type))
+                except Invalid as error:
+                    issues.extend(_prefix(error.issues, index))
+            if issues:
+                raise Invalid(issues)
+            return tuple(items)
+
+        return structure
+
+    def optional_hook(cls: Any) -> Callable[[Any, Any], Any]:
+        inner = [a for a in typing.get_args(cls) if a is not type(None)]
+        target = inner[0] if len(inner) == 1 else typing.Union[tuple(inner)]  # noqa: UP007
+
+        def structure(value: Any, _: Any) -> Any:
+            return None if value is None else converter.structure(value, target)
+
+        return structure
+
+    def attrs_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
+        attrs.resolve_types(cls)
+        fields = [f for f in attrs.fields(cls) if f.init and f.name != "extensions"]
+        names = [f.name for f in fields]
+        keeps_extensions = "extensions" in attrs.fields_dict(cls)
+
+        def structure(value: Any, _: Any) -> Any:
+            if isinstance(value, cls):
+                return value
+            if not isinstance(value, Mapping):
+                raise _fail(f"expected a mapping of keys to values, not {describe(value)}")
+            issues: list[Issue] = []
+            extensions: dict[str, Any] = {}
+            for key in value:
+                if keeps_extensions and isinstance(key, str) and key.startswith("x-"):
+                    extensions[key] = value[key]
+                elif key not in names:
+                    hint = did_you_mean(str(key), names)
+                    if not hint and keeps_extensions:
+                        hint = " (a host application's own data goes under a key beginning with 'x-')"
+                    issues.append(((key,), f"unknown key {key!r}{hint}", "schema", True))
+            kwargs: dict[str, Any] = {}
+            for field in fields:
+                if field.name not in value:
+                    if field.default is attrs.NOTHING:
+                        issues.append(((field.name,), f"missing required key {field.name!r}", "schema", True))
+                    continue
+                try:
+                    item = converter.structure(value[field.name], field.type)
+                except Invalid as error:
+                    issues.extend(_prefix(error.issues, field.name))
+                    continue
+                found = [
+                    ((field.name, *path), message, "schema", False)
+                    for check in field_checks(field)
+                    for path, message in check.issues(item)
+                ]
+                if found:
+                    issues.extend(typing.cast(list[Issue], found))
+                    continue
+                kwargs[field.name] = item
+            if issues:
+                raise Invalid(issues)
+            if keeps_extensions:
+                kwargs["extensions"] = extensions
+            try:
+                return cls(**kwargs)
+            except ModelError as error:
+                raise Invalid([(path, message, "model", False) for path, message in error.problems]) from None
+
+        return structure
+
+    def illustrative(value: Any, _: Any) -> Illustrative:
+        if isinstance(value, str):
+            value = {"path": value}
+        result: Illustrative = attrs_illustrative(value, Illustrative)
+        return result
+
+    attrs_illustrative = attrs_hook(Illustrative)
+
+    converter.register_structure_hook_factory(attrs.has, attrs_hook)
+    converter.register_structure_hook_factory(_is_tuple, tuple_hook)
+    converter.register_structure_hook_factory(_is_optional, optional_hook)
+    converter.register_structure_hook_factory(_is_enum, _enum_hook)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(Duration, _structure_duration)
+    converter.register_structure_hook(IsoDate, _structure_date)
+    converter.register_structure_hook(Illustrative, illustrative)
+    converter.register_structure_hook(typing.Any, lambda value, _: value)
+
+    def attrs_unhook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+        attrs.resolve_types(cls)
+        fields = [f for f in attrs.fields(cls) if f.init and f.name != "extensions"]
+        fields = [f for f in fields if f.name not in _TAIL] + [f for f in fields if f.name in _TAIL]
+
+        def unstructure(obj: Any) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for field in fields:
+                item = getattr(obj, field.name)
+                if field.default is not attrs.NOTHING and item == _field_default(field):
+                    continue
+                out[field.name] = converter.unstructure(item, unstructure_as=field.type)
+            out.update(getattr(obj, "extensions", {}))
+            return out
+
+        return unstructure
+
+    def illustrative_un(mark: Illustrative) -> Any:
+        return mark.path if mark.note is None else {"path": mark.path, "note": mark.note}
+
+    def tuple_unhook(cls: Any) -> Callable[[tuple[Any, ...]], list[Any]]:
+        item_type = typing.get_args(cls)[0]
+        return lambda items: [converter.unstructure(item, unstructure_as=item_type) for item in items]
+
+    converter.register_unstructure_hook_factory(attrs.has, attrs_unhook)
+    converter.register_unstructure_hook_factory(_is_tuple, tuple_unhook)
+    converter.register_unstructure_hook(Duration, str)
+    converter.register_unstructure_hook(IsoDate, str)
+    converter.register_unstructure_hook(Illustrative, illustrative_un)
+    converter.register_unstructure_hook_func(_is_enum, lambda member: member.value)
+    return converter

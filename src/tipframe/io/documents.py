@@ -1,0 +1,395 @@
+"""Documents in and out: the versioned envelope, load/loads/dump/dumps, built-in documents."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path as FsPath
+from types import MappingProxyType
+from typing import Any, Final, Literal, TypeVar, overload
+
+import attrs
+import cattrs
+import yaml
+
+from tipframe.io.convert import Invalid, describe, did_you_mean, make_converter
+from tipframe.io.problems import DEFAULT_LIMITS, NO_LOCATIONS, DocumentError, Limits, Locations, Problem
+from tipframe.io.text import Format, ParseFailure, parse_text, plain_is_text
+from tipframe.model import Crosswalk, Document, Framework, LevelScale, Organisation, Programme
+
+D = TypeVar("D", bound=Document)
+
+FORMAT_VERSION: Final = 1
+BUILTIN_PREFIX: Final = "builtin:"
+
+#: every document kind, by the name written after ``kind:``
+KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
+    {cls.KIND: cls for cls in (Framework, Crosswalk, LevelScale, Organisation, Programme)}
+)
+
+#: keys of the envelope, which are not fields of the model classes
+ENVELOPE_KEYS: Final = ("tipframe", "kind")
+#: a top-level key editors use to name a JSON document's schema; kept verbatim like ``x-`` keys
+SCHEMA_KEY: Final = "$schema"
+DEFAULT_SCHEMA_REF: Final = "../schemas/{file}"
+
+
+@attrs.frozen
+class Loaded:
+    """A document with the file it came from and where each of its values stands in that file."""
+
+    document: Document
+    file: str
+    locations: Locations = NO_LOCATIONS
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    return make_converter()
+
+
+def schema_filename(kind: str | type[Document]) -> str:
+    """``Programme`` -> ``programme.schema.json``, ``LevelScale`` -> ``level-scale.schema.json``."""
+    name = kind if isinstance(kind, str) else kind.KIND
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower() + ".schema.json"
+
+
+def _problems(issues: list[tuple[Any, str, Any, bool]], file: str, locations: Locations) -> list[Problem]:
+    problems = []
+    for path, message, layer, at_key in issues:
+        where = locations.find(tuple(path), key=at_key)
+        problems.append(
+            Problem(
+                message=message,
+                layer=layer,
+                path=tuple(path),
+                file=file,
+                line=where[0] if where else None,
+                column=where[1] if where else None,
+            )
+        )
+    return problems
+
+
+def _kind_of(data: Mapping[str, Any]) -> tuple[type[Document] | None, list[tuple[Any, str, Any, bool]]]:
+    issues: list[tuple[Any, str, Any, bool]] = []
+    version = data.get("tipframe")
+    if "tipframe" not in data:
+        issues.append((("tipframe",), f"missing the format version: add 'tipframe: {FORMAT_VERSION}'", "schema", True))
+    elif isinstance(version, bool) or not isinstance(version, int):
+        issues.append((("tipframe",), f"the format version must be a whole number, not {describe(version)}", "schema", False))
+    elif version > FORMAT_VERSION:
+        issues.append(
+            (
+                ("tipframe",),
+                f"written for tipframe format {version}; this version of tipframe reads format "
+                f"{FORMAT_VERSION} and earlier: upgrade tipframe",
+                "schema",
+                False,
+            )
+        )
+    elif version < 1:
+        issues.append((("tipframe",), f"format version {version} does not exist; write {FORMAT_VERSION}", "schema", False))
+    kind = data.get("kind")
+    cls = None
+    if "kind" not in data:
+        issues.append((("kind",), f"missing 'kind': one of {', '.join(KINDS)}", "schema", True))
+    elif not isinstance(kind, str) or kind not in KINDS:
+        hint = did_you_mean(kind, list(KINDS)) if isinstance(kind, str) else ""
+        issues.append((("kind",), f"{describe(kind)} is not a document kind: one of {', '.join(KINDS)}{hint}", "schema", False))
+    else:
+        cls = KINDS[kind]
+    return cls, issues
+
+
+def from_data(
+    data: Any,
+    kind: type[D] | None = None,
+    *,
+    file: str = "<data>",
+    locations: Locations = NO_LOCATIONS,
+) -> D:
+    """Build a document from plain data (as parsed from YAML or JSON), checking it fully."""
+    if not isinstance(data, Mapping):
+        raise DocumentError(
+            [
+                Problem(
+                    message=f"a document is a mapping with tipframe, kind and id keys, not {describe(data)}",
+                    layer="schema",
+                    file=file,
+                    line=(locations.find(()) or (None, None))[0],
+                    column=(locations.find(()) or (None, None))[1],
+                )
+            ]
+        )
+    cls, issues = _kind_of(data)
+    if cls is not None and kind is not None and not issubclass(cls, kind):
+        issues.append((("kind",), f"expected a {kind.KIND} document, found a {cls.KIND}", "schema", False))
+        cls = None
+    if cls is None:
+        raise DocumentError(_problems(issues, file, locations))
+    body = {k: v for k, v in data.items() if k not in ENVELOPE_KEYS and k != SCHEMA_KEY}
+    try:
+        document = _converter().structure(body, cls)
+    except Invalid as error:
+        issues.extend(error.issues)
+        document = None
+    if issues or document is None:
+        raise DocumentError(_problems(issues, file, locations))
+    if SCHEMA_KEY in data:
+        extensions = {SCHEMA_KEY: data[SCHEMA_KEY], **document.extensions}
+        document = attrs.evolve(document, extensions=extensions)
+    result: D = document
+    return result
+
+
+def to_data(document: Document) -> dict[str, Any]:
+    """The plain data of a document, envelope first, ready for YAML or JSON."""
+    body: dict[str, Any] = _converter().unstructure(document, unstructure_as=type(document))
+    data: dict[str, Any] = {}
+    if SCHEMA_KEY in body:
+        data[SCHEMA_KEY] = body.pop(SCHEMA_KEY)
+    data["tipframe"] = FORMAT_VERSION
+    data["kind"] = document.KIND
+    data.update(body)
+    return data
+
+
+def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a UTF-8 file within ``limits.max_bytes``; every failure is a DocumentError at the read layer."""
+    name = os.fspath(path)
+
+    def fail(message: str, line: int | None = None) -> DocumentError:
+        return DocumentError([Problem(message=message, layer="read", file=name, line=line)])
+
+    try:
+        with open(name, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.max_bytes:
+                raise fail(
+                    f"the file is {size:,} bytes, more than the limit of {limits.max_bytes:,} "
+                    "(Limits.max_bytes)"
+                )
+            raw = handle.read(limits.max_bytes + 1)
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except IsADirectoryError:
+        raise fail("is a folder, not a file") from None
+    except PermissionError:
+        raise fail("permission denied") from None
+    except OSError as error:
+        raise fail(f"cannot be read: {error.strerror or error}") from None
+    if len(raw) > limits.max_bytes:
+        raise fail(f"the file is more than {limits.max_bytes:,} bytes (Limits.max_bytes)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise fail(f"not UTF-8 text (byte {error.start} cannot be decoded); save the file as UTF-8", line) from None
+
+
+def parse_document(
+    text: str,
+    *,
+    file: str = "<string>",
+    format: Format | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    kind: type[Document] | None = None,
+) -> Loaded:
+    """Parse and convert one document's text, keeping where each value stands."""
+    if len(text) > limits.max_bytes:
+        raise DocumentError(
+            [Problem(message=f"the text is longer than {limits.max_bytes:,} characters (Limits.max_bytes)", layer="read", file=file)]
+        )
+    try:
+        data, locations = parse_text(text, limits, format)
+    except ParseFailure as failure:
+        raise DocumentError(
+            [Problem(message=failure.message, layer="parse", file=file, line=failure.line, column=failure.column)]
+        ) from None
+    document = from_data(data, kind, file=file, locations=locations)
+    return Loaded(document, file, locations)
+
+
+def _format_for(path: str) -> Format | None:
+    suffix = os.path.splitext(path)[1].lower()
+    return "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else None
+
+
+def load_located(source: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS, kind: type[Document] | None = None) -> Loaded:
+    """Like `load`, keeping the file name and value positions (for tools that report on documents)."""
+    name = os.fspath(source)
+    if name.startswith(BUILTIN_PREFIX):
+        loaded = builtin(name[len(BUILTIN_PREFIX) :])
+        if kind is not None and not isinstance(loaded.document, kind):
+            raise DocumentError(
+                [Problem(message=f"expected a {kind.KIND} document, found a {loaded.document.KIND}", layer="schema", file=name)]
+            )
+        return loaded
+    text = read_text(name, limits)
+    return parse_document(text, file=name, format=_format_for(name), limits=limits, kind=kind)
+
+
+@overload
+def load(source: str | os.PathLike[str], kind: type[D], *, limits: Limits = ...) -> D: ...
+@overload
+def load(source: str | os.PathLike[str], kind: None = None, *, limits: Limits = ...) -> Document: ...
+def load(source: str | os.PathLike[str], kind: type[D] | None = None, *, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read one document from a YAML or JSON file, or a built-in named ``builtin:ID``.
+
+    With ``kind``, the document must be of that kind, and the return type says so.
+    Raises `DocumentError` listing every problem, each with its file, line and path.
+    """
+    return load_located(source, limits=limits, kind=kind).document
+
+
+@overload
+def loads(text: str, kind: type[D], *, format: Format | None = ..., limits: Limits = ..., name: str = ...) -> D: ...
+@overload
+def loads(text: str, kind: None = None, *, format: Format | None = ..., limits: Limits = ..., name: str = ...) -> Document: ...
+def loads(
+    text: str,
+    kind: type[D] | None = None,
+    *,
+    format: Format | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    name: str = "<string>",
+) -> Document:
+    """Read one document from YAML or JSON text (JSON when it starts with ``{``)."""
+    return parse_document(text, file=name, format=format, limits=limits, kind=kind).document
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes text so that tipframe's YAML 1.2 reading gives back exactly the same text."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style: str | None = None
+    if "\n" in text:
+        style = "|"
+    elif not plain_is_text(text):
+        style = "'"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dumps(
+    document: Document,
+    format: Literal["yaml", "json"] = "yaml",
+    *,
+    schema_ref: str | None = DEFAULT_SCHEMA_REF,
+) -> str:
+    """Write a document as YAML (with an editor schema comment) or JSON.
+
+    Dumping writes data, not the author's comments or layout. ``schema_ref`` is the schema
+    location for editors, ``{file}`` standing for the schema's file name; None leaves it out.
+    """
+    data = to_data(document)
+    if format == "json":
+        try:
+            return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        except ValueError as error:
+            raise ValueError(f"cannot write JSON: {error} (JSON has no NaN or infinity)") from None
+    if format != "yaml":
+        raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
+    text = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
+    if schema_ref is not None and SCHEMA_KEY not in data:
+        ref = schema_ref.format(file=schema_filename(document.KIND))
+        text = f"# yaml-language-server: $schema={ref}\n" + text
+    return text
+
+
+def dump(
+    document: Document,
+    path: str | os.PathLike[str],
+    *,
+    format: Literal["yaml", "json"] | None = None,
+    schema_ref: str | None = DEFAULT_SCHEMA_REF,
+) -> None:
+    """Write a document to a file atomically: a failed save leaves any earlier file untouched.
+
+    The format follows the file's suffix (``.json`` or YAML) unless given.
+    """
+    name = os.fspath(path)
+    chosen = format or _format_for(name) or "yaml"
+    text = dumps(document, chosen, schema_ref=schema_ref)
+    write_atomic(name, text)
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write text to a temporary file beside ``path``, flush and fsync it, then rename it over ``path``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(handle.name, os.stat(path).st_mode & 0o7777)
+        except FileNotFoundError:
+            os.chmod(handle.name, 0o666 & ~_umask())
+        os.replace(handle.name, path)
+    except BaseException:
+        try:
+            os.unlink(handle.name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Built-in documents ---------------------------------------------------------------------------
+
+
+@functools.cache
+def builtins() -> Mapping[str, Loaded]:
+    """Every built-in document, by id (named ``builtin:ID`` everywhere)."""
+    found: dict[str, Loaded] = {}
+    folder = resources.files("tipframe") / "data"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        name = BUILTIN_PREFIX + entry.name[: -len(".yaml")]
+        loaded = parse_document(entry.read_text(encoding="utf-8"), file=name, format="yaml")
+        found[loaded.document.id] = loaded
+    return MappingProxyType(found)
+
+
+def builtin(document_id: str) -> Loaded:
+    """One built-in document; DocumentError naming those that exist when there is none."""
+    table = builtins()
+    if document_id not in table:
+        names = [BUILTIN_PREFIX + key for key in table]
+        hint = did_you_mean(BUILTIN_PREFIX + document_id, names)
+        raise DocumentError(
+            [
+                Problem(
+                    message=f"no built-in document {document_id!r}{hint}; built-ins: {', '.join(names)}",
+                    layer="read",
+                    file=BUILTIN_PREFIX + document_id,
+                )
+            ]
+        )
+    return table[document_id]
+
+
+def builtin_file(document_id: str) -> FsPath:
+    """Where a built-in document's file is installed (for reading it as an example)."""
+    return FsPath(str(resources.files("tipframe") / "data" / f"{document_id}.yaml"))

@@ -1,0 +1,93 @@
+"""Problems found in documents, the exception that carries them, and the limits on what is read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+import attrs
+
+from tipframe.model._fields import Path, format_path
+
+#: the layer that rejects a document: ``read`` (cannot be read at all: missing, not UTF-8, too
+#: large), ``parse`` (not well-formed YAML or JSON), ``schema`` (a type, required key, unknown key,
+#: enum or single-field constraint), ``model`` (fields that contradict each other), ``bundle``
+#: (references between documents)
+Layer = Literal["read", "parse", "schema", "model", "bundle"]
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with a document, placed as exactly as the input allows."""
+
+    message: str
+    layer: Layer
+    path: Path = ()
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def where(self) -> str:
+        """The path as people write it: ``sessions[3].duration``."""
+        return format_path(self.path)
+
+    def __str__(self) -> str:
+        place = self.file or "<input>"
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        where = f"{self.where}: " if self.path else ""
+        return f"{place}: {where}{self.message}"
+
+
+class DocumentError(ValueError):
+    """A document (or several) could not be read, or is not valid. ``problems`` lists every one."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''}"
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+    @property
+    def unreadable(self) -> bool:
+        """True when some input could not be read at all (the CLI's exit code 2)."""
+        return any(p.layer == "read" for p in self.problems)
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """Bounds on what a document may contain; pass larger ones to `load` to read bigger files."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_depth: int = 40
+    max_nodes: int = 500_000
+    max_string: int = 1_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@attrs.frozen
+class Locations:
+    """Where each value (and each mapping key) of a parsed document starts: 1-based line and column."""
+
+    values: Mapping[Path, tuple[int, int]]
+    keys: Mapping[Path, tuple[int, int]]
+
+    def find(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
+        """The position of ``path``, or of its nearest enclosing value that has one."""
+        if key and path in self.keys:
+            return self.keys[path]
+        probe = tuple(path)
+        while True:
+            if probe in self.values:
+                return self.values[probe]
+            if not probe:
+                return None
+            probe = probe[:-1]
+
+
+NO_LOCATIONS = Locations({}, {})

@@ -1,0 +1,231 @@
+"""Field declarations shared by the model: documented fields whose checks also describe the schema.
+
+Every constraint on a single field is a `Check`: it validates a value when an object is built and
+contributes the same rule to the JSON Schema, so the code and the schema share one source.
+Constraints that involve several fields live in each class's ``_problems`` method and raise
+`ModelError`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+ID_PATTERN: Final = r"^[a-z][a-z0-9-]*$"
+REF_PATTERN: Final = r"^(builtin:)?[a-z][a-z0-9-]*$"
+
+#: a path inside a document: keys and list indices, outermost first
+Path = tuple[str | int, ...]
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """Render a path as people write it: ``sessions[3].duration``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+class ModelError(ValueError):
+    """A model object was given values that contradict each other.
+
+    ``problems`` holds each problem as ``(path, message)``, the path relative to the object.
+    """
+
+    def __init__(self, problems: Sequence[tuple[Path, str]]) -> None:
+        self.problems: tuple[tuple[Path, str], ...] = tuple(problems)
+        super().__init__(
+            "; ".join(f"{format_path(p)}: {m}" if p else m for p, m in self.problems)
+        )
+
+
+class Check:
+    """One constraint on a field's value, with its JSON Schema counterpart."""
+
+    schema: Mapping[str, Any] = MappingProxyType({})
+
+    def problem(self, value: Any) -> str | None:
+        """Return a message when ``value`` breaks the constraint, else None."""
+        raise NotImplementedError
+
+    def issues(self, value: Any) -> list[tuple[Path, str]]:
+        """Each problem with ``value`` as ``(path within the value, message)``."""
+        message = self.problem(value)
+        return [] if message is None else [((), message)]
+
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        message = self.problem(value)
+        if message is not None:
+            raise ValueError(f"{attribute.name}: {message}")
+
+
+class Pattern(Check):
+    def __init__(self, pattern: str, meaning: str) -> None:
+        self._re = re.compile(pattern)
+        self._meaning = meaning
+        self.schema = MappingProxyType({"pattern": pattern})
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, str) and not self._re.fullmatch(value):
+            return f"{value!r} is not {self._meaning}"
+        return None
+
+
+class NonEmpty(Check):
+    def __init__(self, *, array: bool = False) -> None:
+        self.schema = MappingProxyType({"minItems": 1} if array else {"minLength": 1})
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, str) and not value.strip():
+            return "must not be empty"
+        if isinstance(value, tuple) and not value:
+            return "must list at least one item"
+        return None
+
+
+class Range(Check):
+    """A number between ``low`` and ``high`` inclusive (either may be open); never NaN or infinite."""
+
+    def __init__(self, low: float | None = None, high: float | None = None) -> None:
+        self.low, self.high = low, high
+        schema: dict[str, Any] = {}
+        if low is not None:
+            schema["minimum"] = low
+        if high is not None:
+            schema["maximum"] = high
+        self.schema = MappingProxyType(schema)
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"must be a finite number, not {value}"
+        if self.low is not None and value < self.low:
+            return f"must be at least {_num(self.low)}, not {_num(value)}"
+        if self.high is not None and value > self.high:
+            return f"must be at most {_num(self.high)}, not {_num(value)}"
+        return None
+
+
+class Unique(Check):
+    schema = MappingProxyType({"uniqueItems": True})
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, tuple):
+            seen: set[Any] = set()
+            for item in value:
+                if item in seen:
+                    return f"lists {item!r} more than once"
+                seen.add(item)
+        return None
+
+
+class Each(Check):
+    """Apply checks to every item of a tuple."""
+
+    def __init__(self, *checks: Check) -> None:
+        self.checks = checks
+        items: dict[str, Any] = {}
+        for check in checks:
+            items.update(check.schema)
+        self.schema = MappingProxyType({"items": items})
+
+    def problem(self, value: Any) -> str | None:
+        found = self.issues(value)
+        return None if not found else f"item {found[0][0][0]}: {found[0][1]}"
+
+    def issues(self, value: Any) -> list[tuple[Path, str]]:
+        if not isinstance(value, tuple):
+            return []
+        return [
+            ((index,), message)
+            for index, item in enumerate(value)
+            for check in self.checks
+            if (message := check.problem(item)) is not None
+        ]
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+IDENTIFIER: Final = Pattern(ID_PATTERN, "a valid id (lower-case letters, digits and '-', starting with a letter)")
+REFERENCE: Final = Pattern(
+    REF_PATTERN, "a valid reference (an id, or builtin:ID for a built-in document)"
+)
+TEXT: Final = NonEmpty()
+
+
+def field(
+    *,
+    doc: str,
+    checks: Sequence[Check] = (),
+    default: Any = attrs.NOTHING,
+    factory: Callable[[], Any] | None = None,
+    converter: Callable[[Any], Any] | None = None,
+    eq: bool = True,
+    hash: bool | None = None,
+    repr: bool = True,
+    ref: str | None = None,
+    member_of: str | None = None,
+) -> Any:
+    """Declare a documented model field; ``checks`` validate it and describe it in the schema.
+
+    ``ref`` names the document kind a reference field points to; ``member_of`` names the
+    top-level field whose referenced document must contain this id (a principle of the
+    programme's framework). Bundles resolve both.
+    """
+    validator = attrs.validators.and_(*checks) if checks else None
+    return attrs.field(
+        default=attrs.Factory(factory) if factory is not None else default,
+        validator=validator,
+        converter=converter,
+        eq=eq,
+        hash=hash,
+        repr=repr,
+        metadata={"doc": doc, "checks": tuple(checks), "ref": ref, "member_of": member_of},
+    )
+
+
+def field_checks(attribute: attrs.Attribute[Any]) -> tuple[Check, ...]:
+    checks: tuple[Check, ...] = attribute.metadata.get("checks", ())
+    return checks
+
+
+def field_doc(attribute: attrs.Attribute[Any]) -> str:
+    doc: str = attribute.metadata.get("doc", "")
+    return doc
+
+
+def freeze_extensions(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """Hold extension data read-only, in the author's key order."""
+    if isinstance(value, MappingProxyType):
+        return value
+    return MappingProxyType(dict(value or {}))
+
+
+def extensions_field() -> Any:
+    """``x-`` keys (a host application's own data), kept verbatim and in order; not hashed."""
+    return field(
+        doc="Keys beginning with 'x-': a host application's own data, kept verbatim.",
+        factory=dict,
+        converter=freeze_extensions,
+        hash=False,
+        repr=False,
+    )
+
+
+def check_problems(problems: list[tuple[Path, str]]) -> None:
+    """Raise `ModelError` when a class's cross-field check found anything."""
+    if problems:
+        raise ModelError(problems)

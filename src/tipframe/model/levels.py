@@ -1,0 +1,83 @@
+"""Practice levels (such as NES: informed, skilled, enhanced, specialist) and the scales that order them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from tipframe.model._fields import IDENTIFIER, TEXT, NonEmpty, Path, extensions_field, field
+from tipframe.model.document import Document
+
+
+@attrs.frozen(kw_only=True)
+class PracticeLevel:
+    """One level of a scale, with the part of the workforce it is meant for."""
+
+    id: str = field(doc="Id, unique within the scale.", checks=[IDENTIFIER])
+    name: str = field(doc="Name as the scale writes it.", checks=[TEXT])
+    audience: str | None = field(doc="Who in the workforce needs this level.", default=None, checks=[TEXT])
+    description: str | None = field(doc="What practice at this level involves.", default=None, checks=[TEXT])
+    extensions: Mapping[str, Any] = extensions_field()
+
+
+@attrs.frozen(kw_only=True)
+class LevelScale(Document):
+    """Practice levels from lowest to highest.
+
+    On a cumulative scale a person at one level has completed every level below it (NES). A
+    spectrum (``cumulative: false``) orders levels by depth without implying that.
+    """
+
+    KIND = "LevelScale"
+
+    levels: tuple[PracticeLevel, ...] = field(
+        doc="The levels, lowest first.", checks=[NonEmpty(array=True)]
+    )
+    cumulative: bool = field(
+        doc="True when a person at a level has completed every level below it.", default=True
+    )
+
+    def _problems(self) -> list[tuple[Path, str]]:
+        problems = super()._problems()
+        seen: set[str] = set()
+        for index, level in enumerate(self.levels):
+            if level.id in seen:
+                problems.append((("levels", index, "id"), f"level id {level.id!r} is used twice"))
+            seen.add(level.id)
+        return problems
+
+    def level_ids(self) -> tuple[str, ...]:
+        return tuple(level.id for level in self.levels)
+
+    def level(self, level_id: str) -> PracticeLevel:
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        raise KeyError(f"{self.id} has no level {level_id!r}; it has {', '.join(self.level_ids())}")
+
+    def rank(self, level_id: str) -> int:
+        """Position of a level, 0 for the lowest."""
+        ids = self.level_ids()
+        if level_id not in ids:
+            raise KeyError(f"{self.id} has no level {level_id!r}; it has {', '.join(ids)}")
+        return ids.index(level_id)
+
+    def __contains__(self, level_id: object) -> bool:
+        return level_id in self.level_ids()
+
+    def completed(self, level_id: str) -> tuple[str, ...]:
+        """Levels a person at ``level_id`` holds: it and, on a cumulative scale, every level below."""
+        rank = self.rank(level_id)
+        return self.level_ids()[: rank + 1] if self.cumulative else (level_id,)
+
+    def meets(self, held: str | Iterable[str], required: str) -> bool:
+        """Whether a person holding ``held`` (one level, or several on a spectrum) meets ``required``.
+
+        Cumulative: any held level at or above the required one. Spectrum: the required level
+        itself, or one above it, must be held, since levels do not imply each other.
+        """
+        held_ids = (held,) if isinstance(held, str) else tuple(held)
+        need = self.rank(required)
+        return any(self.rank(h) >= need for h in held_ids)

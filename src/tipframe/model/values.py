@@ -1,0 +1,225 @@
+"""Small value types: ISO 8601 durations and dates, ranges of whole numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Final
+
+import attrs
+
+from tipframe.model._fields import ModelError, Path, Range, check_problems, field
+
+DURATION_PATTERN: Final = (
+    r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$"
+)
+DATE_PATTERN: Final = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
+_DURATION_RE: Final = re.compile(DURATION_PATTERN)
+_DATE_RE: Final = re.compile(DATE_PATTERN)
+
+_WORDS: Final = (
+    ("years", "year"),
+    ("months", "month"),
+    ("weeks", "week"),
+    ("days", "day"),
+    ("hours", "hour"),
+    ("minutes", "minute"),
+    ("seconds", "second"),
+)
+
+
+@attrs.frozen(kw_only=True)
+class Duration:
+    """An ISO 8601 duration such as ``PT2H`` or ``P1W``, kept as written (``PT90M`` stays ``PT90M``).
+
+    Years and months have no fixed length: `to_timedelta` refuses them unless asked to use the
+    average Gregorian month (30.436875 days).
+    """
+
+    years: int = field(doc="Years.", default=0, checks=[Range(0)])
+    months: int = field(doc="Months.", default=0, checks=[Range(0)])
+    weeks: int = field(doc="Weeks.", default=0, checks=[Range(0)])
+    days: int = field(doc="Days.", default=0, checks=[Range(0)])
+    hours: int = field(doc="Hours.", default=0, checks=[Range(0)])
+    minutes: int = field(doc="Minutes.", default=0, checks=[Range(0)])
+    seconds: int = field(doc="Seconds.", default=0, checks=[Range(0)])
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Read ``PnYnMnWnDTnHnMnS``; every part a whole number."""
+        match = _DURATION_RE.fullmatch(text)
+        if match is None:
+            hint = ""
+            if re.fullmatch(r"P.*\d[.,]\d.*", text):
+                hint = " (fractions are not supported: write PT90M rather than PT1.5H)"
+            raise ValueError(
+                f"{text!r} is not an ISO 8601 duration such as PT2H, P1W or P10W{hint}"
+            )
+        parts = [int(g) if g else 0 for g in match.groups()]
+        return cls(
+            years=parts[0], months=parts[1], weeks=parts[2], days=parts[3],
+            hours=parts[4], minutes=parts[5], seconds=parts[6],
+        )
+
+    @classmethod
+    def of(cls, delta: dt.timedelta) -> Duration:
+        """The duration of a timedelta, in days, hours, minutes and seconds."""
+        total = int(delta.total_seconds())
+        if total < 0 or total != delta.total_seconds():
+            raise ValueError("a duration must be a non-negative whole number of seconds")
+        days, rest = divmod(total, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return cls(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+    def __str__(self) -> str:
+        date = "".join(
+            f"{v}{u}" for v, u in ((self.years, "Y"), (self.months, "M"), (self.weeks, "W"), (self.days, "D")) if v
+        )
+        time = "".join(f"{v}{u}" for v, u in ((self.hours, "H"), (self.minutes, "M"), (self.seconds, "S")) if v)
+        if not date and not time:
+            return "PT0S"
+        return "P" + date + ("T" + time if time else "")
+
+    @property
+    def is_calendar(self) -> bool:
+        """True when the duration has years or months, whose length depends on the calendar."""
+        return bool(self.years or self.months)
+
+    def to_timedelta(self, *, average_months: bool = False) -> dt.timedelta:
+        """The exact length; years and months only with ``average_months=True``."""
+        days = self.weeks * 7 + self.days
+        if self.is_calendar:
+            if not average_months:
+                raise ValueError(
+                    f"{self} has years or months, which have no fixed length; "
+                    "pass average_months=True to count a month as 30.436875 days"
+                )
+            days_f = days + (self.years * 12 + self.months) * 30.436875
+            return dt.timedelta(days=days_f, hours=self.hours, minutes=self.minutes, seconds=self.seconds)
+        return dt.timedelta(days=days, hours=self.hours, minutes=self.minutes, seconds=self.seconds)
+
+    def hours_total(self) -> float:
+        """Length in hours (fixed-length durations only)."""
+        return self.to_timedelta().total_seconds() / 3600
+
+    def describe(self) -> str:
+        """Plain English: ``2 hours``, ``1 week``, ``1 hour 30 minutes``."""
+        values = (self.years, self.months, self.weeks, self.days, self.hours, self.minutes, self.seconds)
+        words = [f"{v} {many if v != 1 else one}" for v, (many, one) in zip(values, _WORDS, strict=True) if v]
+        return " ".join(words) if words else "no time"
+
+    def cadence_word(self) -> str:
+        """How often something recurs at this interval: ``weekly``, ``every 2 weeks``."""
+        single = {
+            Duration(days=1): "daily",
+            Duration(weeks=1): "weekly",
+            Duration(weeks=2): "fortnightly",
+            Duration(months=1): "monthly",
+            Duration(years=1): "yearly",
+        }
+        return single.get(self, f"every {self.describe()}")
+
+
+def describe_hours(hours: float) -> str:
+    """``2 h``, ``1.5 h``, ``20 h``."""
+    if math.isclose(hours, round(hours)):
+        return f"{round(hours)} h"
+    return f"{hours:.2f}".rstrip("0").rstrip(".") + " h"
+
+
+@attrs.frozen(kw_only=True)
+class IsoDate:
+    """An ISO 8601 calendar date at the precision the source gives: ``2019``, ``2019-09`` or ``2019-09-01``.
+
+    Case studies often date an event only to a month ("launched in September 2019"): keeping the
+    precision avoids inventing a day.
+    """
+
+    year: int = field(doc="Year.", checks=[Range(1, 9999)])
+    month: int | None = field(doc="Month, when known.", default=None, checks=[Range(1, 12)])
+    day: int | None = field(doc="Day, when known.", default=None, checks=[Range(1, 31)])
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[tuple[Path, str]] = []
+        if self.day is not None and self.month is None:
+            problems.append((("day",), "a day needs a month"))
+        elif self.day is not None and self.month is not None:
+            try:
+                dt.date(self.year, self.month, self.day)
+            except ValueError:
+                problems.append((("day",), f"{self} is not a date in the calendar"))
+        check_problems(problems)
+
+    @classmethod
+    def parse(cls, text: str) -> IsoDate:
+        if not _DATE_RE.fullmatch(text):
+            raise ValueError(f"{text!r} is not an ISO date such as 2019-09-01, 2019-09 or 2019")
+        parts = [int(p) for p in text.split("-")]
+        try:
+            return cls(
+                year=parts[0],
+                month=parts[1] if len(parts) > 1 else None,
+                day=parts[2] if len(parts) > 2 else None,
+            )
+        except ModelError as error:
+            raise ValueError(f"{text!r} is not a date in the calendar") from error
+
+    @classmethod
+    def of(cls, value: dt.date) -> IsoDate:
+        return cls(year=value.year, month=value.month, day=value.day)
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    @property
+    def precision(self) -> str:
+        """``year``, ``month`` or ``day``."""
+        return "day" if self.day is not None else "month" if self.month is not None else "year"
+
+    def start(self) -> dt.date:
+        """The first day the date can mean."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def end(self) -> dt.date:
+        """The last day the date can mean."""
+        if self.day is not None:
+            return self.start()
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        first_next = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+        return first_next - dt.timedelta(days=1)
+
+
+@attrs.frozen(kw_only=True)
+class IntRange:
+    """A range of whole numbers; either end may be open."""
+
+    min: int | None = field(doc="Smallest allowed value.", default=None, checks=[Range(0)])
+    max: int | None = field(doc="Largest allowed value.", default=None, checks=[Range(0)])
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[tuple[Path, str]] = []
+        if self.min is not None and self.max is not None and self.min > self.max:
+            problems.append((("min",), f"min ({self.min}) is larger than max ({self.max})"))
+        check_problems(problems)
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, int):
+            return False
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def __str__(self) -> str:
+        if self.min is not None and self.max is not None:
+            return str(self.min) if self.min == self.max else f"{self.min} to {self.max}"
+        if self.min is not None:
+            return f"at least {self.min}"
+        if self.max is not None:
+            return f"up to {self.max}"
+        return "any number"

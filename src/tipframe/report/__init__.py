@@ -1,0 +1,1 @@
+"""Human-facing output: text summaries now; tables, plots and HTML later."""

@@ -1,0 +1,269 @@
+"""Plain-text summaries of documents for people: what ``tipframe show`` prints."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+
+from tipframe.bundle import Bundle
+from tipframe.model import (
+    Crosswalk,
+    Document,
+    Framework,
+    LevelScale,
+    Organisation,
+    Programme,
+)
+from tipframe.model.values import describe_hours
+
+_LABEL = 14
+_WIDTH = 96
+_MARK = " *"
+
+
+class _Lines:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.lines: list[str] = []
+        self.marked = False
+
+    def row(self, label: str, value: str | None, *paths: str) -> None:
+        if value is None or value == "":
+            return
+        if any(self._touches(p) for p in paths):
+            value += _MARK
+            self.marked = True
+        wrapped = textwrap.wrap(value, _WIDTH - _LABEL - 1) or [""]
+        self.lines.append(f"{label:<{_LABEL}} {wrapped[0]}")
+        self.lines.extend(" " * (_LABEL + 1) + rest for rest in wrapped[1:])
+
+    def _touches(self, path: str) -> bool:
+        """True when the value at ``path`` is, holds or is held by an illustrative value."""
+        if self.document.is_illustrative(path):
+            return True
+        return any(m.path.startswith(path + ".") or m.path.startswith(path + "[") for m in self.document.illustrative)
+
+    def para(self, text: str | None) -> None:
+        if text:
+            self.lines.extend(textwrap.wrap(text, _WIDTH))
+            self.lines.append("")
+
+    def raw(self, line: str = "") -> None:
+        self.lines.append(line)
+
+
+def _name(bundle: Bundle | None, ref: str | None, kind: type[Document]) -> str | None:
+    if ref is None:
+        return None
+    if bundle is not None:
+        try:
+            return f"{bundle.get(ref, kind).name} ({ref})"
+        except KeyError:
+            pass
+    return ref
+
+
+def summarise(document: Document, bundle: Bundle | None = None) -> str:
+    """A human summary of any document; ``bundle`` resolves the names of what it refers to."""
+    out = _Lines(document)
+    out.raw(f"{document.name}  ({document.KIND} {document.id})")
+    out.raw("")
+    out.para(document.description)
+    writer = _WRITERS.get(type(document))
+    if writer is not None:
+        writer(out, document, bundle)
+    if document.sources:
+        out.raw("")
+        for index, source in enumerate(document.sources):
+            label = "Sources" if index == 0 else ""
+            detail = ", ".join(str(x) for x in (source.publisher, source.date) if x)
+            out.row(label, f"[{source.id}] {source.title}" + (f" ({detail})" if detail else ""))
+    if out.marked:
+        out.raw("")
+        out.raw("* illustrative: the sources do not give this value; it was chosen for the example.")
+        for mark in document.illustrative:
+            if mark.note:
+                out.lines.extend(textwrap.wrap(f"{mark.path}: {mark.note}", _WIDTH, initial_indent="  ", subsequent_indent="    "))
+    return "\n".join(out.lines).rstrip() + "\n"
+
+
+def _programme(out: _Lines, p: Document, bundle: Bundle | None) -> None:
+    assert isinstance(p, Programme)
+    out.row("Owner", _name(bundle, p.owner, Organisation), "owner")
+    if p.partners:
+        out.row("Partners", ", ".join(filter(None, (_name(bundle, r, Organisation) for r in p.partners))), "partners")
+    mode = p.format.value
+    if p.delivery is not None:
+        mode += f", {p.delivery.value}"
+    if p.platform:
+        mode += f" ({p.platform})"
+    out.row("Format", mode, "format", "delivery", "platform")
+    if p.approaches:
+        out.row("Approaches", ", ".join(a.value for a in p.approaches), "approaches")
+    out.row("Audience", p.audience, "audience")
+    for index, aim in enumerate(p.aims):
+        out.row("Aims" if index == 0 else "", f"- {aim}", f"aims[{index}]")
+    out.row("Schedule", _schedule(p), "schedule")
+    hours = p.contact_hours()
+    if hours is not None:
+        text = f"{describe_hours(hours)} per participant"
+        people = p.group_size.max if p.group_size is not None else None
+        if people is not None:
+            text += f"; {describe_hours(hours * people)} of participant time for a group of {people}"
+        out.row("Contact hours", text, "schedule", "group_size")
+    elif p.schedule is not None and p.schedule.open_ended:
+        out.row("Contact hours", "open-ended: recurs with no planned end", "schedule")
+    if p.group_size is not None:
+        out.row("Group size", str(p.group_size), "group_size", "group_size.min", "group_size.max")
+    if p.cases_per_session is not None:
+        out.row("Cases", f"{p.cases_per_session} per session", "cases_per_session")
+    out.row("Facilitation", _facilitation(p, bundle), "facilitation")
+    out.row("Framework", _name(bundle, p.framework, Framework), "framework")
+    if p.target_level is not None:
+        level = p.target_level
+        scale = _get(bundle, p.levels, LevelScale)
+        if scale is not None and p.target_level in scale:
+            level = f"{scale.level(p.target_level).name} ({p.target_level})"
+        out.row("Target level", f"{level} on {p.levels}", "target_level", "levels")
+    framework = _get(bundle, p.framework, Framework)
+    if framework is not None:
+        _coverage(out, p, framework)
+    for index, strand in enumerate(p.strands):
+        out.row("Strands" if index == 0 else "", _name(bundle, strand, Programme), f"strands[{index}]")
+    for index, resource in enumerate(p.resources):
+        out.row("Resources" if index == 0 else "", f"{resource.title} ({resource.type.value})", f"resources[{index}]")
+    out.row("Follow-on", _name(bundle, p.follow_on, Programme), "follow_on")
+    out.row("Prepares for", _name(bundle, p.delivers, Programme), "delivers")
+    for index, record in enumerate(p.delivery_records):
+        out.row(
+            "Observed" if index == 0 else "",
+            f"{record.describe()} [{record.source}]",
+            f"delivery_records[{index}]",
+        )
+
+
+def _get(bundle: Bundle | None, ref: str | None, kind: type[Framework] | type[LevelScale]) -> Framework | LevelScale | None:
+    if bundle is None or ref is None:
+        return None
+    try:
+        return bundle.get(ref, kind)
+    except KeyError:
+        return None
+
+
+def _schedule(p: Programme) -> str | None:
+    s = p.schedule
+    if s is None:
+        return None
+    parts = []
+    if s.open_ended:
+        parts.append("open-ended")
+    elif s.sessions is not None:
+        parts.append(f"{s.sessions} session{'s' if s.sessions != 1 else ''}")
+    if s.cadence is not None:
+        parts.append(f"{s.cadence.cadence_word()} ({s.cadence})")
+    if s.session_length is not None:
+        parts.append(f"{s.session_length.describe()} each ({s.session_length})")
+    length = s.length()
+    if length is not None:
+        parts.append(f"spanning {length.describe()}")
+    if s.start is not None:
+        parts.append(f"from {s.start}" + (f" to {s.end}" if s.end else ""))
+    return ", ".join(parts) or None
+
+
+def _facilitation(p: Programme, bundle: Bundle | None) -> str | None:
+    f = p.facilitation
+    if f is None:
+        return None
+    text = f"{f.facilitators} facilitator{'s' if f.facilitators != 1 else ''}"
+    roles = []
+    for role in f.roles:
+        detail = [x for x in (role.qualification, role.credential) if x]
+        if role.practice_level:
+            detail.append(f"practice level {role.practice_level}")
+        if role.trained_in:
+            detail.append(f"trained in {_name(bundle, role.trained_in, Framework)}")
+        if role.peer:
+            detail.append("a peer")
+        roles.append(f"{role.count} x {role.title}" + (f" ({'; '.join(detail)})" if detail else ""))
+    if roles:
+        text += ": " + ", ".join(roles)
+    ratio = p.facilitator_ratio()
+    if ratio is not None and f.facilitators:
+        text += f"; {ratio:g} participants per facilitator"
+    return text
+
+
+def _coverage(out: _Lines, p: Programme, framework: Framework) -> None:
+    coverage = p.coverage(framework)
+    if coverage.status == "unknown":
+        count = p.session_count()
+        sessions = f"{count} sessions" if count else "the sessions"
+        out.row(
+            "Coverage",
+            f"unknown: {sessions} are not listed, so nothing can be said to be missing",
+            "sessions",
+        )
+        return
+    enacted = [pid for pid in coverage.principles if pid in coverage.enacted]
+    out.row("Coverage", f"enacts {len(enacted)} of {len(coverage.principles)} principles", "sessions")
+    if coverage.missing:
+        scope = "the listed sessions" if coverage.status == "partial" else "any session"
+        out.row("", f"not in {scope}: {', '.join(coverage.missing)}", "sessions")
+    width = max(len(pid) for pid in coverage.principles)
+    header = " " * (width + 2) + " ".join(f"{n:>2}" for n, _ in coverage.sessions)
+    out.raw("")
+    out.raw(" " * _LABEL + " " + header)
+    for column, pid in enumerate(coverage.principles):
+        marks = " ".join(" x" if row[column] else " ." for row in coverage.matrix())
+        out.raw(" " * _LABEL + f" {pid:<{width}}  {marks}")
+    if coverage.unlisted_sessions:
+        out.raw(" " * _LABEL + f" ({coverage.unlisted_sessions} sessions not listed)")
+    out.raw("")
+
+
+def _framework(out: _Lines, f: Document, bundle: Bundle | None) -> None:
+    assert isinstance(f, Framework)
+    for index, principle in enumerate(f.principles, 1):
+        group = f" [{principle.group}]" if principle.group else ""
+        out.row("Principles" if index == 1 else "", f"{index}. {principle.name} ({principle.id}){group}", f"principles[{index - 1}]")
+
+
+def _scale(out: _Lines, s: Document, bundle: Bundle | None) -> None:
+    assert isinstance(s, LevelScale)
+    kind = "cumulative: each level includes every level below it" if s.cumulative else "a spectrum: levels do not include each other"
+    out.row("Scale", kind, "cumulative")
+    for index, level in enumerate(s.levels):
+        text = f"{index + 1}. {level.name} ({level.id})" + (f": {level.audience}" if level.audience else "")
+        out.row("Levels" if index == 0 else "", text, f"levels[{index}]")
+
+
+def _crosswalk(out: _Lines, c: Document, bundle: Bundle | None) -> None:
+    assert isinstance(c, Crosswalk)
+    out.row("From", _name(bundle, c.source, Framework), "source")
+    out.row("To", _name(bundle, c.target, Framework), "target")
+    for index, entry in enumerate(c.correspondences):
+        out.row("Maps" if index == 0 else "", f"{entry.source} -> {', '.join(entry.targets)} ({entry.relation.value})", f"correspondences[{index}]")
+    target = _get(bundle, c.target, Framework)
+    if isinstance(target, Framework):
+        unmapped = c.unmapped_targets(target)
+        if unmapped:
+            out.row("Not covered", ", ".join(unmapped), "correspondences")
+
+
+def _organisation(out: _Lines, o: Document, bundle: Bundle | None) -> None:
+    assert isinstance(o, Organisation)
+    out.row("Sector", o.sector.value if o.sector else None, "sector")
+    out.row("Type", o.type, "type")
+    out.row("Area", o.area, "area")
+    out.row("Website", o.website, "website")
+
+
+_WRITERS: dict[type[Document], Callable[[_Lines, Document, Bundle | None], None]] = {
+    Programme: _programme,
+    Framework: _framework,
+    LevelScale: _scale,
+    Crosswalk: _crosswalk,
+    Organisation: _organisation,
+}

@@ -1,0 +1,138 @@
+"""JSON Schema (draft 2020-12) for every document kind, generated from the model.
+
+The schema is derived from the same field declarations and checks the converter enforces, so
+the two cannot drift; constraints between fields (``min`` no larger than ``max``) are the
+model's alone.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from enum import Enum
+from typing import Any, Final
+
+import attrs
+
+from tipframe.io.documents import FORMAT_VERSION, KINDS, SCHEMA_KEY
+from tipframe.model import Document, Duration, Illustrative, IsoDate
+from tipframe.model._fields import field_checks, field_doc
+from tipframe.model.document import PATH_PATTERN
+from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN
+
+DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+_EXTENSION_KEYS: Final = "^x-"
+
+
+def _merge(into: dict[str, Any], extra: typing.Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        if key == "items" and isinstance(into.get("items"), dict):
+            into["items"] = {**into["items"], **value}
+        else:
+            into[key] = value
+
+
+class _Generator:
+    def __init__(self) -> None:
+        self.defs: dict[str, Any] = {}
+
+    def type_schema(self, tp: Any) -> dict[str, Any]:
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if origin in (typing.Union, types.UnionType):
+            inner = [a for a in args if a is not type(None)]
+            branches = [self.type_schema(a) for a in inner]
+            if type(None) in args:
+                branches.append({"type": "null"})
+            return {"anyOf": branches}
+        if origin is tuple:
+            return {"type": "array", "items": self.type_schema(args[0])}
+        if tp is str:
+            return {"type": "string"}
+        if tp is bool:
+            return {"type": "boolean"}
+        if tp is int:
+            return {"type": "integer"}
+        if tp is float:
+            return {"type": "number"}
+        if tp is typing.Any:
+            return {}
+        if isinstance(tp, type) and issubclass(tp, Enum):
+            return {"type": "string", "enum": [member.value for member in tp]}
+        if tp is Duration:
+            return {"type": "string", "pattern": DURATION_PATTERN, "description": "An ISO 8601 duration: PT2H, P1W, P10W."}
+        if tp is IsoDate:
+            return {
+                "anyOf": [
+                    {"type": "string", "pattern": DATE_PATTERN},
+                    {"type": "integer", "minimum": 1, "maximum": 9999},
+                ],
+                "description": "An ISO date at the precision known: 2019-09-01, 2019-09 or 2019.",
+            }
+        if tp is Illustrative:
+            return {"anyOf": [{"type": "string", "pattern": PATH_PATTERN}, self.ref(tp)]}
+        if attrs.has(tp):
+            return self.ref(tp)
+        raise TypeError(f"no schema for {tp!r}")
+
+    def ref(self, cls: type[Any]) -> dict[str, Any]:
+        name = cls.__name__
+        if name not in self.defs:
+            self.defs[name] = {}
+            self.defs[name] = self.object_schema(cls)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def object_schema(self, cls: type[Any]) -> dict[str, Any]:
+        attrs.resolve_types(cls)
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        has_extensions = False
+        for field in attrs.fields(cls):
+            if field.name == "extensions":
+                has_extensions = True
+                continue
+            schema = self.type_schema(field.type)
+            for check in field_checks(field):
+                _merge(schema, check.schema)
+            doc = field_doc(field)
+            if doc and "description" not in schema:
+                schema["description"] = doc
+            properties[field.name] = schema
+            if field.default is attrs.NOTHING:
+                required.append(field.name)
+        out: dict[str, Any] = {"type": "object"}
+        if cls.__doc__:
+            out["description"] = cls.__doc__.strip().split("\n\n")[0].replace("\n", " ")
+        out["properties"] = properties
+        if required:
+            out["required"] = required
+        if has_extensions:
+            out["patternProperties"] = {_EXTENSION_KEYS: {}}
+        out["additionalProperties"] = False
+        return out
+
+
+def json_schema(kind: str | type[Document]) -> dict[str, Any]:
+    """The JSON Schema of one document kind (``Programme`` or the class itself)."""
+    cls = KINDS[kind] if isinstance(kind, str) else kind
+    generator = _Generator()
+    body = generator.object_schema(cls)
+    properties = {
+        SCHEMA_KEY: {"type": "string", "description": "Where editors find this schema."},
+        "tipframe": {"const": FORMAT_VERSION, "description": "The document format version."},
+        "kind": {"const": cls.KIND, "description": "The document kind."},
+        **body["properties"],
+    }
+    schema: dict[str, Any] = {
+        "$schema": DIALECT,
+        "$id": f"urn:tipframe:schema:{FORMAT_VERSION}:{cls.KIND}",
+        "title": f"tipframe {cls.KIND} document",
+        "description": body.get("description", ""),
+        "type": "object",
+        "properties": properties,
+        "required": ["tipframe", "kind", *body.get("required", [])],
+        "patternProperties": body["patternProperties"],
+        "additionalProperties": False,
+        "$defs": dict(sorted(generator.defs.items())),
+    }
+    return schema
