@@ -1,6 +1,5 @@
 """``python -m tipframe``: the same as the ``tipframe`` command."""
 
-
 from tipframe.cli import run
 
 run()

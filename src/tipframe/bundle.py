@@ -9,15 +9,8 @@ from typing import Any, TypeVar
 import attrs
 
 from tipframe.io.convert import did_you_mean
-from tipframe.io.documents import (
-    BUILTIN_PREFIX,
-    DEFAULT_LIMITS,
-    KINDS,
-    Loaded,
-    builtins,
-    load_located,
-)
-from tipframe.io.problems import DocumentError, Limits, Problem
+from tipframe.io.documents import BUILTIN_PREFIX, KINDS, Loaded, builtins, load_located
+from tipframe.io.problems import DEFAULT_LIMITS, DocumentError, Limits, Problem
 from tipframe.model import Document, Framework, LevelScale, Programme
 from tipframe.model._fields import Path
 
@@ -127,7 +120,7 @@ class Bundle:
             member_of = meta.get("member_of")
             if member_of is not None:
                 container = self._container(document, path, member_of)
-                if container is not None and value not in container:
+                if container is not None and not _has_member(container, value):
                     problems.append(_problem(loaded, path, _not_member(value, container, member_of)))
         return problems
 
@@ -165,6 +158,14 @@ class Bundle:
                 nxt = self._index.get(("Programme", next_ref))
                 current = nxt.document if nxt is not None and isinstance(nxt.document, Programme) else None
         return problems
+
+
+def _has_member(container: Document, value: str) -> bool:
+    if isinstance(container, Framework):
+        return value in container
+    if isinstance(container, LevelScale):
+        return value in container
+    return True
 
 
 def _not_member(value: str, container: Document, member_of: str) -> str:
@@ -225,7 +226,11 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
                 files.extend(os.path.join(root, n) for n in sorted(names) if n.lower().endswith(DOCUMENT_SUFFIXES))
         else:
             files.append(name)
-    return files
+    unique: dict[str, str] = {}
+    for name in files:
+        key = name if name.startswith(BUILTIN_PREFIX) else os.path.realpath(name)
+        unique.setdefault(key, name)
+    return list(unique.values())
 
 
 def load_bundle(paths: Iterable[str | os.PathLike[str]], *, limits: Limits = DEFAULT_LIMITS) -> Bundle:

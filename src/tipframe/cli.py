@@ -90,8 +90,7 @@ def _show(args: argparse.Namespace) -> int:
         loaded = load_located(args.path)
     except DocumentError as error:
         return _report(error.problems, sys.stderr)
-    context = [p for p in args.bundle if os.path.abspath(p) != os.path.abspath(args.path)]
-    bundle, problems = read_bundle([args.path, *context])
+    bundle, problems = read_bundle([args.path, *args.bundle])
     if problems and args.bundle:
         return _report(problems, sys.stderr)
     sys.stdout.write(summarise(loaded.document, bundle))
@@ -143,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         help="check documents: syntax, types, schema and references between them",
-        description="Check documents and the references between them; every problem is reported with its file and line.",
+        description=(
+            "Check documents and the references between them; every problem is reported with its file and line."
+        ),
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or builtin:ID")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
@@ -152,7 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser(
         "show",
         help="summarise a document for people",
-        description="Summarise a document: schedule, contact hours, facilitation and principle coverage for a programme.",
+        description=(
+            "Summarise a document: schedule, contact hours, facilitation and principle coverage for a programme."
+        ),
     )
     show.add_argument("path", metavar="PATH", help="a file, or builtin:ID")
     show.add_argument(
@@ -161,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(run=_show)
 
     schema = commands.add_parser(
-        "schema", help="print the JSON Schema of a document kind", description="Print the JSON Schema (2020-12) of a document kind."
+        "schema",
+        help="print the JSON Schema of a document kind",
+        description="Print the JSON Schema (2020-12) of a document kind.",
     )
     schema.add_argument("kind", nargs="?", type=_kind, help=", ".join(KINDS))
     schema.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")

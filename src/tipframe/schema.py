@@ -60,7 +60,11 @@ class _Generator:
         if isinstance(tp, type) and issubclass(tp, Enum):
             return {"type": "string", "enum": [member.value for member in tp]}
         if tp is Duration:
-            return {"type": "string", "pattern": DURATION_PATTERN, "description": "An ISO 8601 duration: PT2H, P1W, P10W."}
+            return {
+                "type": "string",
+                "pattern": DURATION_PATTERN,
+                "description": "An ISO 8601 duration: PT2H, P1W, P10W.",
+            }
         if tp is IsoDate:
             return {
                 "anyOf": [

@@ -68,7 +68,10 @@ def _text_hint(value: Any, wanted: str) -> str:
         return " (YAML 1.1 would read this as a base-60 number; write the number itself, or a duration such as PT1H30M)"
     if wanted == "boolean" and value in _YAML11_BOOL:
         return " (YAML 1.2, which tipframe reads, writes booleans as true and false)"
-    if wanted in ("number", "whole number") and value.strip().lstrip("-+").replace("_", "").replace(".", "", 1).isdigit():
+    if (
+        wanted in ("number", "whole number")
+        and value.strip().lstrip("-+").replace("_", "").replace(".", "", 1).isdigit()
+    ):
         return " (remove the quotes to make it a number)"
     return ""
 
@@ -169,7 +172,7 @@ def _prefix(issues: Sequence[Issue], *parts: str | int) -> list[Issue]:
 
 
 def _field_default(field: attrs.Attribute[Any]) -> Any:
-    default = field.default
+    default: Any = field.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
         return default.factory()
     return default
@@ -200,7 +203,7 @@ def make_converter() -> cattrs.Converter:
 
     def optional_hook(cls: Any) -> Callable[[Any, Any], Any]:
         inner = [a for a in typing.get_args(cls) if a is not type(None)]
-        target = inner[0] if len(inner) == 1 else typing.Union[tuple(inner)]  # noqa: UP007
+        target: Any = inner[0] if len(inner) == 1 else typing.Union[tuple(inner)]  # noqa: UP007
 
         def structure(value: Any, _: Any) -> Any:
             return None if value is None else converter.structure(value, target)

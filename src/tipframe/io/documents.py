@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -82,7 +83,9 @@ def _kind_of(data: Mapping[str, Any]) -> tuple[type[Document] | None, list[tuple
     if "tipframe" not in data:
         issues.append((("tipframe",), f"missing the format version: add 'tipframe: {FORMAT_VERSION}'", "schema", True))
     elif isinstance(version, bool) or not isinstance(version, int):
-        issues.append((("tipframe",), f"the format version must be a whole number, not {describe(version)}", "schema", False))
+        issues.append(
+            (("tipframe",), f"the format version must be a whole number, not {describe(version)}", "schema", False)
+        )
     elif version > FORMAT_VERSION:
         issues.append(
             (
@@ -94,14 +97,18 @@ def _kind_of(data: Mapping[str, Any]) -> tuple[type[Document] | None, list[tuple
             )
         )
     elif version < 1:
-        issues.append((("tipframe",), f"format version {version} does not exist; write {FORMAT_VERSION}", "schema", False))
+        issues.append(
+            (("tipframe",), f"format version {version} does not exist; write {FORMAT_VERSION}", "schema", False)
+        )
     kind = data.get("kind")
     cls = None
     if "kind" not in data:
         issues.append((("kind",), f"missing 'kind': one of {', '.join(KINDS)}", "schema", True))
     elif not isinstance(kind, str) or kind not in KINDS:
         hint = did_you_mean(kind, list(KINDS)) if isinstance(kind, str) else ""
-        issues.append((("kind",), f"{describe(kind)} is not a document kind: one of {', '.join(KINDS)}{hint}", "schema", False))
+        issues.append(
+            (("kind",), f"{describe(kind)} is not a document kind: one of {', '.join(KINDS)}{hint}", "schema", False)
+        )
     else:
         cls = KINDS[kind]
     return cls, issues
@@ -134,6 +141,7 @@ def from_data(
     if cls is None:
         raise DocumentError(_problems(issues, file, locations))
     body = {k: v for k, v in data.items() if k not in ENVELOPE_KEYS and k != SCHEMA_KEY}
+    document: Any
     try:
         document = _converter().structure(body, cls)
     except Invalid as error:
@@ -172,8 +180,7 @@ def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
             size = os.fstat(handle.fileno()).st_size
             if size > limits.max_bytes:
                 raise fail(
-                    f"the file is {size:,} bytes, more than the limit of {limits.max_bytes:,} "
-                    "(Limits.max_bytes)"
+                    f"the file is {size:,} bytes, more than the limit of {limits.max_bytes:,} (Limits.max_bytes)"
                 )
             raw = handle.read(limits.max_bytes + 1)
     except FileNotFoundError:
@@ -204,7 +211,13 @@ def parse_document(
     """Parse and convert one document's text, keeping where each value stands."""
     if len(text) > limits.max_bytes:
         raise DocumentError(
-            [Problem(message=f"the text is longer than {limits.max_bytes:,} characters (Limits.max_bytes)", layer="read", file=file)]
+            [
+                Problem(
+                    message=f"the text is longer than {limits.max_bytes:,} characters (Limits.max_bytes)",
+                    layer="read",
+                    file=file,
+                )
+            ]
         )
     try:
         data, locations = parse_text(text, limits, format)
@@ -221,14 +234,22 @@ def _format_for(path: str) -> Format | None:
     return "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else None
 
 
-def load_located(source: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS, kind: type[Document] | None = None) -> Loaded:
+def load_located(
+    source: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS, kind: type[Document] | None = None
+) -> Loaded:
     """Like `load`, keeping the file name and value positions (for tools that report on documents)."""
     name = os.fspath(source)
     if name.startswith(BUILTIN_PREFIX):
         loaded = builtin(name[len(BUILTIN_PREFIX) :])
         if kind is not None and not isinstance(loaded.document, kind):
             raise DocumentError(
-                [Problem(message=f"expected a {kind.KIND} document, found a {loaded.document.KIND}", layer="schema", file=name)]
+                [
+                    Problem(
+                        message=f"expected a {kind.KIND} document, found a {loaded.document.KIND}",
+                        layer="schema",
+                        file=name,
+                    )
+                ]
             )
         return loaded
     text = read_text(name, limits)
@@ -251,7 +272,9 @@ def load(source: str | os.PathLike[str], kind: type[D] | None = None, *, limits:
 @overload
 def loads(text: str, kind: type[D], *, format: Format | None = ..., limits: Limits = ..., name: str = ...) -> D: ...
 @overload
-def loads(text: str, kind: None = None, *, format: Format | None = ..., limits: Limits = ..., name: str = ...) -> Document: ...
+def loads(
+    text: str, kind: None = None, *, format: Format | None = ..., limits: Limits = ..., name: str = ...
+) -> Document: ...
 def loads(
     text: str,
     kind: type[D] | None = None,
@@ -299,9 +322,7 @@ def dumps(
             raise ValueError(f"cannot write JSON: {error} (JSON has no NaN or infinity)") from None
     if format != "yaml":
         raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
-    text = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
-    )
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     if schema_ref is not None and SCHEMA_KEY not in data:
         ref = schema_ref.format(file=schema_filename(document.KIND))
         text = f"# yaml-language-server: $schema={ref}\n" + text
@@ -326,33 +347,39 @@ def dump(
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write text to a temporary file beside ``path``, flush and fsync it, then rename it over ``path``."""
+    """Write text to a temporary file beside ``path``, flush and fsync it, then rename it over ``path``.
+
+    An interrupted save leaves the earlier file whole; an existing file keeps its permissions.
+    """
     folder = os.path.dirname(os.path.abspath(path))
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp", delete=False
-    )
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
-        with handle:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         try:
-            os.chmod(handle.name, os.stat(path).st_mode & 0o7777)
+            mode = os.stat(path).st_mode & 0o7777
         except FileNotFoundError:
-            os.chmod(handle.name, 0o666 & ~_umask())
-        os.replace(handle.name, path)
+            mode = 0o666 & ~_current_umask()
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
     except BaseException:
-        try:
-            os.unlink(handle.name)
-        except FileNotFoundError:
-            pass
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _current_umask() -> int:
+    # Setting the umask to read it would change it for every thread of a host; read it instead.
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022
 
 
 # Built-in documents ---------------------------------------------------------------------------

@@ -82,9 +82,10 @@ def resolve_plain(text: str) -> Any:
 def plain_is_text(text: str) -> bool:
     """True when ``text`` written unquoted would read back as the same text."""
     try:
-        return resolve_plain(text) == text
+        value = resolve_plain(text)
     except ValueError:
         return False
+    return isinstance(value, str) and value == text
 
 
 class _Builder:
@@ -103,9 +104,7 @@ class _Builder:
                 column,
             )
         if depth > self.limits.max_depth:
-            raise ParseFailure(
-                f"nested more than {self.limits.max_depth} levels deep (Limits.max_depth)", line, column
-            )
+            raise ParseFailure(f"nested more than {self.limits.max_depth} levels deep (Limits.max_depth)", line, column)
 
     def text(self, value: str, line: int, column: int) -> str:
         if len(value) > self.limits.max_string:
@@ -120,7 +119,7 @@ class _Builder:
 
 def _mark(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
-    return (mark.line + 1, mark.column + 1)
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _yaml_value(events: Iterator[yaml.Event], event: yaml.Event, path: Path, depth: int, b: _Builder) -> Any:
@@ -206,13 +205,11 @@ def parse_yaml(text: str, limits: Limits) -> tuple[Any, Locations]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(m) for m in (error.context, error.problem) if m)
-        if "\\t" in message or "'\\t'" in message:
+        at_line = mark.line + 1 if mark is not None else None
+        at_column = mark.column + 1 if mark is not None else None
+        if "\\t" in message:
             message += " (tabs cannot indent YAML: use spaces)"
-        raise ParseFailure(
-            f"not valid YAML: {message}",
-            mark.line + 1 if mark else None,
-            mark.column + 1 if mark else None,
-        ) from None
+        raise ParseFailure(f"not valid YAML: {message}", at_line, at_column) from None
     except yaml.YAMLError as error:
         raise ParseFailure(f"not valid YAML: {error}") from None
     return value, Locations(b.values, b.keys)

@@ -42,9 +42,7 @@ class ModelError(ValueError):
 
     def __init__(self, problems: Sequence[tuple[Path, str]]) -> None:
         self.problems: tuple[tuple[Path, str], ...] = tuple(problems)
-        super().__init__(
-            "; ".join(f"{format_path(p)}: {m}" if p else m for p, m in self.problems)
-        )
+        super().__init__("; ".join(f"{format_path(p)}: {m}" if p else m for p, m in self.problems))
 
 
 class Check:
@@ -160,9 +158,7 @@ def _num(value: float) -> str:
 
 
 IDENTIFIER: Final = Pattern(ID_PATTERN, "a valid id (lower-case letters, digits and '-', starting with a letter)")
-REFERENCE: Final = Pattern(
-    REF_PATTERN, "a valid reference (an id, or builtin:ID for a built-in document)"
-)
+REFERENCE: Final = Pattern(REF_PATTERN, "a valid reference (an id, or builtin:ID for a built-in document)")
 TEXT: Final = NonEmpty()
 
 

@@ -76,9 +76,7 @@ class Document:
     id: str = field(doc="The document's id, unique among documents of its kind.", checks=[IDENTIFIER])
     name: str = field(doc="Human-readable name.", checks=[TEXT])
     description: str | None = field(doc="A short description.", default=None, checks=[TEXT])
-    sources: tuple[Source, ...] = field(
-        doc="Publications this document draws on.", default=()
-    )
+    sources: tuple[Source, ...] = field(doc="Publications this document draws on.", default=())
     illustrative: tuple[Illustrative, ...] = field(
         doc="Values the sources do not give: invented for illustration, not case-study facts.",
         default=(),
@@ -97,9 +95,7 @@ class Document:
                 problems.append((("sources", index, "id"), f"source id {source_id!r} is used twice"))
         for index, mark in enumerate(self.illustrative):
             if _PATH_RE.fullmatch(mark.path) and not _path_exists(self, mark.path):
-                problems.append(
-                    (("illustrative", index), f"{mark.path!r} names no value in this document")
-                )
+                problems.append((("illustrative", index), f"{mark.path!r} names no value in this document"))
         return problems
 
     def source_ids(self) -> tuple[str, ...]:
@@ -107,10 +103,7 @@ class Document:
 
     def is_illustrative(self, path: str) -> bool:
         """True when ``path`` or a value containing it is marked illustrative."""
-        return any(
-            path == m.path or path.startswith(m.path + ".") or path.startswith(m.path + "[")
-            for m in self.illustrative
-        )
+        return any(path == m.path or path.startswith((m.path + ".", m.path + "[")) for m in self.illustrative)
 
 
 def _path_exists(obj: object, path: str) -> bool:

@@ -32,12 +32,8 @@ class LevelScale(Document):
 
     KIND = "LevelScale"
 
-    levels: tuple[PracticeLevel, ...] = field(
-        doc="The levels, lowest first.", checks=[NonEmpty(array=True)]
-    )
-    cumulative: bool = field(
-        doc="True when a person at a level has completed every level below it.", default=True
-    )
+    levels: tuple[PracticeLevel, ...] = field(doc="The levels, lowest first.", checks=[NonEmpty(array=True)])
+    cumulative: bool = field(doc="True when a person at a level has completed every level below it.", default=True)
 
     def _problems(self) -> list[tuple[Path, str]]:
         problems = super()._problems()

@@ -112,9 +112,7 @@ class Crosswalk(Document):
         seen: set[str] = set()
         for index, entry in enumerate(self.correspondences):
             if entry.source in seen:
-                problems.append(
-                    (("correspondences", index, "source"), f"principle {entry.source!r} is mapped twice")
-                )
+                problems.append((("correspondences", index, "source"), f"principle {entry.source!r} is mapped twice"))
             seen.add(entry.source)
         return problems
 

@@ -102,7 +102,9 @@ class Schedule:
     """How often a programme meets, how many times and for how long; open-ended for recurring spaces."""
 
     cadence: Duration | None = field(doc="Time from one session to the next (ISO 8601: P1W is weekly).", default=None)
-    sessions: int | None = field(doc="Number of sessions, when the programme has an end.", default=None, checks=[Range(1)])
+    sessions: int | None = field(
+        doc="Number of sessions, when the programme has an end.", default=None, checks=[Range(1)]
+    )
     session_length: Duration | None = field(doc="Length of one session (ISO 8601: PT2H).", default=None)
     open_ended: bool = field(doc="True for a space that recurs with no planned end.", default=False)
     start: IsoDate | None = field(doc="First session, at the precision known.", default=None)
@@ -124,8 +126,13 @@ class Schedule:
         c = self.cadence
         n = self.sessions
         return Duration(
-            years=c.years * n, months=c.months * n, weeks=c.weeks * n, days=c.days * n,
-            hours=c.hours * n, minutes=c.minutes * n, seconds=c.seconds * n,
+            years=c.years * n,
+            months=c.months * n,
+            weeks=c.weeks * n,
+            days=c.days * n,
+            hours=c.hours * n,
+            minutes=c.minutes * n,
+            seconds=c.seconds * n,
         )
 
 
@@ -183,9 +190,7 @@ class Facilitation:
         declared = sum(role.count for role in self.roles)
         problems: list[tuple[Path, str]] = []
         if declared > self.facilitators:
-            problems.append(
-                (("roles",), f"roles name {declared} facilitators but the group has {self.facilitators}")
-            )
+            problems.append((("roles",), f"roles name {declared} facilitators but the group has {self.facilitators}"))
         check_problems(problems)
 
 
@@ -210,9 +215,7 @@ class DeliveryRecord:
 
     what: str = field(doc="What was counted: 'case discussions', 'people trained'.", checks=[TEXT])
     count: int = field(doc="The count as reported.", checks=[Range(0)])
-    qualifier: Qualifier = field(
-        doc="exact, at-least ('600+') or about ('about 3,000').", default=Qualifier.EXACT
-    )
+    qualifier: Qualifier = field(doc="exact, at-least ('600+') or about ('about 3,000').", default=Qualifier.EXACT)
     date: IsoDate = field(doc="When the count stood, at the precision reported.")
     since: IsoDate | None = field(doc="Start of the period counted, when reported.", default=None)
     source: str = field(doc="Id of the source, in this document's sources, that reports it.", checks=[IDENTIFIER])
@@ -435,9 +438,7 @@ class Programme(Document):
         return PrincipleCoverage(
             framework=framework.id,
             principles=framework.principle_ids(),
-            sessions=tuple(
-                (s.number, frozenset(s.principles)) for s in sorted(self.sessions, key=lambda s: s.number)
-            ),
+            sessions=tuple((s.number, frozenset(s.principles)) for s in sorted(self.sessions, key=lambda s: s.number)),
             status=status,
             unlisted_sessions=max(0, (count or listed) - listed),
         )

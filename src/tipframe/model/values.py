@@ -53,13 +53,16 @@ class Duration:
             hint = ""
             if re.fullmatch(r"P.*\d[.,]\d.*", text):
                 hint = " (fractions are not supported: write PT90M rather than PT1.5H)"
-            raise ValueError(
-                f"{text!r} is not an ISO 8601 duration such as PT2H, P1W or P10W{hint}"
-            )
+            raise ValueError(f"{text!r} is not an ISO 8601 duration such as PT2H, P1W or P10W{hint}")
         parts = [int(g) if g else 0 for g in match.groups()]
         return cls(
-            years=parts[0], months=parts[1], weeks=parts[2], days=parts[3],
-            hours=parts[4], minutes=parts[5], seconds=parts[6],
+            years=parts[0],
+            months=parts[1],
+            weeks=parts[2],
+            days=parts[3],
+            hours=parts[4],
+            minutes=parts[5],
+            seconds=parts[6],
         )
 
     @classmethod

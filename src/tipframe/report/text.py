@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from typing import TypeVar
 
 from tipframe.bundle import Bundle
 from tipframe.model import (
@@ -15,6 +16,9 @@ from tipframe.model import (
     Programme,
 )
 from tipframe.model.values import describe_hours
+
+D = TypeVar("D", bound=Document)
+
 
 _LABEL = 14
 _WIDTH = 96
@@ -33,7 +37,7 @@ class _Lines:
         if any(self._touches(p) for p in paths):
             value += _MARK
             self.marked = True
-        wrapped = textwrap.wrap(value, _WIDTH - _LABEL - 1) or [""]
+        wrapped = textwrap.wrap(value, _WIDTH - _LABEL - 1, break_on_hyphens=False) or [""]
         self.lines.append(f"{label:<{_LABEL}} {wrapped[0]}")
         self.lines.extend(" " * (_LABEL + 1) + rest for rest in wrapped[1:])
 
@@ -83,7 +87,9 @@ def summarise(document: Document, bundle: Bundle | None = None) -> str:
         out.raw("* illustrative: the sources do not give this value; it was chosen for the example.")
         for mark in document.illustrative:
             if mark.note:
-                out.lines.extend(textwrap.wrap(f"{mark.path}: {mark.note}", _WIDTH, initial_indent="  ", subsequent_indent="    "))
+                out.lines.extend(
+                    textwrap.wrap(f"{mark.path}: {mark.note}", _WIDTH, initial_indent="  ", subsequent_indent="    ")
+                )
     return "\n".join(out.lines).rstrip() + "\n"
 
 
@@ -142,7 +148,7 @@ def _programme(out: _Lines, p: Document, bundle: Bundle | None) -> None:
         )
 
 
-def _get(bundle: Bundle | None, ref: str | None, kind: type[Framework] | type[LevelScale]) -> Framework | LevelScale | None:
+def _get(bundle: Bundle | None, ref: str | None, kind: type[D]) -> D | None:
     if bundle is None or ref is None:
         return None
     try:
@@ -227,12 +233,20 @@ def _framework(out: _Lines, f: Document, bundle: Bundle | None) -> None:
     assert isinstance(f, Framework)
     for index, principle in enumerate(f.principles, 1):
         group = f" [{principle.group}]" if principle.group else ""
-        out.row("Principles" if index == 1 else "", f"{index}. {principle.name} ({principle.id}){group}", f"principles[{index - 1}]")
+        out.row(
+            "Principles" if index == 1 else "",
+            f"{index}. {principle.name} ({principle.id}){group}",
+            f"principles[{index - 1}]",
+        )
 
 
 def _scale(out: _Lines, s: Document, bundle: Bundle | None) -> None:
     assert isinstance(s, LevelScale)
-    kind = "cumulative: each level includes every level below it" if s.cumulative else "a spectrum: levels do not include each other"
+    kind = (
+        "cumulative: each level includes every level below it"
+        if s.cumulative
+        else "a spectrum: levels do not include each other"
+    )
     out.row("Scale", kind, "cumulative")
     for index, level in enumerate(s.levels):
         text = f"{index + 1}. {level.name} ({level.id})" + (f": {level.audience}" if level.audience else "")
@@ -244,7 +258,11 @@ def _crosswalk(out: _Lines, c: Document, bundle: Bundle | None) -> None:
     out.row("From", _name(bundle, c.source, Framework), "source")
     out.row("To", _name(bundle, c.target, Framework), "target")
     for index, entry in enumerate(c.correspondences):
-        out.row("Maps" if index == 0 else "", f"{entry.source} -> {', '.join(entry.targets)} ({entry.relation.value})", f"correspondences[{index}]")
+        out.row(
+            "Maps" if index == 0 else "",
+            f"{entry.source} -> {', '.join(entry.targets)} ({entry.relation.value})",
+            f"correspondences[{index}]",
+        )
     target = _get(bundle, c.target, Framework)
     if isinstance(target, Framework):
         unmapped = c.unmapped_targets(target)
