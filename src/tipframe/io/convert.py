@@ -22,11 +22,12 @@ import cattrs
 from tipframe.io.problems import Layer
 from tipframe.model._fields import ModelError, Path, field_checks
 from tipframe.model.document import Illustrative
-from tipframe.model.values import Duration, IsoDate
+from tipframe.model.values import DATE_PATTERN, Duration, IsoDate
 
 #: (path, message, layer, whether the problem is with the key itself)
 Issue = tuple[Path, str, Layer, bool]
 
+_DATE: Final = re.compile(DATE_PATTERN)
 _SEXAGESIMAL: Final = re.compile(r"\d+(?::[0-5]?\d)+")
 _YAML11_BOOL: Final = frozenset(
     {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF", "Y", "N"}
@@ -89,7 +90,11 @@ def _structure_str(value: Any, _: Any) -> str:
 def _structure_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and value.is_integer():
-            raise _fail(f"expected a whole number, not {describe(value)}; write it without a decimal point")
+            # JSON Schema counts 10.0 as an integer; tipframe keeps numbers as written, so only
+            # the model layer can refuse it.
+            raise Invalid(
+                [((), f"expected a whole number, not {describe(value)}; write it without a decimal point", "model", False)]
+            )
         raise _fail(f"expected a whole number, not {describe(value)}{_text_hint(value, 'whole number')}")
     return value
 
@@ -124,12 +129,13 @@ def _structure_date(value: Any, _: Any) -> IsoDate:
         return value
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
         return IsoDate(year=value)  # an unquoted year reads as a number
-    if not isinstance(value, str):
-        raise _fail(f"expected an ISO date such as 2019-09-01 or 2019-09, not {describe(value)}")
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise _fail(f"expected an ISO date such as 2019-09-01, 2019-09 or 2019, not {describe(value)}")
     try:
         return IsoDate.parse(value)
     except ValueError as error:
-        raise _fail(str(error)) from None
+        # Well formed, but not in the calendar (2019-02-30): beyond what a schema pattern can say.
+        raise Invalid([((), str(error), "model", False)]) from None
 
 
 def _is_enum(cls: Any) -> bool:

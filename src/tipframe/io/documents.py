@@ -287,13 +287,20 @@ def loads(
     return parse_document(text, file=name, format=format, limits=limits, kind=kind).document
 
 
+_SPECIAL: Final = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+
+
 class _Dumper(yaml.SafeDumper):
     """Writes text so that tipframe's YAML 1.2 reading gives back exactly the same text."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     style: str | None = None
-    if "\n" in text:
+    if _SPECIAL.search(text):
+        # Line breaks other than \n, and characters YAML cannot hold unescaped, survive only
+        # in double quotes, where they are written as escapes.
+        style = '"'
+    elif "\n" in text:
         style = "|"
     elif not plain_is_text(text):
         style = "'"

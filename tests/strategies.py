@@ -1,0 +1,290 @@
+"""Hypothesis strategies for every document kind, written out field by field.
+
+``st.builds`` cannot see the model's checks (ranges, id patterns, cross-field rules), so each
+strategy draws values that satisfy them explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import strategies as st
+
+from tipframe import (
+    Activity,
+    Approach,
+    Correspondence,
+    Crosswalk,
+    DeliveryMode,
+    DeliveryRecord,
+    Duration,
+    Facilitation,
+    FacilitatorRole,
+    Format,
+    Framework,
+    Illustrative,
+    IntRange,
+    IsoDate,
+    LevelScale,
+    Organisation,
+    PracticeLevel,
+    Principle,
+    Programme,
+    Qualifier,
+    Relation,
+    Resource,
+    ResourceType,
+    Schedule,
+    Sector,
+    Session,
+    Source,
+    SourceType,
+)
+
+ids = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
+refs = st.one_of(ids, ids.map(lambda i: "builtin:" + i))
+# Any Unicode a person might type, including line breaks and characters YAML treats specially.
+text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip() != "")
+maybe_text = st.none() | text
+
+json_scalars = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False, allow_infinity=False) | text
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=8,
+)
+extensions = st.dictionaries(st.from_regex(r"x-[a-z0-9-]{1,10}", fullmatch=True), json_values, max_size=2)
+
+durations = st.builds(
+    Duration,
+    years=st.integers(0, 3),
+    months=st.integers(0, 11),
+    weeks=st.integers(0, 60),
+    days=st.integers(0, 30),
+    hours=st.integers(0, 48),
+    minutes=st.integers(0, 600),
+    seconds=st.integers(0, 59),
+)
+fixed_durations = st.builds(
+    Duration, weeks=st.integers(0, 4), days=st.integers(0, 6), hours=st.integers(0, 12), minutes=st.integers(0, 59)
+)
+
+
+@st.composite
+def iso_dates(draw: st.DrawFn) -> IsoDate:
+    day = draw(st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
+    precision = draw(st.sampled_from(["year", "month", "day"]))
+    if precision == "year":
+        return IsoDate(year=day.year)
+    if precision == "month":
+        return IsoDate(year=day.year, month=day.month)
+    return IsoDate.of(day)
+
+
+@st.composite
+def int_ranges(draw: st.DrawFn, low: int = 0) -> IntRange:
+    a = draw(st.none() | st.integers(low, 60))
+    b = draw(st.none() | st.integers(low, 60))
+    if a is not None and b is not None and a > b:
+        a, b = b, a
+    return IntRange(min=a, max=b)
+
+
+@st.composite
+def sources(draw: st.DrawFn) -> tuple[Source, ...]:
+    source_ids = draw(st.lists(ids, unique=True, max_size=3))
+    return tuple(
+        Source(
+            id=source_id,
+            title=draw(text),
+            type=draw(st.sampled_from(SourceType)),
+            publisher=draw(maybe_text),
+            date=draw(st.none() | iso_dates()),
+            url=draw(maybe_text),
+            note=draw(maybe_text),
+            extensions=draw(extensions),
+        )
+        for source_id in source_ids
+    )
+
+
+def _envelope(draw: st.DrawFn) -> dict[str, Any]:
+    marks = draw(st.lists(st.sampled_from(["id", "name"]), unique=True, max_size=2))
+    return {
+        "id": draw(ids),
+        "name": draw(text),
+        "description": draw(maybe_text),
+        "sources": draw(sources()),
+        "illustrative": tuple(Illustrative(path=m, note=draw(maybe_text)) for m in marks),
+        "extensions": draw(extensions),
+    }
+
+
+@st.composite
+def frameworks(draw: st.DrawFn) -> Framework:
+    principle_ids = draw(st.lists(ids, min_size=1, max_size=6, unique=True))
+    principles = tuple(
+        Principle(
+            id=pid,
+            name=draw(text),
+            description=draw(maybe_text),
+            group=draw(maybe_text),
+            extensions=draw(extensions),
+        )
+        for pid in principle_ids
+    )
+    return Framework(principles=principles, **_envelope(draw))
+
+
+@st.composite
+def crosswalks(draw: st.DrawFn) -> Crosswalk:
+    source, target = draw(st.lists(refs, min_size=2, max_size=2, unique=True))
+    mapped = draw(st.lists(ids, min_size=1, max_size=5, unique=True))
+    correspondences = tuple(
+        Correspondence(
+            source=pid,
+            targets=tuple(draw(st.lists(ids, min_size=1, max_size=3, unique=True))),
+            relation=draw(st.sampled_from(Relation)),
+            note=draw(maybe_text),
+            extensions=draw(extensions),
+        )
+        for pid in mapped
+    )
+    return Crosswalk(source=source, target=target, correspondences=correspondences, **_envelope(draw))
+
+
+@st.composite
+def level_scales(draw: st.DrawFn) -> LevelScale:
+    level_ids = draw(st.lists(ids, min_size=1, max_size=5, unique=True))
+    levels = tuple(
+        PracticeLevel(id=lid, name=draw(text), audience=draw(maybe_text), description=draw(maybe_text))
+        for lid in level_ids
+    )
+    return LevelScale(levels=levels, cumulative=draw(st.booleans()), **_envelope(draw))
+
+
+@st.composite
+def organisations(draw: st.DrawFn) -> Organisation:
+    return Organisation(
+        sector=draw(st.none() | st.sampled_from(Sector)),
+        type=draw(maybe_text),
+        area=draw(maybe_text),
+        website=draw(maybe_text),
+        **_envelope(draw),
+    )
+
+
+@st.composite
+def programmes(draw: st.DrawFn) -> Programme:
+    envelope = _envelope(draw)
+    own_id = envelope["id"]
+    other_refs = refs.filter(lambda r: r != own_id)
+    framework = draw(st.none() | refs)
+    levels = draw(st.none() | refs)
+    principle_ids = st.lists(ids, max_size=4, unique=True).map(tuple) if framework else st.just(())
+    level_ids = st.none() | ids if levels else st.none()
+    numbers = draw(st.lists(st.integers(1, 30), unique=True, max_size=5))
+    sessions = tuple(
+        Session(
+            number=n,
+            title=draw(maybe_text),
+            duration=draw(st.none() | durations),
+            principles=draw(principle_ids),
+            activities=tuple(draw(st.lists(st.sampled_from(Activity), unique=True, max_size=3))),
+            description=draw(maybe_text),
+            extensions=draw(extensions),
+        )
+        for n in numbers
+    )
+    roles = tuple(
+        FacilitatorRole(
+            title=draw(text),
+            count=draw(st.integers(1, 3)),
+            qualification=draw(maybe_text),
+            credential=draw(maybe_text),
+            practice_level=draw(level_ids),
+            trained_in=draw(st.none() | refs),
+            peer=draw(st.booleans()),
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    )
+    facilitation = draw(
+        st.none()
+        | st.builds(
+            Facilitation,
+            facilitators=st.integers(sum(r.count for r in roles), 8),
+            roles=st.just(roles),
+            extensions=extensions,
+        )
+    )
+    open_ended = draw(st.booleans())
+    schedule = draw(
+        st.none()
+        | st.builds(
+            Schedule,
+            cadence=st.none() | durations,
+            sessions=st.none() if open_ended else st.none() | st.integers(1, 40),
+            session_length=st.none() | durations,
+            open_ended=st.just(open_ended),
+        )
+    )
+    owner = draw(st.none() | refs)
+    partners = tuple(draw(st.lists(refs.filter(lambda r: r != owner), unique=True, max_size=3)))
+    source_ids = [s.id for s in envelope["sources"]]
+    records = ()
+    if source_ids:
+        records = tuple(
+            DeliveryRecord(
+                what=draw(text),
+                count=draw(st.integers(0, 10**6)),
+                qualifier=draw(st.sampled_from(Qualifier)),
+                date=draw(iso_dates()),
+                since=draw(st.none() | iso_dates()),
+                source=draw(st.sampled_from(source_ids)),
+                note=draw(maybe_text),
+            )
+            for _ in range(draw(st.integers(0, 2)))
+        )
+    resources = tuple(
+        Resource(
+            title=draw(text),
+            type=draw(st.sampled_from(ResourceType)),
+            audience=draw(maybe_text),
+            url=draw(maybe_text),
+            description=draw(maybe_text),
+            principles=draw(principle_ids),
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    )
+    return Programme(
+        format=draw(st.sampled_from(Format)),
+        owner=owner,
+        partners=partners,
+        aims=tuple(draw(st.lists(text, max_size=3))),
+        approaches=tuple(draw(st.lists(st.sampled_from(Approach), unique=True, max_size=4))),
+        framework=framework,
+        levels=levels,
+        audience=draw(maybe_text),
+        target_level=draw(level_ids),
+        delivery=draw(st.none() | st.sampled_from(DeliveryMode)),
+        platform=draw(maybe_text),
+        group_size=draw(st.none() | int_ranges(1)),
+        cases_per_session=draw(st.none() | int_ranges()),
+        facilitation=facilitation,
+        schedule=schedule,
+        sessions=sessions,
+        resources=resources,
+        follow_on=draw(st.none() | other_refs),
+        strands=tuple(draw(st.lists(other_refs, unique=True, max_size=2))),
+        delivers=draw(st.none() | other_refs),
+        delivery_records=records,
+        **envelope,
+    )
+
+
+documents = st.one_of(frameworks(), crosswalks(), level_scales(), organisations(), programmes())
