@@ -52,7 +52,9 @@ text = st.text(
 ).filter(lambda s: s.strip() != "")
 maybe_text = st.none() | text
 
-json_scalars = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False, allow_infinity=False) | text
+json_scalars = (
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False, allow_infinity=False) | text
+)
 json_values = st.recursive(
     json_scalars,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),

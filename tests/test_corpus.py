@@ -50,7 +50,7 @@ def test_valid_case_loads_and_matches_the_schema(case: Path) -> None:
 def test_invalid_case_is_rejected_where_expected(expect: Path) -> None:
     spec: dict[str, Any] = yaml.safe_load(expect.read_text())
     case = expect.parent / spec["file"]
-    bundle, problems = tipframe.read_bundle([case])
+    _bundle, problems = tipframe.read_bundle([case])
     assert problems, f"{case.name} was accepted"
     assert {p.layer for p in problems} == {spec["layer"]}, [str(p) for p in problems]
     assert len(problems) == len(spec["problems"]), [str(p) for p in problems]

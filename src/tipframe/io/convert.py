@@ -93,7 +93,14 @@ def _structure_int(value: Any, _: Any) -> int:
             # JSON Schema counts 10.0 as an integer; tipframe keeps numbers as written, so only
             # the model layer can refuse it.
             raise Invalid(
-                [((), f"expected a whole number, not {describe(value)}; write it without a decimal point", "model", False)]
+                [
+                    (
+                        (),
+                        f"expected a whole number, not {describe(value)}; write it without a decimal point",
+                        "model",
+                        False,
+                    )
+                ]
             )
         raise _fail(f"expected a whole number, not {describe(value)}{_text_hint(value, 'whole number')}")
     return value

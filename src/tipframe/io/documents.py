@@ -54,6 +54,10 @@ def _converter() -> cattrs.Converter:
     return make_converter()
 
 
+def _a(word: str) -> str:
+    return ("an " if word[:1] in "AEIOU" else "a ") + word
+
+
 def schema_filename(kind: str | type[Document]) -> str:
     """``Programme`` -> ``programme.schema.json``, ``LevelScale`` -> ``level-scale.schema.json``."""
     name = kind if isinstance(kind, str) else kind.KIND
@@ -136,7 +140,7 @@ def from_data(
         )
     cls, issues = _kind_of(data)
     if cls is not None and kind is not None and not issubclass(cls, kind):
-        issues.append((("kind",), f"expected a {kind.KIND} document, found a {cls.KIND}", "schema", False))
+        issues.append((("kind",), f"expected {_a(kind.KIND)} document, found {_a(cls.KIND)}", "schema", False))
         cls = None
     if cls is None:
         raise DocumentError(_problems(issues, file, locations))
@@ -245,7 +249,7 @@ def load_located(
             raise DocumentError(
                 [
                     Problem(
-                        message=f"expected a {kind.KIND} document, found a {loaded.document.KIND}",
+                        message=f"expected {_a(kind.KIND)} document, found {_a(loaded.document.KIND)}",
                         layer="schema",
                         file=name,
                     )
@@ -287,7 +291,9 @@ def loads(
     return parse_document(text, file=name, format=format, limits=limits, kind=kind).document
 
 
-_SPECIAL: Final = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+_SPECIAL: Final = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+)
 
 
 class _Dumper(yaml.SafeDumper):

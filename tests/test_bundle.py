@@ -1,0 +1,115 @@
+"""Bundles: references resolved by id, built-ins always in scope, every problem reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tipframe
+from tipframe import Bundle, DocumentError, Format, Programme
+
+from .conftest import EXAMPLES
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_examples_form_one_bundle() -> None:
+    bundle = tipframe.load_bundle([EXAMPLES])
+    clinics = bundle.get("safe-and-together-clinics", Programme)
+    owner = bundle.get(clinics.owner or "", tipframe.Organisation)
+    assert owner.name == "Manchester Children's Services"
+    assert bundle.get("builtin:nttp", tipframe.Framework).id == "nttp"
+    assert len(bundle.documents(Programme)) == 9
+
+
+def test_builtins_are_in_scope_without_being_loaded() -> None:
+    programme = Programme(id="p", name="P", format=Format.COURSE, framework="builtin:samhsa")
+    bundle = Bundle.of([programme])
+    assert bundle.get("builtin:samhsa", tipframe.Framework).name.startswith("SAMHSA")
+    assert "builtin:nttp" in bundle.refs(tipframe.Framework)
+
+
+def test_dangling_reference_names_what_is_missing_and_what_exists() -> None:
+    programme = Programme(id="p", name="P", format=Format.COURSE, framework="nttp")
+    with pytest.raises(DocumentError) as caught:
+        Bundle.of([programme])
+    (problem,) = caught.value.problems
+    assert problem.layer == "bundle"
+    assert problem.where == "framework"
+    assert "no Framework 'nttp'" in problem.message
+    assert "did you mean 'builtin:nttp'" in problem.message
+    assert "builtin:samhsa" in problem.message
+
+
+def test_members_are_checked_against_the_referenced_document(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "p.yaml",
+        "tipframe: 1\nkind: Programme\nid: p\nname: P\nformat: course\nframework: builtin:nttp\n"
+        "levels: builtin:nes-levels\ntarget_level: skiled\nfacilitation:\n  facilitators: 1\n  roles:\n"
+        "    - title: t\n      practice_level: enhanced\nsessions:\n  - number: 1\n    principles: [safety, saftey]\n",
+    )
+    _, problems = tipframe.read_bundle([tmp_path])
+    found = {(p.where, p.line): p.message for p in problems}
+    assert set(found) == {("target_level", 8), ("sessions[0].principles[1]", 16)}
+    assert "did you mean 'skilled'" in found[("target_level", 8)]
+    assert "did you mean 'safety'" in found[("sessions[0].principles[1]", 16)]
+
+
+def test_user_framework_and_crosswalk_resolve_by_plain_id(tmp_path: Path) -> None:
+    _write(
+        tmp_path, "f.yaml", "tipframe: 1\nkind: Framework\nid: mine\nname: Mine\nprinciples: [{id: care, name: Care}]\n"
+    )
+    _write(
+        tmp_path,
+        "c.yaml",
+        "tipframe: 1\nkind: Crosswalk\nid: c\nname: C\nsource: mine\ntarget: builtin:nttp\n"
+        "correspondences:\n  - {source: care, targets: [safety, kindness]}\n",
+    )
+    _, problems = tipframe.read_bundle([tmp_path])
+    (problem,) = problems
+    assert problem.where == "correspondences[0].targets[1]"
+    assert "has no principle 'kindness'" in problem.message
+    assert problem.file is not None
+    assert problem.file.endswith("c.yaml")
+
+
+def test_problems_in_several_files_are_all_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "a.yaml", "tipframe: 1\nkind: Organisation\nid: a\n")
+    _write(tmp_path, "b.yaml", "tipframe: 1\nkind: Organisation\nid: b\nname: B\nsector: nope\n")
+    with pytest.raises(DocumentError) as caught:
+        tipframe.load_bundle([tmp_path])
+    files = sorted(Path(p.file or "").name for p in caught.value.problems)
+    assert files == ["a.yaml", "b.yaml"]
+
+
+def test_longer_follow_on_cycles_are_found_once() -> None:
+    documents = [
+        Programme(id="a", name="A", format=Format.COURSE, follow_on="b"),
+        Programme(id="b", name="B", format=Format.COURSE, follow_on="c"),
+        Programme(id="c", name="C", format=Format.COURSE, follow_on="a"),
+    ]
+    with pytest.raises(DocumentError) as caught:
+        Bundle.of(documents)
+    (problem,) = caught.value.problems
+    assert "a -> b -> c -> a" in problem.message
+
+
+def test_a_file_given_twice_is_read_once() -> None:
+    path = EXAMPLES / "iriss.yaml"
+    assert len(tipframe.load_bundle([path, path, EXAMPLES / "." / "iriss.yaml"])) == 1
+
+
+def test_origin_gives_the_file_and_positions() -> None:
+    bundle = tipframe.load_bundle(
+        [EXAMPLES / "safe-and-together-clinics.yaml", EXAMPLES / "manchester-childrens-services.yaml"]
+    )
+    clinics = bundle.get("safe-and-together-clinics", Programme)
+    origin = bundle.origin(clinics)
+    assert origin.file.endswith("safe-and-together-clinics.yaml")
+    assert origin.locations.find(("cases_per_session", "min")) == (24, 8)  # "  min: 3" in the example
