@@ -65,7 +65,7 @@ def schema_filename(kind: str | type[Document]) -> str:
 
 
 def _problems(issues: list[tuple[Any, str, Any, bool]], file: str, locations: Locations) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for path, message, layer, at_key in issues:
         where = locations.find(tuple(path), key=at_key)
         problems.append(
@@ -78,7 +78,7 @@ def _problems(issues: list[tuple[Any, str, Any, bool]], file: str, locations: Lo
                 column=where[1] if where else None,
             )
         )
-    return problems
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def _kind_of(data: Mapping[str, Any]) -> tuple[type[Document] | None, list[tuple[Any, str, Any, bool]]]:
@@ -118,13 +118,17 @@ def _kind_of(data: Mapping[str, Any]) -> tuple[type[Document] | None, list[tuple
     return cls, issues
 
 
+@overload
+def from_data(data: Any, kind: type[D], *, file: str = ..., locations: Locations = ...) -> D: ...
+@overload
+def from_data(data: Any, kind: None = None, *, file: str = ..., locations: Locations = ...) -> Document: ...
 def from_data(
     data: Any,
     kind: type[D] | None = None,
     *,
     file: str = "<data>",
     locations: Locations = NO_LOCATIONS,
-) -> D:
+) -> Document:
     """Build a document from plain data (as parsed from YAML or JSON), checking it fully."""
     if not isinstance(data, Mapping):
         raise DocumentError(
@@ -156,7 +160,7 @@ def from_data(
     if SCHEMA_KEY in data:
         extensions = {SCHEMA_KEY: data[SCHEMA_KEY], **document.extensions}
         document = attrs.evolve(document, extensions=extensions)
-    result: D = document
+    result: Document = document
     return result
 
 
