@@ -137,4 +137,4 @@ def test_schema_all_writes_every_kind(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_empty_folder_is_wrong_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path)]) == 2
-    assert "no documents found" in capsys.readouterr().err
+    assert "no documents found" in capsys.readouterr().out

@@ -109,7 +109,7 @@ def test_json_with_tabs_reads() -> None:
         ('{"tipframe": 1,}', "expected a key"),
         ('{"tipframe": 1} {}', "extra text"),
         ('{"tipframe": 01}', "expected ','"),
-        ('{"tipframe": "a\x01"}', "Invalid control character"),
+        ('{"tipframe": "a\x01"}', "invalid control character"),
         ('{"tipframe": [1, 2}', "expected ',' or ']'"),
         ("[", "ends where a value should be"),
     ],

@@ -216,14 +216,36 @@ def _problem(loaded: Loaded, path: Path, message: str, where: tuple[int, int] | 
     )
 
 
-def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def _folder_files(folder: str) -> list[str]:
+    """Documents under a folder, sorted; hidden files and folders skipped, linked folders followed once."""
+    files: list[str] = []
+    seen: set[str] = set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link back up the tree
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(
+            os.path.join(root, n)
+            for n in sorted(names)
+            if not n.startswith(".") and n.lower().endswith(DOCUMENT_SUFFIXES)
+        )
+    return files
+
+
+def _expand(paths: Paths) -> list[str]:
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
     files: list[str] = []
     for path in paths:
         name = os.fspath(path)
         if not name.startswith(BUILTIN_PREFIX) and os.path.isdir(name):
-            for root, dirs, names in os.walk(name):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                files.extend(os.path.join(root, n) for n in sorted(names) if n.lower().endswith(DOCUMENT_SUFFIXES))
+            files.extend(_folder_files(name))
         else:
             files.append(name)
     unique: dict[str, str] = {}
@@ -233,8 +255,10 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     return list(unique.values())
 
 
-def load_bundle(paths: Iterable[str | os.PathLike[str]], *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
+def load_bundle(paths: Paths, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
     """Read files and folders (``*.yaml``, ``*.yml``, ``*.json``, recursively) into a `Bundle`.
+
+    ``paths`` is one path or several; ``builtin:ID`` names a built-in document.
 
     Raises `DocumentError` with every problem in every file, references included.
     """
@@ -244,9 +268,7 @@ def load_bundle(paths: Iterable[str | os.PathLike[str]], *, limits: Limits = DEF
     return bundle
 
 
-def read_bundle(
-    paths: Iterable[str | os.PathLike[str]], *, limits: Limits = DEFAULT_LIMITS
-) -> tuple[Bundle, list[Problem]]:
+def read_bundle(paths: Paths, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Bundle, list[Problem]]:
     """Like `load_bundle`, but returns what could be read with the problems instead of raising."""
     entries: list[Loaded] = []
     problems: list[Problem] = []

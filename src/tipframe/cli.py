@@ -31,7 +31,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _format_problem(problem: Problem) -> str:
-    place = problem.file or "<input>"
+    place = problem.file if problem.file else repr(problem.file) if problem.file == "" else "<input>"
     if problem.line is not None:
         place += f":{problem.line}"
         if problem.column is not None:
@@ -52,6 +52,14 @@ def _report(problems: Sequence[Problem], stream: TextIO) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     bundle, problems = read_bundle(args.paths)
+    if not problems and len(bundle) == 0:
+        problems = [
+            Problem(
+                message="no documents found (looked for *.yaml, *.yml and *.json)",
+                layer="read",
+                file=" ".join(args.paths),
+            )
+        ]
     if args.format == "json":
         payload = {
             "valid": not problems,
@@ -78,9 +86,6 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
         return code
     count = len(bundle)
-    if count == 0:
-        print("tipframe validate: no documents found (looked for *.yaml, *.yml and *.json)", file=sys.stderr)
-        return UNUSABLE
     print(f"ok: {count} document{'s' if count != 1 else ''} valid")
     return OK
 
@@ -200,7 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return OK
     except OSError as error:
-        print(f"tipframe: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"tipframe: {where}{error.strerror or error}", file=sys.stderr)
         return UNUSABLE
 
 

@@ -14,9 +14,9 @@ from typing import Any, Final
 
 import attrs
 
-from tipframe.io.documents import FORMAT_VERSION, KINDS, SCHEMA_KEY
+from tipframe.io.documents import FORMAT_VERSION, KINDS
 from tipframe.model import Document, Duration, Illustrative, IsoDate
-from tipframe.model._fields import field_checks, field_doc
+from tipframe.model._fields import SCHEMA_KEY, field_checks, field_doc
 from tipframe.model.document import PATH_PATTERN
 from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN
 

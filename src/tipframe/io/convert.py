@@ -20,15 +20,16 @@ import attrs
 import cattrs
 
 from tipframe.io.problems import Layer
-from tipframe.model._fields import ModelError, Path, field_checks
+from tipframe.model._fields import ModelError, Path, field_checks, json_data
 from tipframe.model.document import Illustrative
-from tipframe.model.values import DATE_PATTERN, Duration, IsoDate
+from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN, Duration, IsoDate
 
 #: (path, message, layer, whether the problem is with the key itself)
 Issue = tuple[Path, str, Layer, bool]
 
 _DATE: Final = re.compile(DATE_PATTERN)
-_SEXAGESIMAL: Final = re.compile(r"\d+(?::[0-5]?\d)+")
+_DURATION: Final = re.compile(DURATION_PATTERN)
+_SEXAGESIMAL: Final = re.compile(r"[0-9]+(?::[0-5]?[0-9])+")
 _YAML11_BOOL: Final = frozenset(
     {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF", "Y", "N"}
 )
@@ -65,14 +66,15 @@ def describe(value: Any) -> str:
 def _text_hint(value: Any, wanted: str) -> str:
     if not isinstance(value, str):
         return ""
-    if wanted in ("number", "whole number") and _SEXAGESIMAL.fullmatch(value):
+    numeric = wanted in ("number", "whole number")
+    digits = value.strip().lstrip("-+")
+    if numeric and _SEXAGESIMAL.fullmatch(value):
         return " (YAML 1.1 would read this as a base-60 number; write the number itself, or a duration such as PT1H30M)"
     if wanted == "boolean" and value in _YAML11_BOOL:
         return " (YAML 1.2, which tipframe reads, writes booleans as true and false)"
-    if (
-        wanted in ("number", "whole number")
-        and value.strip().lstrip("-+").replace("_", "").replace(".", "", 1).isdigit()
-    ):
+    if numeric and "_" in digits and digits.replace("_", "").replace(".", "", 1).isdigit():
+        return " (YAML 1.2 reads digits with underscores as text; write the number without them)"
+    if numeric and digits.replace(".", "", 1).isdigit():
         return " (remove the quotes to make it a number)"
     return ""
 
@@ -89,19 +91,11 @@ def _structure_str(value: Any, _: Any) -> str:
 
 def _structure_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
             # JSON Schema counts 10.0 as an integer; tipframe keeps numbers as written, so only
             # the model layer can refuse it.
-            raise Invalid(
-                [
-                    (
-                        (),
-                        f"expected a whole number, not {describe(value)}; write it without a decimal point",
-                        "model",
-                        False,
-                    )
-                ]
-            )
+            message = f"expected a whole number, not {describe(value)}; write {int(value)}"
+            raise Invalid([((), message, "model", False)])
         raise _fail(f"expected a whole number, not {describe(value)}{_text_hint(value, 'whole number')}")
     return value
 
@@ -125,10 +119,16 @@ def _structure_duration(value: Any, _: Any) -> Duration:
         return value
     if not isinstance(value, str):
         raise _fail(f"expected an ISO 8601 duration such as PT2H or P1W, not {describe(value)}")
+    if not _DURATION.fullmatch(value):
+        try:
+            Duration.parse(value)
+        except ValueError as error:
+            raise _fail(str(error)) from None
     try:
         return Duration.parse(value)
     except ValueError as error:
-        raise _fail(str(error)) from None
+        # Well formed, but a part is beyond MAX_DURATION_PART: more than a pattern can say.
+        raise Invalid([((), f"{value}: {error}", "model", False)]) from None
 
 
 def _structure_date(value: Any, _: Any) -> IsoDate:
@@ -166,7 +166,10 @@ def _enum_hook(cls: type[Enum]) -> Callable[[Any, Any], Enum]:
 
 
 def did_you_mean(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    """`` (did you mean 'x'?)`` for the closest option (ignoring case), or an empty string."""
+    by_lower = {option.lower(): option for option in options}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    close = [by_lower[c] for c in close]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -238,7 +241,11 @@ def make_converter() -> cattrs.Converter:
             extensions: dict[str, Any] = {}
             for key in value:
                 if keeps_extensions and isinstance(key, str) and key.startswith("x-"):
-                    extensions[key] = value[key]
+                    try:
+                        extensions[key] = json_data(value[key], key)
+                    except ValueError as error:
+                        # JSON Schema cannot see NaN or infinity (JSON has neither).
+                        issues.append(((key,), str(error).removeprefix(f"{key}: "), "model", False))
                 elif key not in names:
                     hint = did_you_mean(str(key), names)
                     if not hint and keeps_extensions:
@@ -272,6 +279,8 @@ def make_converter() -> cattrs.Converter:
                 return cls(**kwargs)
             except ModelError as error:
                 raise Invalid([(path, message, "model", False) for path, message in error.problems]) from None
+            except (TypeError, ValueError) as error:  # a field check the pre-checks above did not foresee
+                raise Invalid([((), str(error), "model", False)]) from None
 
         return structure
 

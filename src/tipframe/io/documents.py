@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping
 from importlib import resources
@@ -22,6 +24,7 @@ from tipframe.io.convert import Invalid, describe, did_you_mean, make_converter
 from tipframe.io.problems import DEFAULT_LIMITS, NO_LOCATIONS, DocumentError, Limits, Locations, Problem
 from tipframe.io.text import Format, ParseFailure, parse_text, plain_is_text
 from tipframe.model import Crosswalk, Document, Framework, LevelScale, Organisation, Programme
+from tipframe.model._fields import SCHEMA_KEY
 
 D = TypeVar("D", bound=Document)
 
@@ -35,8 +38,6 @@ KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
 
 #: keys of the envelope, which are not fields of the model classes
 ENVELOPE_KEYS: Final = ("tipframe", "kind")
-#: a top-level key editors use to name a JSON document's schema; kept verbatim like ``x-`` keys
-SCHEMA_KEY: Final = "$schema"
 DEFAULT_SCHEMA_REF: Final = "../schemas/{file}"
 
 
@@ -143,6 +144,10 @@ def from_data(
             ]
         )
     cls, issues = _kind_of(data)
+    if SCHEMA_KEY in data and not isinstance(data[SCHEMA_KEY], str):
+        issues.append(
+            ((SCHEMA_KEY,), f"the schema location must be text, not {describe(data[SCHEMA_KEY])}", "schema", False)
+        )
     if cls is not None and kind is not None and not issubclass(cls, kind):
         issues.append((("kind",), f"expected {_a(kind.KIND)} document, found {_a(cls.KIND)}", "schema", False))
         cls = None
@@ -184,6 +189,9 @@ def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
         return DocumentError([Problem(message=message, layer="read", file=name, line=line)])
 
     try:
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            # A named pipe or device would block or never end.
+            raise fail("is a folder, not a file" if os.path.isdir(name) else "not a regular file")
         with open(name, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > limits.max_bytes:
@@ -363,24 +371,31 @@ def dump(
     write_atomic(name, text)
 
 
-def write_atomic(path: str, text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write text to a temporary file beside ``path``, flush and fsync it, then rename it over ``path``.
 
-    An interrupted save leaves the earlier file whole; an existing file keeps its permissions.
+    An interrupted save leaves the earlier file whole; an existing file keeps its permissions, and
+    a symbolic link is written through, not replaced.
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    target = os.path.realpath(path)
+    if os.path.isdir(target):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", os.fspath(path))
+    folder = os.path.dirname(target)
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".tipframe-", suffix=".tmp")
+    except OSError as error:
+        raise type(error)(error.errno, error.strerror, os.fspath(path)) from None
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         try:
-            mode = os.stat(path).st_mode & 0o7777
+            mode = os.stat(target).st_mode & 0o7777
         except FileNotFoundError:
             mode = 0o666 & ~_current_umask()
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

@@ -61,10 +61,11 @@ class DocumentError(ValueError):
 class Limits:
     """Bounds on what a document may contain; pass larger ones to `load` to read bigger files."""
 
-    max_bytes: int = 10 * 1024 * 1024
-    max_depth: int = 40
-    max_nodes: int = 500_000
-    max_string: int = 1_000_000
+    max_bytes: int = attrs.field(default=10 * 1024 * 1024, validator=attrs.validators.ge(1))
+    #: at most 100: deeper data would exhaust Python's recursion limit while it is written out
+    max_depth: int = attrs.field(default=40, validator=[attrs.validators.ge(1), attrs.validators.le(100)])
+    max_nodes: int = attrs.field(default=500_000, validator=attrs.validators.ge(1))
+    max_string: int = attrs.field(default=1_000_000, validator=attrs.validators.ge(1))
 
 
 DEFAULT_LIMITS = Limits()

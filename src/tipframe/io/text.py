@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
 from collections.abc import Iterator
 from json.decoder import scanstring  # type: ignore[attr-defined]
@@ -45,6 +46,11 @@ _FLOAT: Final = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0
 _INF: Final = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
 _NAN: Final = re.compile(r"\.(?:nan|NaN|NAN)")
 _STR_TAG: Final = "tag:yaml.org,2002:str"
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# YAML 1.1 (and so PyYAML) breaks lines at these; YAML 1.2 and JSON do not.
+_ODD_BREAKS: Final = re.compile("[\x85\u2028\u2029]")
+#: numbers longer than this are refused rather than handed to int() and float()
+MAX_NUMBER_LENGTH: Final = 100
 _COLLECTION_TAGS: Final = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
@@ -55,6 +61,8 @@ def resolve_plain(text: str) -> Any:
     """
     if text in _NULL:
         return None
+    if len(text) > MAX_NUMBER_LENGTH and _FLOAT.fullmatch(text):
+        raise ValueError(f"a number of {len(text)} characters is too long (at most {MAX_NUMBER_LENGTH})")
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -107,6 +115,12 @@ class _Builder:
             raise ParseFailure(f"nested more than {self.limits.max_depth} levels deep (Limits.max_depth)", line, column)
 
     def text(self, value: str, line: int, column: int) -> str:
+        if _SURROGATE.search(value):
+            raise ParseFailure(
+                "a lone surrogate escape (such as \\ud800) is not Unicode text and cannot be saved as UTF-8",
+                line,
+                column,
+            )
         if len(value) > self.limits.max_string:
             raise ParseFailure(
                 f"a text value of {len(value):,} characters is longer than {self.limits.max_string:,} "
@@ -184,8 +198,20 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def parse_yaml(text: str, limits: Limits) -> tuple[Any, Locations]:
     """Parse one YAML document into plain data and the positions of its values."""
+    odd = _ODD_BREAKS.search(text)
+    if odd:
+        raise ParseFailure(
+            f"the character U+{ord(odd.group()):04X} breaks lines in YAML 1.1 but not in YAML 1.2; "
+            f"write it as the escape \\u{ord(odd.group()):04x} inside double quotes",
+            *_position(text, odd.start()),
+        )
     b = _Builder(limits)
     events = yaml.parse(text, Loader=yaml.SafeLoader)
     try:
@@ -210,6 +236,12 @@ def parse_yaml(text: str, limits: Limits) -> tuple[Any, Locations]:
         if "\\t" in message:
             message += " (tabs cannot indent YAML: use spaces)"
         raise ParseFailure(f"not valid YAML: {message}", at_line, at_column) from None
+    except yaml.reader.ReaderError as error:
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise ParseFailure(
+            f"the character U+{code:04X} is not allowed in YAML text; write it as an escape inside double quotes",
+            *_position(text, error.position),
+        ) from None
     except yaml.YAMLError as error:
         raise ParseFailure(f"not valid YAML: {error}") from None
     return value, Locations(b.values, b.keys)
@@ -226,7 +258,8 @@ class _JsonReader:
         self.text = text
         self.pos = 0
         self.b = _Builder(limits)
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        # A line ends at \r\n, \r or \n; record the last character of each break.
+        self.newlines = [m.end() - 1 for m in re.finditer("\r\n|\r|\n", text)]
 
     def where(self, pos: int) -> tuple[int, int]:
         line = bisect.bisect_left(self.newlines, pos)
@@ -247,7 +280,7 @@ class _JsonReader:
         try:
             value, self.pos = scanstring(self.text, self.pos + 1, True)
         except json.JSONDecodeError as error:
-            raise self.fail(error.msg, error.pos) from None
+            raise self.fail(error.msg.removesuffix(" at").removesuffix(" starting").lower(), error.pos) from None
         line, column = self.where(start)
         result: str = self.b.text(value, line, column)
         return result
@@ -287,8 +320,15 @@ class _JsonReader:
         match = _NUMBER.match(self.text, start)
         if match:
             self.pos = match.end()
+            if len(match.group()) > MAX_NUMBER_LENGTH:
+                raise self.fail(
+                    f"a number of {len(match.group())} characters is too long (at most {MAX_NUMBER_LENGTH})", start
+                )
             if match.group(1) or match.group(2):
-                return float(match.group())
+                number = float(match.group())
+                if math.isinf(number):
+                    raise self.fail(f"{match.group()} is too large for a number", start)
+                return number
             return int(match.group())
         if not char:
             raise self.fail("the text ends where a value should be")

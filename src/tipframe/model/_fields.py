@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+import types
+import typing
 from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -119,13 +122,20 @@ class Unique(Check):
     schema = MappingProxyType({"uniqueItems": True})
 
     def problem(self, value: Any) -> str | None:
-        if isinstance(value, tuple):
-            seen: set[Any] = set()
-            for item in value:
-                if item in seen:
-                    return f"lists {item!r} more than once"
-                seen.add(item)
-        return None
+        found = self.issues(value)
+        return None if not found else found[0][1]
+
+    def issues(self, value: Any) -> list[tuple[Path, str]]:
+        if not isinstance(value, tuple):
+            return []
+        found: list[tuple[Path, str]] = []
+        seen: set[Any] = set()
+        for index, item in enumerate(value):
+            if item in seen:
+                shown = item.value if isinstance(item, Enum) else item
+                found.append(((index,), f"{shown!r} is listed more than once"))
+            seen.add(item)
+        return found
 
 
 class Each(Check):
@@ -181,16 +191,80 @@ def field(
     top-level field whose referenced document must contain this id (a principle of the
     programme's framework). Bundles resolve both.
     """
-    validator = attrs.validators.and_(*checks) if checks else None
     return attrs.field(
         default=attrs.Factory(factory) if factory is not None else default,
-        validator=validator,
-        converter=converter,
+        validator=attrs.validators.and_(_TYPE_CHECK, *checks),
+        converter=converter or _as_tuple,
         eq=eq,
         hash=hash,
         repr=repr,
         metadata={"doc": doc, "checks": tuple(checks), "ref": ref, "member_of": member_of},
     )
+
+
+def _as_tuple(value: Any) -> Any:
+    # Lists become tuples so that objects built in Python compare equal to loaded ones.
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    return f"{type(value).__name__} {value!r:.60}"
+
+
+def _type_words(tp: Any) -> str:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_words(a) for a in args)
+    if origin is tuple:
+        return f"a tuple, each item {_type_words(args[0])}"
+    if tp is type(None):
+        return "None"
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        example = next(iter(tp))
+        return f"a {tp.__name__} (such as {tp.__name__}.{example.name})"
+    name = getattr(tp, "__name__", str(tp))
+    article = "an" if name[:1] in "AEIOU" else "a"
+    return {"str": "text", "int": "a whole number", "bool": "True or False", "float": "a number"}.get(
+        name, f"{article} {name}"
+    )
+
+
+def _matches(value: Any, tp: Any) -> bool:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is Any or origin is Mapping or tp is Mapping:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, a) for a in args)
+    if origin is tuple:
+        return isinstance(value, tuple) and all(_matches(v, args[0]) for v in value)
+    if tp is type(None):
+        return value is None
+    if tp is bool:
+        return isinstance(value, bool)
+    if tp is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, tp)
+
+
+class _TypeCheck:
+    """Refuse values of the wrong type in objects built in Python (documents are checked on reading)."""
+
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        tp = attribute.type
+        if isinstance(tp, str):
+            attrs.resolve_types(type(inst))
+            tp = attrs.fields_dict(type(inst))[attribute.name].type
+        if not _matches(value, tp):
+            raise TypeError(f"{attribute.name}: expected {_type_words(tp)}, not {_describe(value)}")
+
+
+_TYPE_CHECK: Final = _TypeCheck()
 
 
 def field_checks(attribute: attrs.Attribute[Any]) -> tuple[Check, ...]:
@@ -203,11 +277,46 @@ def field_doc(attribute: attrs.Attribute[Any]) -> str:
     return doc
 
 
+#: a top-level key editors use to name a JSON document's schema, kept like an ``x-`` key
+SCHEMA_KEY: Final = "$schema"
+
+
+def json_data(value: Any, where: str) -> Any:
+    """``value`` as JSON data (tuples become lists); ValueError naming ``where`` for anything else."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, str):
+        if re.search("[\ud800-\udfff]", value):
+            raise ValueError(f"{where}: a lone surrogate is not Unicode text")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{where}: {value} cannot be written as JSON; use a finite number or text")
+        return value
+    if isinstance(value, list | tuple):
+        return [json_data(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"{where}: keys must be text, not {_describe(key)}")
+            out[key] = json_data(item, f"{where}.{key}")
+        return out
+    raise ValueError(
+        f"{where}: x- data holds text, numbers, true/false, null, lists and mappings, not {type(value).__name__}"
+    )
+
+
 def freeze_extensions(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """Hold extension data read-only, in the author's key order."""
+    """Hold extension data read-only, as JSON data, in the author's key order."""
     if isinstance(value, MappingProxyType):
         return value
-    return MappingProxyType(dict(value or {}))
+    frozen = {}
+    for key, item in (value or {}).items():
+        if not isinstance(key, str) or not (key.startswith("x-") or key == SCHEMA_KEY):
+            raise ValueError(f"extension keys begin with 'x-', not {key!r}")
+        frozen[key] = json_data(item, key)
+    return MappingProxyType(frozen)
 
 
 def extensions_field() -> Any:

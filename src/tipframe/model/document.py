@@ -22,7 +22,7 @@ from tipframe.model._fields import (
 )
 from tipframe.model.values import IsoDate
 
-_PATH_RE: Final = re.compile(r"^[a-z_]+(?:\[\d+\])*(?:\.[a-z_]+(?:\[\d+\])*)*$")
+_PATH_RE: Final = re.compile(r"^[a-z_]+(?:\[[0-9]+\])*(?:\.[a-z_]+(?:\[[0-9]+\])*)*$")
 PATH_PATTERN: Final = _PATH_RE.pattern
 
 
@@ -67,6 +67,13 @@ class Illustrative:
     note: str | None = field(doc="Why the value is there, or what it stands for.", default=None, checks=[TEXT])
 
 
+def _marks(value: Any) -> Any:
+    # A bare path is shorthand for an Illustrative without a note, in Python as in documents.
+    if isinstance(value, list | tuple):
+        return tuple(Illustrative(path=v) if isinstance(v, str) else v for v in value)
+    return value
+
+
 @attrs.frozen(kw_only=True)
 class Document:
     """Fields every document kind has. Subclasses set ``KIND``, the name written as ``kind:``."""
@@ -80,6 +87,7 @@ class Document:
     illustrative: tuple[Illustrative, ...] = field(
         doc="Values the sources do not give: invented for illustration, not case-study facts.",
         default=(),
+        converter=_marks,
     )
     extensions: Mapping[str, Any] = extensions_field()
 
@@ -108,7 +116,7 @@ class Document:
 
 def _path_exists(obj: object, path: str) -> bool:
     current: Any = obj
-    for part in re.findall(r"[a-z_]+|\[\d+\]", path):
+    for part in re.findall(r"[a-z_]+|\[[0-9]+\]", path):
         if part.startswith("["):
             index = int(part[1:-1])
             if not isinstance(current, tuple) or index >= len(current):

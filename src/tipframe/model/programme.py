@@ -23,7 +23,7 @@ from tipframe.model._fields import (
 )
 from tipframe.model.document import ID_LIST, Document
 from tipframe.model.principles import Framework
-from tipframe.model.values import Duration, IntRange, IsoDate
+from tipframe.model.values import MAX_DURATION_PART, Duration, IntRange, IsoDate
 
 
 class Format(Enum):
@@ -120,11 +120,17 @@ class Schedule:
         check_problems(problems)
 
     def length(self) -> Duration | None:
-        """Span of the whole programme, ``sessions x cadence`` (P10W for ten weekly sessions)."""
+        """Span of the whole programme, ``sessions x cadence`` (P10W for ten weekly sessions).
+
+        None when there is no count or cadence, or the span is beyond what a Duration holds.
+        """
         if self.sessions is None or self.cadence is None:
             return None
         c = self.cadence
         n = self.sessions
+        parts = (c.years, c.months, c.weeks, c.days, c.hours, c.minutes, c.seconds)
+        if max(parts) * n > MAX_DURATION_PART:
+            return None
         return Duration(
             years=c.years * n,
             months=c.months * n,

@@ -12,10 +12,14 @@ import attrs
 from tipframe.model._fields import ModelError, Path, Range, check_problems, field
 
 DURATION_PATTERN: Final = (
-    r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$"
+    r"^P(?!$)(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?"
+    r"(?:T(?=[0-9])(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?$"
 )
-DATE_PATTERN: Final = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
+DATE_PATTERN: Final = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
 _DURATION_RE: Final = re.compile(DURATION_PATTERN)
+#: each part of a duration is at most this, so that every duration converts to a timedelta
+MAX_DURATION_PART: Final = 1_000_000
+_PART: Final = Range(0, MAX_DURATION_PART)
 _DATE_RE: Final = re.compile(DATE_PATTERN)
 
 _WORDS: Final = (
@@ -37,13 +41,13 @@ class Duration:
     average Gregorian month (30.436875 days).
     """
 
-    years: int = field(doc="Years.", default=0, checks=[Range(0)])
-    months: int = field(doc="Months.", default=0, checks=[Range(0)])
-    weeks: int = field(doc="Weeks.", default=0, checks=[Range(0)])
-    days: int = field(doc="Days.", default=0, checks=[Range(0)])
-    hours: int = field(doc="Hours.", default=0, checks=[Range(0)])
-    minutes: int = field(doc="Minutes.", default=0, checks=[Range(0)])
-    seconds: int = field(doc="Seconds.", default=0, checks=[Range(0)])
+    years: int = field(doc="Years.", default=0, checks=[_PART])
+    months: int = field(doc="Months.", default=0, checks=[_PART])
+    weeks: int = field(doc="Weeks.", default=0, checks=[_PART])
+    days: int = field(doc="Days.", default=0, checks=[_PART])
+    hours: int = field(doc="Hours.", default=0, checks=[_PART])
+    minutes: int = field(doc="Minutes.", default=0, checks=[_PART])
+    seconds: int = field(doc="Seconds.", default=0, checks=[_PART])
 
     @classmethod
     def parse(cls, text: str) -> Duration:
@@ -51,7 +55,7 @@ class Duration:
         match = _DURATION_RE.fullmatch(text)
         if match is None:
             hint = ""
-            if re.fullmatch(r"P.*\d[.,]\d.*", text):
+            if re.fullmatch(r"P.*[0-9][.,][0-9].*", text):
                 hint = " (fractions are not supported: write PT90M rather than PT1.5H)"
             raise ValueError(f"{text!r} is not an ISO 8601 duration such as PT2H, P1W or P10W{hint}")
         parts = [int(g) if g else 0 for g in match.groups()]

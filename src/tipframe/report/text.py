@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from tipframe.bundle import Bundle
 from tipframe.model import (
@@ -23,6 +24,15 @@ D = TypeVar("D", bound=Document)
 _LABEL = 14
 _WIDTH = 96
 _MARK = " *"
+
+
+# Control characters (and bidirectional overrides) in a document must not reach a terminal raw:
+# they could clear the screen, set its title, or make text read differently from what it is.
+_UNSAFE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _safe(text: str) -> str:
+    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class _Lines:
@@ -90,7 +100,7 @@ def summarise(document: Document, bundle: Bundle | None = None) -> str:
                 out.lines.extend(
                     textwrap.wrap(f"{mark.path}: {mark.note}", _WIDTH, initial_indent="  ", subsequent_indent="    ")
                 )
-    return "\n".join(out.lines).rstrip() + "\n"
+    return _safe("\n".join(out.lines).rstrip()) + "\n"
 
 
 def _programme(out: _Lines, p: Document, bundle: Bundle | None) -> None:
