@@ -163,7 +163,7 @@ def test_empty_folder_is_usage_error_in_json_too(tmp_path: Path, capsys: pytest.
 
 
 def test_python_objects_are_type_checked() -> None:
-    with pytest.raises(TypeError, match="name: expected text, not int 5"):
+    with pytest.raises(TypeError, match="name: expected text, not the number 5"):
         Organisation(id="o", name=5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"format: expected a Format \(such as Format.COURSE\)"):
         Programme(id="p", name="P", format="course")  # type: ignore[arg-type]

@@ -31,13 +31,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _format_problem(problem: Problem) -> str:
-    place = problem.file if problem.file else repr(problem.file) if problem.file == "" else "<input>"
-    if problem.line is not None:
-        place += f":{problem.line}"
-        if problem.column is not None:
-            place += f":{problem.column}"
     where = f"{problem.where}: " if problem.path else ""
-    return f"{place}: {problem.layer} error: {where}{problem.message}"
+    return f"{problem.location}: {problem.layer} error: {where}{problem.message}"
 
 
 def _sorted(problems: Sequence[Problem]) -> list[Problem]:

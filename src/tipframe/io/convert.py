@@ -20,7 +20,7 @@ import attrs
 import cattrs
 
 from tipframe.io.problems import Layer
-from tipframe.model._fields import ModelError, Path, field_checks, json_data
+from tipframe.model._fields import ModelError, Path, describe, field_checks, json_data
 from tipframe.model.document import Illustrative
 from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN, Duration, IsoDate
 
@@ -43,24 +43,6 @@ class Invalid(Exception):
     def __init__(self, issues: Sequence[Issue]) -> None:
         super().__init__("; ".join(message for _, message, _, _ in issues))
         self.issues = list(issues)
-
-
-def describe(value: Any) -> str:
-    """Name a value's type and value for a message: ``the text '10'``, ``the number 3``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"the text {shown!r}"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return f"a {type(value).__name__}"
 
 
 def _text_hint(value: Any, wanted: str) -> str:

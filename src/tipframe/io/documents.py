@@ -20,11 +20,11 @@ import attrs
 import cattrs
 import yaml
 
-from tipframe.io.convert import Invalid, describe, did_you_mean, make_converter
+from tipframe.io.convert import Invalid, did_you_mean, make_converter
 from tipframe.io.problems import DEFAULT_LIMITS, NO_LOCATIONS, DocumentError, Limits, Locations, Problem
 from tipframe.io.text import Format, ParseFailure, parse_text, plain_is_text
 from tipframe.model import Crosswalk, Document, Framework, LevelScale, Organisation, Programme
-from tipframe.model._fields import SCHEMA_KEY
+from tipframe.model._fields import SCHEMA_KEY, describe
 
 D = TypeVar("D", bound=Document)
 

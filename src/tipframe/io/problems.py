@@ -32,14 +32,19 @@ class Problem:
         """The path as people write it: ``sessions[3].duration``."""
         return format_path(self.path)
 
-    def __str__(self) -> str:
-        place = self.file or "<input>"
+    @property
+    def location(self) -> str:
+        """``file:line:column``, as far as each is known."""
+        place = repr(self.file) if self.file == "" else self.file or "<input>"
         if self.line is not None:
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
+        return place
+
+    def __str__(self) -> str:
         where = f"{self.where}: " if self.path else ""
-        return f"{place}: {where}{self.message}"
+        return f"{self.location}: {where}{self.message}"
 
 
 class DocumentError(ValueError):

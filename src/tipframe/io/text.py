@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 import yaml
 
 from tipframe.io.problems import Limits, Locations
-from tipframe.model._fields import Path
+from tipframe.model._fields import Path, describe
 
 Format = Literal["yaml", "json"]
 
@@ -176,7 +176,7 @@ def _yaml_value(events: Iterator[yaml.Event], event: yaml.Event, path: Path, dep
             b.values.pop((*path, "\0key"), None)
             if not isinstance(key, str):
                 raise ParseFailure(
-                    f"keys must be text, not {_describe(key)}; quote the key if it is text",
+                    f"keys must be text, not {describe(key)}; quote the key if it is text",
                     key_line,
                     key_column,
                 )
@@ -186,16 +186,6 @@ def _yaml_value(events: Iterator[yaml.Event], event: yaml.Event, path: Path, dep
             b.keys[(*path, key)] = (key_line, key_column)
             mapping[key] = _yaml_value(events, next(events), (*path, key), depth + 1, b)
     raise ParseFailure(f"unexpected YAML event {type(event).__name__}", line, column)
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    return repr(value)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:

@@ -207,12 +207,22 @@ def _as_tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """Name a value's type and value for a message: ``the text '10'``, ``the number 3``."""
     if value is None:
-        return "None"
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
     if isinstance(value, str):
-        return f"the text {value[:40]!r}"
-    return f"{type(value).__name__} {value!r:.60}"
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"
 
 
 def _type_words(tp: Any) -> str:
@@ -261,7 +271,7 @@ class _TypeCheck:
             attrs.resolve_types(type(inst))
             tp = attrs.fields_dict(type(inst))[attribute.name].type
         if not _matches(value, tp):
-            raise TypeError(f"{attribute.name}: expected {_type_words(tp)}, not {_describe(value)}")
+            raise TypeError(f"{attribute.name}: expected {_type_words(tp)}, not {describe(value)}")
 
 
 _TYPE_CHECK: Final = _TypeCheck()
@@ -299,7 +309,7 @@ def json_data(value: Any, where: str) -> Any:
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise ValueError(f"{where}: keys must be text, not {_describe(key)}")
+                raise ValueError(f"{where}: keys must be text, not {describe(key)}")
             out[key] = json_data(item, f"{where}.{key}")
         return out
     raise ValueError(
@@ -328,6 +338,21 @@ def extensions_field() -> Any:
         hash=False,
         repr=False,
     )
+
+
+def repeats(items: Sequence[Any], list_name: str, key: str, message: str) -> list[tuple[Path, str]]:
+    """A problem at each item whose ``key`` attribute repeats an earlier one's.
+
+    ``message`` is formatted with the repeated value as ``{value!r}`` or ``{value}``.
+    """
+    problems: list[tuple[Path, str]] = []
+    seen: set[Any] = set()
+    for index, item in enumerate(items):
+        value = getattr(item, key)
+        if value in seen:
+            problems.append(((list_name, index, key), message.format(value=value)))
+        seen.add(value)
+    return problems
 
 
 def check_problems(problems: list[tuple[Path, str]]) -> None:

@@ -19,6 +19,7 @@ from tipframe.model._fields import (
     check_problems,
     extensions_field,
     field,
+    repeats,
 )
 from tipframe.model.values import IsoDate
 
@@ -96,11 +97,7 @@ class Document:
 
     def _problems(self) -> list[tuple[Path, str]]:
         """Cross-field problems; subclasses extend the list."""
-        problems: list[tuple[Path, str]] = []
-        ids = [s.id for s in self.sources]
-        for index, source_id in enumerate(ids):
-            if source_id in ids[:index]:
-                problems.append((("sources", index, "id"), f"source id {source_id!r} is used twice"))
+        problems = repeats(self.sources, "sources", "id", "source id {value!r} is used twice")
         for index, mark in enumerate(self.illustrative):
             if _PATH_RE.fullmatch(mark.path) and not _path_exists(self, mark.path):
                 problems.append((("illustrative", index), f"{mark.path!r} names no value in this document"))

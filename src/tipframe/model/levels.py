@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from tipframe.model._fields import IDENTIFIER, TEXT, NonEmpty, Path, extensions_field, field
+from tipframe.model._fields import IDENTIFIER, TEXT, NonEmpty, Path, extensions_field, field, repeats
 from tipframe.model.document import Document
 
 
@@ -36,13 +36,7 @@ class LevelScale(Document):
     cumulative: bool = field(doc="True when a person at a level has completed every level below it.", default=True)
 
     def _problems(self) -> list[tuple[Path, str]]:
-        problems = super()._problems()
-        seen: set[str] = set()
-        for index, level in enumerate(self.levels):
-            if level.id in seen:
-                problems.append((("levels", index, "id"), f"level id {level.id!r} is used twice"))
-            seen.add(level.id)
-        return problems
+        return [*super()._problems(), *repeats(self.levels, "levels", "id", "level id {value!r} is used twice")]
 
     def level_ids(self) -> tuple[str, ...]:
         return tuple(level.id for level in self.levels)

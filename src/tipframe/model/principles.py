@@ -16,6 +16,7 @@ from tipframe.model._fields import (
     Path,
     extensions_field,
     field,
+    repeats,
 )
 from tipframe.model.document import ID_LIST, Document
 
@@ -46,13 +47,8 @@ class Framework(Document):
     )
 
     def _problems(self) -> list[tuple[Path, str]]:
-        problems = super()._problems()
-        seen: set[str] = set()
-        for index, principle in enumerate(self.principles):
-            if principle.id in seen:
-                problems.append((("principles", index, "id"), f"principle id {principle.id!r} is used twice"))
-            seen.add(principle.id)
-        return problems
+        repeated = repeats(self.principles, "principles", "id", "principle id {value!r} is used twice")
+        return [*super()._problems(), *repeated]
 
     def principle_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.principles)
@@ -109,11 +105,7 @@ class Crosswalk(Document):
         problems = super()._problems()
         if self.source == self.target:
             problems.append((("target",), "a crosswalk maps between two different frameworks"))
-        seen: set[str] = set()
-        for index, entry in enumerate(self.correspondences):
-            if entry.source in seen:
-                problems.append((("correspondences", index, "source"), f"principle {entry.source!r} is mapped twice"))
-            seen.add(entry.source)
+        problems += repeats(self.correspondences, "correspondences", "source", "principle {value!r} is mapped twice")
         return problems
 
     def translate(self, principle_ids: Iterable[str]) -> frozenset[str]:

@@ -20,6 +20,7 @@ from tipframe.model._fields import (
     check_problems,
     extensions_field,
     field,
+    repeats,
 )
 from tipframe.model.document import ID_LIST, Document
 from tipframe.model.principles import Framework
@@ -338,11 +339,8 @@ class Programme(Document):
 
     def _problems(self) -> list[tuple[Path, str]]:
         problems = super()._problems()
-        numbers: set[int] = set()
+        problems += repeats(self.sessions, "sessions", "number", "session {value} is listed twice")
         for index, session in enumerate(self.sessions):
-            if session.number in numbers:
-                problems.append((("sessions", index, "number"), f"session {session.number} is listed twice"))
-            numbers.add(session.number)
             if session.principles and self.framework is None:
                 problems.append(
                     (("sessions", index, "principles"), "names principles, but the programme names no framework")
