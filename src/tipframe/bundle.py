@@ -91,22 +91,28 @@ class Bundle:
 
     def problems(self) -> list[Problem]:
         """Broken references, duplicate ids and follow-on cycles, each placed in its file."""
-        problems: list[Problem] = []
-        first: dict[tuple[str, str], Loaded] = {}
-        for loaded in self.entries:
-            key = (loaded.document.KIND, loaded.document.id)
-            if key in first:
-                other = first[key]
-                where = loaded.locations.find(("id",))
-                other_where = other.locations.find(("id",))
-                at = f"{other.file}:{other_where[0]}" if other_where else other.file
-                problems.append(_problem(loaded, ("id",), f"{key[0]} id {key[1]!r} is already used ({at})", where))
-            else:
-                first[key] = loaded
-        for loaded in self.entries:
-            problems.extend(self._reference_problems(loaded))
-        problems.extend(self._cycle_problems())
+        return [problem for loaded in self.entries for problem in self.problems_of(loaded)]
+
+    def problems_of(self, loaded: Loaded) -> list[Problem]:
+        """The problems `problems` reports for one document of this bundle.
+
+        Each has a ``code``: ``duplicate-id``, ``missing-reference``, ``unknown-principle``,
+        ``unknown-level`` or ``follow-on-cycle``.
+        """
+        problems = self._duplicate_problems(loaded)
+        problems += self._reference_problems(loaded)
+        problems += self._cycle_problems(loaded)
         return problems
+
+    def _duplicate_problems(self, loaded: Loaded) -> list[Problem]:
+        key = (loaded.document.KIND, loaded.document.id)
+        first = next(e for e in self.entries if (e.document.KIND, e.document.id) == key)
+        if first is loaded:
+            return []
+        first_where = first.locations.find(("id",))
+        at = f"{first.file}:{first_where[0]}" if first_where else first.file
+        message = f"{key[0]} id {key[1]!r} is already used ({at})"
+        return [_problem(loaded, ("id",), message, "duplicate-id", loaded.locations.find(("id",)))]
 
     def _reference_problems(self, loaded: Loaded) -> list[Problem]:
         problems: list[Problem] = []
@@ -116,12 +122,13 @@ class Bundle:
             if kind_name is not None:
                 kind = KINDS[kind_name]
                 if (kind.KIND, value) not in self._index:
-                    problems.append(_problem(loaded, path, self._missing_message(value, kind)))
+                    problems.append(_problem(loaded, path, self._missing_message(value, kind), "missing-reference"))
             member_of = meta.get("member_of")
             if member_of is not None:
                 container = self._container(document, path, member_of)
                 if container is not None and not _has_member(container, value):
-                    problems.append(_problem(loaded, path, _not_member(value, container, member_of)))
+                    code = "unknown-level" if isinstance(container, LevelScale) else "unknown-principle"
+                    problems.append(_problem(loaded, path, _not_member(value, container, member_of), code))
         return problems
 
     def _container(self, document: Document, path: Path, member_of: str) -> Document | None:
@@ -134,30 +141,30 @@ class Bundle:
         loaded = self._index.get((kind_name, ref)) if kind_name else None
         return loaded.document if loaded is not None else None
 
-    def _cycle_problems(self) -> list[Problem]:
-        problems: list[Problem] = []
-        reported: set[frozenset[str]] = set()
-        for loaded in self.entries:
-            start = loaded.document
-            if not isinstance(start, Programme) or start.follow_on is None:
-                continue
-            chain = [_ref_of(loaded)]
-            current: Programme | None = start
-            while current is not None and current.follow_on is not None:
-                next_ref = current.follow_on
-                if next_ref == chain[0]:
-                    cycle = frozenset(chain)
-                    if len(chain) > 1 and cycle not in reported:
-                        reported.add(cycle)
-                        message = "follow-on programmes form a cycle: " + " -> ".join([*chain, next_ref])
-                        problems.append(_problem(loaded, ("follow_on",), message))
-                    break
-                if next_ref in chain:
-                    break
-                chain.append(next_ref)
-                nxt = self._index.get(("Programme", next_ref))
-                current = nxt.document if nxt is not None and isinstance(nxt.document, Programme) else None
-        return problems
+    def _cycle_problems(self, loaded: Loaded) -> list[Problem]:
+        """A follow-on cycle, reported at the first of its programmes in reading order."""
+        start = loaded.document
+        if not isinstance(start, Programme) or start.follow_on is None:
+            return []
+        chain = [_ref_of(loaded)]
+        current: Programme | None = start
+        while current is not None and current.follow_on is not None:
+            next_ref = current.follow_on
+            if next_ref == chain[0]:
+                members = set(chain)
+                first = next(e for e in self.entries if isinstance(e.document, Programme) and _ref_of(e) in members)
+                if len(chain) > 1 and first is loaded:
+                    message = "follow-on programmes form a cycle: " + " -> ".join([*chain, next_ref])
+                    return [_problem(loaded, ("follow_on",), message, "follow-on-cycle")]
+                return []
+            if next_ref in chain:
+                return []
+            chain.append(next_ref)
+            following = self._index.get(("Programme", next_ref))
+            current = (
+                following.document if following is not None and isinstance(following.document, Programme) else None
+            )
+        return []
 
 
 def _has_member(container: Document, value: str) -> bool:
@@ -204,11 +211,12 @@ def _walk(obj: Any, path: Path) -> Iterator[tuple[Path, str, Mapping[str, Any]]]
                     yield from _walk(item, (*here, index))
 
 
-def _problem(loaded: Loaded, path: Path, message: str, where: tuple[int, int] | None = None) -> Problem:
+def _problem(loaded: Loaded, path: Path, message: str, code: str, where: tuple[int, int] | None = None) -> Problem:
     where = where or loaded.locations.find(path)
     return Problem(
         message=message,
         layer="bundle",
+        code=code,
         path=path,
         file=loaded.file,
         line=where[0] if where else None,

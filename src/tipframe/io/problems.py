@@ -26,6 +26,8 @@ class Problem:
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    #: a stable name for the kind of problem, where tools act on it (``missing-reference``)
+    code: str | None = None
 
     @property
     def where(self) -> str:
