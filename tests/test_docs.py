@@ -7,9 +7,12 @@ import io
 import os
 import re
 import runpy
+import shlex
 from pathlib import Path
 
 import pytest
+
+from tipframe.cli import main
 
 from .conftest import ROOT
 
@@ -41,6 +44,24 @@ def test_readme_example_prints_what_its_comments_say(monkeypatch: pytest.MonkeyP
     assert lines[0] == "20.0 240.0 6.0"
     assert lines[1] == "unknown"
     assert lines[2] == "3 to 5 at least 600 case discussions with practitioners (2019-09 to 2022-08)"
+
+
+SESSIONS = [
+    pytest.param(page, command, output, id=f"{page.name}: {command[:40]}")
+    for page in PAGES
+    for command, output in re.findall(
+        r"```text\n\$ (tipframe [^\n]*)\n(.*?)```", page.read_text(encoding="utf-8"), re.S
+    )
+]
+
+
+@pytest.mark.parametrize(("page", "command", "output"), SESSIONS)
+def test_terminal_sessions_in_the_docs_are_real(
+    page: Path, command: str, output: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    main(shlex.split(command)[1:])
+    assert capsys.readouterr().out == output
 
 
 def test_field_reference_is_current() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 import tipframe
@@ -41,8 +42,11 @@ def test_builtins_validate_as_a_bundle() -> None:
 
 
 def test_help_the_helpers_example_is_the_builtin() -> None:
-    for name in ("help-the-helpers", "help-the-helpers-ttt"):
-        assert tipframe.load(EXAMPLES / f"{name}.yaml") == tipframe.load(f"builtin:{name}")
+    # The examples name each other by plain id; the built-ins by builtin:ID. Nothing else differs.
+    course = tipframe.load(EXAMPLES / "help-the-helpers.yaml", tipframe.Programme)
+    package = tipframe.load(EXAMPLES / "help-the-helpers-ttt.yaml", tipframe.Programme)
+    assert attrs.evolve(course, follow_on="builtin:help-the-helpers-ttt") == tipframe.load("builtin:help-the-helpers")
+    assert attrs.evolve(package, delivers="builtin:help-the-helpers") == tipframe.load("builtin:help-the-helpers-ttt")
 
 
 def test_help_the_helpers_keeps_the_case_study_numbers() -> None:

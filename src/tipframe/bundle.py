@@ -19,7 +19,8 @@ D = TypeVar("D", bound=Document)
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def _ref_of(loaded: Loaded) -> str:
+def ref_of(loaded: Loaded) -> str:
+    """How references name a loaded document: ``builtin:ID`` for a built-in, else its id."""
     return BUILTIN_PREFIX + loaded.document.id if loaded.file.startswith(BUILTIN_PREFIX) else loaded.document.id
 
 
@@ -36,9 +37,9 @@ class Bundle:
     def __attrs_post_init__(self) -> None:
         index: dict[tuple[str, str], Loaded] = {}
         for loaded in builtins().values():
-            index[(loaded.document.KIND, _ref_of(loaded))] = loaded
+            index[(loaded.document.KIND, ref_of(loaded))] = loaded
         for loaded in self.entries:
-            index.setdefault((loaded.document.KIND, _ref_of(loaded)), loaded)
+            index.setdefault((loaded.document.KIND, ref_of(loaded)), loaded)
         object.__setattr__(self, "_index", index)
 
     @classmethod
@@ -146,13 +147,13 @@ class Bundle:
         start = loaded.document
         if not isinstance(start, Programme) or start.follow_on is None:
             return []
-        chain = [_ref_of(loaded)]
+        chain = [ref_of(loaded)]
         current: Programme | None = start
         while current is not None and current.follow_on is not None:
             next_ref = current.follow_on
             if next_ref == chain[0]:
                 members = set(chain)
-                first = next(e for e in self.entries if isinstance(e.document, Programme) and _ref_of(e) in members)
+                first = next(e for e in self.entries if isinstance(e.document, Programme) and ref_of(e) in members)
                 if len(chain) > 1 and first is loaded:
                     message = "follow-on programmes form a cycle: " + " -> ".join([*chain, next_ref])
                     return [_problem(loaded, ("follow_on",), message, "follow-on-cycle")]

@@ -1,8 +1,8 @@
 """The ``tipframe`` command.
 
 Exit codes, for every command: 0 success; 1 an invalid document (syntax, type, schema or
-reference); 2 wrong usage, or input that cannot be read at all (missing, no permission, not
-UTF-8, over a size limit). No command prints a Python traceback.
+reference) or a finding at error level; 2 wrong usage, or input that cannot be read at all
+(missing, no permission, not UTF-8, over a size limit). No command prints a Python traceback.
 """
 
 from __future__ import annotations
@@ -16,8 +16,19 @@ from typing import NoReturn, TextIO
 
 from tipframe import __version__
 from tipframe.bundle import read_bundle
-from tipframe.io.documents import BUILTIN_PREFIX, KINDS, builtins, load_located, schema_filename, write_atomic
+from tipframe.checks import CheckOptions, Registry, check
+from tipframe.checks.rules import FAMILIES
+from tipframe.io.documents import (
+    BUILTIN_PREFIX,
+    KINDS,
+    builtins,
+    load_located,
+    read_text,
+    schema_filename,
+    write_atomic,
+)
 from tipframe.io.problems import DocumentError, Problem
+from tipframe.model import Crosswalk, Framework, Programme
 from tipframe.report.text import summarise
 from tipframe.schema import json_schema
 
@@ -90,10 +101,95 @@ def _show(args: argparse.Namespace) -> int:
         loaded = load_located(args.path)
     except DocumentError as error:
         return _report(error.problems, sys.stderr)
-    bundle, problems = read_bundle([args.path, *args.bundle])
-    if problems and args.bundle:
+    bundle, problems = read_bundle([args.path, *args.bundle, *args.crosswalk])
+    if problems and (args.bundle or args.crosswalk):
         return _report(problems, sys.stderr)
-    sys.stdout.write(summarise(loaded.document, bundle))
+    crosswalks = []
+    for ref in args.crosswalk:
+        crosswalk = load_located(ref, kind=Crosswalk).document
+        assert isinstance(crosswalk, Crosswalk)
+        document = loaded.document
+        if isinstance(document, Programme) and document.framework is not None:
+            source = bundle.get(crosswalk.source, Framework)
+            if document.framework.removeprefix(BUILTIN_PREFIX) != source.id:
+                print(
+                    f"tipframe show: {ref} maps from {crosswalk.source}, not from {document.framework}", file=sys.stderr
+                )
+                return UNUSABLE
+        crosswalks.append((crosswalk, bundle.get(crosswalk.target, Framework)))
+    sys.stdout.write(summarise(loaded.document, bundle, crosswalks=crosswalks))
+    return OK
+
+
+def _private_names(path: str | None) -> tuple[str, ...]:
+    if path is None:
+        return ()
+    text = read_text(path)
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _check(args: argparse.Namespace) -> int:
+    bundle, problems = read_bundle(args.paths)
+    unreadable = [p for p in problems if p.layer != "bundle"]
+    if not unreadable and len(bundle) == 0:
+        unreadable = [Problem(message="no documents found", layer="read", file=" ".join(args.paths))]
+    if unreadable:
+        code = _report(unreadable, sys.stdout)
+        print("documents could not be read: fix these, then check again", file=sys.stderr)
+        return code
+    options = CheckOptions(private_names=_private_names(args.private_names))
+    registry = Registry.default()
+    known = {r.code for r in registry} | {r.name for r in registry}
+    for given in [*(args.select or []), *(args.ignore or [])]:
+        if not any(k.startswith(given.upper()) or k == given for k in known):
+            print(f"tipframe check: no rule matches {given!r}; see tipframe rules", file=sys.stderr)
+            return UNUSABLE
+    findings = check(bundle, registry, select=args.select, ignore=args.ignore, options=options)
+    counts = findings.counts()
+    if args.format == "json":
+        print(json.dumps({"findings": findings.to_dicts(), "counts": counts}, indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            print(finding)
+            if args.hints:
+                if finding.hint:
+                    print(f"    hint: {finding.hint}")
+                if finding.citation:
+                    print(f"    source: {finding.citation}")
+        words = {"error": "errors", "warning": "warnings", "info": "info"}
+        summary = ", ".join(f"{n} {s if n == 1 else words[s]}" for s, n in counts.items())
+        print(f"{len(bundle)} documents checked: {summary}", file=sys.stderr)
+    return INVALID if findings.has_errors else OK
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _rules(args: argparse.Namespace) -> int:
+    registry = Registry.default()
+    if args.format == "json":
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "rationale": r.rationale,
+                "citation": r.citation,
+                "kinds": [k.KIND or "any" for k in r.kinds],
+            }
+            for r in registry
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return OK
+    family = ""
+    for r in registry:
+        if r.family != family:
+            family = r.family
+            title = FAMILIES.get(family, ("Other rules", None))[0]
+            print(f"{family}xx  {title}")
+        print(f"  {r.code}  {r.severity.value:<8} {r.name:<42} {r.summary}")
     return OK
 
 
@@ -134,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tipframe",
         description="Model trauma-informed practice: frameworks, practice levels, programmes and organisations.",
-        epilog="Exit codes: 0 success, 1 invalid document, 2 wrong usage or unreadable input.",
+        epilog="Exit codes: 0 success, 1 invalid document or error finding, 2 wrong usage or unreadable input.",
     )
     parser.add_argument("--version", action="version", version=f"tipframe {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -161,6 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--bundle", nargs="*", default=[], metavar="PATH", help="other files or folders its references point to"
     )
+    show.add_argument(
+        "--crosswalk",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="also show principle coverage through this crosswalk (builtin:nttp-samhsa)",
+    )
     show.set_defaults(run=_show)
 
     schema = commands.add_parser(
@@ -172,6 +275,28 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
     schema.add_argument("--all", metavar="DIR", help="write every kind's schema into DIR")
     schema.set_defaults(run=_schema)
+
+    checking = commands.add_parser(
+        "check",
+        help="review documents against practice rules (like a linter)",
+        description=(
+            "Review programme designs and other documents against trauma-informed practice rules. Prints "
+            "file:line:col: CODE severity message; exits 1 when any finding is an error."
+        ),
+    )
+    checking.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or builtin:ID")
+    checking.add_argument("--select", type=_split, metavar="CODES", help="only these codes or prefixes (TIP1,TIP205)")
+    checking.add_argument("--ignore", type=_split, metavar="CODES", help="skip these codes or prefixes")
+    checking.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    checking.add_argument("--hints", action="store_true", help="print each finding's hint and source")
+    checking.add_argument(
+        "--private-names", metavar="FILE", help="a file of names (one a line) that must never appear in a document"
+    )
+    checking.set_defaults(run=_check)
+
+    rules = commands.add_parser("rules", help="list the practice rules", description="List every practice rule.")
+    rules.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    rules.set_defaults(run=_rules)
 
     listing = commands.add_parser(
         "builtins", help="list the built-in documents", description="List the documents shipped with tipframe."

@@ -84,13 +84,19 @@ class Locations:
 
     values: Mapping[Path, tuple[int, int]]
     keys: Mapping[Path, tuple[int, int]]
+    #: paths whose value is a mapping or a list
+    containers: frozenset[Path] = frozenset()
 
     def find(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
-        """The position of ``path``, or of its nearest enclosing value that has one."""
-        if key and path in self.keys:
-            return self.keys[path]
+        """The position of ``path``, or of its nearest enclosing value that has one.
+
+        A scalar is placed where its value starts; a mapping or list where its key is written
+        (``sessions:`` rather than its first item), as is a key asked for with ``key=True``.
+        """
         probe = tuple(path)
         while True:
+            if probe in self.keys and (key or probe in self.containers):
+                return self.keys[probe]
             if probe in self.values:
                 return self.values[probe]
             if not probe:

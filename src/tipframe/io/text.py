@@ -102,6 +102,7 @@ class _Builder:
         self.nodes = 0
         self.values: dict[Path, tuple[int, int]] = {}
         self.keys: dict[Path, tuple[int, int]] = {}
+        self.containers: set[Path] = set()
 
     def count(self, depth: int, line: int, column: int) -> None:
         self.nodes += 1
@@ -156,6 +157,8 @@ def _yaml_value(events: Iterator[yaml.Event], event: yaml.Event, path: Path, dep
         except ValueError as error:
             raise ParseFailure(str(error), line, column) from None
         return b.text(value, line, column) if isinstance(value, str) else value
+    if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+        b.containers.add(path)
     if isinstance(event, yaml.SequenceStartEvent):
         if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
             raise ParseFailure(f"YAML tags such as {event.tag} are not supported", line, column)
@@ -234,7 +237,7 @@ def parse_yaml(text: str, limits: Limits) -> tuple[Any, Locations]:
         ) from None
     except yaml.YAMLError as error:
         raise ParseFailure(f"not valid YAML: {error}") from None
-    return value, Locations(b.values, b.keys)
+    return value, Locations(b.values, b.keys, frozenset(b.containers))
 
 
 _WS: Final = re.compile(r"[ \t\n\r]*")
@@ -282,6 +285,8 @@ class _JsonReader:
         self.b.count(depth, line, column)
         self.b.values[path] = (line, column)
         char = self.text[start : start + 1]
+        if char in ("{", "["):
+            self.b.containers.add(path)
         if char == "{":
             return self.mapping(path, depth)
         if char == "[":
@@ -366,7 +371,7 @@ def parse_json(text: str, limits: Limits) -> tuple[Any, Locations]:
     reader.skip()
     if reader.pos != len(text):
         raise reader.fail("extra text after the document (tipframe reads one document per file)")
-    return value, Locations(reader.b.values, reader.b.keys)
+    return value, Locations(reader.b.values, reader.b.keys, frozenset(reader.b.containers))
 
 
 def sniff_format(text: str) -> Format:

@@ -23,7 +23,7 @@ from tipframe.model._fields import (
     repeats,
 )
 from tipframe.model.document import ID_LIST, Document
-from tipframe.model.principles import Framework
+from tipframe.model.principles import Crosswalk, Framework
 from tipframe.model.values import MAX_DURATION_PART, Duration, IntRange, IsoDate
 
 
@@ -266,6 +266,25 @@ class PrincipleCoverage:
     def matrix(self) -> tuple[tuple[bool, ...], ...]:
         """Rows are sessions, columns principles (framework order)."""
         return tuple(tuple(p in ps for p in self.principles) for _, ps in self.sessions)
+
+    def translate(self, crosswalk: Crosswalk, target: Framework) -> PrincipleCoverage:
+        """The same coverage in another framework's terms, through a crosswalk from this one.
+
+        Each session enacts the target principles its own principles correspond to; what stays
+        missing is what the target framework asks and the programme does not (through NTTP ->
+        SAMHSA: peer support, for one).
+        """
+        if crosswalk.source.removeprefix("builtin:") != self.framework:
+            raise ValueError(f"{crosswalk.id} maps from {crosswalk.source}, not from {self.framework}")
+        if crosswalk.target.removeprefix("builtin:") != target.id:
+            raise ValueError(f"{crosswalk.id} maps onto {crosswalk.target}, not onto {target.id}")
+        return PrincipleCoverage(
+            framework=target.id,
+            principles=target.principle_ids(),
+            sessions=tuple((number, crosswalk.translate(ps)) for number, ps in self.sessions),
+            status=self.status,
+            unlisted_sessions=self.unlisted_sessions,
+        )
 
 
 @attrs.frozen(kw_only=True)

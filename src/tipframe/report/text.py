@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Final, TypeVar
 
 from tipframe.bundle import Bundle
@@ -14,6 +14,7 @@ from tipframe.model import (
     Framework,
     LevelScale,
     Organisation,
+    PrincipleCoverage,
     Programme,
 )
 from tipframe.model.values import describe_hours
@@ -77,15 +78,27 @@ def _name(bundle: Bundle | None, ref: str | None, kind: type[Document]) -> str |
     return ref
 
 
-def summarise(document: Document, bundle: Bundle | None = None) -> str:
-    """A human summary of any document; ``bundle`` resolves the names of what it refers to."""
+def summarise(
+    document: Document,
+    bundle: Bundle | None = None,
+    *,
+    crosswalks: Sequence[tuple[Crosswalk, Framework]] = (),
+) -> str:
+    """A human summary of any document; ``bundle`` resolves the names of what it refers to.
+
+    For a programme, each ``(crosswalk, target framework)`` adds its principle coverage in the
+    target framework's terms.
+    """
     out = _Lines(document)
     out.raw(f"{document.name}  ({document.KIND} {document.id})")
     out.raw("")
     out.para(document.description)
-    writer = _WRITERS.get(type(document))
-    if writer is not None:
-        writer(out, document, bundle)
+    if isinstance(document, Programme):
+        _programme(out, document, bundle, crosswalks)
+    else:
+        writer = _WRITERS.get(type(document))
+        if writer is not None:
+            writer(out, document, bundle)
     if document.sources:
         out.raw("")
         for index, source in enumerate(document.sources):
@@ -103,7 +116,9 @@ def summarise(document: Document, bundle: Bundle | None = None) -> str:
     return _safe("\n".join(out.lines).rstrip()) + "\n"
 
 
-def _programme(out: _Lines, p: Document, bundle: Bundle | None) -> None:
+def _programme(
+    out: _Lines, p: Document, bundle: Bundle | None, crosswalks: Sequence[tuple[Crosswalk, Framework]] = ()
+) -> None:
     assert isinstance(p, Programme)
     out.row("Owner", _name(bundle, p.owner, Organisation), "owner")
     if p.partners:
@@ -143,7 +158,10 @@ def _programme(out: _Lines, p: Document, bundle: Bundle | None) -> None:
         out.row("Target level", f"{level} on {p.levels}", "target_level", "levels")
     framework = _get(bundle, p.framework, Framework)
     if framework is not None:
-        _coverage(out, p, framework)
+        coverage = p.coverage(framework)
+        _coverage(out, p, coverage)
+        for crosswalk, target in crosswalks:
+            _coverage(out, p, coverage.translate(crosswalk, target), f"Via {crosswalk.id}")
     for index, strand in enumerate(p.strands):
         out.row("Strands" if index == 0 else "", _name(bundle, strand, Programme), f"strands[{index}]")
     for index, resource in enumerate(p.resources):
@@ -211,19 +229,18 @@ def _facilitation(p: Programme, bundle: Bundle | None) -> str | None:
     return text
 
 
-def _coverage(out: _Lines, p: Programme, framework: Framework) -> None:
-    coverage = p.coverage(framework)
+def _coverage(out: _Lines, p: Programme, coverage: PrincipleCoverage, label: str = "Coverage") -> None:
     if coverage.status == "unknown":
         count = p.session_count()
         sessions = f"{count} sessions" if count else "the sessions"
         out.row(
-            "Coverage",
+            label,
             f"unknown: {sessions} are not listed, so nothing can be said to be missing",
             "sessions",
         )
         return
     enacted = [pid for pid in coverage.principles if pid in coverage.enacted]
-    out.row("Coverage", f"enacts {len(enacted)} of {len(coverage.principles)} principles", "sessions")
+    out.row(label, f"enacts {len(enacted)} of {len(coverage.principles)} {coverage.framework} principles", "sessions")
     if coverage.missing:
         scope = "the listed sessions" if coverage.status == "partial" else "any session"
         out.row("", f"not in {scope}: {', '.join(coverage.missing)}", "sessions")
@@ -289,7 +306,6 @@ def _organisation(out: _Lines, o: Document, bundle: Bundle | None) -> None:
 
 
 _WRITERS: dict[type[Document], Callable[[_Lines, Document, Bundle | None], None]] = {
-    Programme: _programme,
     Framework: _framework,
     LevelScale: _scale,
     Crosswalk: _crosswalk,

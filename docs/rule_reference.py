@@ -1,0 +1,89 @@
+"""Write docs/rules/ from the rules themselves: one page per family and an index.
+
+    python docs/rule_reference.py
+
+A test fails when the pages and the rules disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tipframe.checks import CheckOptions, Registry
+from tipframe.checks.rules import FAMILIES
+
+RULES_DIR = Path(__file__).with_name("rules")
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def pages() -> dict[str, str]:
+    """Page file name -> Markdown text."""
+    registry = Registry.builtin()
+    defaults = CheckOptions()
+    out: dict[str, str] = {}
+    index = [
+        "# Practice rules",
+        "",
+        "`tipframe check PATH...` runs these rules; `tipframe rules` lists them. Findings read",
+        "`file:line:col: CODE severity message`. Errors make the command exit 1; warnings and info do not.",
+        "Select or ignore rules by code, code prefix or name: `--select TIP1,TIP205 --ignore TIP5`.",
+        "",
+        "| family | rules |",
+        "| --- | --- |",
+    ]
+    for prefix, (title, _module) in FAMILIES.items():
+        rules = [r for r in registry if r.family == prefix]
+        name = f"{_slug(title)}.md"
+        index.append(f"| [{prefix}xx {title}]({name}) | {', '.join(r.code for r in rules)} |")
+        lines = [f"# {prefix}xx: {title}", ""]
+        for r in rules:
+            kinds = ", ".join(k.KIND or "every document" for k in r.kinds)
+            lines += [
+                f"## {r.code} {r.name}",
+                "",
+                f"{r.summary}",
+                "",
+                f"- **Severity:** {r.severity.value}",
+                f"- **Applies to:** {kinds}",
+                f"- **Source:** {r.citation}",
+                f"- **Cases:** `tests/cases/checks/{r.code}-fail*` and `{r.code}-pass*`",
+                "",
+                r.rationale,
+                "",
+            ]
+        out[name] = "\n".join(lines).rstrip() + "\n"
+    index += [
+        "",
+        "## Thresholds",
+        "",
+        "Rules that compare against a number take it from `tipframe.checks.CheckOptions`, so a host",
+        "can set its own. The defaults come from the case studies:",
+        "",
+        "| option | default | source |",
+        "| --- | --- | --- |",
+        f"| `participants_per_facilitator` | {defaults.participants_per_facilitator:g} | Help the Helpers: twelve "
+        "participants with two facilitators (SVRU case study) |",
+        f"| `clinic_cases` | {defaults.clinic_cases} | Safe & Together clinics: 3-5 families discussed per clinic "
+        "(Manchester case study) |",
+        "| `private_names` | none | the host's own list of people who must not appear (`--private-names FILE`) |",
+        "",
+        "## Your own rules",
+        "",
+        "A rule is a function that takes a document and a `Context` and yields `Report`s. Host",
+        "applications add rules to their own `Registry`, or expose them from an installed package",
+        "in the `tipframe.rules` entry-point group (a `Rule`, or a list of them); `check` and",
+        "`tipframe check` pick those up. See `tests/host_rules.py`. A rule that raises becomes a",
+        "`TIP000` error finding rather than stopping the other rules.",
+    ]
+    out["index.md"] = "\n".join(index) + "\n"
+    return out
+
+
+if __name__ == "__main__":
+    RULES_DIR.mkdir(exist_ok=True)
+    for name, text in pages().items():
+        (RULES_DIR / name).write_text(text, encoding="utf-8")

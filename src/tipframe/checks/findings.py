@@ -1,0 +1,99 @@
+"""Findings: what a practice rule says about a document, placed where the document says it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from enum import Enum
+from typing import Any, overload
+
+import attrs
+
+
+class Severity(Enum):
+    """How much a finding matters: an error fails ``tipframe check``; warnings and info do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One problem a rule found: code, severity, message, hint, place, and the source of the expectation."""
+
+    code: str
+    severity: Severity
+    message: str
+    hint: str | None = None
+    where: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    citation: str | None = None
+    document: str = ""
+
+    def location(self) -> str:
+        place = self.file or "<input>"
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return place
+
+    def __str__(self) -> str:
+        where = f" [{self.where}]" if self.where else ""
+        return f"{self.location()}: {self.code} {self.severity.value} {self.message}{where}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        data = attrs.asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        return (self.file or "", self.line or 0, self.column or 0, self.code, self.where, self.message)
+
+
+def _in_order(items: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(items, key=Finding.sort_key))
+
+
+@attrs.frozen
+class Findings(Sequence[Finding]):
+    """The findings of a check, in a stable order (file, line, column, code, place)."""
+
+    items: tuple[Finding, ...] = attrs.field(converter=_in_order)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Finding]: ...
+    def __getitem__(self, index: int | slice) -> Finding | Sequence[Finding]:
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.items)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.items)
+
+    def of(self, code: str) -> tuple[Finding, ...]:
+        """Findings whose code is ``code`` or starts with it (``TIP1`` for every principle finding)."""
+        return tuple(f for f in self.items if f.code.startswith(code))
+
+    def counts(self) -> dict[str, int]:
+        """How many findings at each severity."""
+        counted = Counter(f.severity.value for f in self.items)
+        return {s.value: counted.get(s.value, 0) for s in Severity}
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in self.items]

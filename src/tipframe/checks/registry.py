@@ -1,0 +1,152 @@
+"""Rules and the Registry that holds them: plain functions with their code, rationale and source."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import metadata
+from typing import Any, Final
+
+import attrs
+
+from tipframe.checks.context import Context
+from tipframe.checks.findings import Severity
+from tipframe.model import Document
+from tipframe.model._fields import Path
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP: Final = "tipframe.rules"
+_CODE: Final = re.compile(r"^[A-Z]+[0-9]+$")
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """What a rule function yields for each problem it finds; the engine adds the rest."""
+
+    message: str
+    where: Path = ()
+    hint: str | None = None
+    #: overrides the rule's severity for this one report
+    severity: Severity | None = None
+    #: overrides the rule's citation (a rule about a framework cites that framework)
+    citation: str | None = None
+
+
+RuleFunction = Callable[[Any, Context], Iterable[Report]]
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """A practice rule: a function over one kind of document, with what it checks and why."""
+
+    code: str = attrs.field(validator=attrs.validators.matches_re(_CODE))
+    name: str = attrs.field(validator=attrs.validators.matches_re(r"^[a-z][a-z0-9-]*$"))
+    summary: str
+    severity: Severity
+    kinds: tuple[type[Document], ...]
+    rationale: str
+    citation: str
+    function: RuleFunction = attrs.field(eq=False, repr=False)
+
+    def __call__(self, document: Document, context: Context) -> Iterable[Report]:
+        result: Iterable[Report] = self.function(document, context)
+        return result
+
+    @property
+    def family(self) -> str:
+        """The code without its last two digits: ``TIP1`` for ``TIP101``."""
+        return self.code[:-2]
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    summary: str,
+    severity: Severity,
+    kinds: Sequence[type[Document]],
+    rationale: str,
+    citation: str,
+) -> Callable[[RuleFunction], Rule]:
+    """Turn a function ``(document, context) -> Iterable[Report]`` into a `Rule`.
+
+    Nothing is registered: add the rule to a `Registry` (or expose it through the
+    ``tipframe.rules`` entry-point group) to have it run.
+    """
+
+    def wrap(function: RuleFunction) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            summary=summary,
+            severity=severity,
+            kinds=tuple(kinds),
+            rationale=" ".join(rationale.split()),
+            citation=citation,
+            function=function,
+        )
+
+    return wrap
+
+
+def _matches(rule_: Rule, prefixes: Iterable[str]) -> bool:
+    return any(rule_.code.startswith(p.upper()) or rule_.name == p for p in prefixes)
+
+
+class Registry:
+    """A set of rules by code. Each registry is its own object: there is no shared, global one."""
+
+    def __init__(self, rules: Iterable[Rule] = ()) -> None:
+        self._rules: dict[str, Rule] = {}
+        self.add(*rules)
+
+    @classmethod
+    def builtin(cls) -> Registry:
+        """A new registry holding tipframe's own rules."""
+        from tipframe.checks.rules import BUILTIN_RULES
+
+        return cls(BUILTIN_RULES)
+
+    @classmethod
+    def default(cls) -> Registry:
+        """The built-in rules plus those installed packages expose in the ``tipframe.rules`` group."""
+        registry = cls.builtin()
+        registry.load_entry_points()
+        return registry
+
+    def add(self, *rules: Rule, replace: bool = False) -> None:
+        """Add rules; a code already present is an error unless ``replace``."""
+        for new in rules:
+            if not isinstance(new, Rule):
+                raise TypeError(f"expected a Rule (made with tipframe.checks.rule), not {type(new).__name__}")
+            if new.code in self._rules and not replace:
+                raise ValueError(f"a rule with code {new.code} is already registered ({self._rules[new.code].name})")
+            self._rules[new.code] = new
+
+    def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
+        """Add the rules installed packages expose: each entry point names a Rule, or an iterable of them."""
+        for entry in metadata.entry_points(group=group):
+            loaded = entry.load()
+            found = [loaded] if isinstance(loaded, Rule) else list(loaded() if callable(loaded) else loaded)
+            log.debug("rules from entry point %s: %s", entry.name, [r.code for r in found])
+            self.add(*found)
+
+    def selected(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> list[Rule]:
+        """Rules whose code starts with a ``select`` prefix (or whose name is given), less those ignored."""
+        chosen = [r for r in self if select is None or _matches(r, list(select))]
+        ignored = list(ignore or ())
+        return [r for r in chosen if not _matches(r, ignored)]
+
+    def get(self, code: str) -> Rule:
+        return self._rules[code]
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self._rules.values(), key=lambda r: r.code))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rules

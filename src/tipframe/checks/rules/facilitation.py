@@ -1,0 +1,180 @@
+"""TIP2xx: facilitation and practice levels."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Final
+
+from tipframe.checks.context import Context
+from tipframe.checks.findings import Severity
+from tipframe.checks.registry import Report, rule
+from tipframe.model import Format, Programme
+
+#: formats in which a facilitated group meets
+GROUP_FORMATS: Final = frozenset(
+    {Format.COURSE, Format.TRAIN_THE_TRAINER, Format.REFLECTIVE_PRACTICE, Format.CLINIC, Format.LEADERSHIP_PROGRAMME}
+)
+
+
+@rule(
+    "TIP201",
+    "unknown-level",
+    summary="A target or facilitator practice level is not a level of the programme's scale.",
+    severity=Severity.ERROR,
+    kinds=[Programme],
+    rationale="""
+        Level ids are references into the level scale the programme names (NES: informed,
+        skilled, enhanced, specialist). An unknown id cannot be compared with any other level.
+    """,
+    citation="NES 2017 practice levels (builtin:nes-levels)",
+)
+def unknown_level(programme: Programme, context: Context) -> Iterator[Report]:
+    for problem in context.reference_problems("unknown-level"):
+        yield Report(where=problem.path, message=problem.message)
+
+
+@rule(
+    "TIP202",
+    "facilitator-below-target",
+    summary="A facilitator's practice level is below the level the programme aims to bring participants to.",
+    severity=Severity.ERROR,
+    kinds=[Programme],
+    rationale="""
+        Facilitators cannot take participants beyond practice they hold themselves: NES sets out
+        what each level knows and does, and training for a level is delivered by people at it or
+        above. On a cumulative scale a higher level includes every level below it. On a spectrum
+        it does not, so a facilitator at a different, higher level is reported at info level, to
+        confirm they also hold the target level.
+    """,
+    citation="NES 2017 (builtin:nes-levels); case study 000: Help the Helpers was facilitated by counsellors",
+)
+def facilitator_below_target(programme: Programme, context: Context) -> Iterator[Report]:
+    scale = context.levels_of(programme)
+    target = programme.target_level
+    if scale is None or target is None or target not in scale or programme.facilitation is None:
+        return
+    for index, role in enumerate(programme.facilitation.roles):
+        held = role.practice_level
+        if held is None or held not in scale:
+            continue
+        where = ("facilitation", "roles", index, "practice_level")
+        if not scale.meets(held, target):
+            yield Report(
+                where=where,
+                message=f"{role.title} at {scale.level(held).name} ({held}) is below the target level, "
+                f"{scale.level(target).name} ({target})",
+                hint=f"facilitators should hold {target} or a level above it",
+            )
+        elif not scale.cumulative and held != target:
+            yield Report(
+                where=where,
+                severity=Severity.INFO,
+                message=f"on the spectrum {scale.id}, {held} does not include {target}: confirm the {role.title} "
+                f"also holds {target}",
+            )
+
+
+@rule(
+    "TIP203",
+    "facilitator-level-unstated",
+    summary="The programme targets a practice level but says nothing of the level its facilitators hold.",
+    severity=Severity.INFO,
+    kinds=[Programme],
+    rationale="""
+        Whether facilitators are qualified for the target level can only be checked when the
+        level they need is written down.
+    """,
+    citation="NES 2017 (builtin:nes-levels)",
+)
+def facilitator_level_unstated(programme: Programme, context: Context) -> Iterator[Report]:
+    if programme.target_level is None or programme.format not in GROUP_FORMATS:
+        return
+    roles = programme.facilitation.roles if programme.facilitation is not None else ()
+    if not any(role.practice_level for role in roles):
+        yield Report(
+            where=("facilitation",) if programme.facilitation is not None else ("target_level",),
+            message=f"targets {programme.target_level} but no facilitator role states the practice level it needs",
+            hint="add practice_level to the facilitator roles",
+        )
+
+
+@rule(
+    "TIP204",
+    "clinic-without-model-facilitator",
+    summary="A clinic in a named practice model has no facilitator trained in that model.",
+    severity=Severity.WARNING,
+    kinds=[Programme],
+    rationale="""
+        A model clinic helps practitioners use the model with their families; its facilitator
+        explains the model's principles and critical components and must be trained in it.
+        Manchester's Safe & Together clinics are "led by a Safe & Together trained facilitator".
+    """,
+    citation="Case study 004 (Safe & Together clinics, Manchester)",
+)
+def clinic_without_model_facilitator(programme: Programme, context: Context) -> Iterator[Report]:
+    if programme.format is not Format.CLINIC or programme.framework is None:
+        return
+    roles = programme.facilitation.roles if programme.facilitation is not None else ()
+    if any(role.trained_in == programme.framework for role in roles):
+        return
+    yield Report(
+        where=("facilitation",) if programme.facilitation is not None else ("framework",),
+        message=f"no facilitator is trained in {programme.framework}, the model this clinic works in",
+        hint=f"add trained_in: {programme.framework} to the facilitator role",
+    )
+
+
+@rule(
+    "TIP205",
+    "too-few-facilitators",
+    summary="More participants per facilitator than group work of this kind is run with.",
+    severity=Severity.WARNING,
+    kinds=[Programme],
+    rationale="""
+        Trauma-informed group work keeps a safe space: one facilitator leads while another can
+        attend to anyone who is distressed. Help the Helpers ran twelve participants with two
+        facilitators, six each; CheckOptions.participants_per_facilitator sets the threshold.
+    """,
+    citation="Case study 000 (SVRU, Help the Helpers): twelve participants, two facilitators",
+)
+def too_few_facilitators(programme: Programme, context: Context) -> Iterator[Report]:
+    if programme.format not in GROUP_FORMATS or programme.facilitation is None or programme.group_size is None:
+        return
+    largest = programme.group_size.max
+    if largest is None:
+        return
+    limit = context.options.participants_per_facilitator
+    facilitators = programme.facilitation.facilitators
+    needed = math.ceil(largest / limit)
+    if facilitators < needed:
+        per = f"{largest / facilitators:g} each" if facilitators else "none to lead them"
+        yield Report(
+            where=("facilitation", "facilitators"),
+            message=f"{facilitators} facilitator{'' if facilitators == 1 else 's'} for up to {largest} "
+            f"participants ({per}); "
+            f"at most {limit:g} per facilitator means {needed}",
+            hint=f"plan {needed} facilitators, or a smaller group",
+        )
+
+
+@rule(
+    "TIP206",
+    "facilitation-unstated",
+    summary="A group programme does not say who facilitates it.",
+    severity=Severity.INFO,
+    kinds=[Programme],
+    rationale="""
+        Every case study names its facilitators: two counsellors (Help the Helpers), a Safe &
+        Together trained facilitator (clinics), peers (Midlothian). Without them the group's
+        safety and the facilitators' levels cannot be checked.
+    """,
+    citation="Case studies 000, 001 and 004",
+)
+def facilitation_unstated(programme: Programme, context: Context) -> Iterator[Report]:
+    if programme.format in GROUP_FORMATS and programme.facilitation is None:
+        yield Report(
+            where=("format",),
+            message=f"a {programme.format.value} with no facilitation stated",
+            hint="add facilitation: the number of facilitators and what each needs",
+        )

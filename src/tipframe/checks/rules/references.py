@@ -1,0 +1,130 @@
+"""TIP4xx: cascade and references: documents that name each other, and train-the-trainer follow-ons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tipframe.bundle import ref_of
+from tipframe.checks.context import Context
+from tipframe.checks.findings import Severity
+from tipframe.checks.registry import Report, rule
+from tipframe.model import Document, Format, Programme
+
+
+def _bundle_problems(code: str, context: Context) -> Iterator[Report]:
+    for problem in context.reference_problems(code):
+        yield Report(where=problem.path, message=problem.message)
+
+
+@rule(
+    "TIP401",
+    "missing-reference",
+    summary="A reference names a document that is not in the bundle.",
+    severity=Severity.ERROR,
+    kinds=[Document],
+    rationale="""
+        Owners, partners, frameworks, level scales, follow-ons and strands are named by id. A
+        name with no document behind it is a typo or a file left out of the bundle.
+    """,
+    citation="tipframe document format (references by id; built-ins as builtin:ID)",
+)
+def missing_reference(document: Document, context: Context) -> Iterator[Report]:
+    return _bundle_problems("missing-reference", context)
+
+
+@rule(
+    "TIP402",
+    "duplicate-id",
+    summary="Two documents of the same kind share an id.",
+    severity=Severity.ERROR,
+    kinds=[Document],
+    rationale="A reference must name exactly one document.",
+    citation="tipframe document format (ids unique per kind within a bundle)",
+)
+def duplicate_id(document: Document, context: Context) -> Iterator[Report]:
+    return _bundle_problems("duplicate-id", context)
+
+
+@rule(
+    "TIP403",
+    "follow-on-cycle",
+    summary="Follow-on programmes lead back to where they started.",
+    severity=Severity.ERROR,
+    kinds=[Programme],
+    rationale="A follow-on comes after its programme; a chain of follow-ons that returns to its start has no end.",
+    citation="tipframe document format",
+)
+def follow_on_cycle(programme: Programme, context: Context) -> Iterator[Report]:
+    return _bundle_problems("follow-on-cycle", context)
+
+
+@rule(
+    "TIP404",
+    "trainer-course-delivers-nothing",
+    summary="A train-the-trainer course does not name the programme its trainers go on to deliver.",
+    severity=Severity.WARNING,
+    kinds=[Programme],
+    rationale="""
+        A train-the-trainer package exists to spread one programme: Help the Helpers'
+        co-produced package prepares completers to disseminate the group work programme to their
+        own teams. Naming it (delivers) lets the rollout be modelled and checked.
+    """,
+    citation="Case study 000 (SVRU, Help the Helpers train-the-trainer package)",
+)
+def trainer_course_delivers_nothing(programme: Programme, context: Context) -> Iterator[Report]:
+    if programme.format is Format.TRAIN_THE_TRAINER and programme.delivers is None:
+        yield Report(
+            where=("format",),
+            message="a train-the-trainer course that does not name the programme its trainers deliver",
+            hint="add delivers: the id of that programme",
+        )
+
+
+@rule(
+    "TIP405",
+    "follow-on-prepares-for-another-programme",
+    summary="A programme's train-the-trainer follow-on prepares trainers for a different programme.",
+    severity=Severity.WARNING,
+    kinds=[Programme],
+    rationale="""
+        When completers go on to a train-the-trainer course, that course should prepare them to
+        deliver the programme they completed, so that the cascade passes on what they learnt.
+    """,
+    citation="Case study 000 (SVRU, Help the Helpers train-the-trainer package)",
+)
+def follow_on_prepares_for_another(programme: Programme, context: Context) -> Iterator[Report]:
+    follow_on = context.resolve(programme.follow_on, Programme)
+    if follow_on is None or follow_on.format is not Format.TRAIN_THE_TRAINER or follow_on.delivers is None:
+        return
+    own = ref_of(context.loaded)
+    if follow_on.delivers != own:
+        yield Report(
+            where=("follow_on",),
+            message=f"the follow-on {programme.follow_on} prepares trainers for {follow_on.delivers}, not for {own}",
+        )
+
+
+@rule(
+    "TIP406",
+    "trainer-course-not-named-as-follow-on",
+    summary="A train-the-trainer course delivers this programme, but the programme does not name it as its follow-on.",
+    severity=Severity.INFO,
+    kinds=[Programme],
+    rationale="""
+        Naming the train-the-trainer course as the follow-on shows readers how the programme is
+        meant to spread, and lets rollout tools find the course from the programme.
+    """,
+    citation="Case study 000 (SVRU, Help the Helpers)",
+)
+def trainer_course_not_named(programme: Programme, context: Context) -> Iterator[Report]:
+    if programme.follow_on is not None:
+        return
+    own = ref_of(context.loaded)
+    for loaded in context.bundle.entries:
+        other = loaded.document
+        if isinstance(other, Programme) and other.format is Format.TRAIN_THE_TRAINER and other.delivers == own:
+            yield Report(
+                where=("id",),
+                message=f"{ref_of(loaded)} prepares trainers to deliver this programme, but follow_on does not name it",
+                hint=f"add follow_on: {ref_of(loaded)}",
+            )

@@ -1,0 +1,231 @@
+"""TIP3xx: schedule and group: sessions, durations, dates, group sizes and clinic caseloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from tipframe.checks.context import Context
+from tipframe.checks.findings import Severity
+from tipframe.checks.registry import Report, rule
+from tipframe.checks.rules.facilitation import GROUP_FORMATS
+from tipframe.model import Duration, Format, Programme
+from tipframe.model._fields import Path
+from tipframe.model.values import describe_hours
+
+
+def _fixed(duration: Duration | None) -> bool:
+    return duration is not None and not duration.is_calendar
+
+
+@rule(
+    "TIP301",
+    "group-size-unstated",
+    summary="A group programme does not say how many participants a group has.",
+    severity=Severity.INFO,
+    kinds=[Programme],
+    rationale="""
+        Group size decides how many facilitators are needed and how much each person can take
+        part. Help the Helpers was a group of twelve; clinics discuss a few families each.
+    """,
+    citation="Case study 000 (SVRU, Help the Helpers)",
+)
+def group_size_unstated(programme: Programme, context: Context) -> Iterator[Report]:
+    if programme.format in GROUP_FORMATS and programme.format is not Format.CLINIC and programme.group_size is None:
+        yield Report(where=("format",), message=f"a {programme.format.value} with no group size", hint="add group_size")
+
+
+@rule(
+    "TIP302",
+    "clinic-cases",
+    summary="A clinic discusses more or fewer cases per session than the clinic model does.",
+    severity=Severity.WARNING,
+    kinds=[Programme],
+    rationale="""
+        Safe & Together clinics discuss three to five families at once: enough that each
+        practitioner's dilemma is normalised by the others, few enough that each is explored. A
+        clinic that does not say how many cases it takes is noted at info level.
+        CheckOptions.clinic_cases sets the range.
+    """,
+    citation="Case study 004 (Safe & Together clinics, Manchester): 3-5 families per clinic",
+)
+def clinic_cases(programme: Programme, context: Context) -> Iterator[Report]:
+    if programme.format is not Format.CLINIC:
+        return
+    expected = context.options.clinic_cases
+    cases = programme.cases_per_session
+    if cases is None:
+        yield Report(
+            where=("format",),
+            severity=Severity.INFO,
+            message=f"a clinic that does not say how many cases each session discusses ({expected} is the model)",
+            hint="add cases_per_session",
+        )
+        return
+    if cases.min is not None and expected.min is not None and cases.min < expected.min:
+        yield Report(
+            where=("cases_per_session", "min"),
+            message=f"as few as {cases.min} cases per clinic; the clinic model discusses {expected}",
+        )
+    if cases.max is not None and expected.max is not None and cases.max > expected.max:
+        yield Report(
+            where=("cases_per_session", "max"),
+            message=f"as many as {cases.max} cases per clinic; the clinic model discusses {expected}",
+        )
+
+
+@rule(
+    "TIP303",
+    "session-gap",
+    summary="The listed sessions skip a number: they should run 1, 2, ... n.",
+    severity=Severity.WARNING,
+    kinds=[Programme],
+    rationale="""
+        When every session is listed, a missing number is a session left out by mistake, and its
+        principles are missing from the coverage. Each gap is its own finding. When only some
+        sessions are listed, gaps are expected and not reported.
+    """,
+    citation="tipframe document format (sessions are numbered from 1)",
+)
+def session_gap(programme: Programme, context: Context) -> Iterator[Report]:
+    if not programme.sessions:
+        return
+    count = programme.session_count()
+    if count is not None and len(programme.sessions) < count:
+        return
+    numbers = {s.number for s in programme.sessions}
+    top = max(numbers) if count is None else min(count, max(numbers))
+    for missing in sorted(set(range(1, top + 1)) - numbers):
+        yield Report(
+            where=("sessions",),
+            message=f"session {missing} is missing from sessions 1 to {top}",
+            hint="number the sessions 1, 2, 3 ... in order",
+        )
+
+
+@rule(
+    "TIP304",
+    "session-beyond-count",
+    summary="A session is numbered beyond the number of sessions the schedule gives.",
+    severity=Severity.ERROR,
+    kinds=[Programme],
+    rationale="The schedule and the session list must describe the same programme.",
+    citation="tipframe document format",
+)
+def session_beyond_count(programme: Programme, context: Context) -> Iterator[Report]:
+    schedule = programme.schedule
+    if schedule is None or schedule.sessions is None:
+        return
+    for index, session in enumerate(programme.sessions):
+        if session.number > schedule.sessions:
+            yield Report(
+                where=("sessions", index, "number"),
+                message=f"session {session.number}, but the schedule has {schedule.sessions} sessions",
+            )
+
+
+@rule(
+    "TIP305",
+    "durations-differ-from-schedule",
+    summary="The sessions' own durations do not add up to what the schedule gives.",
+    severity=Severity.WARNING,
+    kinds=[Programme],
+    rationale="""
+        Contact hours are quoted to commissioners and participants ("two hours a week over ten
+        weeks"). When sessions carry their own durations, their total should agree with the
+        schedule's sessions times session length, or one of the two is wrong.
+    """,
+    citation="Case study 000 (SVRU, Help the Helpers): ten weekly two-hour sessions",
+)
+def durations_differ(programme: Programme, context: Context) -> Iterator[Report]:
+    schedule = programme.schedule
+    if schedule is None or schedule.sessions is None or not _fixed(schedule.session_length):
+        return
+    if not any(s.duration is not None for s in programme.sessions):
+        return
+    assert schedule.session_length is not None
+    planned = schedule.sessions * schedule.session_length.hours_total()
+    actual = programme.contact_hours()
+    if actual is not None and abs(actual - planned) > 1e-9:
+        yield Report(
+            where=("sessions",),
+            message=f"the sessions add up to {describe_hours(actual)}, but the schedule gives {schedule.sessions} x "
+            f"{schedule.session_length} = {describe_hours(planned)}",
+            hint="correct the session durations or the schedule",
+        )
+
+
+@rule(
+    "TIP306",
+    "dates-disagree-with-cadence",
+    summary="The first and last session dates do not fit the cadence and the number of sessions.",
+    severity=Severity.WARNING,
+    kinds=[Programme],
+    rationale="""
+        Ten weekly sessions starting on a Monday end nine weeks later. Dates that disagree with
+        the cadence mean a wrong date, count or cadence.
+    """,
+    citation="tipframe document format (ISO 8601 dates and durations)",
+)
+def dates_disagree(programme: Programme, context: Context) -> Iterator[Report]:
+    schedule = programme.schedule
+    if schedule is None or schedule.start is None or schedule.end is None or schedule.sessions is None:
+        return
+    if schedule.start.precision != "day" or schedule.end.precision != "day" or not _fixed(schedule.cadence):
+        return
+    assert schedule.cadence is not None
+    expected = schedule.start.start() + (schedule.sessions - 1) * schedule.cadence.to_timedelta()
+    if expected != schedule.end.start():
+        yield Report(
+            where=("schedule", "end"),
+            message=f"{schedule.sessions} sessions {schedule.cadence.cadence_word()} from {schedule.start} end on "
+            f"{expected.isoformat()}, not {schedule.end}",
+        )
+
+
+@rule(
+    "TIP307",
+    "session-longer-than-cadence",
+    summary="A session lasts longer than the time between sessions.",
+    severity=Severity.ERROR,
+    kinds=[Programme],
+    rationale="A session cannot last longer than the interval before the next one starts.",
+    citation="tipframe document format",
+)
+def session_longer_than_cadence(programme: Programme, context: Context) -> Iterator[Report]:
+    schedule = programme.schedule
+    if schedule is None or not _fixed(schedule.cadence):
+        return
+    assert schedule.cadence is not None
+    interval = schedule.cadence.to_timedelta()
+    candidates: list[tuple[Path, Duration | None]] = [(("schedule", "session_length"), schedule.session_length)]
+    candidates += [(("sessions", i, "duration"), s.duration) for i, s in enumerate(programme.sessions)]
+    for where, length in candidates:
+        if _fixed(length) and length is not None and length.to_timedelta() > interval > dt.timedelta(0):
+            yield Report(
+                where=where,
+                message=f"a session of {length.describe()} is longer than the {schedule.cadence.describe()} "
+                "between sessions",
+            )
+
+
+@rule(
+    "TIP308",
+    "recurring-without-cadence",
+    summary="A recurring space does not say how often it meets.",
+    severity=Severity.INFO,
+    kinds=[Programme],
+    rationale="""
+        Reflective practice and clinics help when they are regular: staff can plan for them and
+        bring what comes up. How often they meet is part of the design.
+    """,
+    citation="Case study 001 (Iriss, Midlothian reflective practice); case study 004 (clinics)",
+)
+def recurring_without_cadence(programme: Programme, context: Context) -> Iterator[Report]:
+    schedule = programme.schedule
+    if schedule is not None and schedule.open_ended and schedule.cadence is None:
+        yield Report(
+            where=("schedule",),
+            message="recurs with no planned end but does not say how often it meets",
+            hint="add cadence, such as P1M for monthly",
+        )
