@@ -1,7 +1,8 @@
 """tipframe: a typed model of trauma-informed practice.
 
 Frameworks of principles, practice levels, programmes and the organisations that run them, as
-versioned YAML or JSON documents that load into frozen, typed objects and dump back losslessly.
+versioned YAML or JSON documents that load into frozen, typed objects and dump back losslessly;
+and practice checks (`check`) that review programme designs against the principles and levels.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 from importlib.metadata import PackageNotFoundError, version
 
 from tipframe.bundle import Bundle, load_bundle, read_bundle
+from tipframe.checks import CheckOptions, Finding, Findings, Registry, Severity, check
 from tipframe.io.documents import (
     KINDS,
     dump,
@@ -67,6 +69,7 @@ __all__ = [
     "Activity",
     "Approach",
     "Bundle",
+    "CheckOptions",
     "Correspondence",
     "Crosswalk",
     "DeliveryMode",
@@ -75,6 +78,8 @@ __all__ = [
     "DocumentError",
     "Duration",
     "Facilitation",
+    "Finding",
+    "Findings",
     "FacilitatorRole",
     "Format",
     "Framework",
@@ -91,15 +96,18 @@ __all__ = [
     "Problem",
     "Programme",
     "Qualifier",
+    "Registry",
     "Relation",
     "Resource",
     "ResourceType",
     "Schedule",
     "Sector",
     "Session",
+    "Severity",
     "Source",
     "SourceType",
     "__version__",
+    "check",
     "dump",
     "dumps",
     "from_data",
