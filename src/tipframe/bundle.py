@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -11,7 +11,7 @@ import attrs
 from tipframe.io.convert import did_you_mean
 from tipframe.io.documents import BUILTIN_PREFIX, KINDS, Loaded, builtins, load_located
 from tipframe.io.problems import DEFAULT_LIMITS, DocumentError, Limits, Problem
-from tipframe.model import Document, Framework, LevelScale, Programme
+from tipframe.model import Document, Programme
 from tipframe.model._fields import Path
 
 D = TypeVar("D", bound=Document)
@@ -127,9 +127,12 @@ class Bundle:
             member_of = meta.get("member_of")
             if member_of is not None:
                 container = self._container(document, path, member_of)
-                if container is not None and not _has_member(container, value):
-                    code = "unknown-level" if isinstance(container, LevelScale) else "unknown-principle"
-                    problems.append(_problem(loaded, path, _not_member(value, container, member_of), code))
+                if container is None:
+                    continue
+                collection = meta.get("member") or container.MEMBERS[0]
+                if value not in container.members(collection):
+                    message = _not_member(value, container, member_of, collection)
+                    problems.append(_problem(loaded, path, message, f"unknown-{collection.removesuffix('s')}"))
         return problems
 
     def _container(self, document: Document, path: Path, member_of: str) -> Document | None:
@@ -168,21 +171,9 @@ class Bundle:
         return []
 
 
-def _has_member(container: Document, value: str) -> bool:
-    if isinstance(container, Framework):
-        return value in container
-    if isinstance(container, LevelScale):
-        return value in container
-    return True
-
-
-def _not_member(value: str, container: Document, member_of: str) -> str:
-    members: Sequence[str] = ()
-    noun = "entry"
-    if isinstance(container, Framework):
-        noun, members = "principle", container.principle_ids()
-    elif isinstance(container, LevelScale):
-        noun, members = "level", container.level_ids()
+def _not_member(value: str, container: Document, member_of: str, collection: str) -> str:
+    members = container.members(collection)
+    noun = collection.removesuffix("s")
     hint = did_you_mean(value, list(members))
     return (
         f"{container.KIND} {container.id!r} (named by {member_of}) has no {noun} {value!r}{hint}; "

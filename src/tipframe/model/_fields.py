@@ -184,12 +184,14 @@ def field(
     repr: bool = True,
     ref: str | None = None,
     member_of: str | None = None,
+    member: str | None = None,
 ) -> Any:
     """Declare a documented model field; ``checks`` validate it and describe it in the schema.
 
     ``ref`` names the document kind a reference field points to; ``member_of`` names the
     top-level field whose referenced document must contain this id (a principle of the
-    programme's framework). Bundles resolve both.
+    programme's framework), and ``member`` which of that document's collections (default its
+    first, see `Document.members`). Bundles resolve both.
     """
     return attrs.field(
         default=attrs.Factory(factory) if factory is not None else default,
@@ -198,7 +200,7 @@ def field(
         eq=eq,
         hash=hash,
         repr=repr,
-        metadata={"doc": doc, "checks": tuple(checks), "ref": ref, "member_of": member_of},
+        metadata={"doc": doc, "checks": tuple(checks), "ref": ref, "member_of": member_of, "member": member},
     )
 
 

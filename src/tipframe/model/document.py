@@ -80,6 +80,8 @@ class Document:
     """Fields every document kind has. Subclasses set ``KIND``, the name written as ``kind:``."""
 
     KIND: ClassVar[str] = ""
+    #: the collections of ids other documents may name inside this one (see `members`)
+    MEMBERS: ClassVar[tuple[str, ...]] = ()
 
     id: str = field(doc="The document's id, unique among documents of its kind.", checks=[IDENTIFIER])
     name: str = field(doc="Human-readable name.", checks=[TEXT])
@@ -102,6 +104,10 @@ class Document:
             if _PATH_RE.fullmatch(mark.path) and not _path_exists(self, mark.path):
                 problems.append((("illustrative", index), f"{mark.path!r} names no value in this document"))
         return problems
+
+    def members(self, collection: str) -> tuple[str, ...]:
+        """Ids in one of this document's collections (``principles`` of a framework)."""
+        raise KeyError(f"a {self.KIND} has no collection {collection!r}")
 
     def source_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.sources)

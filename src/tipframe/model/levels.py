@@ -31,6 +31,7 @@ class LevelScale(Document):
     """
 
     KIND = "LevelScale"
+    MEMBERS = ("levels",)
 
     levels: tuple[PracticeLevel, ...] = field(doc="The levels, lowest first.", checks=[NonEmpty(array=True)])
     cumulative: bool = field(doc="True when a person at a level has completed every level below it.", default=True)
@@ -40,6 +41,9 @@ class LevelScale(Document):
 
     def level_ids(self) -> tuple[str, ...]:
         return tuple(level.id for level in self.levels)
+
+    def members(self, collection: str) -> tuple[str, ...]:
+        return self.level_ids() if collection == "levels" else super().members(collection)
 
     def level(self, level_id: str) -> PracticeLevel:
         for level in self.levels:

@@ -41,6 +41,7 @@ class Framework(Document):
     """An ordered set of principles with the source that defines them."""
 
     KIND = "Framework"
+    MEMBERS = ("principles",)
 
     principles: tuple[Principle, ...] = field(
         doc="The principles, in the framework's own order.", checks=[NonEmpty(array=True)]
@@ -52,6 +53,9 @@ class Framework(Document):
 
     def principle_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.principles)
+
+    def members(self, collection: str) -> tuple[str, ...]:
+        return self.principle_ids() if collection == "principles" else super().members(collection)
 
     def principle(self, principle_id: str) -> Principle:
         """The principle with this id; KeyError naming the ones that exist otherwise."""
