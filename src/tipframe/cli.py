@@ -16,7 +16,7 @@ from typing import NoReturn, TextIO
 
 from tipframe import __version__
 from tipframe.bundle import read_bundle
-from tipframe.checks import CheckOptions, Registry, check
+from tipframe.checks import RULE_FAILED, CheckOptions, Registry, check
 from tipframe.checks.rules import FAMILIES
 from tipframe.io.documents import (
     BUILTIN_PREFIX,
@@ -56,6 +56,10 @@ def _report(problems: Sequence[Problem], stream: TextIO) -> int:
     return UNUSABLE if any(p.layer == "read" for p in problems) else INVALID
 
 
+def _problem_dict(p: Problem) -> dict[str, object]:
+    return {"file": p.file, "line": p.line, "column": p.column, "path": p.where, "layer": p.layer, "message": p.message}
+
+
 def _validate(args: argparse.Namespace) -> int:
     bundle, problems = read_bundle(args.paths)
     if not problems and len(bundle) == 0:
@@ -70,17 +74,7 @@ def _validate(args: argparse.Namespace) -> int:
         payload = {
             "valid": not problems,
             "documents": [{"kind": d.KIND, "id": d.id} for d in bundle],
-            "problems": [
-                {
-                    "file": p.file,
-                    "line": p.line,
-                    "column": p.column,
-                    "path": p.where,
-                    "layer": p.layer,
-                    "message": p.message,
-                }
-                for p in _sorted(problems)
-            ],
+            "problems": [_problem_dict(p) for p in _sorted(problems)],
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         if not problems:
@@ -125,25 +119,31 @@ def _private_names(path: str | None) -> tuple[str, ...]:
     if path is None:
         return ()
     text = read_text(path)
-    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
 
 
 def _check(args: argparse.Namespace) -> int:
+    registry = Registry.default()
+    known = {r.code for r in registry} | {r.name for r in registry} | {RULE_FAILED}
+    if args.select is not None and not args.select:
+        print("tipframe check: --select needs at least one code; see tipframe rules", file=sys.stderr)
+        return UNUSABLE
+    for given in [*(args.select or []), *(args.ignore or [])]:
+        if not any(k.startswith(given.upper()) or k == given for k in known):
+            print(f"tipframe check: no rule matches {given!r}; see tipframe rules", file=sys.stderr)
+            return UNUSABLE
     bundle, problems = read_bundle(args.paths)
     unreadable = [p for p in problems if p.layer != "bundle"]
     if not unreadable and len(bundle) == 0:
         unreadable = [Problem(message="no documents found", layer="read", file=" ".join(args.paths))]
     if unreadable:
+        if args.format == "json":
+            print(json.dumps({"findings": [], "problems": [_problem_dict(p) for p in _sorted(unreadable)]}, indent=2))
+            return UNUSABLE if any(p.layer == "read" for p in unreadable) else INVALID
         code = _report(unreadable, sys.stdout)
         print("documents could not be read: fix these, then check again", file=sys.stderr)
         return code
     options = CheckOptions(private_names=_private_names(args.private_names))
-    registry = Registry.default()
-    known = {r.code for r in registry} | {r.name for r in registry}
-    for given in [*(args.select or []), *(args.ignore or [])]:
-        if not any(k.startswith(given.upper()) or k == given for k in known):
-            print(f"tipframe check: no rule matches {given!r}; see tipframe rules", file=sys.stderr)
-            return UNUSABLE
     findings = check(bundle, registry, select=args.select, ignore=args.ignore, options=options)
     counts = findings.counts()
     if args.format == "json":

@@ -17,6 +17,7 @@ import attrs
 from tipframe.io.documents import FORMAT_VERSION, KINDS
 from tipframe.model import Document, Duration, Illustrative, IsoDate
 from tipframe.model._fields import SCHEMA_KEY, field_checks, field_doc
+from tipframe.model.cascade import Distribution, Parameter
 from tipframe.model.document import PATH_PATTERN
 from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN
 
@@ -72,6 +73,23 @@ class _Generator:
                     {"type": "integer", "minimum": 1, "maximum": 9999},
                 ],
                 "description": "An ISO date at the precision known: 2019-09-01, 2019-09 or 2019.",
+            }
+        if tp is Parameter:
+            distributions = [d.value for d in Distribution if d is not Distribution.FIXED]
+            pair = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+            return {
+                "anyOf": [
+                    {"type": "number"},
+                    {
+                        "type": "object",
+                        "properties": dict.fromkeys(distributions, pair),
+                        "minProperties": 1,
+                        "maxProperties": 1,
+                        "additionalProperties": False,
+                    },
+                ],
+                "description": "A number, or a distribution drawn once per replicate: {beta: [a, b]}, "
+                "{uniform: [low, high]}, {gamma: [shape, scale]} or {lognormal: [mu, sigma]}.",
             }
         if tp is Illustrative:
             return {"anyOf": [{"type": "string", "pattern": PATH_PATTERN}, self.ref(tp)]}

@@ -86,5 +86,10 @@ def check(
                     )
                 )
                 continue
-            findings.extend(_finding(rule_, report, loaded) for report in reports)
+            seen: set[tuple[str, str]] = set()
+            for report in reports:
+                key = (format_path(report.where), report.message)
+                if key not in seen:  # one finding per distinct problem, however often it occurs
+                    seen.add(key)
+                    findings.append(_finding(rule_, report, loaded))
     return Findings(findings)

@@ -55,8 +55,9 @@ class Finding:
         data["severity"] = self.severity.value
         return data
 
-    def sort_key(self) -> tuple[str, int, int, str, str, str]:
-        return (self.file or "", self.line or 0, self.column or 0, self.code, self.where, self.message)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Place and code; findings that tie keep the order their rule gave them."""
+        return (self.file or "", self.line or 0, self.column or 0, self.code, self.where)
 
 
 def _in_order(items: Iterable[Finding]) -> tuple[Finding, ...]:

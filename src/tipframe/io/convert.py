@@ -21,6 +21,7 @@ import cattrs
 
 from tipframe.io.problems import Layer
 from tipframe.model._fields import ModelError, Path, describe, field_checks, json_data
+from tipframe.model.cascade import Distribution, Parameter
 from tipframe.model.document import Illustrative
 from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN, Duration, IsoDate
 
@@ -125,6 +126,52 @@ def _structure_date(value: Any, _: Any) -> IsoDate:
     except ValueError as error:
         # Well formed, but not in the calendar (2019-02-30): beyond what a schema pattern can say.
         raise Invalid([((), str(error), "model", False)]) from None
+
+
+_DISTRIBUTIONS: Final = tuple(d.value for d in Distribution if d is not Distribution.FIXED)
+
+
+def _structure_parameter(value: Any, _: Any) -> Parameter:
+    """``0.837`` is a fixed value; ``{beta: [83.7, 16.3]}`` a distribution drawn once per replicate."""
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise _fail(f"expected a finite number, not {value}")
+        return Parameter.fixed(value)
+    shape = f"a number, or one of {', '.join('{' + d + ': [x, y]}' for d in _DISTRIBUTIONS)}"
+    if not isinstance(value, Mapping) or len(value) != 1:
+        raise _fail(f"expected {shape}, not {describe(value)}")
+    ((name, numbers),) = value.items()
+    if name not in _DISTRIBUTIONS:
+        raise Invalid(
+            [
+                (
+                    (name,),
+                    f"unknown distribution {name!r}: one of {', '.join(_DISTRIBUTIONS)}"
+                    f"{did_you_mean(str(name), _DISTRIBUTIONS)}",
+                    "schema",
+                    True,
+                )
+            ]
+        )
+    if (
+        not isinstance(numbers, list)
+        or len(numbers) != 2
+        or any(isinstance(n, bool) or not isinstance(n, int | float) for n in numbers)
+    ):
+        raise Invalid([((name,), f"{name} takes a list of two numbers, not {describe(numbers)}", "schema", False)])
+    try:
+        return Parameter(distribution=Distribution(name), values=tuple(float(n) for n in numbers))
+    except ModelError as error:
+        raise Invalid([((name,), message, "model", False) for _, message in error.problems]) from None
+
+
+def _unstructure_parameter(parameter: Parameter) -> Any:
+    if parameter.distribution is Distribution.FIXED:
+        value = parameter.values[0]
+        return int(value) if isinstance(value, int) else value
+    return {parameter.distribution.value: list(parameter.values)}
 
 
 def _is_enum(cls: Any) -> bool:
@@ -285,6 +332,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Duration, _structure_duration)
     converter.register_structure_hook(IsoDate, _structure_date)
     converter.register_structure_hook(Illustrative, illustrative)
+    converter.register_structure_hook(Parameter, _structure_parameter)
     converter.register_structure_hook(typing.Any, lambda value, _: value)
 
     def attrs_unhook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
@@ -316,5 +364,6 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(Duration, str)
     converter.register_unstructure_hook(IsoDate, str)
     converter.register_unstructure_hook(Illustrative, illustrative_un)
+    converter.register_unstructure_hook(Parameter, _unstructure_parameter)
     converter.register_unstructure_hook_func(_is_enum, lambda member: member.value)
     return converter

@@ -23,7 +23,16 @@ import yaml
 from tipframe.io.convert import Invalid, did_you_mean, make_converter
 from tipframe.io.problems import DEFAULT_LIMITS, NO_LOCATIONS, DocumentError, Limits, Locations, Problem
 from tipframe.io.text import Format, ParseFailure, parse_text, plain_is_text
-from tipframe.model import Crosswalk, Document, Framework, LevelScale, Organisation, Programme
+from tipframe.model import (
+    CascadePlan,
+    Crosswalk,
+    Document,
+    Framework,
+    LevelScale,
+    Organisation,
+    Programme,
+    Workforce,
+)
 from tipframe.model._fields import SCHEMA_KEY, describe
 
 D = TypeVar("D", bound=Document)
@@ -33,7 +42,7 @@ BUILTIN_PREFIX: Final = "builtin:"
 
 #: every document kind, by the name written after ``kind:``
 KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
-    {cls.KIND: cls for cls in (Framework, Crosswalk, LevelScale, Organisation, Programme)}
+    {cls.KIND: cls for cls in (Framework, Crosswalk, LevelScale, Organisation, Programme, Workforce, CascadePlan)}
 )
 
 #: keys of the envelope, which are not fields of the model classes

@@ -1,6 +1,7 @@
 """The typed model: frozen attrs classes with no I/O, no numpy and no printing."""
 
 from tipframe.model._fields import ModelError, format_path
+from tipframe.model.cascade import CascadePlan, Distribution, Parameter, SeedTrainers, Tier
 from tipframe.model.document import Document, Illustrative, Source, SourceType
 from tipframe.model.levels import LevelScale, PracticeLevel
 from tipframe.model.organisation import Organisation, Sector
@@ -22,14 +23,17 @@ from tipframe.model.programme import (
     Session,
 )
 from tipframe.model.values import Duration, IntRange, IsoDate
+from tipframe.model.workforce import Role, Workforce, WorkforceOrganisation
 
 __all__ = [
     "Activity",
     "Approach",
+    "CascadePlan",
     "Correspondence",
     "Crosswalk",
     "DeliveryMode",
     "DeliveryRecord",
+    "Distribution",
     "Document",
     "Duration",
     "Facilitation",
@@ -42,6 +46,7 @@ __all__ = [
     "LevelScale",
     "ModelError",
     "Organisation",
+    "Parameter",
     "PracticeLevel",
     "Principle",
     "PrincipleCoverage",
@@ -50,10 +55,15 @@ __all__ = [
     "Relation",
     "Resource",
     "ResourceType",
+    "Role",
     "Schedule",
     "Sector",
+    "SeedTrainers",
     "Session",
     "Source",
     "SourceType",
+    "Tier",
+    "Workforce",
+    "WorkforceOrganisation",
     "format_path",
 ]

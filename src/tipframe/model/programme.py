@@ -243,7 +243,8 @@ class PrincipleCoverage:
     """Which principles each session enacts, and which the programme never enacts.
 
     ``status`` is ``unknown`` when the programme gives a session count but no sessions (nothing
-    can be said to be missing), ``partial`` when only some sessions are listed, else ``known``.
+    can be said to be missing), ``partial`` when only some sessions are listed (always, for an
+    open-ended space), else ``known``.
     """
 
     framework: str
@@ -452,9 +453,11 @@ class Programme(Document):
         """Principles each session enacts, against ``framework`` (normally the one the programme names)."""
         count = self.session_count()
         listed = len(self.sessions)
+        recurring = self.schedule is not None and self.schedule.open_ended
         if listed == 0:
             status: CoverageStatus = "unknown"
-        elif count is not None and listed < count:
+        elif recurring or (count is not None and listed < count):
+            # A recurring space can never list all its sessions.
             status = "partial"
         else:
             status = "known"

@@ -9,7 +9,7 @@ from typing import Final
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.registry import Report, rule
-from tipframe.model import Format, Programme
+from tipframe.model import Document, Format, Programme
 
 #: formats in which a facilitated group meets
 GROUP_FORMATS: Final = frozenset(
@@ -20,16 +20,16 @@ GROUP_FORMATS: Final = frozenset(
 @rule(
     "TIP201",
     "unknown-level",
-    summary="A target or facilitator practice level is not a level of the programme's scale.",
+    summary="A document names a practice level that the level scale it refers to does not have.",
     severity=Severity.ERROR,
-    kinds=[Programme],
+    kinds=[Document],
     rationale="""
         Level ids are references into the level scale the programme names (NES: informed,
         skilled, enhanced, specialist). An unknown id cannot be compared with any other level.
     """,
     citation="NES 2017 practice levels (builtin:nes-levels)",
 )
-def unknown_level(programme: Programme, context: Context) -> Iterator[Report]:
+def unknown_level(document: Document, context: Context) -> Iterator[Report]:
     for problem in context.reference_problems("unknown-level"):
         yield Report(where=problem.path, message=problem.message)
 
@@ -132,16 +132,18 @@ def clinic_without_model_facilitator(programme: Programme, context: Context) -> 
     severity=Severity.WARNING,
     kinds=[Programme],
     rationale="""
-        Trauma-informed group work keeps a safe space: one facilitator leads while another can
-        attend to anyone who is distressed. Help the Helpers ran twelve participants with two
-        facilitators, six each; CheckOptions.participants_per_facilitator sets the threshold.
+        Trauma-informed group work keeps a safe space: with enough facilitators, one can lead
+        while another attends to anyone who is distressed. Help the Helpers ran twelve
+        participants with two facilitators, six each. The rule asks for one facilitator per six
+        participants of the largest group (the smallest, when only that is given);
+        CheckOptions.participants_per_facilitator sets the number.
     """,
     citation="Case study 000 (SVRU, Help the Helpers): twelve participants, two facilitators",
 )
 def too_few_facilitators(programme: Programme, context: Context) -> Iterator[Report]:
     if programme.format not in GROUP_FORMATS or programme.facilitation is None or programme.group_size is None:
         return
-    largest = programme.group_size.max
+    largest = programme.group_size.max if programme.group_size.max is not None else programme.group_size.min
     if largest is None:
         return
     limit = context.options.participants_per_facilitator
@@ -151,7 +153,7 @@ def too_few_facilitators(programme: Programme, context: Context) -> Iterator[Rep
         per = f"{largest / facilitators:g} each" if facilitators else "none to lead them"
         yield Report(
             where=("facilitation", "facilitators"),
-            message=f"{facilitators} facilitator{'' if facilitators == 1 else 's'} for up to {largest} "
+            message=f"{facilitators} facilitator{'' if facilitators == 1 else 's'} for groups of {largest} "
             f"participants ({per}); "
             f"at most {limit:g} per facilitator means {needed}",
             hint=f"plan {needed} facilitators, or a smaller group",

@@ -53,17 +53,18 @@ def principle_not_enacted(programme: Programme, context: Context) -> Iterator[Re
 @rule(
     "TIP102",
     "unknown-principle",
-    summary="A session or resource names a principle its programme's framework does not have.",
+    summary="A document names a principle that the framework it refers to does not have.",
     severity=Severity.ERROR,
-    kinds=[Programme],
+    kinds=[Document],
     rationale="""
-        Principle ids are references into the framework the programme names. An id the framework
-        does not have is a typo or a principle from another framework (SAMHSA's peer support is
-        not an NTTP principle), and coverage would be wrong either way.
+        Principle ids are references into a framework: a programme's sessions and resources name
+        principles of the framework the programme follows, a crosswalk's correspondences name
+        principles of its two frameworks. An id the framework does not have is a typo or a
+        principle from another framework (SAMHSA's peer support is not an NTTP principle).
     """,
     citation="The framework the programme names",
 )
-def unknown_principle(programme: Programme, context: Context) -> Iterator[Report]:
+def unknown_principle(document: Document, context: Context) -> Iterator[Report]:
     for problem in context.reference_problems("unknown-principle"):
         yield Report(where=problem.path, message=problem.message)
 
@@ -78,6 +79,8 @@ def unknown_principle(programme: Programme, context: Context) -> Iterator[Report
         A programme that gives a session count (or recurs) without listing its sessions cannot be
         said to miss any principle. This is said once, at info level, instead of reporting every
         principle as missing: Help the Helpers reports ten sessions but not their content.
+        Networks, self-directed resources and strategic programmes have no sessions to list, so
+        the rule leaves them alone.
     """,
     citation="Case study 000 (SVRU, Help the Helpers)",
 )

@@ -14,15 +14,31 @@ from tipframe.checks.registry import Report, rule
 from tipframe.model import Document
 from tipframe.model._fields import Path
 
-EMAIL: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-# Ten or more digits, possibly grouped by spaces, dots, dashes or brackets, optionally with +.
-PHONE: Final = re.compile(r"(?<![\w/.])\+?\(?[0-9](?:[\s().-]*[0-9]){9,}(?![\w/])")
+EMAIL: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+#: an "address" ending like a file name is a file (logo@2x.png), not a mailbox
+_FILE_ENDINGS: Final = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|pdf|docx?|xlsx?|pptx?|csv|txt)$", re.IGNORECASE)
+_URL: Final = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+# A phone number starts with +, 0 or (0 and has 10 to 13 digits, grouped by spaces, dots or dashes.
+PHONE: Final = re.compile(r"(?<![\w/.+-])(?:\+|\(0|0)[0-9()\s.-]{8,20}[0-9](?![\w/-])")
+_NOT_PHONE_BEFORE: Final = re.compile(r"(?:isbn|id|ref|no\.?|number|version|v)[\s:#.-]*$", re.IGNORECASE)
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH: Final = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DAY: Final = r"[0-9]{1,2}(?:st|nd|rd|th)?"
 _DATE: Final = (
-    r"(?:[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    r"|[0-9]{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+[0-9]{4})"
+    rf"(?:[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-][0-9]{{2,4}}|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"
+    rf"|{_DAY}(?:\s+of)?\s+{_MONTH},?\s+[0-9]{{4}}|{_MONTH}\s+{_DAY},?\s+[0-9]{{4}})"
 )
-BIRTH_DATE: Final = re.compile(rf"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?)\b[\s:,-]*{_DATE}", re.IGNORECASE)
-HONORIFIC_NAME: Final = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?\b")
+_SEPARATOR: Final = r"[\s:,=(\[-]*"
+BIRTH_DATE: Final = re.compile(rf"(?<![a-z])(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth){_SEPARATOR}{_DATE}", re.IGNORECASE)
+BORN_ON: Final = re.compile(rf"\bborn(?:\s+on)?{_SEPARATOR}{_DATE}", re.IGNORECASE)
+# NHS numbers (England, Wales) and CHI numbers (Scotland) are ten digits; only flagged where named.
+CARE_NUMBER: Final = re.compile(
+    r"\b(?:nhs|chi|h&c)(?:\s+(?:no\.?|number))?[\s:#]*[0-9]{3}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b", re.IGNORECASE
+)
+_NAME_WORD: Final = r"[A-Z](?:ac[A-Z][a-z]+|c[A-Z][a-z]+|['’][A-Z][a-z]+|[a-z]+(?:['’][A-Z][a-z]+)?)"
+HONORIFIC_NAME: Final = re.compile(
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor)\.?\s+{_NAME_WORD}(?:[\s-]{_NAME_WORD})?"
+)
 #: fields that hold ids, references or addresses of services, not free text about anyone
 _NOT_FREE_TEXT: Final = frozenset({"id", "url", "website"})
 
@@ -54,6 +70,24 @@ def _walk(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
             yield from _walk(item, (*path, key))
 
 
+def phone_numbers(text: str) -> Iterator[str]:
+    """Phone numbers in free text: 10 to 13 digits starting with +, 0 or (0, outside URLs and identifiers."""
+    text = _URL.sub(" ", text)
+    for match in PHONE.finditer(text):
+        found = match.group().strip()
+        digits = re.sub(r"[^0-9]", "", found)
+        if not 10 <= len(digits) <= 13 or _ISO_DATE.search(found):
+            continue
+        if _NOT_PHONE_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+            continue
+        yield found
+
+
+def _normal(text: str) -> str:
+    # Line breaks in a block of text, doubled spaces and curly apostrophes must not hide a name.
+    return re.sub(r"\s+", " ", text).replace("\u2019", "'").replace("\u2018", "'")
+
+
 _WHY = """
     tipframe documents describe services, programmes and organisations. They are shared,
     published and kept in version control, so they must never hold personal data about staff,
@@ -74,6 +108,8 @@ _WHY = """
 def email_address(document: Document, context: Context) -> Iterator[Report]:
     for path, text in free_text(document):
         for match in EMAIL.finditer(text):
+            if _FILE_ENDINGS.search(match.group()):
+                continue
             yield Report(
                 where=path,
                 message=f"an email address ({match.group()}): make sure it is a service's shared address, "
@@ -92,26 +128,33 @@ def email_address(document: Document, context: Context) -> Iterator[Report]:
 )
 def phone_number(document: Document, context: Context) -> Iterator[Report]:
     for path, text in free_text(document):
-        for match in PHONE.finditer(text):
-            yield Report(
-                where=path,
-                message=f"a phone number ({match.group().strip()}): make sure it is a service's public number",
-            )
+        for found in phone_numbers(text):
+            yield Report(where=path, message=f"a phone number ({found}): make sure it is a service's public number")
 
 
 @rule(
     "TIP503",
     "date-of-birth",
-    summary="Free text holds a date of birth.",
+    summary="Free text holds a date of birth, or an NHS or CHI number.",
     severity=Severity.ERROR,
     kinds=[Document],
-    rationale=_WHY + " A date of birth identifies a person and has no place in a service description.",
+    rationale=_WHY + " A date of birth, or a health service number (NHS, CHI), identifies a person and has no "
+    "place in a service description. 'Born' before a date is reported as a warning, since organisations are "
+    "born too.",
     citation="UK GDPR data minimisation",
 )
 def date_of_birth(document: Document, context: Context) -> Iterator[Report]:
     for path, text in free_text(document):
-        for _ in BIRTH_DATE.finditer(text):
-            yield Report(where=path, message="a date of birth: remove it; documents describe services, not people")
+        if BIRTH_DATE.search(text) or CARE_NUMBER.search(text):
+            what = "a date of birth" if BIRTH_DATE.search(text) else "an NHS or CHI number"
+            yield Report(where=path, message=f"{what}: remove it; documents describe services, not people")
+        elif BORN_ON.search(text):
+            # Organisations are "born" too ("the network was born 1 April 2019"): a warning only.
+            yield Report(
+                where=path,
+                severity=Severity.WARNING,
+                message="'born' followed by a date: if it is a person's date of birth, remove it",
+            )
 
 
 @rule(
@@ -125,20 +168,21 @@ def date_of_birth(document: Document, context: Context) -> Iterator[Report]:
     citation="UK GDPR data minimisation",
 )
 def listed_name(document: Document, context: Context) -> Iterator[Report]:
-    names = [n.strip() for n in context.options.private_names if n.strip()]
+    names = [_normal(n).strip() for n in context.options.private_names if n.strip()]
     if not names:
         return
     patterns = [(name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in names]
     for path, text in free_text(document):
+        flat = _normal(text)
         for name, pattern in patterns:
-            if pattern.search(text):
+            if pattern.search(flat):
                 yield Report(where=path, message=f"holds {name!r}, a name on the private names list: remove it")
 
 
 @rule(
     "TIP505",
     "possible-personal-name",
-    summary="Free text may hold a person's name (a title such as Mr or Dr before a capitalised word).",
+    summary="Free text may hold a person's name (a title such as Mr, Dr or Prof before a capitalised name).",
     severity=Severity.INFO,
     kinds=[Document],
     rationale=_WHY + " Organisations, authors and session titles look like names too, so this is a guess, "

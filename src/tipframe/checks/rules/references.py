@@ -23,13 +23,18 @@ def _bundle_problems(code: str, context: Context) -> Iterator[Report]:
     severity=Severity.ERROR,
     kinds=[Document],
     rationale="""
-        Owners, partners, frameworks, level scales, follow-ons and strands are named by id. A
-        name with no document behind it is a typo or a file left out of the bundle.
+        Owners, partners, frameworks, level scales, follow-ons and strands are named by id, and
+        plans name organisations and roles of their workforce. A name with nothing behind it is
+        a typo or a file left out of the bundle.
     """,
     citation="tipframe document format (references by id; built-ins as builtin:ID)",
 )
 def missing_reference(document: Document, context: Context) -> Iterator[Report]:
-    return _bundle_problems("missing-reference", context)
+    yield from _bundle_problems("missing-reference", context)
+    for problem in context.bundle.problems_of(context.loaded):
+        code = problem.code or ""
+        if code.startswith("unknown-") and code not in ("unknown-principle", "unknown-level"):
+            yield Report(where=problem.path, message=problem.message)
 
 
 @rule(

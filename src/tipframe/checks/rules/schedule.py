@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterator
 
@@ -26,7 +27,8 @@ def _fixed(duration: Duration | None) -> bool:
     kinds=[Programme],
     rationale="""
         Group size decides how many facilitators are needed and how much each person can take
-        part. Help the Helpers was a group of twelve; clinics discuss a few families each.
+        part. Help the Helpers was a group of twelve. Clinics are left to TIP302, which asks how
+        many cases they discuss.
     """,
     citation="Case study 000 (SVRU, Help the Helpers)",
 )
@@ -83,14 +85,16 @@ def clinic_cases(programme: Programme, context: Context) -> Iterator[Report]:
     rationale="""
         When every session is listed, a missing number is a session left out by mistake, and its
         principles are missing from the coverage. Each gap is its own finding. When only some
-        sessions are listed, gaps are expected and not reported.
+        sessions are listed (fewer than the schedule's count, or any for an open-ended space),
+        gaps are expected and not reported.
     """,
     citation="tipframe document format (sessions are numbered from 1)",
 )
 def session_gap(programme: Programme, context: Context) -> Iterator[Report]:
-    if not programme.sessions:
+    schedule = programme.schedule
+    if not programme.sessions or (schedule is not None and schedule.open_ended):
         return
-    count = programme.session_count()
+    count = schedule.sessions if schedule is not None else None
     if count is not None and len(programme.sessions) < count:
         return
     numbers = {s.number for s in programme.sessions}
@@ -163,7 +167,9 @@ def durations_differ(programme: Programme, context: Context) -> Iterator[Report]
     kinds=[Programme],
     rationale="""
         Ten weekly sessions starting on a Monday end nine weeks later. Dates that disagree with
-        the cadence mean a wrong date, count or cadence.
+        the cadence mean a wrong date, count or cadence. Monthly and yearly cadences step by
+        calendar months (the 31st falls back to a shorter month's last day); a cadence mixing
+        months with days is not checked. Only dates given to the day are compared.
     """,
     citation="tipframe document format (ISO 8601 dates and durations)",
 )
@@ -171,16 +177,31 @@ def dates_disagree(programme: Programme, context: Context) -> Iterator[Report]:
     schedule = programme.schedule
     if schedule is None or schedule.start is None or schedule.end is None or schedule.sessions is None:
         return
-    if schedule.start.precision != "day" or schedule.end.precision != "day" or not _fixed(schedule.cadence):
+    if schedule.start.precision != "day" or schedule.end.precision != "day" or schedule.cadence is None:
         return
-    assert schedule.cadence is not None
-    expected = schedule.start.start() + (schedule.sessions - 1) * schedule.cadence.to_timedelta()
-    if expected != schedule.end.start():
+    expected = _last_session(schedule.start.start(), schedule.cadence, schedule.sessions - 1)
+    if expected is not None and expected != schedule.end.start():
         yield Report(
             where=("schedule", "end"),
             message=f"{schedule.sessions} sessions {schedule.cadence.cadence_word()} from {schedule.start} end on "
             f"{expected.isoformat()}, not {schedule.end}",
         )
+
+
+def _last_session(first: dt.date, cadence: Duration, steps: int) -> dt.date | None:
+    """``first`` plus ``steps`` cadences; calendar cadences step by whole months. None when it cannot be said."""
+    c = cadence
+    try:
+        if not c.is_calendar:
+            return first + steps * c.to_timedelta()
+        if c.weeks or c.days or c.hours or c.minutes or c.seconds:
+            return None  # a mix of months and days has no single calendar meaning
+        months = first.month - 1 + steps * (c.years * 12 + c.months)
+        year, month = first.year + months // 12, months % 12 + 1
+        last_day = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, min(first.day, last_day))
+    except (OverflowError, ValueError):  # beyond the calendar's range
+        return None
 
 
 @rule(

@@ -10,13 +10,13 @@ from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.registry import Report, rule
 from tipframe.checks.rules.facilitation import GROUP_FORMATS
-from tipframe.model import Activity, Approach, Programme
+from tipframe.model import Activity, Approach, Format, Programme
 
 WELLBEING_ACTIVITIES: Final = frozenset(
     {Activity.SELF_CARE_PLANNING, Activity.PEER_SUPPORT, Activity.REFLECTIVE_DISCUSSION}
 )
 WELLBEING_WORDS: Final = re.compile(
-    r"well-?being|self-care|self care|vicarious|secondary trauma|burnout|compassion fatigue|resilience|"
+    r"well[- ]?being|self[- ]care|vicarious|secondary trauma|burnout|compassion fatigue|resilience|"
     r"peer support|psychological safety|validate the worker",
     re.IGNORECASE,
 )
@@ -50,15 +50,18 @@ def _looks_after_wellbeing(programme: Programme, context: Context, seen: set[str
         built self-care into its course; Midlothian's space is for processing vicarious trauma;
         the Improvement Service names prioritising staff wellbeing; Research in Practice's
         resources aim to prevent vicarious and secondary trauma; the clinics validate the
-        worker's experience. A group programme passes this rule when a session includes
-        self-care planning, peer support or reflective discussion, when it is peer-led, or when
-        its aims or description speak of wellbeing, self-care, resilience or vicarious trauma. A
+        worker's experience. A reflective practice space is itself such a component. Another group
+        programme passes when a session includes self-care planning, peer support or reflective
+        discussion, when it is peer-led, or when its aims, description, or session titles and
+        descriptions speak of wellbeing, self-care, resilience or vicarious trauma. A
         train-the-trainer course passes when the programme it prepares trainers for does.
     """,
     citation="Case studies 000-004; Research in Practice (2024) on practitioner wellbeing",
 )
 def no_wellbeing_component(programme: Programme, context: Context) -> Iterator[Report]:
-    if programme.format not in GROUP_FORMATS or _looks_after_wellbeing(programme, context, set()):
+    if programme.format not in GROUP_FORMATS or programme.format is Format.REFLECTIVE_PRACTICE:
+        return
+    if _looks_after_wellbeing(programme, context, set()):
         return
     yield Report(
         where=("aims",) if programme.aims else ("format",),

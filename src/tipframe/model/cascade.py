@@ -1,0 +1,262 @@
+"""Cascade (train-the-trainer) plans: who starts, how each generation of trainers delivers, and for how long."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from tipframe.model._fields import (
+    IDENTIFIER,
+    REFERENCE,
+    Check,
+    Each,
+    NonEmpty,
+    Path,
+    Range,
+    Unique,
+    check_problems,
+    extensions_field,
+    field,
+    repeats,
+)
+from tipframe.model.document import Document
+from tipframe.model.values import Duration
+
+
+class Distribution(Enum):
+    """How a parameter is given: a fixed value, or a distribution drawn once per replicate."""
+
+    FIXED = "fixed"
+    BETA = "beta"  # (a, b): for probabilities
+    UNIFORM = "uniform"  # (low, high)
+    GAMMA = "gamma"  # (shape, scale): for positive rates
+    LOGNORMAL = "lognormal"  # (mu, sigma) of the underlying normal: for positive rates
+
+
+_ARITY = {
+    Distribution.FIXED: 1,
+    Distribution.BETA: 2,
+    Distribution.UNIFORM: 2,
+    Distribution.GAMMA: 2,
+    Distribution.LOGNORMAL: 2,
+}
+
+
+def _floats(values: Iterable[float]) -> tuple[float, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class Parameter:
+    """A number, or a distribution of it, written ``0.837`` or ``{beta: [83.7, 16.3]}`` in documents."""
+
+    distribution: Distribution = Distribution.FIXED
+    values: tuple[float, ...] = attrs.field(converter=_floats)
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[tuple[Path, str]] = []
+        arity = _ARITY[self.distribution]
+        if len(self.values) != arity:
+            problems.append(((), f"{self.distribution.value} takes {arity} number(s), not {len(self.values)}"))
+        elif any(isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) for v in self.values):
+            problems.append(((), "every value must be a finite number"))
+        elif self.distribution in (Distribution.BETA, Distribution.GAMMA) and min(self.values) <= 0:
+            problems.append(((), f"{self.distribution.value} parameters must be positive"))
+        elif self.distribution is Distribution.UNIFORM and self.values[0] > self.values[1]:
+            problems.append(((), "uniform's low is above its high"))
+        elif self.distribution is Distribution.LOGNORMAL and self.values[1] <= 0:
+            problems.append(((), "lognormal's sigma must be positive"))
+        check_problems(problems)
+
+    @classmethod
+    def fixed(cls, value: float) -> Parameter:
+        return cls(values=(value,))
+
+    def mean(self) -> float:
+        """The parameter's expected value (what the projection uses)."""
+        d, v = self.distribution, self.values
+        if d is Distribution.FIXED:
+            return float(v[0])
+        if d is Distribution.BETA:
+            return v[0] / (v[0] + v[1])
+        if d is Distribution.UNIFORM:
+            return (v[0] + v[1]) / 2
+        if d is Distribution.GAMMA:
+            return v[0] * v[1]
+        return math.exp(v[0] + v[1] ** 2 / 2)
+
+    def bounds(self) -> tuple[float, float]:
+        """The smallest and largest values the parameter can take."""
+        d, v = self.distribution, self.values
+        if d is Distribution.FIXED:
+            return (v[0], v[0])
+        if d is Distribution.BETA:
+            return (0.0, 1.0)
+        if d is Distribution.UNIFORM:
+            return (v[0], v[1])
+        return (0.0, math.inf)
+
+    def __str__(self) -> str:
+        if self.distribution is Distribution.FIXED:
+            return f"{self.values[0]:g}"
+        return f"{self.distribution.value}({', '.join(f'{x:g}' for x in self.values)})"
+
+
+class ParameterRange(Check):
+    """A parameter must stay within ``low`` and ``high`` whatever value is drawn.
+
+    Beyond what a schema can say, so it adds nothing to the schema: such problems are the
+    model layer's.
+    """
+
+    def __init__(self, low: float, high: float, what: str) -> None:
+        self.low, self.high, self.what = low, high, what
+
+    def problem(self, value: Any) -> str | None:
+        if not isinstance(value, Parameter):
+            return None
+        if value.distribution in (Distribution.GAMMA, Distribution.LOGNORMAL) and self.high < math.inf:
+            return f"a {self.what} cannot follow a {value.distribution.value} distribution: use beta or uniform"
+        low, high = value.bounds()
+        if low < self.low or high > self.high:
+            shown = "at least 0" if self.high == math.inf else f"between {self.low:g} and {self.high:g}"
+            return f"a {self.what} must be {shown}, not {value}"
+        return None
+
+
+PROBABILITY = ParameterRange(0.0, 1.0, "probability")
+RATE = ParameterRange(0.0, math.inf, "rate")
+
+
+def _parameter(value: float) -> Any:
+    return attrs.Factory(lambda: Parameter.fixed(value))
+
+
+@attrs.frozen(kw_only=True)
+class Tier:
+    """How one generation of trainers delivers; the last tier repeats for later generations.
+
+    Tier k (from 0) sets generation k+1 cohorts' size, facilitators, completion, conversion and
+    fidelity retention, and the delay, quotas and attrition of the trainers those cohorts
+    produce. Seed trainers (generation 0) take their quotas and attrition from tier 0.
+    """
+
+    cohort_size: int = field(doc="Places in a cohort.", checks=[Range(1)])
+    facilitators: int = field(
+        doc="Facilitators per cohort; each counts it fully against their quotas.", default=1, checks=[Range(1)]
+    )
+    concurrent_cohorts: int = field(doc="Cohorts a trainer may run at once.", default=1, checks=[Range(1)])
+    total_cohorts: int | None = field(
+        doc="Cohorts a trainer may run in all; none for no limit.", default=None, checks=[Range(1)]
+    )
+    delay: Duration = field(doc="Time from completing to delivering a first cohort (ISO 8601).", factory=Duration)
+    attrition: Parameter = field(
+        doc="Chance per period that an active trainer stops delivering.", default=_parameter(0.0), checks=[PROBABILITY]
+    )
+    completion: Parameter = field(
+        doc="Chance that a participant completes the programme.", default=_parameter(1.0), checks=[PROBABILITY]
+    )
+    conversion: Parameter = field(
+        doc="Chance that a completer becomes a trainer.", default=_parameter(0.0), checks=[PROBABILITY]
+    )
+    fidelity_retention: Parameter = field(
+        doc="Factor on fidelity from facilitators to their cohort (above 1: fidelity recovers).",
+        default=_parameter(1.0),
+        checks=[RATE],
+    )
+    fidelity_floor: float = field(
+        doc="Cohorts whose fidelity would fall below this are not started.", default=0.0, checks=[Range(0, 1)]
+    )
+    extensions: Mapping[str, Any] = extensions_field()
+
+
+@attrs.frozen(kw_only=True)
+class SeedTrainers:
+    """Trainers an organisation starts with (generation 0)."""
+
+    organisation: str = field(
+        doc="Organisation id in the plan's workforce.",
+        checks=[IDENTIFIER],
+        member_of="workforce",
+        member="organisations",
+    )
+    trainers: int = field(doc="How many.", checks=[Range(1)])
+    extensions: Mapping[str, Any] = extensions_field()
+
+
+@attrs.frozen(kw_only=True)
+class CascadePlan(Document):
+    """The parameters of a train-the-trainer rollout over a workforce."""
+
+    KIND = "CascadePlan"
+
+    programme: str = field(
+        doc="The programme delivered (a reference); its schedule gives the cohort length.",
+        checks=[REFERENCE],
+        ref="Programme",
+    )
+    trainer_course: str | None = field(
+        doc="The train-the-trainer course (a reference); conversion and delay stand for it.",
+        default=None,
+        checks=[REFERENCE],
+        ref="Programme",
+    )
+    workforce: str = field(doc="The workforce reached (a reference).", checks=[REFERENCE], ref="Workforce")
+    seed_trainers: tuple[SeedTrainers, ...] = field(
+        doc="Trainers at the start, by organisation.", checks=[NonEmpty(array=True)]
+    )
+    seeds_are_staff: bool = field(
+        doc="True when seed trainers are among their organisation's eligible staff (they are then not trained again).",
+        default=True,
+    )
+    period: Duration = field(doc="Length of one period (ISO 8601, P1W for weekly).")
+    horizon: int = field(doc="Number of periods simulated.", checks=[Range(1, 10_000)])
+    eligible_roles: tuple[str, ...] = field(
+        doc="Roles whose staff are eligible; with eligible_levels empty too, everyone is.",
+        default=(),
+        checks=[Each(IDENTIFIER), Unique()],
+        member_of="workforce",
+        member="roles",
+    )
+    eligible_levels: tuple[str, ...] = field(
+        doc="Staff in roles whose required level is one of these are eligible.",
+        default=(),
+        checks=[Each(IDENTIFIER), Unique()],
+    )
+    tiers: tuple[Tier, ...] = field(doc="Parameters by generation; the last repeats.", checks=[NonEmpty(array=True)])
+    turnover: Parameter = field(
+        doc="Chance per period that a trained person leaves for an untrained hire (0: a closed workforce).",
+        default=_parameter(0.0),
+        checks=[PROBABILITY],
+    )
+    maintenance_after: int = field(
+        doc="Maintenance counts trainers trained at least this many periods ago.", default=26, checks=[Range(0)]
+    )
+    maintenance_window: int = field(
+        doc="... who started a cohort within this many periods.", default=13, checks=[Range(1)]
+    )
+
+    def _problems(self) -> list[tuple[Path, str]]:
+        problems = super()._problems()
+        problems += repeats(
+            self.seed_trainers, "seed_trainers", "organisation", "organisation {value!r} is listed twice"
+        )
+        if self.period.is_calendar:
+            problems.append(
+                (("period",), "a period must have a fixed length (weeks, days or hours), not months or years")
+            )
+        elif self.period.to_timedelta().total_seconds() == 0:
+            problems.append((("period",), "a period cannot be empty"))
+        return problems
+
+    def tier(self, generation: int) -> Tier:
+        """The tier for cohorts of ``generation`` (1 for the seeds' cohorts) and the trainers they produce."""
+        return self.tiers[min(max(generation, 1), len(self.tiers)) - 1]
+
+    def periods(self, duration: Duration) -> int:
+        """Whole periods a duration takes, rounded up."""
+        return math.ceil(duration.to_timedelta(average_months=True) / self.period.to_timedelta())

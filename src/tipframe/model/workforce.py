@@ -1,0 +1,154 @@
+"""Workforces: the organisations, roles and headcounts a rollout reaches, and the partnerships between them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from tipframe.model._fields import (
+    IDENTIFIER,
+    REFERENCE,
+    TEXT,
+    Each,
+    NonEmpty,
+    Path,
+    Range,
+    extensions_field,
+    field,
+    repeats,
+)
+from tipframe.model.document import Document
+
+
+@attrs.frozen(kw_only=True)
+class Role:
+    """A role in an organisation, with its headcount and the practice level it needs."""
+
+    id: str = field(
+        doc="Id, such as 'support-worker'; the same id names the same role in every organisation.", checks=[IDENTIFIER]
+    )
+    name: str | None = field(doc="Name, when the id is not enough.", default=None, checks=[TEXT])
+    headcount: int = field(doc="People in this role.", checks=[Range(0)])
+    required_level: str | None = field(
+        doc="Practice level the role needs (a level id in the workforce's scale).",
+        default=None,
+        checks=[IDENTIFIER],
+        member_of="levels",
+    )
+    extensions: Mapping[str, Any] = extensions_field()
+
+
+@attrs.frozen(kw_only=True)
+class WorkforceOrganisation:
+    """One organisation in a workforce: its headcount and roles."""
+
+    id: str = field(doc="Id within this workforce.", checks=[IDENTIFIER])
+    name: str | None = field(doc="Name.", default=None, checks=[TEXT])
+    organisation: str | None = field(
+        doc="The Organisation document it is (a reference), when there is one.",
+        default=None,
+        checks=[REFERENCE],
+        ref="Organisation",
+    )
+    headcount: int = field(doc="Staff in the organisation.", checks=[Range(0)])
+    roles: tuple[Role, ...] = field(doc="Roles and their headcounts; those not listed have no role.", default=())
+    extensions: Mapping[str, Any] = extensions_field()
+
+    def __attrs_post_init__(self) -> None:
+        from tipframe.model._fields import check_problems
+
+        problems = repeats(self.roles, "roles", "id", "role {value!r} is listed twice")
+        in_roles = sum(role.headcount for role in self.roles)
+        if in_roles > self.headcount:
+            problems.append((("roles",), f"roles hold {in_roles} people, more than the headcount of {self.headcount}"))
+        check_problems(problems)
+
+
+@attrs.frozen(kw_only=True)
+class Workforce(Document):
+    """The organisations a rollout reaches, their staff by role, and which organisations work in partnership.
+
+    Partnerships are symmetric: trainers in either organisation may fill places with the other's staff.
+    """
+
+    KIND = "Workforce"
+    MEMBERS = ("organisations", "roles")
+
+    levels: str | None = field(
+        doc="Level scale the roles' required levels come from (a reference).",
+        default=None,
+        checks=[REFERENCE],
+        ref="LevelScale",
+    )
+    organisations: tuple[WorkforceOrganisation, ...] = field(doc="The organisations.", checks=[NonEmpty(array=True)])
+    partnerships: tuple[tuple[str, ...], ...] = field(
+        doc="Pairs of organisation ids that share places: [[a, b], ...].",
+        default=(),
+        checks=[Each(NonEmpty(array=True))],
+    )
+
+    def _problems(self) -> list[tuple[Path, str]]:
+        problems = super()._problems()
+        problems += repeats(self.organisations, "organisations", "id", "organisation {value!r} is listed twice")
+        known = {o.id for o in self.organisations}
+        seen: set[frozenset[str]] = set()
+        for index, pair in enumerate(self.partnerships):
+            where: Path = ("partnerships", index)
+            if len(pair) != 2 or pair[0] == pair[1]:
+                problems.append((where, f"a partnership joins two different organisations, not {list(pair)}"))
+                continue
+            for position, org in enumerate(pair):
+                if org not in known:
+                    problems.append(((*where, position), f"no organisation {org!r} in this workforce"))
+            key = frozenset(pair)
+            if key in seen:
+                problems.append((where, f"the partnership {pair[0]} - {pair[1]} is listed twice"))
+            seen.add(key)
+        if self.levels is None:
+            for o_index, organisation in enumerate(self.organisations):
+                for r_index, role in enumerate(organisation.roles):
+                    if role.required_level is not None:
+                        problems.append(
+                            (
+                                ("organisations", o_index, "roles", r_index, "required_level"),
+                                "names a level, but the workforce names no level scale (levels)",
+                            )
+                        )
+        return problems
+
+    def members(self, collection: str) -> tuple[str, ...]:
+        if collection == "organisations":
+            return tuple(o.id for o in self.organisations)
+        if collection == "roles":
+            return tuple(dict.fromkeys(r.id for o in self.organisations for r in o.roles))
+        return super().members(collection)
+
+    def organisation_ids(self) -> tuple[str, ...]:
+        return self.members("organisations")
+
+    def headcount(self) -> int:
+        return sum(o.headcount for o in self.organisations)
+
+    def partners(self) -> dict[str, tuple[str, ...]]:
+        """Each organisation's partners, in the order the workforce lists organisations."""
+        linked: dict[str, set[str]] = {o.id: set() for o in self.organisations}
+        for a, b in self.partnerships:
+            linked[a].add(b)
+            linked[b].add(a)
+        order = {o.id: i for i, o in enumerate(self.organisations)}
+        return {o: tuple(sorted(p, key=order.__getitem__)) for o, p in linked.items()}
+
+    def eligible(self, roles: tuple[str, ...] = (), levels: tuple[str, ...] = ()) -> dict[str, int]:
+        """Eligible headcount per organisation.
+
+        With neither ``roles`` nor ``levels`` everyone is eligible. Otherwise the people in the
+        roles named, or in roles whose required level is one of ``levels``.
+        """
+        if not roles and not levels:
+            return {o.id: o.headcount for o in self.organisations}
+        return {
+            o.id: sum(r.headcount for r in o.roles if r.id in roles or (r.required_level in levels and levels))
+            for o in self.organisations
+        }
