@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from tipframe.bundle import Bundle, load_bundle, read_bundle
 from tipframe.checks import CheckOptions, Finding, Findings, Registry, Severity, check
@@ -25,12 +26,17 @@ from tipframe.io.problems import DocumentError, Limits, Problem
 from tipframe.model import (
     Activity,
     Approach,
+    ArrayData,
+    CascadePlan,
     Correspondence,
     Crosswalk,
     DeliveryMode,
     DeliveryRecord,
+    Distribution,
     Document,
     Duration,
+    Engine,
+    EventLog,
     Facilitation,
     FacilitatorRole,
     Format,
@@ -41,19 +47,26 @@ from tipframe.model import (
     LevelScale,
     ModelError,
     Organisation,
+    Parameter,
     PracticeLevel,
     Principle,
     PrincipleCoverage,
     Programme,
     Qualifier,
+    ReachResult,
     Relation,
     Resource,
     ResourceType,
+    Role,
     Schedule,
     Sector,
+    SeedTrainers,
     Session,
     Source,
     SourceType,
+    Tier,
+    Workforce,
+    WorkforceOrganisation,
 )
 from tipframe.schema import json_schema
 
@@ -64,19 +77,40 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
+_REACH = ("PlanError", "project_reach", "simulate_reach")
+
+
+def __getattr__(name: str) -> Any:
+    # The rollout engines need numpy: import them on first use, so that hosts that only read
+    # documents never pay for it.
+    if name in _REACH:
+        from tipframe import reach
+
+        return getattr(reach, name)
+    raise AttributeError(f"module 'tipframe' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from tipframe.reach import PlanError, project_reach, simulate_reach
+
 __all__ = [
     "KINDS",
     "Activity",
     "Approach",
+    "ArrayData",
     "Bundle",
+    "CascadePlan",
     "CheckOptions",
     "Correspondence",
     "Crosswalk",
     "DeliveryMode",
     "DeliveryRecord",
+    "Distribution",
     "Document",
     "DocumentError",
     "Duration",
+    "Engine",
+    "EventLog",
     "Facilitation",
     "FacilitatorRole",
     "Finding",
@@ -90,22 +124,30 @@ __all__ = [
     "Limits",
     "ModelError",
     "Organisation",
+    "Parameter",
+    "PlanError",
     "PracticeLevel",
     "Principle",
     "PrincipleCoverage",
     "Problem",
     "Programme",
     "Qualifier",
+    "ReachResult",
     "Registry",
     "Relation",
     "Resource",
     "ResourceType",
+    "Role",
     "Schedule",
     "Sector",
+    "SeedTrainers",
     "Session",
     "Severity",
     "Source",
     "SourceType",
+    "Tier",
+    "Workforce",
+    "WorkforceOrganisation",
     "__version__",
     "check",
     "dump",
@@ -115,6 +157,8 @@ __all__ = [
     "load",
     "load_bundle",
     "loads",
+    "project_reach",
     "read_bundle",
+    "simulate_reach",
     "to_data",
 ]

@@ -195,6 +195,8 @@ def _walk(obj: Any, path: Path) -> Iterator[tuple[Path, str, Mapping[str, Any]]]
                     if isinstance(item, str):
                         yield (*here, index), item, meta
             continue
+        if isinstance(value, Document):
+            continue  # an embedded document (a result's plan) is complete in itself
         if attrs.has(type(value)):
             yield from _walk(value, here)
         elif isinstance(value, tuple):

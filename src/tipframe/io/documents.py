@@ -31,6 +31,7 @@ from tipframe.model import (
     LevelScale,
     Organisation,
     Programme,
+    ReachResult,
     Workforce,
 )
 from tipframe.model._fields import SCHEMA_KEY, describe
@@ -42,7 +43,10 @@ BUILTIN_PREFIX: Final = "builtin:"
 
 #: every document kind, by the name written after ``kind:``
 KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
-    {cls.KIND: cls for cls in (Framework, Crosswalk, LevelScale, Organisation, Programme, Workforce, CascadePlan)}
+    {
+        cls.KIND: cls
+        for cls in (Framework, Crosswalk, LevelScale, Organisation, Programme, Workforce, CascadePlan, ReachResult)
+    }
 )
 
 #: keys of the envelope, which are not fields of the model classes

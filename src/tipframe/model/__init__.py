@@ -1,6 +1,7 @@
 """The typed model: frozen attrs classes with no I/O, no numpy and no printing."""
 
 from tipframe.model._fields import ModelError, format_path
+from tipframe.model.arrays import ArrayData
 from tipframe.model.cascade import CascadePlan, Distribution, Parameter, SeedTrainers, Tier
 from tipframe.model.document import Document, Illustrative, Source, SourceType
 from tipframe.model.levels import LevelScale, PracticeLevel
@@ -22,12 +23,14 @@ from tipframe.model.programme import (
     Schedule,
     Session,
 )
+from tipframe.model.reach import Engine, EventLog, ReachResult
 from tipframe.model.values import Duration, IntRange, IsoDate
 from tipframe.model.workforce import Role, Workforce, WorkforceOrganisation
 
 __all__ = [
     "Activity",
     "Approach",
+    "ArrayData",
     "CascadePlan",
     "Correspondence",
     "Crosswalk",
@@ -36,6 +39,8 @@ __all__ = [
     "Distribution",
     "Document",
     "Duration",
+    "Engine",
+    "EventLog",
     "Facilitation",
     "FacilitatorRole",
     "Format",
@@ -52,6 +57,7 @@ __all__ = [
     "PrincipleCoverage",
     "Programme",
     "Qualifier",
+    "ReachResult",
     "Relation",
     "Resource",
     "ResourceType",

@@ -1,0 +1,81 @@
+"""Reach results: what a rollout simulation or projection produced, with everything needed to rerun it."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import attrs
+
+from tipframe.model._fields import IDENTIFIER, TEXT, Each, Range, field
+from tipframe.model.arrays import ArrayData
+from tipframe.model.cascade import CascadePlan
+from tipframe.model.document import Document
+from tipframe.model.programme import Programme
+from tipframe.model.workforce import Workforce
+
+
+class Engine(Enum):
+    MONTE_CARLO = "monte-carlo"
+    PROJECTION = "projection"
+
+
+@attrs.frozen(kw_only=True)
+class EventLog:
+    """Who trained whom in one replicate. Trainers and cohorts are numbered by their position."""
+
+    replicate: int = field(doc="Replicate number.", checks=[Range(0)])
+    trainer_organisation: ArrayData = field(doc="Organisation (index into organisations) of each trainer.")
+    trainer_generation: ArrayData = field(doc="Generation of each trainer (0 for seeds).")
+    trainer_fidelity: ArrayData = field(doc="Fidelity each trainer delivers at.")
+    trainer_trained_at: ArrayData = field(doc="Period each trainer was trained (0 for seeds).")
+    trainer_source: ArrayData = field(doc="The cohort each trainer completed (-1 for seeds).")
+    cohort_organisation: ArrayData = field(doc="Host organisation of each cohort.")
+    cohort_generation: ArrayData = field(doc="Generation of each cohort.")
+    cohort_fidelity: ArrayData = field(doc="Fidelity of each cohort.")
+    cohort_start: ArrayData = field(doc="Period each cohort started.")
+    cohort_size: ArrayData = field(doc="Participants in each cohort.")
+    cohort_completers: ArrayData = field(doc="Completers of each cohort (-1 if still running at the horizon).")
+    facilitation_cohort: ArrayData = field(doc="With facilitation_trainer: the cohort of each facilitation.")
+    facilitation_trainer: ArrayData = field(doc="With facilitation_cohort: the trainer of each facilitation.")
+
+
+@attrs.frozen(kw_only=True)
+class ReachResult(Document):
+    """The result of `simulate_reach` or `project_reach`, which `load` reads back.
+
+    Series run over periods 0..H (0 is the start). Monte Carlo series hold every replicate
+    (first axis); the projection holds one row of expected values. Organisation series hold
+    means over replicates only.
+    """
+
+    KIND = "ReachResult"
+
+    engine: Engine = field(doc="monte-carlo or projection.")
+    plan: CascadePlan = field(doc="The plan run.")
+    workforce: Workforce = field(doc="The workforce it ran over.")
+    programme: Programme = field(doc="The programme delivered (it gives the cohort length).")
+    seed: int | None = field(doc="The seed (Monte Carlo only).", default=None, checks=[Range(0)])
+    replicates: int = field(doc="Number of replicates (1 for a projection).", checks=[Range(1)])
+    tipframe_version: str = field(doc="tipframe version that produced the result.", checks=[TEXT])
+    numpy_version: str = field(
+        doc="numpy version that produced the result; reruns match under the same one.", checks=[TEXT]
+    )
+    organisations: tuple[str, ...] = field(doc="Organisation ids, in array order.", checks=[Each(IDENTIFIER)])
+    eligible: ArrayData = field(doc="Eligible headcount per organisation.")
+    trained: ArrayData = field(doc="Trained (seeds excluded), replicates x periods.")
+    by_generation: ArrayData = field(doc="Trained by generation, replicates x periods x generations.")
+    by_organisation: ArrayData = field(doc="Mean trained by organisation, periods x organisations.")
+    trainers: ArrayData = field(doc="Trainers (seeds included), replicates x periods.")
+    active_trainers: ArrayData = field(doc="Trainers activated and not stopped, replicates x periods.")
+    cohorts_running: ArrayData = field(doc="Cohorts running, replicates x periods.")
+    cohorts_started: ArrayData = field(doc="Cohorts started in each period, replicates x periods.")
+    organisations_started: ArrayData = field(doc="Organisations that started a cohort, per replicate.")
+    trainers_who_ran: ArrayData = field(doc="Share of trainers who ran a cohort, per replicate.")
+    maintenance: ArrayData = field(
+        doc="Maintenance(m, w) at the horizon, per replicate (NaN with no trainer old enough)."
+    )
+    new_trainers_per_trainer: ArrayData = field(
+        doc="Mean new trainers per trainer, replicates x generations (NaN: none)."
+    )
+    mean_fidelity: ArrayData = field(doc="Mean cohort fidelity, replicates x generations (NaN: none).")
+    events: tuple[EventLog, ...] = field(doc="Event logs of the replicates kept.", default=())

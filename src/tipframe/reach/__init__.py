@@ -1,0 +1,214 @@
+"""Rollout reach: the Monte Carlo engine (`simulate_reach`), the projection (`project_reach`) and their result.
+
+Replicate i of a run seeded ``seed`` uses ``numpy.random.default_rng(SeedSequence(seed,
+spawn_key=(i,)))``, so results are the same however replicates are split between processes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from tipframe.io.documents import from_data, to_data
+from tipframe.model import ArrayData, CascadePlan, Engine, EventLog, Programme, ReachResult, Workforce
+from tipframe.reach.montecarlo import GENERATIONS, Run, run_replicate
+from tipframe.reach.projection import project
+from tipframe.reach.scenario import PlanError, Scenario, prepare
+
+log = logging.getLogger(__name__)
+
+__all__ = ["PlanError", "ReachResult", "project_reach", "simulate_reach"]
+
+
+def _versions() -> tuple[str, str]:
+    from tipframe import __version__
+
+    return __version__, np.__version__
+
+
+def _run_chunk(
+    plan: dict[str, Any],
+    workforce: dict[str, Any],
+    programme: dict[str, Any],
+    seed: int,
+    indices: Sequence[int],
+    keep: Sequence[int],
+) -> list[Run]:
+    """Run some replicates; documents travel as plain data so any executor can carry them."""
+    scenario = prepare(from_data(plan, CascadePlan), from_data(workforce, Workforce), from_data(programme, Programme))
+    return [
+        run_replicate(
+            scenario, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))), keep_events=i in keep
+        )
+        for i in indices
+    ]
+
+
+def _chunks(count: int, parts: int) -> list[list[int]]:
+    size = max(1, -(-count // max(1, parts)))
+    return [list(range(start, min(count, start + size))) for start in range(0, count, size)]
+
+
+def simulate_reach(
+    plan: CascadePlan,
+    workforce: Workforce,
+    programme: Programme,
+    *,
+    replicates: int = 1000,
+    seed: int = 0,
+    keep_events: Iterable[int] = (0,),
+    executor: concurrent.futures.Executor | None = None,
+    chunks: int | None = None,
+) -> ReachResult:
+    """Simulate the rollout ``replicates`` times.
+
+    With an ``executor`` (any `concurrent.futures.Executor`), replicates run in ``chunks``
+    batches on it (default: four per worker it reports, else 8); results are identical however
+    they are split. ``keep_events`` names the replicates whose event logs are kept, for the
+    dissemination graph.
+    """
+    if replicates < 1:
+        raise ValueError("replicates must be at least 1")
+    if seed < 0:
+        raise ValueError("seed must be a non-negative whole number")
+    scenario = prepare(plan, workforce, programme)
+    keep = sorted({i for i in keep_events if 0 <= i < replicates})
+    if executor is None:
+        runs = [
+            run_replicate(
+                scenario, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))), keep_events=i in keep
+            )
+            for i in range(replicates)
+        ]
+    else:
+        workers = getattr(executor, "_max_workers", 2)
+        parts = _chunks(replicates, chunks or 4 * int(workers))
+        data = (to_data(plan), to_data(workforce), to_data(programme))
+        futures = [executor.submit(_run_chunk, *data, seed, part, keep) for part in parts]
+        runs = [run for future in futures for run in future.result()]
+    log.debug("simulated %d replicates of %s", replicates, plan.id)
+    return _result(scenario, runs, seed, keep)
+
+
+def project_reach(plan: CascadePlan, workforce: Workforce, programme: Programme) -> ReachResult:
+    """The deterministic expected-value projection, instant, for exploring designs (docs/reach.md)."""
+    scenario = prepare(plan, workforce, programme)
+    values = project(scenario)
+    tipframe_version, numpy_version = _versions()
+
+    def row(name: str) -> ArrayData:
+        return ArrayData.of(values[name][None, ...])
+
+    return ReachResult(
+        id=f"{plan.id}-projection",
+        name=f"Projected reach of {plan.name}",
+        engine=Engine.PROJECTION,
+        plan=plan,
+        workforce=workforce,
+        programme=programme,
+        replicates=1,
+        tipframe_version=tipframe_version,
+        numpy_version=numpy_version,
+        organisations=scenario.organisations,
+        eligible=ArrayData.of(scenario.eligible),
+        trained=row("trained"),
+        by_generation=row("by_generation"),
+        by_organisation=ArrayData.of(values["by_organisation"]),
+        trainers=row("trainers"),
+        active_trainers=row("active_trainers"),
+        cohorts_running=row("cohorts_running"),
+        cohorts_started=row("cohorts_started"),
+        organisations_started=row("organisations_started"),
+        trainers_who_ran=row("trainers_who_ran"),
+        maintenance=row("maintenance"),
+        new_trainers_per_trainer=row("new_trainers_per_trainer"),
+        mean_fidelity=row("mean_fidelity"),
+    )
+
+
+def _result(scenario: Scenario, runs: list[Run], seed: int, keep: list[int]) -> ReachResult:
+    plan = scenario.plan
+    horizon = plan.horizon
+    tipframe_version, numpy_version = _versions()
+
+    def stack(name: str) -> ArrayData:
+        return ArrayData.of(np.stack([getattr(run, name) for run in runs]).astype(np.int32))
+
+    by_generation = np.stack([run.by_generation for run in runs]).astype(np.int32)
+    used = int(np.max(np.nonzero(by_generation.any(axis=(0, 1)))[0], initial=0)) + 1
+    by_organisation = np.mean([run.by_organisation for run in runs], axis=0)
+    per_trainer = np.full((len(runs), GENERATIONS), np.nan)
+    fidelity = np.full((len(runs), GENERATIONS), np.nan)
+    who_ran = np.full(len(runs), np.nan)
+    maintenance = np.full(len(runs), np.nan)
+    old_enough = horizon - plan.maintenance_after
+    window_start = horizon - plan.maintenance_window + 1
+    for r, run in enumerate(runs):
+        gens = np.minimum(run.trainer_generation, GENERATIONS - 1)
+        counts = np.bincount(gens, minlength=GENERATIONS)
+        made = np.bincount(gens, weights=run.trainer_new_trainers, minlength=GENERATIONS)
+        per_trainer[r] = np.where(counts > 0, made / np.maximum(counts, 1), np.nan)
+        if run.trainer_generation.size:
+            who_ran[r] = float((run.trainer_ran > 0).mean())
+        old = run.trainer_trained_at <= old_enough
+        if old.any():
+            maintenance[r] = float((run.trainer_last_start[old] >= window_start).mean())
+        fidelity[r] = _cohort_fidelity(run)
+    events = tuple(_event_log(i, run) for i, run in zip(range(len(runs)), runs, strict=True) if run.events is not None)
+    return ReachResult(
+        id=f"{plan.id}-reach",
+        name=f"Simulated reach of {plan.name}",
+        engine=Engine.MONTE_CARLO,
+        plan=plan,
+        workforce=scenario.workforce,
+        programme=scenario.programme,
+        seed=seed,
+        replicates=len(runs),
+        tipframe_version=tipframe_version,
+        numpy_version=numpy_version,
+        organisations=scenario.organisations,
+        eligible=ArrayData.of(scenario.eligible),
+        trained=stack("trained"),
+        by_generation=ArrayData.of(by_generation[:, :, :used]),
+        by_organisation=ArrayData.of(by_organisation),
+        trainers=stack("trainers"),
+        active_trainers=stack("active_trainers"),
+        cohorts_running=stack("cohorts_running"),
+        cohorts_started=stack("cohorts_started"),
+        organisations_started=ArrayData.of(np.array([run.organisations_started.sum() for run in runs], np.int64)),
+        trainers_who_ran=ArrayData.of(who_ran),
+        maintenance=ArrayData.of(maintenance),
+        new_trainers_per_trainer=ArrayData.of(per_trainer[:, :used]),
+        mean_fidelity=ArrayData.of(fidelity[:, : used + 1]),
+        events=events,
+    )
+
+
+def _cohort_fidelity(run: Run) -> Any:
+    counts = run.cohort_count
+    return np.where(counts > 0, run.cohort_fidelity_sum / np.maximum(counts, 1), np.nan)
+
+
+def _event_log(replicate: int, run: Run) -> EventLog:
+    e = run.events
+    assert e is not None
+    return EventLog(
+        replicate=replicate,
+        trainer_organisation=ArrayData.of(e.trainer_org),
+        trainer_generation=ArrayData.of(e.trainer_generation),
+        trainer_fidelity=ArrayData.of(e.trainer_fidelity),
+        trainer_trained_at=ArrayData.of(e.trainer_trained_at),
+        trainer_source=ArrayData.of(e.trainer_source),
+        cohort_organisation=ArrayData.of(e.cohort_org),
+        cohort_generation=ArrayData.of(e.cohort_generation),
+        cohort_fidelity=ArrayData.of(e.cohort_fidelity),
+        cohort_start=ArrayData.of(e.cohort_start),
+        cohort_size=ArrayData.of(e.cohort_size),
+        cohort_completers=ArrayData.of(e.cohort_completers),
+        facilitation_cohort=ArrayData.of(e.facilitation_cohort),
+        facilitation_trainer=ArrayData.of(e.facilitation_trainer),
+    )
