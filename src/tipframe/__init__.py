@@ -77,7 +77,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-_REACH = ("PlanError", "project_reach", "simulate_reach")
+_REACH = ("PlanError", "ReachSummary", "project_reach", "simulate_reach", "summarise_reach")
 
 
 def __getattr__(name: str) -> Any:
@@ -91,7 +91,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from tipframe.reach import PlanError, project_reach, simulate_reach
+    from tipframe.reach import PlanError, ReachSummary, project_reach, simulate_reach, summarise_reach
 
 __all__ = [
     "KINDS",
@@ -133,6 +133,7 @@ __all__ = [
     "Programme",
     "Qualifier",
     "ReachResult",
+    "ReachSummary",
     "Registry",
     "Relation",
     "Resource",
@@ -160,5 +161,6 @@ __all__ = [
     "project_reach",
     "read_bundle",
     "simulate_reach",
+    "summarise_reach",
     "to_data",
 ]

@@ -8,6 +8,10 @@ reference) or a finding at error level; 2 wrong usage, or input that cannot be r
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
+import contextlib
+import csv
+import io
 import json
 import os
 import sys
@@ -22,13 +26,14 @@ from tipframe.io.documents import (
     BUILTIN_PREFIX,
     KINDS,
     builtins,
+    dump,
     load_located,
     read_text,
     schema_filename,
     write_atomic,
 )
 from tipframe.io.problems import DocumentError, Problem
-from tipframe.model import Crosswalk, Framework, Programme
+from tipframe.model import CascadePlan, Crosswalk, Engine, Framework, Programme, ReachResult, Workforce
 from tipframe.report.text import summarise
 from tipframe.schema import json_schema
 
@@ -162,6 +167,109 @@ def _check(args: argparse.Namespace) -> int:
     return INVALID if findings.has_errors else OK
 
 
+def _reach_documents(args: argparse.Namespace) -> tuple[CascadePlan, Workforce, Programme]:
+    plan_loaded = load_located(args.plan, kind=CascadePlan)
+    plan = plan_loaded.document
+    assert isinstance(plan, CascadePlan)
+    paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
+    bundle, problems = read_bundle(paths)
+    if problems:
+        raise DocumentError(problems)
+    workforce = (
+        bundle.get(plan.workforce, Workforce)
+        if not args.workforce
+        else load_located(args.workforce, kind=Workforce).document
+    )
+    assert isinstance(workforce, Workforce)
+    programme = bundle.get(plan.programme, Programme)
+    return plan, workforce, programme
+
+
+def _progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\rsimulating: {done:,} of {total:,} replicates")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _reach(args: argparse.Namespace) -> int:
+    from tipframe.reach import PlanError, project_reach, simulate_reach
+    from tipframe.reach.measures import describe_summary, series_rows, summarise_reach
+
+    try:
+        if args.rerun:
+            saved = load_located(args.rerun, kind=ReachResult).document
+            assert isinstance(saved, ReachResult)
+            return _rerun(saved)
+        plan, workforce, programme = _reach_documents(args)
+        if args.projection:
+            result = project_reach(plan, workforce, programme)
+        else:
+            show = sys.stderr.isatty() and not args.quiet and args.replicates >= 200
+            workers = args.workers or min(8, os.cpu_count() or 1)
+            with contextlib.ExitStack() as stack:
+                executor = None
+                if workers > 1 and args.replicates >= 100:
+                    executor = stack.enter_context(concurrent.futures.ProcessPoolExecutor(max_workers=workers))
+                result = simulate_reach(
+                    plan,
+                    workforce,
+                    programme,
+                    replicates=args.replicates,
+                    seed=args.seed,
+                    executor=executor,
+                    progress=_progress if show else None,
+                )
+    except (PlanError, KeyError) as error:
+        print(f"tipframe reach: {str(error).strip(chr(34))}", file=sys.stderr)
+        return INVALID
+    sys.stdout.write(describe_summary(summarise_reach(result), result))
+    if args.json:
+        dump(result, args.json, format="json")
+    if args.csv:
+        rows = series_rows(result)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        write_atomic(args.csv, buffer.getvalue())
+    return OK
+
+
+def _rerun(saved: ReachResult) -> int:
+    from tipframe.reach import project_reach, simulate_reach
+
+    if saved.engine is Engine.PROJECTION:
+        again = project_reach(saved.plan, saved.workforce, saved.programme)
+    else:
+        keep = [log.replicate for log in saved.events]
+        again = simulate_reach(
+            saved.plan,
+            saved.workforce,
+            saved.programme,
+            replicates=saved.replicates,
+            seed=saved.seed or 0,
+            keep_events=keep,
+        )
+    import numpy
+
+    if saved.numpy_version != numpy.__version__:
+        print(
+            f"note: the result was made with numpy {saved.numpy_version}; this is numpy {numpy.__version__}, "
+            "so numbers may differ",
+            file=sys.stderr,
+        )
+    fields = ["trained", "by_generation", "by_organisation", "trainers", "cohorts_started", "maintenance"]
+    different = [f for f in fields if getattr(saved, f) != getattr(again, f)]
+    if saved.events != again.events:
+        different.append("events")
+    if different:
+        print(f"not reproduced: {', '.join(different)} differ", file=sys.stderr)
+        return INVALID
+    print(f"reproduced bit for bit: {saved.replicates:,} replicates, seed {saved.seed}")
+    return OK
+
+
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -191,6 +299,26 @@ def _rules(args: argparse.Namespace) -> int:
             print(f"{family}xx  {title}")
         print(f"  {r.code}  {r.severity.value:<8} {r.name:<42} {r.summary}")
     return OK
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
 
 
 def _kind(name: str) -> str:
@@ -293,6 +421,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--private-names", metavar="FILE", help="a file of names (one a line) that must never appear in a document"
     )
     checking.set_defaults(run=_check)
+
+    reach = commands.add_parser(
+        "reach",
+        help="simulate a train-the-trainer rollout and summarise its reach",
+        description=(
+            "Simulate a cascade plan (default: the built-in Help the Helpers rollout) and print reach, time to "
+            "reach, adoption, maintenance and depth, with 90% intervals across replicates."
+        ),
+    )
+    reach.add_argument("plan", nargs="?", default="builtin:help-the-helpers-rollout", metavar="PLAN")
+    reach.add_argument("--workforce", metavar="FILE", help="the workforce (default: the one the plan names)")
+    reach.add_argument("--bundle", nargs="*", default=[], metavar="PATH", help="files or folders the plan refers to")
+    reach.add_argument("--replicates", type=_positive, default=1000, metavar="N", help="replicates (default 1000)")
+    reach.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
+    reach.add_argument("--projection", action="store_true", help="the expected-value projection instead")
+    reach.add_argument(
+        "--workers", type=_positive, metavar="N", help="processes to run replicates in (default: the cores, up to 8)"
+    )
+    reach.add_argument("--json", metavar="OUT", help="save the result (a ReachResult document) as JSON")
+    reach.add_argument("--csv", metavar="OUT", help="save per-period means and intervals as CSV")
+    reach.add_argument("--rerun", metavar="FILE", help="rerun a saved result and check it reproduces bit for bit")
+    reach.add_argument("--quiet", action="store_true", help="no progress bar")
+    reach.set_defaults(run=_reach)
 
     rules = commands.add_parser("rules", help="list the practice rules", description="List every practice rule.")
     rules.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,9 @@ from tipframe.reach.scenario import PlanError, Scenario, prepare
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PlanError", "ReachResult", "project_reach", "simulate_reach"]
+from tipframe.reach.measures import ReachSummary, summarise_reach  # noqa: E402
+
+__all__ = ["PlanError", "ReachResult", "ReachSummary", "project_reach", "simulate_reach", "summarise_reach"]
 
 
 def _versions() -> tuple[str, str]:
@@ -63,13 +65,14 @@ def simulate_reach(
     keep_events: Iterable[int] = (0,),
     executor: concurrent.futures.Executor | None = None,
     chunks: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReachResult:
     """Simulate the rollout ``replicates`` times.
 
     With an ``executor`` (any `concurrent.futures.Executor`), replicates run in ``chunks``
     batches on it (default: four per worker it reports, else 8); results are identical however
     they are split. ``keep_events`` names the replicates whose event logs are kept, for the
-    dissemination graph.
+    dissemination graph. ``progress(done, total)`` is called as replicates finish.
     """
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
@@ -77,19 +80,22 @@ def simulate_reach(
         raise ValueError("seed must be a non-negative whole number")
     scenario = prepare(plan, workforce, programme)
     keep = sorted({i for i in keep_events if 0 <= i < replicates})
+    runs: list[Run] = []
     if executor is None:
-        runs = [
-            run_replicate(
-                scenario, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))), keep_events=i in keep
-            )
-            for i in range(replicates)
-        ]
+        for i in range(replicates):
+            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+            runs.append(run_replicate(scenario, rng, keep_events=i in keep))
+            if progress is not None:
+                progress(i + 1, replicates)
     else:
         workers = getattr(executor, "_max_workers", 2)
         parts = _chunks(replicates, chunks or 4 * int(workers))
         data = (to_data(plan), to_data(workforce), to_data(programme))
         futures = [executor.submit(_run_chunk, *data, seed, part, keep) for part in parts]
-        runs = [run for future in futures for run in future.result()]
+        for future in futures:
+            runs.extend(future.result())
+            if progress is not None:
+                progress(len(runs), replicates)
     log.debug("simulated %d replicates of %s", replicates, plan.id)
     return _result(scenario, runs, seed, keep)
 

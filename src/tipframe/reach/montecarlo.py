@@ -1,12 +1,13 @@
 """The stochastic cascade engine: one replicate at a time, vectorised over trainers, cohorts and organisations.
 
-The model's definition is in docs/reach.md; the steps below follow it in order.
+The model's definition is in docs/reach.md; the steps below follow it in order. Within a period
+every trainer, cohort and participant group is handled by array operations; the only loop is
+over the cohorts that must draw places from partner organisations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -62,66 +63,80 @@ class Run:
     events: Events | None
 
 
-class _Trainers:
-    """Growing columns of trainer state."""
+class _Columns:
+    """Growing columns of one table (trainers, cohorts): appended in bulk, read as arrays."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, **dtypes: Any) -> None:
         self.n = 0
-        self.org = np.zeros(capacity, np.int64)
-        self.gen = np.zeros(capacity, np.int64)
-        self.fid = np.zeros(capacity, np.float64)
-        self.active_from = np.zeros(capacity, np.int64)
-        self.stopped = np.zeros(capacity, np.bool_)
-        self.running = np.zeros(capacity, np.int64)
-        self.total = np.zeros(capacity, np.int64)
-        self.trained_at = np.zeros(capacity, np.int64)
-        self.source = np.zeros(capacity, np.int64)
-        self.last_start = np.zeros(capacity, np.int64)
-        self.new_trainers = np.zeros(capacity, np.float64)
-        self.concurrent = np.zeros(capacity, np.int64)
-        self.quota = np.zeros(capacity, np.int64)
-        self.attrition = np.zeros(capacity, np.float64)
+        self.dtypes = dtypes
+        self.data = {name: np.zeros(capacity, dtype) for name, dtype in dtypes.items()}
 
-    _COLUMNS: Final = (
-        "org", "gen", "fid", "active_from", "stopped", "running", "total", "trained_at", "source",
-        "last_start", "new_trainers", "concurrent", "quota", "attrition",
-    )  # fmt: skip
+    def __getitem__(self, name: str) -> Any:
+        return self.data[name]
 
-    def add(self, count: int, **columns: object) -> None:
+    def add(self, count: int, **values: Any) -> int:
+        """Append ``count`` rows; columns not given are 0. Returns the first new row's index."""
+        first = self.n
         if count == 0:
-            return
-        needed = self.n + count
-        if needed > self.org.shape[0]:
-            size = max(needed, 2 * self.org.shape[0])
-            for name in self._COLUMNS:
-                old = getattr(self, name)
+            return first
+        needed = first + count
+        capacity = next(iter(self.data.values())).shape[0]
+        if needed > capacity:
+            size = max(needed, 2 * capacity)
+            for name, old in self.data.items():
                 grown = np.zeros(size, old.dtype)
-                grown[: self.n] = old[: self.n]
-                setattr(self, name, grown)
-        for name in self._COLUMNS:
-            getattr(self, name)[self.n : needed] = columns.get(name, 0)
+                grown[:first] = old[:first]
+                self.data[name] = grown
+        for name, column in self.data.items():
+            column[first:needed] = values.get(name, 0)
         self.n = needed
+        return first
+
+    def view(self, name: str) -> Any:
+        return self.data[name][: self.n]
+
+
+def _tier_arrays(tiers: list[TierValues]) -> dict[str, Any]:
+    return {
+        name: np.array([getattr(t, name) for t in tiers])
+        for name in (
+            "cohort_size",
+            "facilitators",
+            "concurrent",
+            "total",
+            "delay",
+            "attrition",
+            "completion",
+            "conversion",
+        )
+    }
 
 
 def run_replicate(scenario: Scenario, rng: np.random.Generator, *, keep_events: bool = False) -> Run:
     """Simulate one replicate of the plan with ``rng``."""
     turnover, tiers = scenario.draw(rng)
+    per_tier = _tier_arrays(tiers)
     horizon = scenario.horizon
     n_orgs = len(scenario.organisations)
     d = scenario.cohort_periods
-    tier_count = len(tiers)
 
-    def tier(generation: int) -> TierValues:
-        return tiers[tier_index(generation, tier_count)]
+    def tier_of(generations: IntArray) -> IntArray:
+        result: IntArray = np.minimum(np.maximum(generations, 1), len(tiers)) - 1
+        return result
 
     pool = scenario.eligible - (scenario.seeds if scenario.plan.seeds_are_staff else 0)
     trained_og = np.zeros((n_orgs, GENERATIONS), np.int64)  # trained people (seeds excluded) by generation
-    trainers = _Trainers(max(64, int(scenario.seeds.sum()) * 4))
-    seed_orgs = np.repeat(np.arange(n_orgs), scenario.seeds)
-    first = tier(0)
+    trained_flat = trained_og.reshape(-1)
+    trainers = _Columns(
+        max(64, int(scenario.seeds.sum()) * 4),
+        org=np.int64, gen=np.int64, fid=np.float64, active_from=np.int64, stopped=np.bool_, running=np.int64,
+        total=np.int64, trained_at=np.int64, source=np.int64, last_start=np.int64, new_trainers=np.float64,
+        concurrent=np.int64, quota=np.int64, attrition=np.float64,
+    )  # fmt: skip
+    first = tiers[tier_index(0, len(tiers))]
     trainers.add(
-        seed_orgs.size,
-        org=seed_orgs,
+        int(scenario.seeds.sum()),
+        org=np.repeat(np.arange(n_orgs), scenario.seeds),
         fid=1.0,
         active_from=1,
         source=-1,
@@ -130,252 +145,283 @@ def run_replicate(scenario: Scenario, rng: np.random.Generator, *, keep_events: 
         quota=first.total,
         attrition=first.attrition,
     )
+    cohorts = _Columns(64, org=np.int64, gen=np.int64, fid=np.float64, start=np.int64, size=np.int64,
+                       completers=np.int64, facilitators=np.int64)  # fmt: skip
+    ending: dict[int, list[tuple[IntArray, ...]]] = {}
+    kept: list[tuple[IntArray, IntArray]] = []
 
-    # Cohorts, as growing Python lists of numpy chunks joined when needed.
-    c_org: list[int] = []
-    c_gen: list[int] = []
-    c_fid: list[float] = []
-    c_start: list[int] = []
-    c_size: list[int] = []
-    c_completers: list[int] = []
-    fac_cohort: list[IntArray] = []
-    fac_trainer: list[IntArray] = []
-    part_cohort: list[IntArray] = []
-    part_org: list[IntArray] = []
-    part_count: list[IntArray] = []
-    ending: dict[int, list[int]] = {}
-
-    series_trained = np.zeros(horizon + 1, np.int64)
+    series = {name: np.zeros(horizon + 1, np.int64) for name in ("trained", "trainers", "active", "running", "started")}
     series_gen = np.zeros((horizon + 1, GENERATIONS), np.int64)
     series_org = np.zeros((horizon + 1, n_orgs), np.int64)
-    series_trainers = np.zeros(horizon + 1, np.int64)
-    series_active = np.zeros(horizon + 1, np.int64)
-    series_running = np.zeros(horizon + 1, np.int64)
-    series_started = np.zeros(horizon + 1, np.int64)
     org_started = np.zeros(n_orgs, np.bool_)
     running = 0
-    series_trainers[0] = trainers.n
+    series["trainers"][0] = trainers.n
 
     for t in range(1, horizon + 1):
         n = trainers.n
+        stopped = trainers.view("stopped")
         # (0) Turnover: trained people leave and untrained hires take their places.
         if turnover > 0:
             leavers = rng.binomial(trained_og, turnover)
             trained_og -= leavers
             pool += leavers.sum(axis=1)
-            gone = (rng.random(n) < turnover) & ~trainers.stopped[:n]
-            trainers.stopped[:n] |= gone
+            stopped |= (rng.random(n) < turnover) & ~stopped
         # (1) Trainers whose delay has passed are active; (2) each active trainer may stop.
-        active = (trainers.active_from[:n] <= t) & ~trainers.stopped[:n]
-        drop = active & (rng.random(n) < trainers.attrition[:n])
-        trainers.stopped[:n] |= drop
+        active = (trainers.view("active_from") <= t) & ~stopped
+        drop = active & (rng.random(n) < trainers.view("attrition"))
+        stopped |= drop
         active &= ~drop
         # (3) Trainers with spare capacity start cohorts.
-        spare = np.minimum(trainers.concurrent[:n] - trainers.running[:n], trainers.quota[:n] - trainers.total[:n])
-        available = np.nonzero(active & (spare > 0))[0]
+        spare = np.minimum(
+            trainers.view("concurrent") - trainers.view("running"), trainers.view("quota") - trainers.view("total")
+        )
+        available = np.flatnonzero(active & (spare > 0))
         started_now = 0
-        if available.size:
+        if available.size and _places_within_reach(scenario, pool, trainers["org"][available]):
             started_now = _start_cohorts(
-                scenario, rng, tier, t, trainers, available, spare[available], pool, org_started,
-                (c_org, c_gen, c_fid, c_start, c_size, c_completers),
-                (fac_cohort, fac_trainer), (part_cohort, part_org, part_count), ending, d,
+                scenario, rng, tiers, t, d, trainers, cohorts, available, spare[available], pool, org_started,
+                ending, kept if keep_events else None,
             )  # fmt: skip
         running += started_now
         # (4) Cohorts ending now resolve.
-        for cohort in ending.pop(t, []):
-            running -= 1
-            orgs = part_org[cohort]
-            counts = part_count[cohort]
-            g = c_gen[cohort]
-            values = tier(g)
-            completers = rng.binomial(counts, values.completion)
-            c_completers[cohort] = int(completers.sum())
-            np.add.at(trained_og[:, min(g, GENERATIONS - 1)], orgs, completers)
-            np.add.at(pool, orgs, counts - completers)
-            facilitators = fac_trainer[cohort]
-            trainers.running[facilitators] -= 1
-            converted = rng.binomial(completers, values.conversion)
+        chunks = ending.pop(t, None)
+        if chunks:
+            ids, part_cohort, part_org, part_count, fac_cohort, fac_trainer = (
+                np.concatenate(c) for c in zip(*chunks, strict=True)
+            )
+            running -= ids.size
+            gens = cohorts["gen"][part_cohort]
+            tidx = tier_of(gens)
+            completers = rng.binomial(part_count, per_tier["completion"][tidx])
+            cohorts["completers"][ids] = 0
+            np.add.at(cohorts["completers"], part_cohort, completers)
+            np.add.at(trained_flat, part_org * GENERATIONS + np.minimum(gens, GENERATIONS - 1), completers)
+            np.add.at(pool, part_org, part_count - completers)
+            np.subtract.at(trainers["running"], fac_trainer, 1)
+            converted = rng.binomial(completers, per_tier["conversion"][tidx])
             made = int(converted.sum())
             if made:
-                trainers.new_trainers[facilitators] += made / facilitators.size
-                new_orgs = np.repeat(orgs, converted)
+                per_cohort = np.bincount(part_cohort, weights=converted, minlength=cohorts.n)
+                credit = per_cohort[fac_cohort] / cohorts["facilitators"][fac_cohort]
+                np.add.at(trainers["new_trainers"], fac_trainer, credit)
+                new_tier = np.repeat(tidx, converted)
                 trainers.add(
                     made,
-                    org=new_orgs,
-                    gen=g,
-                    fid=c_fid[cohort],
-                    active_from=t + 1 + values.delay,
+                    org=np.repeat(part_org, converted),
+                    gen=np.repeat(gens, converted),
+                    fid=np.repeat(cohorts["fid"][part_cohort], converted),
+                    active_from=t + 1 + per_tier["delay"][new_tier],
                     trained_at=t,
-                    source=cohort,
+                    source=np.repeat(part_cohort, converted),
                     last_start=-1,
-                    concurrent=values.concurrent,
-                    quota=values.total,
-                    attrition=values.attrition,
+                    concurrent=per_tier["concurrent"][new_tier],
+                    quota=per_tier["total"][new_tier],
+                    attrition=per_tier["attrition"][new_tier],
                 )
-        series_trained[t] = trained_og.sum()
+        series["trained"][t] = trained_og.sum()
         series_gen[t] = trained_og.sum(axis=0)
         series_org[t] = trained_og.sum(axis=1)
-        series_trainers[t] = trainers.n
-        series_active[t] = int(((trainers.active_from[: trainers.n] <= t) & ~trainers.stopped[: trainers.n]).sum())
-        series_running[t] = running
-        series_started[t] = started_now
+        series["trainers"][t] = trainers.n
+        series["active"][t] = int(((trainers.view("active_from") <= t) & ~trainers.view("stopped")).sum())
+        series["running"][t] = running
+        series["started"][t] = started_now
 
-    n = trainers.n
-    cohort_gens = np.minimum(np.array(c_gen, np.int64), GENERATIONS - 1)
-    cohort_count = np.bincount(cohort_gens, minlength=GENERATIONS)
-    cohort_fidelity_sum = np.bincount(cohort_gens, weights=np.array(c_fid, np.float64), minlength=GENERATIONS).astype(
-        np.float64
-    )
+    cohort_gens = np.minimum(cohorts.view("gen"), GENERATIONS - 1)
     events = None
     if keep_events:
+        facilitation = [np.concatenate(c) for c in zip(*kept, strict=True)] if kept else [np.zeros(0, np.int64)] * 2
+        completers_now = cohorts.view("completers").copy()
+        completers_now[cohorts.view("start") + d - 1 > horizon] = -1
         events = Events(
-            trainer_org=trainers.org[:n].copy(),
-            trainer_generation=trainers.gen[:n].copy(),
-            trainer_fidelity=trainers.fid[:n].copy(),
-            trainer_trained_at=trainers.trained_at[:n].copy(),
-            trainer_source=trainers.source[:n].copy(),
-            cohort_org=np.array(c_org, np.int64),
-            cohort_generation=np.array(c_gen, np.int64),
-            cohort_fidelity=np.array(c_fid, np.float64),
-            cohort_start=np.array(c_start, np.int64),
-            cohort_size=np.array(c_size, np.int64),
-            cohort_completers=np.array(c_completers, np.int64),
-            facilitation_cohort=np.concatenate(fac_cohort) if fac_cohort else np.zeros(0, np.int64),
-            facilitation_trainer=np.concatenate(fac_trainer) if fac_trainer else np.zeros(0, np.int64),
+            trainer_org=trainers.view("org").copy(),
+            trainer_generation=trainers.view("gen").copy(),
+            trainer_fidelity=trainers.view("fid").copy(),
+            trainer_trained_at=trainers.view("trained_at").copy(),
+            trainer_source=trainers.view("source").copy(),
+            cohort_org=cohorts.view("org").copy(),
+            cohort_generation=cohorts.view("gen").copy(),
+            cohort_fidelity=cohorts.view("fid").copy(),
+            cohort_start=cohorts.view("start").copy(),
+            cohort_size=cohorts.view("size").copy(),
+            cohort_completers=completers_now,
+            facilitation_cohort=facilitation[0],
+            facilitation_trainer=facilitation[1],
         )
     return Run(
-        trained=series_trained,
+        trained=series["trained"],
         by_generation=series_gen,
         by_organisation=series_org,
-        trainers=series_trainers,
-        active_trainers=series_active,
-        cohorts_running=series_running,
-        cohorts_started=series_started,
+        trainers=series["trainers"],
+        active_trainers=series["active"],
+        cohorts_running=series["running"],
+        cohorts_started=series["started"],
         organisations_started=org_started,
-        trainer_generation=trainers.gen[:n].copy(),
-        trainer_trained_at=trainers.trained_at[:n].copy(),
-        trainer_ran=trainers.total[:n].copy(),
-        trainer_last_start=trainers.last_start[:n].copy(),
-        trainer_new_trainers=trainers.new_trainers[:n].copy(),
-        trainer_fidelity=trainers.fid[:n].copy(),
-        cohort_count=cohort_count,
-        cohort_fidelity_sum=cohort_fidelity_sum,
+        trainer_generation=trainers.view("gen").copy(),
+        trainer_trained_at=trainers.view("trained_at").copy(),
+        trainer_ran=trainers.view("total").copy(),
+        trainer_last_start=trainers.view("last_start").copy(),
+        trainer_new_trainers=trainers.view("new_trainers").copy(),
+        trainer_fidelity=trainers.view("fid").copy(),
+        cohort_count=np.bincount(cohort_gens, minlength=GENERATIONS),
+        cohort_fidelity_sum=np.bincount(cohort_gens, weights=cohorts.view("fid"), minlength=GENERATIONS).astype(
+            np.float64
+        ),
         events=events,
     )
 
 
-def _groups(keys: IntArray, order: IntArray, size: int) -> tuple[IntArray, IntArray, IntArray]:
-    """Split slots (already sorted by ``order``) into consecutive groups of ``size`` within each key.
+def _places_within_reach(scenario: Scenario, pool: IntArray, orgs: IntArray) -> bool:
+    """Whether any of these organisations, or their partners, still has untrained eligible staff."""
+    if pool[orgs].any():
+        return True
+    partners = scenario.partner_indices
+    if not partners.size:
+        return False
+    holders = np.repeat(np.arange(pool.size), np.diff(scenario.partner_indptr))
+    reachable = np.zeros(pool.size, np.bool_)
+    reachable[holders[pool[partners] > 0]] = True
+    return bool(reachable[orgs].any())
 
-    Returns the positions (into ``order``) of slots in full groups, their group number, and the
-    positions of the slots left over.
+
+def _groups(keys: IntArray, order: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    """Split slots (sorted by ``order``) into consecutive groups of ``size`` within each key.
+
+    Returns the positions (into ``order``) of slots in full groups, and of the slots left over.
     """
     sorted_keys = keys[order]
-    starts = np.r_[0, np.nonzero(np.diff(sorted_keys))[0] + 1]
-    lengths = np.diff(np.r_[starts, sorted_keys.size])
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    lengths = np.diff(np.append(starts, sorted_keys.size))
     within = np.arange(sorted_keys.size) - np.repeat(starts, lengths)
     full = np.repeat(lengths // size * size, lengths)
-    grouped = np.nonzero(within < full)[0]
-    leftover = np.nonzero(within >= full)[0]
-    return grouped, np.arange(grouped.size) // size, leftover
+    return np.flatnonzero(within < full), np.flatnonzero(within >= full)
+
+
+def _facilitator_sets(
+    scenario: Scenario, trainers: _Columns, slot_trainer: IntArray, slot_rank: IntArray, f: int
+) -> IntArray:
+    """Groups of ``f`` slots' trainers: within an organisation first, then across partnerships."""
+    orgs = trainers["org"][slot_trainer]
+    # First slots before second ones, best fidelity first, then by trainer, within each organisation.
+    order = np.lexsort((slot_trainer, -trainers["fid"][slot_trainer], slot_rank, orgs))
+    grouped, leftover = _groups(orgs, order, f)
+    sets = [slot_trainer[order[grouped]].reshape(-1, f)]
+    if f > 1 and leftover.size >= f:
+        rest = order[leftover]
+        rt = slot_trainer[rest]
+        component = scenario.component[orgs[rest]]
+        order2 = np.lexsort((rt, -trainers["fid"][rt], slot_rank[rest], orgs[rest], component))
+        grouped2, _ = _groups(component, order2, f)
+        sets.append(rt[order2[grouped2]].reshape(-1, f))
+    members = np.concatenate(sets)
+    if f > 1 and members.size:
+        ordered = np.sort(members, axis=1)
+        members = members[(ordered[:, 1:] != ordered[:, :-1]).all(axis=1)]  # nobody co-facilitates with themselves
+    return members
 
 
 def _start_cohorts(
     scenario: Scenario,
     rng: np.random.Generator,
-    tier: Callable[[int], TierValues],
+    tiers: list[TierValues],
     t: int,
-    trainers: _Trainers,
+    d: int,
+    trainers: _Columns,
+    cohorts: _Columns,
     available: IntArray,
     spare: IntArray,
     pool: IntArray,
     org_started: BoolArray,
-    cohorts: tuple[list[int], list[int], list[float], list[int], list[int], list[int]],
-    facilitation: tuple[list[IntArray], list[IntArray]],
-    participants: tuple[list[IntArray], list[IntArray], list[IntArray]],
-    ending: dict[int, list[int]],
-    d: int,
+    ending: dict[int, list[tuple[IntArray, ...]]],
+    kept: list[tuple[IntArray, IntArray]] | None,
 ) -> int:
     """Step 3: group available trainers into cohorts' facilitators, fill the places, start them."""
-    c_org, c_gen, c_fid, c_start, c_size, c_completers = cohorts
     slot_trainer = np.repeat(available, spare)
     slot_rank = np.arange(slot_trainer.size) - np.repeat(np.cumsum(spare) - spare, spare)
-    slot_gen = trainers.gen[slot_trainer]
-    candidates: list[tuple[int, int, float, IntArray]] = []  # host org, generation, fidelity, facilitators
+    slot_gen = trainers["gen"][slot_trainer]
+    hosts, gens, fids, sizes, fac_local, fac_trainer = [], [], [], [], [], []
+    count = 0
     for g in np.unique(slot_gen)[::-1]:
-        values = tier(int(g) + 1)
+        values = tiers[tier_index(int(g) + 1, len(tiers))]
         f = values.facilitators
-        mine = np.nonzero(slot_gen == g)[0]
-        st = slot_trainer[mine]
-        orgs = trainers.org[st]
-        # Within an organisation: first slots before second ones, best fidelity first, then by trainer.
-        order = np.lexsort((st, -trainers.fid[st], slot_rank[mine], orgs))
-        grouped, group_of, leftover = _groups(orgs, order, f)
-        sets = [st[order[grouped]].reshape(-1, f)]
-        if leftover.size >= f:
-            rest = order[leftover]
-            comp = scenario.component[orgs[rest]]
-            order2 = np.lexsort((st[rest], -trainers.fid[st[rest]], slot_rank[mine][rest], orgs[rest], comp))
-            grouped2, _, _ = _groups(comp, order2, f)
-            sets.append(st[rest[order2[grouped2]]].reshape(-1, f))
-        del group_of
-        for members in np.concatenate(sets):
-            if np.unique(members).size < f:
-                continue  # one trainer cannot co-facilitate with themselves
-            fidelity = min(1.0, float(trainers.fid[members].min()) * values.retention)
-            if fidelity < values.floor:
-                continue
-            candidates.append((int(trainers.org[members[0]]), int(g) + 1, fidelity, members))
-    if not candidates:
-        return 0
-    hosts = np.array([c[0] for c in candidates], np.int64)
-    sizes = np.array([tier(c[1]).cohort_size for c in candidates], np.int64)
-    # Places come first from the host organisation's own pool, in candidate order ...
-    order = np.argsort(hosts, kind="stable")
-    before = np.zeros(hosts.size, np.int64)
-    sorted_hosts = hosts[order]
-    cumulative = np.cumsum(sizes[order])
-    starts = np.r_[0, np.nonzero(np.diff(sorted_hosts))[0] + 1]
-    offsets = np.repeat(cumulative[starts] - sizes[order][starts], np.diff(np.r_[starts, hosts.size]))
-    before[order] = cumulative - sizes[order] - offsets
-    own = np.clip(pool[hosts] - before, 0, sizes)
-    np.subtract.at(pool, hosts, own)
-    # ... then from partners, in proportion to their pools (multivariate hypergeometric).
-    started = 0
-    for i, (host, generation, fidelity, members) in enumerate(candidates):
-        orgs = np.array([host], np.int64)
-        counts = np.array([own[i]], np.int64)
-        need = int(sizes[i] - own[i])
-        partners = scenario.partners(host)
-        if need and partners.size:
-            supply = pool[partners]
-            take = min(need, int(supply.sum()))
-            if take:
-                drawn = rng.multivariate_hypergeometric(supply, take)
-                pool[partners] -= drawn
-                keep = drawn > 0
-                orgs = np.r_[orgs, partners[keep]]
-                counts = np.r_[counts, drawn[keep]]
-        if counts.sum() < scenario.min_group:
-            np.add.at(pool, orgs, counts)  # too few to run: the places go back
+        mine = np.flatnonzero(slot_gen == g)
+        if f > 1 and np.bincount(scenario.component[trainers["org"][slot_trainer[mine]]]).max() < f:
+            continue  # no partnership has enough free trainers of this generation to co-facilitate
+        members = _facilitator_sets(scenario, trainers, slot_trainer[mine], slot_rank[mine], f)
+        fidelity = np.minimum(1.0, trainers["fid"][members].min(axis=1, initial=np.inf) * values.retention)
+        members = members[fidelity >= values.floor]
+        fidelity = fidelity[fidelity >= values.floor]
+        k = members.shape[0]
+        if k == 0:
             continue
-        keep = counts > 0
-        cohort = len(c_org)
-        c_org.append(host)
-        c_gen.append(generation)
-        c_fid.append(fidelity)
-        c_start.append(t)
-        c_size.append(int(counts.sum()))
-        c_completers.append(-1)
-        facilitation[0].append(np.full(members.size, cohort, np.int64))
-        facilitation[1].append(members)
-        participants[0].append(np.full(int(keep.sum()), cohort, np.int64))
-        participants[1].append(orgs[keep])
-        participants[2].append(counts[keep])
-        np.add.at(trainers.running, members, 1)
-        np.add.at(trainers.total, members, 1)
-        trainers.last_start[members] = t
-        org_started[host] = True
-        ending.setdefault(t + d - 1, []).append(cohort)
-        started += 1
+        hosts.append(trainers["org"][members[:, 0]])
+        gens.append(np.full(k, int(g) + 1, np.int64))
+        fids.append(fidelity)
+        sizes.append(np.full(k, values.cohort_size, np.int64))
+        fac_local.append(np.repeat(np.arange(count, count + k), f))
+        fac_trainer.append(members.reshape(-1))
+        count += k
+    if count == 0:
+        return 0
+    host = np.concatenate(hosts)
+    size = np.concatenate(sizes)
+    # Places come first from the host organisation's own pool, in candidate order ...
+    order = np.argsort(host, kind="stable")
+    sorted_host = host[order]
+    cumulative = np.cumsum(size[order])
+    starts = np.flatnonzero(np.concatenate(([True], sorted_host[1:] != sorted_host[:-1])))
+    offsets = np.repeat(cumulative[starts] - size[order][starts], np.diff(np.append(starts, count)))
+    before = np.empty(count, np.int64)
+    before[order] = cumulative - size[order] - offsets
+    own = np.clip(pool[host] - before, 0, size)
+    np.subtract.at(pool, host, own)
+    # ... then from partners, in proportion to their pools (multivariate hypergeometric).
+    part_local, part_org, part_count = [np.arange(count)], [host], [own]
+    filled = own.copy()
+    for i in np.flatnonzero((own < size) & (np.diff(scenario.partner_indptr)[host] > 0)):
+        partners = scenario.partners(int(host[i]))
+        supply = pool[partners]
+        take = min(int(size[i] - own[i]), int(supply.sum()))
+        if take:
+            drawn = rng.multivariate_hypergeometric(supply, take)
+            pool[partners] -= drawn
+            part_local.append(np.full(partners.size, i, np.int64))
+            part_org.append(partners)
+            part_count.append(drawn)
+            filled[i] += take
+    local = np.concatenate(part_local)
+    orgs = np.concatenate(part_org)
+    counts = np.concatenate(part_count)
+    ok = filled >= scenario.min_group
+    if not ok.all():  # too few to run: the places go back
+        back = ~ok[local]
+        np.add.at(pool, orgs[back], counts[back])
+    keep = ok[local] & (counts > 0)
+    started = int(ok.sum())
+    if started == 0:
+        return 0
+    ids = np.full(count, -1, np.int64)
+    first = cohorts.add(
+        started,
+        org=host[ok],
+        gen=np.concatenate(gens)[ok],
+        fid=np.concatenate(fids)[ok],
+        start=t,
+        size=filled[ok],
+        completers=-1,
+        facilitators=np.bincount(np.concatenate(fac_local), minlength=count)[ok],
+    )
+    ids[ok] = np.arange(first, first + started)
+    facilitator_local = np.concatenate(fac_local)
+    facilitators = np.concatenate(fac_trainer)
+    fac_keep = ok[facilitator_local]
+    fac_cohort = ids[facilitator_local[fac_keep]]
+    fac_trainer_kept = facilitators[fac_keep]
+    np.add.at(trainers["running"], fac_trainer_kept, 1)
+    np.add.at(trainers["total"], fac_trainer_kept, 1)
+    trainers["last_start"][fac_trainer_kept] = t
+    org_started[host[ok]] = True
+    chunk = (ids[ok], ids[local[keep]], orgs[keep], counts[keep], fac_cohort, fac_trainer_kept)
+    ending.setdefault(t + d - 1, []).append(chunk)
+    if kept is not None:
+        kept.append((fac_cohort, fac_trainer_kept))
     return started

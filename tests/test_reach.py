@@ -1,0 +1,191 @@
+"""The cascade engines: checked against expectations worked by hand, against each other, and for invariants."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tipframe
+from tipframe import CascadePlan, Programme, Workforce
+from tipframe.cli import main
+from tipframe.reach.montecarlo import run_replicate
+from tipframe.reach.scenario import prepare
+
+COURSE = """\
+tipframe: 1
+kind: Programme
+id: one-week
+name: A one-week course
+format: course
+schedule: {cadence: P1W, sessions: 1, session_length: PT2H}
+"""
+
+SMALL = """\
+tipframe: 1
+kind: Workforce
+id: big
+name: A small workforce
+organisations:
+  - {id: a, headcount: 300}
+  - {id: b, headcount: 200}
+partnerships: [[a, b]]
+"""
+
+WORKFORCE = """\
+tipframe: 1
+kind: Workforce
+id: big
+name: A large workforce
+organisations:
+  - {id: a, headcount: 200000}
+  - {id: b, headcount: 200000}
+partnerships: [[a, b]]
+"""
+
+
+def _plan(
+    facilitators: int = 1, conversion: float = 0.05, attrition: float = 0.0, horizon: int = 12, **extra: object
+) -> str:
+    lines = [
+        "tipframe: 1",
+        "kind: CascadePlan",
+        "id: plan",
+        "name: A test plan",
+        "programme: one-week",
+        "workforce: big",
+        "seed_trainers: [{organisation: a, trainers: 20}]",
+        "period: P1W",
+        f"horizon: {horizon}",
+        "tiers:",
+        f"  - {{cohort_size: 10, facilitators: {facilitators}, total_cohorts: 2, completion: 0.8,"
+        f" conversion: {conversion}, attrition: {attrition}}}",
+    ]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _documents(plan: str = "", workforce: str = WORKFORCE) -> tuple[CascadePlan, Workforce, Programme]:
+    return (
+        tipframe.loads(plan or _plan(), CascadePlan),
+        tipframe.loads(workforce, Workforce),
+        tipframe.loads(COURSE, Programme),
+    )
+
+
+def _within_four_standard_errors(samples: np.ndarray, expected: float) -> None:
+    mean = float(samples.mean())
+    error = float(samples.std(ddof=1)) / np.sqrt(samples.size)
+    assert abs(mean - expected) <= 4 * error, (mean, expected, error)
+
+
+@pytest.mark.parametrize("facilitators", [1, 2])
+def test_new_trainers_per_trainer_matches_the_hand_calculation(facilitators: int) -> None:
+    # Each seed runs 2 cohorts of 10; 0.8 complete; 0.05 of completers become trainers.
+    # Co-facilitated cohorts count fully against each facilitator, so their trainers are shared.
+    expected = 2 * 10 * 0.8 * 0.05 / facilitators
+    result = tipframe.simulate_reach(*_documents(_plan(facilitators)), replicates=2000, seed=11, keep_events=())
+    per_trainer = result.new_trainers_per_trainer.to_numpy()[:, 0]  # generation 0: the seeds
+    _within_four_standard_errors(per_trainer, expected)
+
+
+def test_monte_carlo_mean_matches_the_projection_at_every_period() -> None:
+    documents = _documents(_plan(conversion=0.05, horizon=12))
+    simulated = tipframe.simulate_reach(*documents, replicates=2000, seed=3, keep_events=())
+    projected = tipframe.project_reach(*documents)
+    trained = simulated.trained.to_numpy().astype(float)
+    expected = projected.trained.to_numpy()[0]
+    for t in range(trained.shape[1]):
+        if trained[:, t].std() == 0:
+            assert trained[0, t] == pytest.approx(expected[t])
+        else:
+            _within_four_standard_errors(trained[:, t], float(expected[t]))
+
+
+def test_conservation_in_every_replicate() -> None:
+    plan, workforce, programme = _documents(
+        _plan(conversion=0.4, attrition=0.05, horizon=30),
+        "tipframe: 1\nkind: Workforce\nid: big\nname: Small\norganisations:\n  - {id: a, headcount: 60}\n"
+        "  - {id: b, headcount: 25}\npartnerships: [[a, b]]\n",
+    )
+    scenario = prepare(plan, workforce, programme)
+    room = scenario.eligible - scenario.seeds
+    for i in range(40):
+        run = run_replicate(
+            scenario, np.random.default_rng(np.random.SeedSequence(5, spawn_key=(i,))), keep_events=True
+        )
+        assert (run.by_organisation <= room).all()  # nobody is trained twice
+        events = run.events
+        assert events is not None
+        # Every cohort's facilitators were trained, and active, before it began.
+        trainer = events.facilitation_trainer
+        start = events.cohort_start[events.facilitation_cohort]
+        assert (events.trainer_trained_at[trainer] + 1 <= start).all()
+        # A trainer comes from a cohort that started before it was trained: who-trained-whom has no cycle.
+        made = events.trainer_source >= 0
+        assert (events.cohort_start[events.trainer_source[made]] <= events.trainer_trained_at[made]).all()
+        # Each cohort's generation is one more than its facilitators'.
+        assert (events.cohort_generation[events.facilitation_cohort] == events.trainer_generation[trainer] + 1).all()
+
+
+def test_zero_conversion_trains_only_generation_one() -> None:
+    result = tipframe.simulate_reach(*_documents(_plan(conversion=0.0)), replicates=50, seed=1)
+    by_generation = result.by_generation.to_numpy()
+    assert by_generation.shape[2] == 2
+    assert (by_generation[:, :, 0] == 0).all()
+    assert (result.trainers.to_numpy() == 20).all()
+    assert tipframe.summarise_reach(result).depth.high == 1
+
+
+def test_same_seed_same_numbers_with_one_worker_or_two() -> None:
+    documents = _documents(_plan(conversion=0.3, attrition=0.02, horizon=20), SMALL)
+    alone = tipframe.simulate_reach(*documents, replicates=24, seed=9, keep_events=(0, 5))
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
+        shared = tipframe.simulate_reach(*documents, replicates=24, seed=9, keep_events=(0, 5), executor=pool, chunks=5)
+    assert alone == shared
+
+
+def test_a_result_reloads_bit_for_bit(tmp_path: Path) -> None:
+    result = tipframe.simulate_reach(*_documents(_plan(conversion=0.3), SMALL), replicates=20, seed=4)
+    path = tmp_path / "result.json"
+    tipframe.dump(result, path)
+    again = tipframe.load(path, tipframe.ReachResult)
+    assert again == result
+    assert np.array_equal(again.trained.to_numpy(), result.trained.to_numpy())
+
+
+def test_distributions_widen_the_interval() -> None:
+    fixed = tipframe.simulate_reach(*_documents(_plan(conversion=0.05)), replicates=300, seed=2)
+    uncertain_plan = _plan(conversion=0.05).replace("completion: 0.8", "completion: {beta: [4, 1]}")
+    uncertain = tipframe.simulate_reach(*_documents(uncertain_plan), replicates=300, seed=2)
+    spread = [r.trained.to_numpy()[:, -1].std() for r in (fixed, uncertain)]
+    assert spread[1] > 1.5 * spread[0]
+
+
+def test_plans_that_cannot_run_say_why() -> None:
+    plan, workforce, _ = _documents()
+    no_length = tipframe.loads("tipframe: 1\nkind: Programme\nid: one-week\nname: P\nformat: course\n", Programme)
+    with pytest.raises(tipframe.PlanError, match="gives no length"):
+        tipframe.project_reach(plan, workforce, no_length)
+    small = tipframe.loads(WORKFORCE.replace("200000", "5", 1), Workforce)
+    with pytest.raises(tipframe.PlanError, match="20 seed trainers but only 5 eligible"):
+        tipframe.simulate_reach(plan, small, _documents()[2], replicates=1)
+
+
+def test_cli_reach_prints_a_summary_and_reruns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.json"
+    table = tmp_path / "r.csv"
+    assert main(["reach", "--replicates", "30", "--seed", "2", "--json", str(out), "--csv", str(table)]) == 0
+    text = capsys.readouterr().out
+    assert "Monte Carlo, 30 replicates, seed 2" in text
+    assert "Reach at period 104" in text
+    assert "90% interval" in text
+    assert json.loads(out.read_text())["kind"] == "ReachResult"
+    assert table.read_text().splitlines()[0].startswith("period,trained_mean")
+    assert main(["reach", "--rerun", str(out)]) == 0
+    assert "reproduced bit for bit" in capsys.readouterr().out
+    assert main(["reach", "--projection"]) == 0
+    assert "Expected-value projection" in capsys.readouterr().out
