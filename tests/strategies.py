@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from tipframe import (
     Activity,
     Approach,
+    CascadePlan,
     Correspondence,
     Crosswalk,
     DeliveryMode,
     DeliveryRecord,
+    Distribution,
     Duration,
     Facilitation,
     FacilitatorRole,
@@ -28,6 +30,7 @@ from tipframe import (
     IsoDate,
     LevelScale,
     Organisation,
+    Parameter,
     PracticeLevel,
     Principle,
     Programme,
@@ -35,11 +38,16 @@ from tipframe import (
     Relation,
     Resource,
     ResourceType,
+    Role,
     Schedule,
     Sector,
+    SeedTrainers,
     Session,
     Source,
     SourceType,
+    Tier,
+    Workforce,
+    WorkforceOrganisation,
 )
 
 ids = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
@@ -289,4 +297,97 @@ def programmes(draw: st.DrawFn) -> Programme:
     )
 
 
-documents = st.one_of(frameworks(), crosswalks(), level_scales(), organisations(), programmes())
+@st.composite
+def workforces(draw: st.DrawFn) -> Workforce:
+    org_ids = draw(st.lists(ids, min_size=1, max_size=5, unique=True))
+    organisations = []
+    for org_id in org_ids:
+        role_ids = draw(st.lists(ids, max_size=3, unique=True))
+        headcounts = [draw(st.integers(0, 50)) for _ in role_ids]
+        roles = tuple(
+            Role(id=r, headcount=h, name=draw(maybe_text), required_level=draw(st.none() | ids))
+            for r, h in zip(role_ids, headcounts, strict=True)
+        )
+        organisations.append(
+            WorkforceOrganisation(
+                id=org_id,
+                name=draw(maybe_text),
+                organisation=draw(st.none() | refs),
+                headcount=sum(headcounts) + draw(st.integers(0, 100)),
+                roles=roles,
+                extensions=draw(extensions),
+            )
+        )
+    pairs = [(a, b) for i, a in enumerate(org_ids) for b in org_ids[i + 1 :]]
+    partnerships = tuple(draw(st.lists(st.sampled_from(pairs), unique=True, max_size=3))) if pairs else ()
+    needs_scale = any(r.required_level for o in organisations for r in o.roles)
+    return Workforce(
+        levels=draw(refs) if needs_scale else draw(st.none() | refs),
+        organisations=tuple(organisations),
+        partnerships=partnerships,
+        **_envelope(draw),
+    )
+
+
+probabilities = st.one_of(
+    st.floats(0, 1).map(Parameter.fixed),
+    st.tuples(st.floats(0.1, 50), st.floats(0.1, 50)).map(
+        lambda ab: Parameter(distribution=Distribution.BETA, values=ab)
+    ),
+    st.tuples(st.floats(0, 1), st.floats(0, 1)).map(
+        lambda lh: Parameter(distribution=Distribution.UNIFORM, values=tuple(sorted(lh)))
+    ),
+)
+rates = st.one_of(
+    st.floats(0.01, 3).map(Parameter.fixed),
+    st.tuples(st.floats(0.1, 10), st.floats(0.01, 1)).map(
+        lambda ss: Parameter(distribution=Distribution.GAMMA, values=ss)
+    ),
+    st.tuples(st.floats(-1, 1), st.floats(0.01, 1)).map(
+        lambda ms: Parameter(distribution=Distribution.LOGNORMAL, values=ms)
+    ),
+)
+
+
+@st.composite
+def cascade_plans(draw: st.DrawFn) -> CascadePlan:
+    tiers = tuple(
+        Tier(
+            cohort_size=draw(st.integers(1, 30)),
+            facilitators=draw(st.integers(1, 3)),
+            concurrent_cohorts=draw(st.integers(1, 3)),
+            total_cohorts=draw(st.none() | st.integers(1, 10)),
+            delay=draw(fixed_durations),
+            attrition=draw(probabilities),
+            completion=draw(probabilities),
+            conversion=draw(probabilities),
+            fidelity_retention=draw(rates),
+            fidelity_floor=draw(st.floats(0, 1)),
+        )
+        for _ in range(draw(st.integers(1, 3)))
+    )
+    seeds = tuple(
+        SeedTrainers(organisation=o, trainers=draw(st.integers(1, 20)))
+        for o in draw(st.lists(ids, min_size=1, max_size=3, unique=True))
+    )
+    return CascadePlan(
+        programme=draw(refs),
+        trainer_course=draw(st.none() | refs),
+        workforce=draw(refs),
+        seed_trainers=seeds,
+        seeds_are_staff=draw(st.booleans()),
+        period=Duration(weeks=draw(st.integers(1, 4))),
+        horizon=draw(st.integers(1, 500)),
+        eligible_roles=tuple(draw(st.lists(ids, unique=True, max_size=2))),
+        eligible_levels=tuple(draw(st.lists(ids, unique=True, max_size=2))),
+        tiers=tiers,
+        turnover=draw(probabilities),
+        maintenance_after=draw(st.integers(0, 100)),
+        maintenance_window=draw(st.integers(1, 50)),
+        **_envelope(draw),
+    )
+
+
+documents = st.one_of(
+    frameworks(), crosswalks(), level_scales(), organisations(), programmes(), workforces(), cascade_plans()
+)

@@ -77,6 +77,6 @@ def test_readme_gives_exactly_two_setup_commands() -> None:
     commands = re.findall(r"```bash\n(.*?)```", readme, re.S)
     assert len(commands) == 2
     assert all(len(c.strip().splitlines()) == 1 for c in commands)
-    assert "tipframe show builtin:help-the-helpers" in commands[0]
+    assert commands[0].strip().endswith("&& tipframe reach")
     assert "pytest" in commands[1]
     assert os.access(ROOT / ".ci" / "run", os.X_OK)

@@ -62,6 +62,16 @@ def test_programme_round_trips(document: Document) -> None:
     _round_trip(document)
 
 
+@given(s.workforces())
+def test_workforce_round_trips(document: Document) -> None:
+    _round_trip(document)
+
+
+@given(s.cascade_plans())
+def test_cascade_plan_round_trips(document: Document) -> None:
+    _round_trip(document)
+
+
 @given(s.documents)
 def test_to_data_and_from_data_are_inverse(document: Document) -> None:
     assert tipframe.from_data(tipframe.to_data(document)) == document

@@ -292,7 +292,7 @@ def make_converter() -> cattrs.Converter:
                     issues.extend(_prefix(error.issues, field.name))
                     continue
                 found = [
-                    ((field.name, *path), message, "schema", False)
+                    ((field.name, *path), message, check.layer, False)
                     for check in field_checks(field)
                     for path, message in check.issues(item)
                 ]

@@ -52,6 +52,8 @@ class Check:
     """One constraint on a field's value, with its JSON Schema counterpart."""
 
     schema: Mapping[str, Any] = MappingProxyType({})
+    #: the layer that reports a broken constraint: "schema" when the JSON Schema says the same
+    layer: str = "schema"
 
     def problem(self, value: Any) -> str | None:
         """Return a message when ``value`` breaks the constraint, else None."""

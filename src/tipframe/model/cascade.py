@@ -113,6 +113,8 @@ class ParameterRange(Check):
     model layer's.
     """
 
+    layer = "model"
+
     def __init__(self, low: float, high: float, what: str) -> None:
         self.low, self.high, self.what = low, high, what
 

@@ -9,6 +9,7 @@ from typing import Final, TypeVar
 
 from tipframe.bundle import Bundle
 from tipframe.model import (
+    CascadePlan,
     Crosswalk,
     Document,
     Framework,
@@ -16,6 +17,8 @@ from tipframe.model import (
     Organisation,
     PrincipleCoverage,
     Programme,
+    ReachResult,
+    Workforce,
 )
 from tipframe.model.values import describe_hours
 
@@ -305,7 +308,51 @@ def _organisation(out: _Lines, o: Document, bundle: Bundle | None) -> None:
     out.row("Website", o.website, "website")
 
 
+def _workforce(out: _Lines, w: Document, bundle: Bundle | None) -> None:
+    assert isinstance(w, Workforce)
+    out.row("Headcount", f"{w.headcount():,} in {len(w.organisations)} organisations", "organisations")
+    for index, org in enumerate(w.organisations):
+        roles = ", ".join(
+            f"{r.id} {r.headcount}" + (f" ({r.required_level})" if r.required_level else "") for r in org.roles
+        )
+        text = f"{org.name or org.id} ({org.id}): {org.headcount:,}" + (f"; {roles}" if roles else "")
+        out.row("Organisations" if index == 0 else "", text, f"organisations[{index}]")
+    for index, (a, b) in enumerate(w.partnerships):
+        out.row("Partnerships" if index == 0 else "", f"{a} - {b}", f"partnerships[{index}]")
+
+
+def _plan(out: _Lines, p: Document, bundle: Bundle | None) -> None:
+    assert isinstance(p, CascadePlan)
+    out.row("Programme", _name(bundle, p.programme, Programme), "programme")
+    out.row("Trainer course", _name(bundle, p.trainer_course, Programme), "trainer_course")
+    out.row("Workforce", _name(bundle, p.workforce, Workforce), "workforce")
+    seeds = ", ".join(f"{s.organisation} {s.trainers}" for s in p.seed_trainers)
+    out.row("Seed trainers", f"{sum(s.trainers for s in p.seed_trainers)}: {seeds}", "seed_trainers")
+    out.row("Periods", f"{p.horizon} of {p.period.describe()} ({p.period})", "horizon", "period")
+    if p.eligible_roles or p.eligible_levels:
+        out.row("Eligible", ", ".join((*p.eligible_roles, *p.eligible_levels)), "eligible_roles", "eligible_levels")
+    for index, tier in enumerate(p.tiers):
+        total = "no limit" if tier.total_cohorts is None else str(tier.total_cohorts)
+        text = (
+            f"cohorts of {tier.cohort_size}, {tier.facilitators} facilitator(s), "
+            f"up to {tier.concurrent_cohorts} at once and {total} in all; delay {tier.delay}; attrition {tier.attrition}; completion {tier.completion}; "
+            f"conversion {tier.conversion}; fidelity x{tier.fidelity_retention} (floor {tier.fidelity_floor:g})"
+        )
+        label = "Tiers" if index == 0 else ""
+        out.row(label, f"{index}: {text}", f"tiers[{index}]")
+
+
+def _result(out: _Lines, r: Document, bundle: Bundle | None) -> None:
+    assert isinstance(r, ReachResult)
+    from tipframe.reach.measures import describe_summary, summarise_reach
+
+    out.lines.extend(describe_summary(summarise_reach(r), r).rstrip().splitlines())
+
+
 _WRITERS: dict[type[Document], Callable[[_Lines, Document, Bundle | None], None]] = {
+    Workforce: _workforce,
+    CascadePlan: _plan,
+    ReachResult: _result,
     Framework: _framework,
     LevelScale: _scale,
     Crosswalk: _crosswalk,
