@@ -333,10 +333,16 @@ def _plan(out: _Lines, p: Document, bundle: Bundle | None) -> None:
         out.row("Eligible", ", ".join((*p.eligible_roles, *p.eligible_levels)), "eligible_roles", "eligible_levels")
     for index, tier in enumerate(p.tiers):
         total = "no limit" if tier.total_cohorts is None else str(tier.total_cohorts)
-        text = (
-            f"cohorts of {tier.cohort_size}, {tier.facilitators} facilitator(s), "
-            f"up to {tier.concurrent_cohorts} at once and {total} in all; delay {tier.delay}; attrition {tier.attrition}; completion {tier.completion}; "
-            f"conversion {tier.conversion}; fidelity x{tier.fidelity_retention} (floor {tier.fidelity_floor:g})"
+        text = "; ".join(
+            (
+                f"cohorts of {tier.cohort_size}, {tier.facilitators} facilitator(s)",
+                f"up to {tier.concurrent_cohorts} at once and {total} in all",
+                f"delay {tier.delay}",
+                f"attrition {tier.attrition}",
+                f"completion {tier.completion}",
+                f"conversion {tier.conversion}",
+                f"fidelity x{tier.fidelity_retention} (floor {tier.fidelity_floor:g})",
+            )
         )
         label = "Tiers" if index == 0 else ""
         out.row(label, f"{index}: {text}", f"tiers[{index}]")
