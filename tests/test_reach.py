@@ -189,3 +189,49 @@ def test_cli_reach_prints_a_summary_and_reruns(tmp_path: Path, capsys: pytest.Ca
     assert "reproduced bit for bit" in capsys.readouterr().out
     assert main(["reach", "--projection"]) == 0
     assert "Expected-value projection" in capsys.readouterr().out
+
+
+def test_dissemination_graph_is_acyclic_and_exports(tmp_path: Path) -> None:
+    import networkx as nx
+
+    from tipframe.graphs import (
+        critical_trainers,
+        depth,
+        dissemination_graph,
+        downstream_reach,
+        generation_summary,
+        write_graph,
+    )
+
+    result = tipframe.simulate_reach(*_documents(_plan(conversion=0.3, horizon=15), SMALL), replicates=3, seed=8)
+    graph = dissemination_graph(result)
+    assert nx.is_directed_acyclic_graph(graph)
+    assert depth(graph) == int(result.by_generation.to_numpy()[0, -1].nonzero()[0].max())
+    seeds = [n for n, d in graph.nodes(data=True) if d["kind"] == "trainer" and d["generation"] == 0]
+    assert len(seeds) == 20
+    reach = downstream_reach(graph)
+    trained = int(result.trained.to_numpy()[0, -1])
+    assert max(reach.values()) <= trained
+    top = critical_trainers(graph, 3)
+    assert top[0][1] == max(reach.values())
+    rows = generation_summary(graph)
+    assert sum(r["completers"] for r in rows) >= trained  # completers who left by turnover count too
+    for suffix, reader in ((".graphml", nx.read_graphml), (".gexf", nx.read_gexf)):
+        path = tmp_path / f"g{suffix}"
+        write_graph(graph, path)
+        assert reader(path).number_of_nodes() == graph.number_of_nodes()
+    write_graph(graph, tmp_path / "g.json")
+    data = json.loads((tmp_path / "g.json").read_text())
+    assert nx.node_link_graph(data, edges="edges").number_of_edges() == graph.number_of_edges()
+
+
+def test_dissemination_graph_refuses_what_it_cannot_show() -> None:
+    from tipframe.graphs import depth, dissemination_graph
+
+    documents = _documents(_plan(conversion=0.0), SMALL)
+    with pytest.raises(ValueError, match="projection follows expected numbers"):
+        dissemination_graph(tipframe.project_reach(*documents))
+    result = tipframe.simulate_reach(*documents, replicates=2, seed=1)
+    with pytest.raises(ValueError, match=r"replicate 1's events were not kept \(kept: 0\)"):
+        dissemination_graph(result, replicate=1)
+    assert depth(dissemination_graph(result)) == 1  # zero conversion: only the seeds' cohorts

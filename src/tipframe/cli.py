@@ -226,6 +226,10 @@ def _reach(args: argparse.Namespace) -> int:
     sys.stdout.write(describe_summary(summarise_reach(result), result))
     if args.json:
         dump(result, args.json, format="json")
+    if args.graph:
+        from tipframe.graphs import dissemination_graph, write_graph
+
+        write_graph(dissemination_graph(result), args.graph)
     if args.csv:
         rows = series_rows(result)
         buffer = io.StringIO()
@@ -441,6 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reach.add_argument("--json", metavar="OUT", help="save the result (a ReachResult document) as JSON")
     reach.add_argument("--csv", metavar="OUT", help="save per-period means and intervals as CSV")
+    reach.add_argument(
+        "--graph", metavar="OUT", help="save who trained whom in replicate 0 (.graphml, .gexf or node-link .json)"
+    )
     reach.add_argument("--rerun", metavar="FILE", help="rerun a saved result and check it reproduces bit for bit")
     reach.add_argument("--quiet", action="store_true", help="no progress bar")
     reach.set_defaults(run=_reach)

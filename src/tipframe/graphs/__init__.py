@@ -1,0 +1,19 @@
+"""networkx views of tipframe data: who trained whom in a rollout."""
+
+from tipframe.graphs.dissemination import (
+    critical_trainers,
+    depth,
+    dissemination_graph,
+    downstream_reach,
+    generation_summary,
+    write_graph,
+)
+
+__all__ = [
+    "critical_trainers",
+    "depth",
+    "dissemination_graph",
+    "downstream_reach",
+    "generation_summary",
+    "write_graph",
+]
