@@ -77,7 +77,16 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-_REACH = ("PlanError", "ReachSummary", "project_reach", "simulate_reach", "summarise_reach")
+_REACH = (
+    "PeerUptake",
+    "PlanError",
+    "ReachSummary",
+    "StaffGraph",
+    "project_reach",
+    "simulate_peer_uptake",
+    "simulate_reach",
+    "summarise_reach",
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -91,7 +100,16 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from tipframe.reach import PlanError, ReachSummary, project_reach, simulate_reach, summarise_reach
+    from tipframe.reach import (
+        PeerUptake,
+        PlanError,
+        ReachSummary,
+        StaffGraph,
+        project_reach,
+        simulate_peer_uptake,
+        simulate_reach,
+        summarise_reach,
+    )
 
 __all__ = [
     "KINDS",
@@ -125,6 +143,7 @@ __all__ = [
     "ModelError",
     "Organisation",
     "Parameter",
+    "PeerUptake",
     "PlanError",
     "PracticeLevel",
     "Principle",
@@ -146,6 +165,7 @@ __all__ = [
     "Severity",
     "Source",
     "SourceType",
+    "StaffGraph",
     "Tier",
     "Workforce",
     "WorkforceOrganisation",
@@ -160,6 +180,7 @@ __all__ = [
     "loads",
     "project_reach",
     "read_bundle",
+    "simulate_peer_uptake",
     "simulate_reach",
     "summarise_reach",
     "to_data",

@@ -22,8 +22,19 @@ from tipframe.reach.scenario import PlanError, Scenario, prepare
 log = logging.getLogger(__name__)
 
 from tipframe.reach.measures import ReachSummary, summarise_reach  # noqa: E402
+from tipframe.reach.peer import PeerUptake, StaffGraph, simulate_peer_uptake  # noqa: E402
 
-__all__ = ["PlanError", "ReachResult", "ReachSummary", "project_reach", "simulate_reach", "summarise_reach"]
+__all__ = [
+    "PeerUptake",
+    "PlanError",
+    "ReachResult",
+    "ReachSummary",
+    "StaffGraph",
+    "project_reach",
+    "simulate_peer_uptake",
+    "simulate_reach",
+    "summarise_reach",
+]
 
 
 def _versions() -> tuple[str, str]:

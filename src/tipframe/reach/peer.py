@@ -1,0 +1,172 @@
+"""Peer uptake over a staff network: people who have taken up a practice pass it to colleagues.
+
+In each period, each person active at its start reaches each untrained colleague independently
+with probability p; those reached are trained and active from the next period; then each person
+who was active stops with probability q. With q = 1 this is the independent cascade (EoN's
+``basic_discrete_SIR`` with transmission probability p).
+
+The network is held as compressed sparse rows built straight from edge lists: building a
+networkx graph of a million people would cost more than the simulation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from tipframe.reach.scenario import IntArray
+
+
+@attrs.frozen(eq=False)
+class StaffGraph:
+    """Who works with whom, as compressed sparse rows over people 0..n-1 (each tie in both directions)."""
+
+    people: int
+    indptr: IntArray
+    indices: IntArray
+    organisation: IntArray  # index into organisations, per person (-1 when unknown)
+    organisations: tuple[str, ...] = ()
+
+    @classmethod
+    def from_edges(
+        cls,
+        people: int,
+        source: Any,
+        target: Any,
+        organisation: Any = None,
+        organisations: Sequence[str] = (),
+    ) -> StaffGraph:
+        """From an edge list of person ids (0..people-1); ties are undirected, repeats and self-ties dropped."""
+        a = np.asarray(source, dtype=np.int64)
+        b = np.asarray(target, dtype=np.int64)
+        if a.shape != b.shape or a.ndim != 1:
+            raise ValueError("source and target must be equal-length lists of person ids")
+        if a.size and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= people):
+            raise ValueError(f"person ids must be between 0 and {people - 1}")
+        keep = a != b
+        a, b = a[keep], b[keep]
+        both = np.concatenate((a, b)) * people + np.concatenate((b, a))
+        both = np.unique(both)
+        rows, cols = np.divmod(both, people)
+        indptr = np.zeros(people + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=people), out=indptr[1:])
+        org = np.full(people, -1, np.int64) if organisation is None else np.asarray(organisation, dtype=np.int64)
+        if org.shape != (people,):
+            raise ValueError("organisation must give one organisation index per person")
+        return cls(
+            people=people,
+            indptr=indptr,
+            indices=cols.astype(np.int64),
+            organisation=org,
+            organisations=tuple(organisations),
+        )
+
+    @classmethod
+    def from_networkx(cls, graph: Any) -> StaffGraph:
+        """From a networkx graph; people are numbered in the graph's node order."""
+        nodes = list(graph.nodes())
+        index = {node: i for i, node in enumerate(nodes)}
+        edges = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64).reshape(-1, 2)
+        return cls.from_edges(len(nodes), edges[:, 0], edges[:, 1])
+
+    @classmethod
+    def from_npz(cls, path: str | os.PathLike[str], *, sha256: str | None = None) -> StaffGraph:
+        """From a .npz file with arrays ``source``, ``target`` and ``organisation`` (one per person).
+
+        With ``sha256`` the file must have that digest: a document records it so that a result
+        always names the network it ran on.
+        """
+        digest = file_sha256(path)
+        if sha256 is not None and digest != sha256:
+            raise ValueError(f"{os.fspath(path)} has SHA-256 {digest}, not the {sha256} the workforce records")
+        with np.load(path, allow_pickle=False) as data:
+            organisation = data["organisation"]
+            return cls.from_edges(int(organisation.size), data["source"], data["target"], organisation)
+
+    def degree(self) -> IntArray:
+        result: IntArray = np.diff(self.indptr)
+        return result
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@attrs.frozen(eq=False)
+class PeerUptake:
+    """Trained people per period (index 0: the initially active), for each replicate."""
+
+    trained: IntArray  # replicates x (periods + 1)
+    p: float
+    q: float
+    seed: int
+
+    def final_size(self) -> IntArray:
+        result: IntArray = self.trained[:, -1]
+        return result
+
+
+def _neighbours(graph: StaffGraph, people: IntArray) -> IntArray:
+    starts = graph.indptr[people]
+    lengths = graph.indptr[people + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    result: IntArray = graph.indices[offsets + np.arange(total)]
+    return result
+
+
+def simulate_peer_uptake(
+    network: StaffGraph | Any,
+    initial_active: Sequence[int] | int,
+    p: float,
+    q: float = 1.0,
+    *,
+    replicates: int = 1,
+    seed: int = 0,
+    max_periods: int = 10_000,
+) -> PeerUptake:
+    """Simulate peer uptake ``replicates`` times (replicate i seeded by ``SeedSequence(seed, spawn_key=(i,))``).
+
+    ``network`` is a `StaffGraph` or a networkx graph. ``initial_active`` lists people active
+    at the start, or gives how many to choose at random in each replicate. Runs until nobody is
+    active (at most ``max_periods``); all replicates' series are padded to the longest.
+    """
+    if not 0 <= p <= 1 or not 0 <= q <= 1:
+        raise ValueError("p and q are probabilities between 0 and 1")
+    graph = network if isinstance(network, StaffGraph) else StaffGraph.from_networkx(network)
+    series: list[list[int]] = []
+    for i in range(replicates):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        trained = np.zeros(graph.people, np.bool_)
+        if isinstance(initial_active, int):
+            start = rng.choice(graph.people, size=initial_active, replace=False)
+        else:
+            start = np.unique(np.asarray(initial_active, dtype=np.int64))
+        trained[start] = True
+        active = start.astype(np.int64)
+        counts = [int(trained.sum())]
+        for _ in range(max_periods):
+            if active.size == 0:
+                break
+            targets = _neighbours(graph, active)
+            reached = targets[(rng.random(targets.size) < p) & ~trained[targets]]
+            reached = np.unique(reached)
+            trained[reached] = True
+            still = active[rng.random(active.size) >= q] if q < 1 else active[:0]
+            active = np.concatenate((still, reached))
+            counts.append(int(trained.sum()))
+        series.append(counts)
+    width = max(len(s) for s in series)
+    padded = np.array([s + [s[-1]] * (width - len(s)) for s in series], dtype=np.int64)
+    return PeerUptake(trained=padded, p=p, q=q, seed=seed)

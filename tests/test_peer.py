@@ -1,0 +1,75 @@
+"""Peer uptake over a staff network, checked against EoN's discrete SIR and by hand."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import tipframe
+from tipframe import StaffGraph, simulate_peer_uptake
+
+
+def test_independent_cascade_agrees_with_eon() -> None:
+    eon = pytest.importorskip("EoN")
+    stats = pytest.importorskip("scipy.stats")
+    graph = nx.fast_gnp_random_graph(600, 5 / 600, seed=4)
+    seeds = [0, 1, 2]
+    ours = simulate_peer_uptake(graph, seeds, p=0.25, q=1.0, replicates=2000, seed=1).final_size()
+    rng_seed = np.random.default_rng(7)
+    theirs = []
+    for _ in range(2000):
+        # EoN draws from Python's random module; seed it for a repeatable test.
+        random.seed(int(rng_seed.integers(2**31)))
+        _t, _s, i, r = eon.basic_discrete_SIR(graph, 0.25, initial_infecteds=seeds)
+        theirs.append(int(r[-1] + i[-1]))
+    result = stats.ks_2samp(ours, np.array(theirs))
+    assert result.pvalue > 0.001, (ours.mean(), np.mean(theirs), result)
+
+
+def test_chain_by_hand() -> None:
+    # A path 0-1-2-3 with p = 1 and q = 1: one new person a period.
+    graph = StaffGraph.from_edges(4, [0, 1, 2], [1, 2, 3])
+    run = simulate_peer_uptake(graph, [0], p=1.0, q=1.0, replicates=3, seed=0)
+    assert run.trained.tolist() == [[1, 2, 3, 4, 4]] * 3
+
+
+def test_no_transmission_and_everyone_reached() -> None:
+    graph = StaffGraph.from_edges(5, [0, 0, 0, 0], [1, 2, 3, 4])
+    assert simulate_peer_uptake(graph, [0], p=0.0, replicates=2).final_size().tolist() == [1, 1]
+    assert simulate_peer_uptake(graph, [0], p=1.0, replicates=2).final_size().tolist() == [5, 5]
+
+
+def test_persistence_raises_reach() -> None:
+    graph = nx.fast_gnp_random_graph(300, 3 / 300, seed=2)
+    once = simulate_peer_uptake(graph, 3, p=0.15, q=1.0, replicates=300, seed=5).final_size().mean()
+    lasting = simulate_peer_uptake(graph, 3, p=0.15, q=0.3, replicates=300, seed=5).final_size().mean()
+    assert lasting > once
+
+
+def test_same_seed_same_run() -> None:
+    graph = nx.fast_gnp_random_graph(200, 0.02, seed=3)
+    a = simulate_peer_uptake(graph, 2, p=0.3, q=0.5, replicates=10, seed=9)
+    b = simulate_peer_uptake(graph, 2, p=0.3, q=0.5, replicates=10, seed=9)
+    assert np.array_equal(a.trained, b.trained)
+
+
+def test_npz_networks_are_checked_against_their_digest(tmp_path: Path) -> None:
+    path = tmp_path / "staff.npz"
+    np.savez(path, source=np.array([0, 1]), target=np.array([1, 2]), organisation=np.array([0, 0, 1]))
+    digest = tipframe.reach.peer.file_sha256(path)
+    graph = StaffGraph.from_npz(path, sha256=digest)
+    assert graph.people == 3
+    assert graph.degree().tolist() == [1, 2, 1]
+    with pytest.raises(ValueError, match="has SHA-256"):
+        StaffGraph.from_npz(path, sha256="0" * 64)
+
+
+def test_bad_edges_are_refused() -> None:
+    with pytest.raises(ValueError, match="between 0 and 2"):
+        StaffGraph.from_edges(3, [0], [3])
+    with pytest.raises(ValueError, match="probabilities"):
+        simulate_peer_uptake(StaffGraph.from_edges(2, [0], [1]), [0], p=1.5)
