@@ -26,7 +26,7 @@ def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
 def test_validate_examples_exits_zero() -> None:
     result = _run("validate", *sorted(str(p) for p in EXAMPLES.glob("*.yaml")))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("ok: 16 documents valid")
+    assert result.stdout.startswith(f"ok: {len(list(EXAMPLES.glob('*.yaml')))} documents valid")
 
 
 def test_three_mistakes_are_all_reported_with_lines() -> None:

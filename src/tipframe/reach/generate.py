@@ -1,0 +1,123 @@
+"""Synthetic workforces and staff networks of a given size and shape, reproducible from a seed.
+
+Every headcount they produce is invented: documents built from them mark it so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from tipframe.model import Illustrative, Workforce, WorkforceOrganisation
+from tipframe.reach.peer import StaffGraph
+
+#: Scotland's 32 council areas, as the councils are named
+SCOTTISH_COUNCILS = (
+    "Aberdeen City", "Aberdeenshire", "Angus", "Argyll and Bute", "City of Edinburgh", "Clackmannanshire",
+    "Comhairle nan Eilean Siar", "Dumfries and Galloway", "Dundee City", "East Ayrshire", "East Dunbartonshire",
+    "East Lothian", "East Renfrewshire", "Falkirk", "Fife", "Glasgow City", "Highland", "Inverclyde", "Midlothian",
+    "Moray", "North Ayrshire", "North Lanarkshire", "Orkney Islands", "Perth and Kinross", "Renfrewshire",
+    "Scottish Borders", "Shetland Islands", "South Ayrshire", "South Lanarkshire", "Stirling", "West Dunbartonshire",
+    "West Lothian",
+)  # fmt: skip
+#: Scotland's 14 territorial NHS health boards
+SCOTTISH_HEALTH_BOARDS = (
+    "NHS Ayrshire and Arran", "NHS Borders", "NHS Dumfries and Galloway", "NHS Fife", "NHS Forth Valley",
+    "NHS Grampian", "NHS Greater Glasgow and Clyde", "NHS Highland", "NHS Lanarkshire", "NHS Lothian", "NHS Orkney",
+    "NHS Shetland", "NHS Tayside", "NHS Western Isles",
+)  # fmt: skip
+
+
+def _slug(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
+def headcounts(count: int, total: int, *, sigma: float = 1.0, seed: int = 0) -> list[int]:
+    """``count`` lognormal headcounts (each at least 1) summing to ``total``."""
+    if count < 1 or total < count:
+        raise ValueError("need at least one organisation and one person per organisation")
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    weights = rng.lognormal(0.0, sigma, count)
+    raw = 1 + np.floor(weights / weights.sum() * (total - count)).astype(np.int64)
+    raw[np.argmax(weights)] += total - int(raw.sum())  # the largest takes the rounding
+    return [int(x) for x in raw]
+
+
+def synthetic_workforce(
+    organisations: int,
+    people: int,
+    *,
+    sigma: float = 1.0,
+    partners: int = 2,
+    seed: int = 0,
+    names: Sequence[str] = (),
+    workforce_id: str = "synthetic",
+) -> Workforce:
+    """A workforce of ``organisations`` with lognormal headcounts summing to ``people``.
+
+    Each organisation is joined in partnership to about ``partners`` others, chosen at random.
+    """
+    sizes = headcounts(organisations, people, sigma=sigma, seed=seed)
+    ids = [_slug(names[i]) if i < len(names) else f"org-{i + 1}" for i in range(organisations)]
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
+    pairs: set[tuple[int, int]] = set()
+    if organisations > 1:
+        for i in range(organisations):
+            for j in rng.choice(organisations - 1, size=min(partners, organisations - 1), replace=False):
+                other = int(j) + (int(j) >= i)
+                pairs.add((min(i, other), max(i, other)))
+    return Workforce(
+        id=workforce_id,
+        name=f"Synthetic workforce of {people:,} people in {organisations:,} organisations (illustrative)",
+        organisations=tuple(
+            WorkforceOrganisation(id=ids[i], name=names[i] if i < len(names) else None, headcount=sizes[i])
+            for i in range(organisations)
+        ),
+        partnerships=tuple((ids[a], ids[b]) for a, b in sorted(pairs)),
+        illustrative=(
+            Illustrative(
+                path="organisations", note=f"Headcounts drawn from a lognormal (sigma {sigma:g}, seed {seed})."
+            ),
+            Illustrative(path="partnerships", note=f"Partnerships drawn at random (seed {seed})."),
+        ),
+    )
+
+
+def scotland_public_sector(people: int = 400_000, *, seed: int = 0) -> Workforce:
+    """A workforce shaped like Scotland's public sector: 32 councils and 14 health boards.
+
+    The names are real; the headcounts are illustrative (lognormal, summing to ``people``).
+    Partnerships are random, about two per organisation: the real pairings of councils and
+    health boards are not modelled.
+    """
+    names = (*SCOTTISH_COUNCILS, *SCOTTISH_HEALTH_BOARDS)
+    workforce = synthetic_workforce(len(names), people, seed=seed, names=names, workforce_id="scotland-public-sector")
+    return Workforce(
+        id=workforce.id,
+        name="Scotland's councils and health boards (illustrative headcounts)",
+        description="The 32 councils and 14 territorial health boards; headcounts and partnerships are invented.",
+        organisations=workforce.organisations,
+        partnerships=workforce.partnerships,
+        illustrative=workforce.illustrative,
+    )
+
+
+def synthetic_staff_network(
+    sizes: Sequence[int], *, ties: float = 10.0, within: float = 0.9, seed: int = 0
+) -> StaffGraph:
+    """A staff network over organisations of the given sizes: about ``ties`` ties a person, a ``within``
+    share of them with colleagues in the same organisation, the rest anywhere. Built as edge arrays."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    counts = np.asarray(sizes, dtype=np.int64)
+    people = int(counts.sum())
+    organisation = np.repeat(np.arange(counts.size), counts)
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    edges = int(people * ties / 2)
+    local = int(edges * within)
+    source = rng.integers(0, people, edges)
+    org = organisation[source[:local]]
+    target = np.empty(edges, np.int64)
+    target[:local] = first[org] + (rng.random(local) * counts[org]).astype(np.int64)
+    target[local:] = rng.integers(0, people, edges - local)
+    return StaffGraph.from_edges(people, source, target, organisation)
