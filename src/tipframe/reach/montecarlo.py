@@ -274,13 +274,9 @@ def _places_within_reach(scenario: Scenario, pool: IntArray, orgs: IntArray) -> 
     """Whether any of these organisations, or their partners, still has untrained eligible staff."""
     if pool[orgs].any():
         return True
-    partners = scenario.partner_indices
-    if not partners.size:
+    if not scenario.partner_indices.size:
         return False
-    holders = np.repeat(np.arange(pool.size), np.diff(scenario.partner_indptr))
-    reachable = np.zeros(pool.size, np.bool_)
-    reachable[holders[pool[partners] > 0]] = True
-    return bool(reachable[orgs].any())
+    return bool(scenario.partner_supply(pool)[orgs].any())
 
 
 def _groups(keys: IntArray, order: IntArray, size: int) -> tuple[IntArray, IntArray]:
@@ -377,7 +373,9 @@ def _start_cohorts(
     # ... then from partners, in proportion to their pools (multivariate hypergeometric).
     part_local, part_org, part_count = [np.arange(count)], [host], [own]
     filled = own.copy()
-    for i in np.flatnonzero((own < size) & (np.diff(scenario.partner_indptr)[host] > 0)):
+    # Supply only falls within a period, so organisations whose partners hold nobody now are skipped.
+    supply_now = scenario.partner_supply(pool) if scenario.partner_indices.size else np.zeros(pool.size, np.int64)
+    for i in np.flatnonzero((own < size) & (supply_now[host] > 0)):
         partners = scenario.partners(int(host[i]))
         supply = pool[partners]
         take = min(int(size[i] - own[i]), int(supply.sum()))

@@ -62,6 +62,12 @@ class Scenario:
     def partners(self, org: int) -> IntArray:
         return self.partner_indices[self.partner_indptr[org] : self.partner_indptr[org + 1]]
 
+    def partner_supply(self, pool: IntArray) -> IntArray:
+        """For each organisation, the untrained eligible staff its partners hold between them."""
+        owners = np.repeat(np.arange(pool.size), np.diff(self.partner_indptr))
+        supply: IntArray = np.bincount(owners, weights=pool[self.partner_indices], minlength=pool.size).astype(np.int64)
+        return supply
+
     def draw(self, rng: np.random.Generator | None) -> tuple[float, list[TierValues]]:
         """Turnover and the tiers' numbers: drawn from their distributions, or their means when ``rng`` is None.
 

@@ -1,0 +1,171 @@
+"""Peer uptake (independent cascade, q = 1) side by side with EoN, ndlib, CyNetDiff and a networkx loop.
+
+    pip install -e ".[bench]"
+    python benchmarks/peer_uptake.py                 # 100,000 people / 500,000 ties and 1,000,000 / 5,000,000
+    python benchmarks/peer_uptake.py --sizes small   # the smaller network only
+
+Each engine runs in its own process on the same network (the same edge list, the same seeds and
+probability), so that its peak memory is its own. Prints the median wall time per replicate,
+peak resident memory, the ratio to tipframe, and the mean final size (which must agree).
+Not a test: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+SIZES = {"small": (100_000, 500_000), "large": (1_000_000, 5_000_000)}
+P = 0.2
+SEEDS = 10
+# Fewer replicates for the slow peers; ndlib runs at the small size only.
+REPLICATES = {"tipframe": 50, "cynetdiff": 50, "eon": 10, "networkx": 5, "ndlib": 3}
+
+
+def network(people: int, ties: int) -> tuple[Any, Any]:
+    rng = np.random.default_rng(2024)
+    source = rng.integers(0, people, ties)
+    target = rng.integers(0, people, ties)
+    keep = source != target
+    return source[keep], target[keep]
+
+
+def run_engine(engine: str, size: str) -> dict[str, Any]:
+    from tipframe.reach.peer import StaffGraph, simulate_peer_uptake
+
+    people, ties = SIZES[size]
+    source, target = network(people, ties)
+    built = time.perf_counter()
+    graph = StaffGraph.from_edges(people, source, target)  # the CSR every engine shares
+    seeds = list(range(SEEDS))
+    replicates = REPLICATES[engine]
+    times: list[float] = []
+    sizes: list[int] = []
+    setup_start = time.perf_counter()
+    if engine == "tipframe":
+        setup = setup_start - built
+        for i in range(replicates):
+            start = time.perf_counter()
+            sizes.append(int(simulate_peer_uptake(graph, seeds, P, 1.0, seed=i).final_size()[0]))
+            times.append(time.perf_counter() - start)
+    elif engine == "cynetdiff":
+        from cynetdiff.models import IndependentCascadeModel
+
+        model = IndependentCascadeModel(
+            graph.indptr[:-1].astype(np.uint32), graph.indices.astype(np.uint32), activation_prob=P, rng=1
+        )
+        setup = time.perf_counter() - setup_start
+        for _ in range(replicates):
+            start = time.perf_counter()
+            model.reset_model()
+            model.set_seeds(seeds)
+            model.advance_until_completion()
+            sizes.append(int(model.get_num_activated_nodes()))
+            times.append(time.perf_counter() - start)
+    else:
+        import random
+
+        import networkx as nx
+
+        g = nx.Graph()
+        g.add_nodes_from(range(people))
+        g.add_edges_from(zip(source.tolist(), target.tolist(), strict=True))
+        setup = time.perf_counter() - setup_start
+        random.seed(1)
+        if engine == "eon":
+            import EoN
+
+            for _ in range(replicates):
+                start = time.perf_counter()
+                _t, _s, i, r = EoN.basic_discrete_SIR(g, P, initial_infecteds=seeds)
+                sizes.append(int(r[-1] + i[-1]))
+                times.append(time.perf_counter() - start)
+        elif engine == "networkx":
+            for _ in range(replicates):
+                start = time.perf_counter()
+                reached = set(seeds)
+                frontier = list(seeds)
+                while frontier:
+                    nxt = []
+                    for u in frontier:
+                        for v in g[u]:
+                            if v not in reached and random.random() < P:
+                                reached.add(v)
+                                nxt.append(v)
+                    frontier = nxt
+                sizes.append(len(reached))
+                times.append(time.perf_counter() - start)
+        elif engine == "ndlib":
+            import ndlib.models.epidemics as ep
+            import ndlib.models.ModelConfig as mc
+
+            for _ in range(replicates):
+                start = time.perf_counter()
+                model = ep.IndependentCascadesModel(g)
+                config = mc.Configuration()
+                config.add_model_initial_configuration("Infected", seeds)
+                for edge in g.edges():
+                    config.add_edge_configuration("threshold", edge, P)
+                model.set_initial_status(config)
+                while True:
+                    step = model.iteration(node_status=False)
+                    if step["status_delta"][1] == 0 and step["iteration"] > 0:
+                        break
+                status = model.status
+                sizes.append(sum(1 for s in status.values() if s != 0))
+                times.append(time.perf_counter() - start)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB on Linux
+    return {
+        "engine": engine,
+        "size": size,
+        "replicates": replicates,
+        "median_s": statistics.median(times),
+        "setup_s": setup,
+        "peak_mib": peak,
+        "mean_final": float(np.mean(sizes)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="small,large")
+    parser.add_argument("--engines", default="tipframe,cynetdiff,eon,networkx,ndlib")
+    parser.add_argument("--one", nargs=2, metavar=("ENGINE", "SIZE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_engine(*args.one)))
+        return
+    print(f"peer uptake, independent cascade p = {P}, {SEEDS} seeds; median wall time per replicate")
+    print(
+        f"{'size':<7}{'engine':<11}{'reps':>5}{'median s':>11}{'setup s':>9}{'peak MiB':>10}{'x tipframe':>11}{'mean final':>12}"
+    )
+    for size in args.sizes.split(","):
+        rows = []
+        for engine in args.engines.split(","):
+            if engine == "ndlib" and size != "small":
+                continue
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", engine, size], capture_output=True, text=True, check=False
+            )
+            if out.returncode != 0:
+                print(f"{size:<7}{engine:<11} failed: {out.stderr.strip().splitlines()[-1:]}")
+                continue
+            rows.append(json.loads(out.stdout))
+        base = next((r["median_s"] for r in rows if r["engine"] == "tipframe"), float("nan"))
+        for r in rows:
+            print(
+                f"{size:<7}{r['engine']:<11}{r['replicates']:>5}{r['median_s']:>11.4f}{r['setup_s']:>9.2f}"
+                f"{r['peak_mib']:>10.0f}{r['median_s'] / base:>11.2f}{r['mean_final']:>12.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
