@@ -72,9 +72,8 @@ def main() -> None:
     print(f"cascade engine: 1,000,000 people, 5,000 organisations, 104 weekly periods, {args.replicates} replicates")
     print(f"workers {args.workers}; wall {wall:.1f} s; {wall / args.replicates:.3f} s per replicate (all workers)")
     print(f"peak memory: main process {peak_self:.0f} MiB, largest worker {peak_workers:.0f} MiB")
-    print(
-        f"reach at period 104: {summary.reach.mean:.1%} (90% interval {summary.reach.low:.1%} to {summary.reach.high:.1%})"
-    )
+    reach = summary.reach
+    print(f"reach at period 104: {reach.mean:.1%} (90% interval {reach.low:.1%} to {reach.high:.1%})")
 
 
 if __name__ == "__main__":

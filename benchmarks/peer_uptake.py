@@ -144,8 +144,13 @@ def main() -> None:
         print(json.dumps(run_engine(*args.one)))
         return
     print(f"peer uptake, independent cascade p = {P}, {SEEDS} seeds; median wall time per replicate")
+    header = ("size", 7), ("engine", 11), ("reps", 5), ("median s", 11), ("setup s", 9), ("peak MiB", 10)
     print(
-        f"{'size':<7}{'engine':<11}{'reps':>5}{'median s':>11}{'setup s':>9}{'peak MiB':>10}{'x tipframe':>11}{'mean final':>12}"
+        "".join(
+            f"{name:<{width}}" if width in (7, 11) and name in ("size", "engine") else f"{name:>{width}}"
+            for name, width in header
+        )
+        + f"{'x tipframe':>11}{'mean final':>12}"
     )
     for size in args.sizes.split(","):
         rows = []
