@@ -73,3 +73,40 @@ def test_bad_edges_are_refused() -> None:
         StaffGraph.from_edges(3, [0], [3])
     with pytest.raises(ValueError, match="probabilities"):
         simulate_peer_uptake(StaffGraph.from_edges(2, [0], [1]), [0], p=1.5)
+
+
+def test_a_workforce_carries_its_staff_network(tmp_path: Path) -> None:
+    examples = Path(__file__).parent.parent / "examples"
+    workforce = tipframe.load(examples / "childrens-services-teams.yaml", tipframe.Workforce)
+    graph = StaffGraph.from_workforce(workforce)
+    assert graph.people == 60
+    assert graph.organisations[int(graph.organisation[0])] == workforce.staff_network.people[0]  # type: ignore[union-attr]
+    run = simulate_peer_uptake(workforce, [0, 10], p=0.2, q=0.5, replicates=20, seed=1)
+    assert (run.final_size() >= 2).all()
+    # A network in a file is checked against the digest the document records.
+    path = tmp_path / "staff.npz"
+    np.savez(path, source=np.array([0]), target=np.array([1]), organisation=np.array([0, 0]))
+    digest = tipframe.reach.peer.file_sha256(path)
+    text = (
+        "tipframe: 1\nkind: Workforce\nid: w\nname: W\norganisations: [{id: a, headcount: 2}]\n"
+        f"staff_network: {{file: staff.npz, sha256: {digest}}}\n"
+    )
+    (tmp_path / "w.yaml").write_text(text)
+    filed = tipframe.load(tmp_path / "w.yaml", tipframe.Workforce)
+    assert StaffGraph.from_workforce(filed, tmp_path).people == 2
+
+
+@pytest.mark.parametrize(
+    ("network", "message"),
+    [
+        ("{people: [a, a], edges: [[0, 2]]}", "numbered 0 to 1"),
+        ("{file: x.npz}", "needs its SHA-256"),
+        ("{people: [b], edges: []}", "no organisation 'b'"),
+        ("{}", "give people and edges, or a file"),
+    ],
+)
+def test_bad_staff_networks(network: str, message: str) -> None:
+    text = "tipframe: 1\nkind: Workforce\nid: w\nname: W\norganisations: [{id: a, headcount: 2}]\n"
+    text += f"staff_network: {network}\n"
+    with pytest.raises(tipframe.DocumentError, match=message):
+        tipframe.loads(text)

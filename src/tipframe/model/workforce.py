@@ -14,6 +14,7 @@ from tipframe.model._fields import (
     Each,
     NonEmpty,
     Path,
+    Pattern,
     Range,
     extensions_field,
     field,
@@ -67,6 +68,54 @@ class WorkforceOrganisation:
 
 
 @attrs.frozen(kw_only=True)
+class StaffNetwork:
+    """Who works with whom, for peer uptake: inline when small, else a referenced .npz file.
+
+    Inline, ``people`` gives each person's organisation (people are numbered from 0 in that
+    order) and ``edges`` the ties as pairs of numbers. A file holds arrays ``source``,
+    ``target`` and ``organisation`` of anonymous integer ids, and ``sha256`` records its digest
+    so that results always name the network they ran on.
+    """
+
+    people: tuple[str, ...] = field(
+        doc="Organisation id of each person, in order (inline networks).",
+        default=(),
+        checks=[Each(IDENTIFIER)],
+    )
+    edges: tuple[tuple[int, ...], ...] = field(
+        doc="Ties between people, as [a, b] pairs (inline networks).", default=()
+    )
+    file: str | None = field(
+        doc="A .npz file of the network, relative to the workforce document.", default=None, checks=[TEXT]
+    )
+    sha256: str | None = field(
+        doc="SHA-256 of the file.", default=None, checks=[Pattern(r"^[0-9a-f]{64}$", "a SHA-256 digest in hexadecimal")]
+    )
+    extensions: Mapping[str, Any] = extensions_field()
+
+    def __attrs_post_init__(self) -> None:
+        from tipframe.model._fields import check_problems
+
+        problems: list[tuple[Path, str]] = []
+        inline = bool(self.people or self.edges)
+        if self.file is not None and inline:
+            problems.append((("file",), "give the network inline (people and edges) or as a file, not both"))
+        if self.file is not None and self.sha256 is None:
+            problems.append((("sha256",), "a network file needs its SHA-256, so results can name it"))
+        if self.file is None and not inline:
+            problems.append(((), "give people and edges, or a file"))
+        for index, edge in enumerate(self.edges):
+            if len(edge) != 2 or min(edge) < 0 or max(edge) >= len(self.people):
+                problems.append(
+                    (
+                        ("edges", index),
+                        f"an edge joins two people numbered 0 to {len(self.people) - 1}, not {list(edge)}",
+                    )
+                )
+        check_problems(problems)
+
+
+@attrs.frozen(kw_only=True)
 class Workforce(Document):
     """The organisations a rollout reaches, their staff by role, and which organisations work in partnership.
 
@@ -88,6 +137,7 @@ class Workforce(Document):
         default=(),
         checks=[Each(NonEmpty(array=True))],
     )
+    staff_network: StaffNetwork | None = field(doc="Who works with whom, for peer uptake.", default=None)
 
     def _problems(self) -> list[tuple[Path, str]]:
         problems = super()._problems()
@@ -106,6 +156,10 @@ class Workforce(Document):
             if key in seen:
                 problems.append((where, f"the partnership {pair[0]} - {pair[1]} is listed twice"))
             seen.add(key)
+        if self.staff_network is not None:
+            for index, org in enumerate(self.staff_network.people):
+                if org not in known:
+                    problems.append((("staff_network", "people", index), f"no organisation {org!r} in this workforce"))
         if self.levels is None:
             for o_index, organisation in enumerate(self.organisations):
                 for r_index, role in enumerate(organisation.roles):

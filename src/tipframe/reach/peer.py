@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from tipframe.model import Workforce
 from tipframe.reach.scenario import IntArray
 
 
@@ -88,6 +89,21 @@ class StaffGraph:
             organisation = data["organisation"]
             return cls.from_edges(int(organisation.size), data["source"], data["target"], organisation)
 
+    @classmethod
+    def from_workforce(cls, workforce: Workforce, base: str | os.PathLike[str] = ".") -> StaffGraph:
+        """The staff network a workforce document gives, inline or from its file (relative to ``base``)."""
+        network = workforce.staff_network
+        if network is None:
+            raise ValueError(f"workforce {workforce.id!r} has no staff_network")
+        organisations = workforce.organisation_ids()
+        if network.file is not None:
+            graph = cls.from_npz(os.path.join(os.fspath(base), network.file), sha256=network.sha256)
+            return attrs.evolve(graph, organisations=organisations)
+        index = {org: i for i, org in enumerate(organisations)}
+        edges = np.array(network.edges, dtype=np.int64).reshape(-1, 2)
+        people = [index[org] for org in network.people]
+        return cls.from_edges(len(people), edges[:, 0], edges[:, 1], people, organisations)
+
     def degree(self) -> IntArray:
         result: IntArray = np.diff(self.indptr)
         return result
@@ -138,13 +154,20 @@ def simulate_peer_uptake(
 ) -> PeerUptake:
     """Simulate peer uptake ``replicates`` times (replicate i seeded by ``SeedSequence(seed, spawn_key=(i,))``).
 
-    ``network`` is a `StaffGraph` or a networkx graph. ``initial_active`` lists people active
+    ``network`` is a `StaffGraph`, a `Workforce` with an inline staff network (for one held in
+    a file, use ``StaffGraph.from_workforce(workforce, base)``), or a networkx graph.
+    ``initial_active`` lists people active
     at the start, or gives how many to choose at random in each replicate. Runs until nobody is
     active (at most ``max_periods``); all replicates' series are padded to the longest.
     """
     if not 0 <= p <= 1 or not 0 <= q <= 1:
         raise ValueError("p and q are probabilities between 0 and 1")
-    graph = network if isinstance(network, StaffGraph) else StaffGraph.from_networkx(network)
+    if isinstance(network, StaffGraph):
+        graph = network
+    elif isinstance(network, Workforce):
+        graph = StaffGraph.from_workforce(network)
+    else:
+        graph = StaffGraph.from_networkx(network)
     series: list[list[int]] = []
     for i in range(replicates):
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
