@@ -9,6 +9,8 @@ from typing import Any, overload
 
 import attrs
 
+from tipframe.io.problems import location
+
 
 class Severity(Enum):
     """How much a finding matters: an error fails ``tipframe check``; warnings and info do not."""
@@ -38,12 +40,7 @@ class Finding:
     document: str = ""
 
     def location(self) -> str:
-        place = self.file or "<input>"
-        if self.line is not None:
-            place += f":{self.line}"
-            if self.column is not None:
-                place += f":{self.column}"
-        return place
+        return location(self.file, self.line, self.column)
 
     def __str__(self) -> str:
         where = f" [{self.where}]" if self.where else ""

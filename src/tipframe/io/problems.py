@@ -16,6 +16,16 @@ from tipframe.model._fields import Path, format_path
 Layer = Literal["read", "parse", "schema", "model", "bundle"]
 
 
+def location(file: str | None, line: int | None, column: int | None) -> str:
+    """``file:line:column``, as far as each is known (``<input>`` for text with no file)."""
+    place = repr(file) if file == "" else file or "<input>"
+    if line is not None:
+        place += f":{line}"
+        if column is not None:
+            place += f":{column}"
+    return place
+
+
 @attrs.frozen(kw_only=True)
 class Problem:
     """One thing wrong with a document, placed as exactly as the input allows."""
@@ -37,12 +47,7 @@ class Problem:
     @property
     def location(self) -> str:
         """``file:line:column``, as far as each is known."""
-        place = repr(self.file) if self.file == "" else self.file or "<input>"
-        if self.line is not None:
-            place += f":{self.line}"
-            if self.column is not None:
-                place += f":{self.column}"
-        return place
+        return location(self.file, self.line, self.column)
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.path else ""
