@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 
 from tipframe.io.documents import from_data, to_data
@@ -50,15 +52,64 @@ def _run_chunk(
     seed: int,
     indices: Sequence[int],
     keep: Sequence[int],
-) -> list[Run]:
+) -> tuple[list[_Compact], Any]:
     """Run some replicates; documents travel as plain data so any executor can carry them."""
     scenario = prepare(from_data(plan, CascadePlan), from_data(workforce, Workforce), from_data(programme, Programme))
-    return [
-        run_replicate(
-            scenario, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))), keep_events=i in keep
-        )
-        for i in indices
-    ]
+    return _replicates(scenario, seed, indices, keep)
+
+
+@attrs.frozen(eq=False)
+class _Compact:
+    """What the result keeps of one replicate: small enough to gather a thousand of them."""
+
+    run: Run  # with its per-organisation and per-trainer arrays emptied
+    per_trainer: Any
+    fidelity: Any
+    who_ran: float
+    maintenance: float
+
+
+_EMPTY = np.zeros(0, np.int64)
+_EMPTY_FLOAT = np.zeros(0, np.float64)
+
+
+def _compact(run: Run, plan: CascadePlan) -> tuple[_Compact, Any]:
+    """Reduce a replicate to its summary numbers; returns it and its per-organisation series."""
+    horizon = plan.horizon
+    gens = np.minimum(run.trainer_generation, GENERATIONS - 1)
+    counts = np.bincount(gens, minlength=GENERATIONS)
+    made = np.bincount(gens, weights=run.trainer_new_trainers, minlength=GENERATIONS)
+    per_trainer = np.where(counts > 0, made / np.maximum(counts, 1), np.nan)
+    who_ran = float((run.trainer_ran > 0).mean()) if run.trainer_generation.size else math.nan
+    old = run.trainer_trained_at <= horizon - plan.maintenance_after
+    maintenance = (
+        float((run.trainer_last_start[old] >= horizon - plan.maintenance_window + 1).mean()) if old.any() else math.nan
+    )
+    light = attrs.evolve(
+        run,
+        by_organisation=_EMPTY,
+        trainer_generation=_EMPTY,
+        trainer_trained_at=_EMPTY,
+        trainer_ran=_EMPTY,
+        trainer_last_start=_EMPTY,
+        trainer_new_trainers=_EMPTY_FLOAT,
+        trainer_fidelity=_EMPTY_FLOAT,
+    )
+    return _Compact(light, per_trainer, _cohort_fidelity(run), who_ran, maintenance), run.by_organisation
+
+
+def _replicates(
+    scenario: Scenario, seed: int, indices: Sequence[int], keep: Sequence[int]
+) -> tuple[list[_Compact], Any]:
+    """Run replicates, summing their per-organisation series (whole numbers: any split sums alike)."""
+    compacts: list[_Compact] = []
+    organisation_sum = np.zeros((scenario.horizon + 1, len(scenario.organisations)), np.int64)
+    for i in indices:
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        compact, by_organisation = _compact(run_replicate(scenario, rng, keep_events=i in keep), scenario.plan)
+        compacts.append(compact)
+        organisation_sum += by_organisation
+    return compacts, organisation_sum
 
 
 def _chunks(count: int, parts: int) -> list[list[int]]:
@@ -91,11 +142,13 @@ def simulate_reach(
         raise ValueError("seed must be a non-negative whole number")
     scenario = prepare(plan, workforce, programme)
     keep = sorted({i for i in keep_events if 0 <= i < replicates})
-    runs: list[Run] = []
+    compacts: list[_Compact] = []
+    organisation_sum = np.zeros((plan.horizon + 1, len(scenario.organisations)), np.int64)
     if executor is None:
         for i in range(replicates):
-            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
-            runs.append(run_replicate(scenario, rng, keep_events=i in keep))
+            done, summed = _replicates(scenario, seed, [i], keep)
+            compacts += done
+            organisation_sum += summed
             if progress is not None:
                 progress(i + 1, replicates)
     else:
@@ -104,11 +157,13 @@ def simulate_reach(
         data = (to_data(plan), to_data(workforce), to_data(programme))
         futures = [executor.submit(_run_chunk, *data, seed, part, keep) for part in parts]
         for future in futures:
-            runs.extend(future.result())
+            done, summed = future.result()
+            compacts += done
+            organisation_sum += summed
             if progress is not None:
-                progress(len(runs), replicates)
+                progress(len(compacts), replicates)
     log.debug("simulated %d replicates of %s", replicates, plan.id)
-    return _result(scenario, runs, seed, keep)
+    return _result(scenario, compacts, organisation_sum, seed)
 
 
 def project_reach(plan: CascadePlan, workforce: Workforce, programme: Programme) -> ReachResult:
@@ -147,35 +202,19 @@ def project_reach(plan: CascadePlan, workforce: Workforce, programme: Programme)
     )
 
 
-def _result(scenario: Scenario, runs: list[Run], seed: int, keep: list[int]) -> ReachResult:
+def _result(scenario: Scenario, compacts: list[_Compact], organisation_sum: Any, seed: int) -> ReachResult:
     plan = scenario.plan
-    horizon = plan.horizon
     tipframe_version, numpy_version = _versions()
+    runs = [c.run for c in compacts]
 
     def stack(name: str) -> ArrayData:
         return ArrayData.of(np.stack([getattr(run, name) for run in runs]).astype(np.int32))
 
     by_generation = np.stack([run.by_generation for run in runs]).astype(np.int32)
     used = int(np.max(np.nonzero(by_generation.any(axis=(0, 1)))[0], initial=0)) + 1
-    by_organisation = np.mean([run.by_organisation for run in runs], axis=0)
-    per_trainer = np.full((len(runs), GENERATIONS), np.nan)
-    fidelity = np.full((len(runs), GENERATIONS), np.nan)
-    who_ran = np.full(len(runs), np.nan)
-    maintenance = np.full(len(runs), np.nan)
-    old_enough = horizon - plan.maintenance_after
-    window_start = horizon - plan.maintenance_window + 1
-    for r, run in enumerate(runs):
-        gens = np.minimum(run.trainer_generation, GENERATIONS - 1)
-        counts = np.bincount(gens, minlength=GENERATIONS)
-        made = np.bincount(gens, weights=run.trainer_new_trainers, minlength=GENERATIONS)
-        per_trainer[r] = np.where(counts > 0, made / np.maximum(counts, 1), np.nan)
-        if run.trainer_generation.size:
-            who_ran[r] = float((run.trainer_ran > 0).mean())
-        old = run.trainer_trained_at <= old_enough
-        if old.any():
-            maintenance[r] = float((run.trainer_last_start[old] >= window_start).mean())
-        fidelity[r] = _cohort_fidelity(run)
-    events = tuple(_event_log(i, run) for i, run in zip(range(len(runs)), runs, strict=True) if run.events is not None)
+    per_trainer = np.stack([c.per_trainer for c in compacts])
+    fidelity = np.stack([c.fidelity for c in compacts])
+    events = tuple(_event_log(i, run) for i, run in enumerate(runs) if run.events is not None)
     return ReachResult(
         id=f"{plan.id}-reach",
         name=f"Simulated reach of {plan.name}",
@@ -191,14 +230,14 @@ def _result(scenario: Scenario, runs: list[Run], seed: int, keep: list[int]) -> 
         eligible=ArrayData.of(scenario.eligible),
         trained=stack("trained"),
         by_generation=ArrayData.of(by_generation[:, :, :used]),
-        by_organisation=ArrayData.of(by_organisation),
+        by_organisation=ArrayData.of(organisation_sum / len(runs)),
         trainers=stack("trainers"),
         active_trainers=stack("active_trainers"),
         cohorts_running=stack("cohorts_running"),
         cohorts_started=stack("cohorts_started"),
         organisations_started=ArrayData.of(np.array([run.organisations_started.sum() for run in runs], np.int64)),
-        trainers_who_ran=ArrayData.of(who_ran),
-        maintenance=ArrayData.of(maintenance),
+        trainers_who_ran=ArrayData.of(np.array([c.who_ran for c in compacts])),
+        maintenance=ArrayData.of(np.array([c.maintenance for c in compacts])),
         new_trainers_per_trainer=ArrayData.of(per_trainer[:, :used]),
         mean_fidelity=ArrayData.of(fidelity[:, : used + 1]),
         events=events,
