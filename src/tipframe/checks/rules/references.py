@@ -8,7 +8,7 @@ from tipframe.bundle import ref_of
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.registry import Report, rule
-from tipframe.model import Document, Format, Programme
+from tipframe.model import CascadePlan, Document, Format, Programme, Workforce
 
 
 def _bundle_problems(code: str, context: Context) -> Iterator[Report]:
@@ -133,3 +133,111 @@ def trainer_course_not_named(programme: Programme, context: Context) -> Iterator
                 message=f"{ref_of(loaded)} prepares trainers to deliver this programme, but follow_on does not name it",
                 hint=f"add follow_on: {ref_of(loaded)}",
             )
+
+
+def _plan_parts(plan: CascadePlan, context: Context) -> tuple[Programme | None, Workforce | None]:
+    return context.resolve(plan.programme, Programme), context.resolve(plan.workforce, Workforce)
+
+
+@rule(
+    "TIP407",
+    "cohort-outside-group-range",
+    summary="A cascade tier's cohort size is outside the group size its programme declares.",
+    severity=Severity.WARNING,
+    kinds=[CascadePlan],
+    rationale="""
+        A rollout that runs the programme in larger or smaller groups than it was designed for
+        changes the programme: the facilitators' ratio, the safety of the space, the time each
+        person gets. Help the Helpers was designed for a group of twelve.
+    """,
+    citation="Case study 000 (SVRU, Help the Helpers)",
+)
+def cohort_outside_group_range(plan: CascadePlan, context: Context) -> Iterator[Report]:
+    programme, _ = _plan_parts(plan, context)
+    if programme is None or programme.group_size is None:
+        return
+    for index, tier in enumerate(plan.tiers):
+        if tier.cohort_size not in programme.group_size:
+            yield Report(
+                where=("tiers", index, "cohort_size"),
+                message=f"cohorts of {tier.cohort_size}, but {plan.programme} is designed for groups of "
+                f"{programme.group_size}",
+            )
+
+
+@rule(
+    "TIP408",
+    "seeds-exceed-eligible-staff",
+    summary="An organisation has more seed trainers than eligible staff.",
+    severity=Severity.ERROR,
+    kinds=[CascadePlan],
+    rationale="""
+        When seed trainers are their organisation's own staff (seeds_are_staff, the default),
+        an organisation cannot have more of them than it has eligible staff; the plan cannot run.
+    """,
+    citation="tipframe cascade model (docs/reach.md)",
+)
+def seeds_exceed_eligible(plan: CascadePlan, context: Context) -> Iterator[Report]:
+    _, workforce = _plan_parts(plan, context)
+    if workforce is None or not plan.seeds_are_staff:
+        return
+    eligible = workforce.eligible(plan.eligible_roles, plan.eligible_levels)
+    for index, seeds in enumerate(plan.seed_trainers):
+        room = eligible.get(seeds.organisation)
+        if room is not None and seeds.trainers > room:
+            yield Report(
+                where=("seed_trainers", index, "trainers"),
+                message=f"{seeds.trainers} seed trainers in {seeds.organisation}, which has {room} eligible staff",
+                hint="set seeds_are_staff: false if the seeds come from outside the organisation",
+            )
+
+
+@rule(
+    "TIP409",
+    "programme-has-no-length",
+    summary="A cascade plan's programme gives no session count and cadence, so a cohort's length is unknown.",
+    severity=Severity.ERROR,
+    kinds=[CascadePlan],
+    rationale="""
+        A cohort lasts the programme's length (sessions times cadence) in periods; without it the
+        rollout cannot be simulated or projected.
+    """,
+    citation="tipframe cascade model (docs/reach.md)",
+)
+def programme_has_no_length(plan: CascadePlan, context: Context) -> Iterator[Report]:
+    programme, _ = _plan_parts(plan, context)
+    if programme is not None and (programme.schedule is None or programme.schedule.length() is None):
+        yield Report(
+            where=("programme",),
+            message=f"{plan.programme} gives no session count and cadence, so a cohort's length is unknown",
+            hint="add schedule: {cadence: ..., sessions: ...} to the programme",
+        )
+
+
+@rule(
+    "TIP410",
+    "trainer-course-for-another-programme",
+    summary="A cascade plan's trainer course is not a train-the-trainer course for the programme it rolls out.",
+    severity=Severity.WARNING,
+    kinds=[CascadePlan],
+    rationale="""
+        Conversion and delay stand for the train-the-trainer course; that course should prepare
+        trainers for the programme the plan delivers, as Help the Helpers' co-produced package
+        does for the course.
+    """,
+    citation="Case study 000 (SVRU, Help the Helpers train-the-trainer package)",
+)
+def trainer_course_for_another(plan: CascadePlan, context: Context) -> Iterator[Report]:
+    course = context.resolve(plan.trainer_course, Programme)
+    if course is None:
+        return
+    if course.format is not Format.TRAIN_THE_TRAINER:
+        yield Report(
+            where=("trainer_course",),
+            message=f"{plan.trainer_course} is a {course.format.value}, not a train-the-trainer course",
+        )
+    elif course.delivers is not None and course.delivers != plan.programme:
+        yield Report(
+            where=("trainer_course",),
+            message=f"{plan.trainer_course} prepares trainers for {course.delivers}, not for {plan.programme}",
+        )
