@@ -315,6 +315,68 @@ def _facilitator_sets(
     return members
 
 
+def _fill_from_partners(
+    scenario: Scenario,
+    rng: np.random.Generator,
+    pool: IntArray,
+    host: IntArray,
+    need: IntArray,
+    needing: IntArray,
+    part_local: list[IntArray],
+    part_org: list[IntArray],
+    part_count: list[IntArray],
+    filled: IntArray,
+) -> None:
+    """Draw the remaining places of cohorts ``needing`` them from their hosts' partners.
+
+    Cohorts draw in order, each from the partner pools the earlier ones left. Cohorts whose
+    partner sets are disjoint do not affect each other, so they are drawn together in waves:
+    a cohort's wave is one after the latest earlier cohort sharing a partner with it. Each
+    multivariate hypergeometric draw is made as successive univariate ones, partner by partner.
+    """
+    lists = scenario.partner_lists
+    touched: dict[int, int] = {}
+    waves = np.empty(needing.size, np.int64)
+    for position, i in enumerate(needing.tolist()):
+        partners = lists[host[i]]
+        wave = 1 + max((touched.get(p, 0) for p in partners), default=0)
+        for p in partners:
+            touched[p] = wave
+        waves[position] = wave
+    width = int(np.diff(scenario.partner_indptr).max())
+    for wave in range(1, int(waves.max()) + 1):
+        cohorts = needing[waves == wave]
+        starts = scenario.partner_indptr[host[cohorts]]
+        degrees = scenario.partner_indptr[host[cohorts] + 1] - starts
+        columns = np.arange(width)
+        present = columns[None, :] < degrees[:, None]
+        orgs = np.where(
+            present,
+            scenario.partner_indices[np.minimum(starts[:, None] + columns[None, :], scenario.partner_indices.size - 1)],
+            0,
+        )
+        supply = np.where(present, pool[orgs], 0)
+        remaining_supply = supply.sum(axis=1)
+        remaining_need = np.minimum(need[cohorts], remaining_supply)
+        taken = remaining_need.copy()
+        drawn = np.zeros_like(supply)
+        for k in range(width):
+            good = supply[:, k]
+            bad = remaining_supply - good
+            active = (remaining_need > 0) & (good > 0)
+            if active.any():
+                drawn[active, k] = rng.hypergeometric(good[active], bad[active], remaining_need[active])
+            remaining_need -= drawn[:, k]
+            remaining_supply -= good
+        mask = present & (drawn > 0)
+        pool[orgs[mask]] -= drawn[mask]  # partner sets in one wave are disjoint
+        rows = np.nonzero(mask)[0]
+        part_local.append(cohorts[rows])
+        part_org.append(orgs[mask])
+        part_count.append(drawn[mask])
+        filled[cohorts] += taken
+
+
 def _start_cohorts(
     scenario: Scenario,
     rng: np.random.Generator,
@@ -375,17 +437,9 @@ def _start_cohorts(
     filled = own.copy()
     # Supply only falls within a period, so organisations whose partners hold nobody now are skipped.
     supply_now = scenario.partner_supply(pool) if scenario.partner_indices.size else np.zeros(pool.size, np.int64)
-    for i in np.flatnonzero((own < size) & (supply_now[host] > 0)):
-        partners = scenario.partners(int(host[i]))
-        supply = pool[partners]
-        take = min(int(size[i] - own[i]), int(supply.sum()))
-        if take:
-            drawn = rng.multivariate_hypergeometric(supply, take)
-            pool[partners] -= drawn
-            part_local.append(np.full(partners.size, i, np.int64))
-            part_org.append(partners)
-            part_count.append(drawn)
-            filled[i] += take
+    needing = np.flatnonzero((own < size) & (supply_now[host] > 0))
+    if needing.size:
+        _fill_from_partners(scenario, rng, pool, host, size - own, needing, part_local, part_org, part_count, filled)
     local = np.concatenate(part_local)
     orgs = np.concatenate(part_org)
     counts = np.concatenate(part_count)

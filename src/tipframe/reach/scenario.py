@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -39,7 +40,7 @@ class TierValues:
     floor: float
 
 
-@attrs.frozen(eq=False)
+@attrs.define(frozen=True, eq=False, slots=False)
 class Scenario:
     """Everything the engines need, resolved from a plan, its workforce and its programme."""
 
@@ -58,6 +59,13 @@ class Scenario:
     @property
     def horizon(self) -> int:
         return self.plan.horizon
+
+    @functools.cached_property
+    def partner_lists(self) -> tuple[tuple[int, ...], ...]:
+        """Each organisation's partners as plain tuples, for loops that visit a few at a time."""
+        indptr = self.partner_indptr.tolist()
+        indices = self.partner_indices.tolist()
+        return tuple(tuple(indices[indptr[i] : indptr[i + 1]]) for i in range(len(indptr) - 1))
 
     def partners(self, org: int) -> IntArray:
         return self.partner_indices[self.partner_indptr[org] : self.partner_indptr[org + 1]]
