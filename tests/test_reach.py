@@ -189,6 +189,10 @@ def test_cli_reach_prints_a_summary_and_reruns(tmp_path: Path, capsys: pytest.Ca
     assert "reproduced bit for bit" in capsys.readouterr().out
     assert main(["reach", "--projection"]) == 0
     assert "Expected-value projection" in capsys.readouterr().out
+    assert main(["reach", "--projection", "--graph", str(tmp_path / "g.graphml")]) == 2
+    assert main(["reach", "--replicates", "2", "--graph", str(tmp_path / "g.png")]) == 2
+    assert main(["reach", "--replicates", "2", "--graph", str(tmp_path / "g.gexf")]) == 0
+    assert (tmp_path / "g.gexf").exists()
 
 
 def test_dissemination_graph_is_acyclic_and_exports(tmp_path: Path) -> None:

@@ -196,6 +196,15 @@ def _reach(args: argparse.Namespace) -> int:
     from tipframe.reach import PlanError, project_reach, simulate_reach
     from tipframe.reach.measures import describe_summary, series_rows, summarise_reach
 
+    if args.graph and args.projection:
+        print(
+            "tipframe reach: --graph needs a simulation; a projection follows expected numbers, not people",
+            file=sys.stderr,
+        )
+        return UNUSABLE
+    if args.graph and os.path.splitext(args.graph)[1].lower() not in (".graphml", ".gexf", ".json"):
+        print("tipframe reach: --graph writes .graphml, .gexf or .json files", file=sys.stderr)
+        return UNUSABLE
     try:
         if args.rerun:
             saved = load_located(args.rerun, kind=ReachResult).document
