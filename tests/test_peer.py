@@ -34,7 +34,7 @@ def test_chain_by_hand() -> None:
     # A path 0-1-2-3 with p = 1 and q = 1: one new person a period.
     graph = StaffGraph.from_edges(4, [0, 1, 2], [1, 2, 3])
     run = simulate_peer_uptake(graph, [0], p=1.0, q=1.0, replicates=3, seed=0)
-    assert run.trained.tolist() == [[1, 2, 3, 4, 4]] * 3
+    assert run.trained.tolist() == [[1, 2, 3, 4]] * 3
 
 
 def test_no_transmission_and_everyone_reached() -> None:

@@ -270,3 +270,47 @@ def test_the_national_example_runs() -> None:
     assert summary.eligible == 400_000
     assert summary.seeds == 92
     assert 0 < summary.reach.mean < 1
+
+
+def test_a_lone_trainer_with_two_free_slots_pairs_across_a_partnership() -> None:
+    workforce = tipframe.loads(
+        "tipframe: 1\nkind: Workforce\nid: big\nname: W\norganisations: [{id: a, headcount: 100}, "
+        "{id: b, headcount: 100}, {id: c, headcount: 100}]\npartnerships: [[a, b], [b, c]]\n",
+        Workforce,
+    )
+    plan = tipframe.loads(
+        _plan(facilitators=2, conversion=0.0, horizon=6)
+        .replace(
+            "seed_trainers: [{organisation: a, trainers: 20}]",
+            "seed_trainers: [{organisation: a, trainers: 1}, {organisation: b, trainers: 1}]",
+        )
+        .replace("total_cohorts: 2,", "total_cohorts: 4, concurrent_cohorts: 2,"),
+        CascadePlan,
+    )
+    result = tipframe.simulate_reach(plan, workforce, _documents()[2], replicates=3, seed=1)
+    assert (result.cohorts_started.to_numpy()[:, 1] == 2).all()  # two co-facilitated cohorts at once
+
+
+def test_adoption_counts_only_organisations_with_eligible_staff() -> None:
+    workforce = tipframe.loads(
+        "tipframe: 1\nkind: Workforce\nid: big\nname: W\norganisations: [{id: a, headcount: 20}, "
+        "{id: hub, headcount: 0}]\npartnerships: [[a, hub]]\n",
+        Workforce,
+    )
+    plan = tipframe.loads(
+        _plan(conversion=0.0, horizon=4).replace("organisation: a, trainers: 20", "organisation: hub, trainers: 2")
+        + "seeds_are_staff: false\n",
+        CascadePlan,
+    )
+    for result in (
+        tipframe.simulate_reach(plan, workforce, _documents()[2], replicates=5),
+        tipframe.project_reach(plan, workforce, _documents()[2]),
+    ):
+        assert tipframe.summarise_reach(result).adoption_organisations.high <= 1.0
+
+
+def test_a_cohort_below_the_minimum_group_cannot_run() -> None:
+    course = tipframe.loads(COURSE + "group_size: {min: 20}\n", Programme)
+    plan, workforce, _ = _documents()
+    with pytest.raises(tipframe.PlanError, match="below 'one-week''s minimum group size of 20"):
+        tipframe.simulate_reach(plan, workforce, course, replicates=1)

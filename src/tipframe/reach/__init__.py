@@ -235,7 +235,9 @@ def _result(scenario: Scenario, compacts: list[_Compact], organisation_sum: Any,
         active_trainers=stack("active_trainers"),
         cohorts_running=stack("cohorts_running"),
         cohorts_started=stack("cohorts_started"),
-        organisations_started=ArrayData.of(np.array([run.organisations_started.sum() for run in runs], np.int64)),
+        organisations_started=ArrayData.of(
+            np.array([(run.organisations_started & (scenario.eligible > 0)).sum() for run in runs], np.int64)
+        ),
         trainers_who_ran=ArrayData.of(np.array([c.who_ran for c in compacts])),
         maintenance=ArrayData.of(np.array([c.maintenance for c in compacts])),
         new_trainers_per_trainer=ArrayData.of(per_trainer[:, :used]),

@@ -67,7 +67,10 @@ class ReachSummary:
 def reach_series(result: ReachResult) -> Any:
     """Reach (trained / eligible headcount) per replicate and period."""
     eligible = float(result.eligible.to_numpy().sum())
-    return result.trained.to_numpy().astype(np.float64) / max(eligible, 1.0)
+    trained = result.trained.to_numpy().astype(np.float64)
+    if eligible == 0:
+        return np.full_like(trained, np.nan)  # nobody eligible: reach is undefined, not zero
+    return trained / eligible
 
 
 def summarise_reach(result: ReachResult) -> ReachSummary:
@@ -79,7 +82,9 @@ def summarise_reach(result: ReachResult) -> ReachSummary:
         reached = reach >= level - 1e-12
         # Replicates that never get there are censored at the horizon: they sort last, shown as ">H".
         first = np.where(reached.any(axis=1), reached.argmax(axis=1), horizon + 1).astype(np.float64)
-        median, low, high = (float(q) if q <= horizon else math.inf for q in np.quantile(first, [0.5, 0.05, 0.95]))
+        # Periods are whole: quantiles are taken from the observed periods, not interpolated.
+        quantiles = np.quantile(first, [0.5, 0.05, 0.95], method="inverted_cdf")
+        median, low, high = (float(q) if q <= horizon else math.inf for q in quantiles)
         times.append(TimeTo(level, float((first <= horizon).mean()), median, low, high))
     by_generation = result.by_generation.to_numpy()
     at_end = by_generation[:, -1, :] > 0

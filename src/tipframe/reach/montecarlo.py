@@ -18,7 +18,7 @@ from tipframe.reach.scenario import FloatArray, IntArray, Scenario, TierValues, 
 BoolArray = npt.NDArray[np.bool_]
 
 #: generations counted separately in the results; later generations count in the last
-GENERATIONS: Final = 16
+GENERATIONS: Final = 64
 
 
 @attrs.frozen(eq=False)
@@ -292,27 +292,41 @@ def _groups(keys: IntArray, order: IntArray, size: int) -> tuple[IntArray, IntAr
     return np.flatnonzero(within < full), np.flatnonzero(within >= full)
 
 
+def _distinct(members: IntArray) -> BoolArray:
+    """Rows in which no trainer appears twice."""
+    ordered = np.sort(members, axis=1)
+    result: BoolArray = (ordered[:, 1:] != ordered[:, :-1]).all(axis=1)
+    return result
+
+
 def _facilitator_sets(
     scenario: Scenario, trainers: _Columns, slot_trainer: IntArray, slot_rank: IntArray, f: int
 ) -> IntArray:
-    """Groups of ``f`` slots' trainers: within an organisation first, then across partnerships."""
+    """Groups of ``f`` slots' trainers: within an organisation first, then across partnerships.
+
+    A trainer never co-facilitates with themselves: a group that would need the same trainer
+    twice is broken up and its slots go on to be grouped across partnerships.
+    """
     orgs = trainers["org"][slot_trainer]
     # First slots before second ones, best fidelity first, then by trainer, within each organisation.
     order = np.lexsort((slot_trainer, -trainers["fid"][slot_trainer], slot_rank, orgs))
     grouped, leftover = _groups(orgs, order, f)
-    sets = [slot_trainer[order[grouped]].reshape(-1, f)]
-    if f > 1 and leftover.size >= f:
-        rest = order[leftover]
+    members = slot_trainer[order[grouped]].reshape(-1, f)
+    rest = order[leftover]
+    if f > 1 and members.size:
+        good = _distinct(members)
+        rest = np.concatenate((rest, order[grouped].reshape(-1, f)[~good].reshape(-1)))
+        members = members[good]
+    sets = [members]
+    if f > 1 and rest.size >= f:
         rt = slot_trainer[rest]
         component = scenario.component[orgs[rest]]
-        order2 = np.lexsort((rt, -trainers["fid"][rt], slot_rank[rest], orgs[rest], component))
+        # Across a partnership: first slots of every trainer before anyone's second.
+        order2 = np.lexsort((rt, -trainers["fid"][rt], orgs[rest], slot_rank[rest], component))
         grouped2, _ = _groups(component, order2, f)
-        sets.append(rt[order2[grouped2]].reshape(-1, f))
-    members = np.concatenate(sets)
-    if f > 1 and members.size:
-        ordered = np.sort(members, axis=1)
-        members = members[(ordered[:, 1:] != ordered[:, :-1]).all(axis=1)]  # nobody co-facilitates with themselves
-    return members
+        across = rt[order2[grouped2]].reshape(-1, f)
+        sets.append(across[_distinct(across)])
+    return np.concatenate(sets)
 
 
 def _fill_from_partners(

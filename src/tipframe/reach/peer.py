@@ -162,6 +162,8 @@ def simulate_peer_uptake(
     """
     if not 0 <= p <= 1 or not 0 <= q <= 1:
         raise ValueError("p and q are probabilities between 0 and 1")
+    if replicates < 1:
+        raise ValueError("replicates must be at least 1")
     if isinstance(network, StaffGraph):
         graph = network
     elif isinstance(network, Workforce):
@@ -172,10 +174,14 @@ def simulate_peer_uptake(
     for i in range(replicates):
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
         trained = np.zeros(graph.people, np.bool_)
-        if isinstance(initial_active, int):
-            start = rng.choice(graph.people, size=initial_active, replace=False)
+        if isinstance(initial_active, int | np.integer):
+            if not 0 <= int(initial_active) <= graph.people:
+                raise ValueError(f"cannot choose {initial_active} of {graph.people} people")
+            start = rng.choice(graph.people, size=int(initial_active), replace=False)
         else:
             start = np.unique(np.asarray(initial_active, dtype=np.int64))
+            if start.size and (start[0] < 0 or start[-1] >= graph.people):
+                raise ValueError(f"initial_active lists people outside 0 to {graph.people - 1}")
         trained[start] = True
         active = start.astype(np.int64)
         counts = [int(trained.sum())]
@@ -183,6 +189,8 @@ def simulate_peer_uptake(
             if active.size == 0:
                 break
             targets = _neighbours(graph, active)
+            if not (~trained[targets]).any():
+                break  # nobody left within reach: nothing more can happen
             reached = targets[(rng.random(targets.size) < p) & ~trained[targets]]
             reached = np.unique(reached)
             trained[reached] = True

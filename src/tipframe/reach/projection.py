@@ -75,7 +75,6 @@ def project(scenario: Scenario) -> dict[str, Any]:
             trained_og -= leavers
             pool += leavers.sum(axis=1)
             classes.n = [n * (1 - turnover) for n in classes.n]
-            classes.n0 = [n * (1 - turnover) for n in classes.n0]
         active = [i for i in range(len(classes.n)) if classes.active_from[i] <= t]
         for i in active:
             classes.n[i] *= 1 - classes.tier[i].attrition
@@ -163,9 +162,13 @@ def project(scenario: Scenario) -> dict[str, Any]:
     recent = last >= horizon - plan.maintenance_window + 1
     out["by_generation"] = by_generation
     out["by_organisation"] = by_organisation
-    out["organisations_started"] = np.array(float(org_started.sum()))
+    out["organisations_started"] = np.array(float((org_started & (scenario.eligible > 0)).sum()))
     out["trainers_who_ran"] = np.array(float((n0 * ran).sum() / n0.sum()) if n0.sum() else np.nan)
-    out["maintenance"] = np.array(float((n0 * (old & recent)).sum() / (n0 * old).sum()) if (n0 * old).sum() else np.nan)
+    # Stopped trainers start nothing: of a class that started recently, only its survivors did.
+    surviving = np.array(classes.n)
+    out["maintenance"] = np.array(
+        float((surviving * (old & recent)).sum() / (n0 * old).sum()) if (n0 * old).sum() else np.nan
+    )
     out["new_trainers_per_trainer"] = per_trainer
     out["mean_fidelity"] = mean_fidelity
     return out

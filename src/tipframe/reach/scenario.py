@@ -169,6 +169,12 @@ def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Sc
         indptr.append(len(indices))
     component = _components(len(organisations), [(index[a], index[b]) for a, b in workforce.partnerships])
     min_group = programme.group_size.min if programme.group_size is not None and programme.group_size.min else 1
+    for number, tier in enumerate(plan.tiers):
+        if tier.cohort_size < min_group:
+            raise PlanError(
+                f"tier {number} has cohorts of {tier.cohort_size}, below {programme.id!r}'s minimum group size of "
+                f"{min_group}: no cohort could ever start"
+            )
     return Scenario(
         plan=plan,
         workforce=workforce,
