@@ -218,9 +218,11 @@ def run_replicate(scenario: Scenario, rng: np.random.Generator, *, keep_events: 
                     quota=per_tier["total"][new_tier],
                     attrition=per_tier["attrition"][new_tier],
                 )
-        series["trained"][t] = trained_og.sum()
-        series_gen[t] = trained_og.sum(axis=0)
-        series_org[t] = trained_og.sum(axis=1)
+        used = int(cohorts.view("gen").max(initial=0)) + 1  # columns beyond the deepest generation are empty
+        present = trained_og[:, : min(used, GENERATIONS)]
+        series_gen[t, : present.shape[1]] = present.sum(axis=0)
+        series_org[t] = present.sum(axis=1)
+        series["trained"][t] = series_org[t].sum()
         series["trainers"][t] = trainers.n
         series["active"][t] = int(((trainers.view("active_from") <= t) & ~trainers.view("stopped")).sum())
         series["running"][t] = running
