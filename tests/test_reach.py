@@ -314,3 +314,74 @@ def test_a_cohort_below_the_minimum_group_cannot_run() -> None:
     plan, workforce, _ = _documents()
     with pytest.raises(tipframe.PlanError, match="below 'one-week''s minimum group size of 20"):
         tipframe.simulate_reach(plan, workforce, course, replicates=1)
+
+
+def _crowded() -> tuple[CascadePlan, Workforce, Programme]:
+    """Many small organisations leaning on each other's staff: partner places are contested."""
+    from tipframe.reach.generate import synthetic_workforce
+
+    workforce = synthetic_workforce(40, 2_500, partners=3, seed=3, workforce_id="big")
+    seeds = ", ".join(f"{{organisation: {o.id}, trainers: 2}}" for o in workforce.organisations[:25])
+    plan = tipframe.loads(
+        _plan(facilitators=2, conversion=0.2, attrition=0.02, horizon=40, turnover="{beta: [1, 99]}")
+        .replace("seed_trainers: [{organisation: a, trainers: 20}]", f"seed_trainers: [{seeds}]")
+        .replace("completion: 0.8", "completion: {beta: [8, 2]}"),
+        CascadePlan,
+    )
+    return plan, workforce, _documents()[2]
+
+
+def test_batches_never_change_the_numbers() -> None:
+    documents = _crowded()
+    runs = [
+        tipframe.simulate_reach(*documents, replicates=12, seed=3, keep_events=(0, 4, 9), batch=size)
+        for size in (1, 5, None)
+    ]
+    assert runs[0] == runs[1] == runs[2]
+    assert runs[0].trained.to_numpy()[:, -1].min() > 0
+
+
+def test_conservation_when_partners_are_contested() -> None:
+    plan, workforce, programme = _crowded()
+    scenario = prepare(plan, workforce, programme)
+    room = scenario.eligible  # seed trainers who leave are replaced by hires who may be trained
+    for i in range(10):
+        run = run_replicate(
+            scenario, np.random.default_rng(np.random.SeedSequence(8, spawn_key=(i,))), keep_events=True
+        )
+        assert (run.by_organisation <= room).all()
+        assert (run.by_organisation >= 0).all()
+        events = run.events
+        assert events is not None
+        assert (events.cohort_size <= 10).all()
+        assert (events.cohort_size >= 1).all()
+        # No period starts cohorts with more people than the workforce holds.
+        running = np.zeros(plan.horizon + 2, np.int64)
+        for start, size in zip(events.cohort_start, events.cohort_size, strict=True):
+            running[start] += size
+        assert running.max() <= room.sum()
+
+
+@pytest.mark.parametrize(("supply", "units"), [((3, 5, 2, 0), 4), ((3, 5, 2, 0), 7), ((40, 1, 9, 0), 6)])
+def test_partner_places_are_multivariate_hypergeometric(supply: tuple[int, ...], units: int) -> None:
+    from itertools import product
+    from math import comb
+
+    from tipframe.reach.montecarlo import _choose
+
+    rows = 20_000
+    rng = np.random.default_rng(11)
+    table = np.tile(np.array(supply, np.int64), (rows, 1))
+    drawn = _choose([rng], np.zeros(rows, np.int64), table, np.full(rows, units, np.int64))
+    assert (drawn.sum(axis=1) == units).all()
+    assert (drawn <= table).all()
+    seen: dict[tuple[int, ...], int] = {}
+    for row in map(tuple, drawn.tolist()):
+        seen[row] = seen.get(row, 0) + 1
+    total = comb(sum(supply), units)
+    for counts in product(*(range(s + 1) for s in supply)):
+        if sum(counts) != units:
+            continue
+        p = np.prod([comb(s, c) for s, c in zip(supply, counts, strict=True)]) / total
+        expected = rows * p
+        assert abs(seen.get(counts, 0) - expected) <= 4.5 * np.sqrt(expected * (1 - p)) + 1e-9, counts

@@ -17,7 +17,7 @@ import numpy as np
 
 from tipframe.io.documents import from_data, to_data
 from tipframe.model import ArrayData, CascadePlan, Engine, EventLog, Programme, ReachResult, Workforce
-from tipframe.reach.montecarlo import GENERATIONS, Run, run_replicate
+from tipframe.reach.montecarlo import GENERATIONS, Run, batch_size, run_batch
 from tipframe.reach.projection import project
 from tipframe.reach.scenario import PlanError, Scenario, prepare
 
@@ -52,10 +52,11 @@ def _run_chunk(
     seed: int,
     indices: Sequence[int],
     keep: Sequence[int],
+    batch: int | None = None,
 ) -> tuple[list[_Compact], Any]:
     """Run some replicates; documents travel as plain data so any executor can carry them."""
     scenario = prepare(from_data(plan, CascadePlan), from_data(workforce, Workforce), from_data(programme, Programme))
-    return _replicates(scenario, seed, indices, keep)
+    return _replicates(scenario, seed, indices, keep, batch)
 
 
 @attrs.frozen(eq=False)
@@ -99,16 +100,19 @@ def _compact(run: Run, plan: CascadePlan) -> tuple[_Compact, Any]:
 
 
 def _replicates(
-    scenario: Scenario, seed: int, indices: Sequence[int], keep: Sequence[int]
+    scenario: Scenario, seed: int, indices: Sequence[int], keep: Sequence[int], batch: int | None = None
 ) -> tuple[list[_Compact], Any]:
-    """Run replicates, summing their per-organisation series (whole numbers: any split sums alike)."""
+    """Run replicates in batches, summing their per-organisation series (whole numbers: any split sums alike)."""
     compacts: list[_Compact] = []
     organisation_sum = np.zeros((scenario.horizon + 1, len(scenario.organisations)), np.int64)
-    for i in indices:
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
-        compact, by_organisation = _compact(run_replicate(scenario, rng, keep_events=i in keep), scenario.plan)
-        compacts.append(compact)
-        organisation_sum += by_organisation
+    size = batch or batch_size(scenario)
+    for start in range(0, len(indices), size):
+        part = indices[start : start + size]
+        rngs = [np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))) for i in part]
+        for run in run_batch(scenario, rngs, [i in keep for i in part]):
+            compact, by_organisation = _compact(run, scenario.plan)
+            compacts.append(compact)
+            organisation_sum += by_organisation
     return compacts, organisation_sum
 
 
@@ -128,34 +132,40 @@ def simulate_reach(
     executor: concurrent.futures.Executor | None = None,
     chunks: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    batch: int | None = None,
 ) -> ReachResult:
     """Simulate the rollout ``replicates`` times.
 
     With an ``executor`` (any `concurrent.futures.Executor`), replicates run in ``chunks``
     batches on it (default: four per worker it reports, else 8); results are identical however
     they are split. ``keep_events`` names the replicates whose event logs are kept, for the
-    dissemination graph. ``progress(done, total)`` is called as replicates finish.
+    dissemination graph. ``progress(done, total)`` is called as replicates finish. ``batch`` is
+    how many replicates one process simulates together (default: as many as fit in about 100 MB);
+    it trades memory for speed and never changes the numbers.
     """
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
     if seed < 0:
         raise ValueError("seed must be a non-negative whole number")
+    if batch is not None and batch < 1:
+        raise ValueError("batch must be at least 1")
     scenario = prepare(plan, workforce, programme)
     keep = sorted({i for i in keep_events if 0 <= i < replicates})
     compacts: list[_Compact] = []
     organisation_sum = np.zeros((plan.horizon + 1, len(scenario.organisations)), np.int64)
     if executor is None:
-        for i in range(replicates):
-            done, summed = _replicates(scenario, seed, [i], keep)
+        size = batch or batch_size(scenario)
+        for start in range(0, replicates, size):
+            done, summed = _replicates(scenario, seed, range(start, min(replicates, start + size)), keep, size)
             compacts += done
             organisation_sum += summed
             if progress is not None:
-                progress(i + 1, replicates)
+                progress(len(compacts), replicates)
     else:
         workers = getattr(executor, "_max_workers", 2)
         parts = _chunks(replicates, chunks or 4 * int(workers))
         data = (to_data(plan), to_data(workforce), to_data(programme))
-        futures = [executor.submit(_run_chunk, *data, seed, part, keep) for part in parts]
+        futures = [executor.submit(_run_chunk, *data, seed, part, keep, batch) for part in parts]
         for future in futures:
             done, summed = future.result()
             compacts += done

@@ -74,6 +74,10 @@ def project(scenario: Scenario) -> dict[str, Any]:
             leavers = trained_og * turnover
             trained_og -= leavers
             pool += leavers.sum(axis=1)
+            if scenario.plan.seeds_are_staff:  # a seed trainer who leaves is replaced by an untrained hire
+                for i in range(len(classes.n)):
+                    if classes.gen[i] == 0:
+                        pool[classes.org[i]] += classes.n[i] * turnover
             classes.n = [n * (1 - turnover) for n in classes.n]
         active = [i for i in range(len(classes.n)) if classes.active_from[i] <= t]
         for i in active:
