@@ -49,6 +49,15 @@ from tipframe import (
     Workforce,
     WorkforceOrganisation,
 )
+from tipframe.model import (
+    LevelForSupport,
+    NetworkOrganisation,
+    Pathway,
+    ReferralNetwork,
+    Service,
+    ServiceStatus,
+    Support,
+)
 
 ids = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
 refs = st.one_of(ids, ids.map(lambda i: "builtin:" + i))
@@ -388,6 +397,67 @@ def cascade_plans(draw: st.DrawFn) -> CascadePlan:
     )
 
 
+@st.composite
+def referral_networks(draw: st.DrawFn) -> ReferralNetwork:
+    org_ids = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
+    service_ids = draw(st.lists(ids, min_size=1, max_size=5, unique=True))
+    with_levels = draw(st.booleans())
+    level = st.none() | ids if with_levels else st.none()
+    services = tuple(
+        Service(
+            id=sid,
+            name=draw(text),
+            organisation=draw(st.sampled_from(org_ids)),
+            description=draw(maybe_text),
+            status=draw(st.sampled_from(ServiceStatus)),
+            support=draw(st.sampled_from(Support)),
+            eligibility=draw(maybe_text),
+            capacity=draw(st.none() | st.floats(0, 1e6)),
+            waiting_time=draw(st.none() | durations),
+            delivery=tuple(draw(st.lists(st.sampled_from(DeliveryMode), unique=True, max_size=2))),
+            areas=tuple(draw(st.lists(text, unique=True, max_size=2))),
+            staff_level=draw(level),
+            required_level=draw(level),
+            extensions=draw(extensions),
+        )
+        for sid in service_ids
+    )
+    pairs = [(a, b) for a in service_ids for b in service_ids if a != b]
+    pathways = tuple(
+        Pathway(
+            from_service=a,
+            to_service=b,
+            criteria=draw(maybe_text),
+            volume=draw(st.none() | st.floats(0, 1e4)),
+            consent=draw(st.booleans()),
+            warm_handover=draw(st.booleans()),
+            extensions=draw(extensions),
+        )
+        for a, b in (draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)) if pairs else [])
+    )
+    return ReferralNetwork(
+        period=draw(fixed_durations),
+        levels=draw(refs) if with_levels else None,
+        level_for_support=(
+            LevelForSupport(universal=draw(st.none() | ids), specialist=draw(st.none() | ids)) if with_levels else None
+        ),
+        organisations=tuple(
+            NetworkOrganisation(id=o, name=draw(maybe_text), organisation=draw(st.none() | refs)) for o in org_ids
+        ),
+        services=services,
+        pathways=pathways,
+        entry_points=tuple(draw(st.lists(st.sampled_from(service_ids), unique=True, max_size=2))),
+        **_envelope(draw),
+    )
+
+
 documents = st.one_of(
-    frameworks(), crosswalks(), level_scales(), organisations(), programmes(), workforces(), cascade_plans()
+    frameworks(),
+    crosswalks(),
+    level_scales(),
+    organisations(),
+    programmes(),
+    workforces(),
+    cascade_plans(),
+    referral_networks(),
 )

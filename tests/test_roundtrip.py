@@ -72,6 +72,11 @@ def test_cascade_plan_round_trips(document: Document) -> None:
     _round_trip(document)
 
 
+@given(s.referral_networks())
+def test_referral_network_round_trips(document: Document) -> None:
+    _round_trip(document)
+
+
 @given(s.documents)
 def test_to_data_and_from_data_are_inverse(document: Document) -> None:
     assert tipframe.from_data(tipframe.to_data(document)) == document

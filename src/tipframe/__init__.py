@@ -44,16 +44,20 @@ from tipframe.model import (
     Illustrative,
     IntRange,
     IsoDate,
+    LevelForSupport,
     LevelScale,
     ModelError,
+    NetworkOrganisation,
     Organisation,
     Parameter,
+    Pathway,
     PracticeLevel,
     Principle,
     PrincipleCoverage,
     Programme,
     Qualifier,
     ReachResult,
+    ReferralNetwork,
     Relation,
     Resource,
     ResourceType,
@@ -61,9 +65,12 @@ from tipframe.model import (
     Schedule,
     Sector,
     SeedTrainers,
+    Service,
+    ServiceStatus,
     Session,
     Source,
     SourceType,
+    Support,
     Tier,
     Workforce,
     WorkforceOrganisation,
@@ -90,16 +97,21 @@ _REACH = (
 
 
 def __getattr__(name: str) -> Any:
-    # The rollout engines need numpy: import them on first use, so that hosts that only read
-    # documents never pay for it.
+    # The rollout engines need numpy, and the network analyses networkx: import them on first
+    # use, so that hosts that only read documents never pay for them.
     if name in _REACH:
         from tipframe import reach
 
         return getattr(reach, name)
+    if name == "analyse_network":
+        from tipframe.network import analyse_network
+
+        return analyse_network
     raise AttributeError(f"module 'tipframe' has no attribute {name!r}")
 
 
 if TYPE_CHECKING:
+    from tipframe.network import analyse_network
     from tipframe.reach import (
         PeerUptake,
         PlanError,
@@ -138,11 +150,14 @@ __all__ = [
     "Illustrative",
     "IntRange",
     "IsoDate",
+    "LevelForSupport",
     "LevelScale",
     "Limits",
     "ModelError",
+    "NetworkOrganisation",
     "Organisation",
     "Parameter",
+    "Pathway",
     "PeerUptake",
     "PlanError",
     "PracticeLevel",
@@ -153,6 +168,7 @@ __all__ = [
     "Qualifier",
     "ReachResult",
     "ReachSummary",
+    "ReferralNetwork",
     "Registry",
     "Relation",
     "Resource",
@@ -161,15 +177,19 @@ __all__ = [
     "Schedule",
     "Sector",
     "SeedTrainers",
+    "Service",
+    "ServiceStatus",
     "Session",
     "Severity",
     "Source",
     "SourceType",
     "StaffGraph",
+    "Support",
     "Tier",
     "Workforce",
     "WorkforceOrganisation",
     "__version__",
+    "analyse_network",
     "check",
     "dump",
     "dumps",

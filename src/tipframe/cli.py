@@ -167,6 +167,33 @@ def _check(args: argparse.Namespace) -> int:
     return INVALID if findings.has_errors else OK
 
 
+def _network(args: argparse.Namespace) -> int:
+    from tipframe.model import ReferralNetwork
+    from tipframe.network import write_network_graph
+
+    loaded = load_located(args.path, kind=ReferralNetwork)
+    network = loaded.document
+    assert isinstance(network, ReferralNetwork)
+    bundle, problems = read_bundle([args.path, *args.bundle])
+    if problems:
+        return _report(problems, sys.stderr)
+    if args.export is not None:
+        if args.output is None:
+            print("tipframe network: --export needs -o/--output FILE", file=sys.stderr)
+            return UNUSABLE
+        write_network_graph(network, args.output, args.export)
+        print(f"wrote {args.output} ({args.export})", file=sys.stderr)
+        return OK
+    sys.stdout.write(summarise(network, bundle))
+    findings = check(bundle, Registry.default(), select=["TIP7"])
+    ours = [f for f in findings if f.document == f"{network.KIND} {network.id}"]
+    if ours:
+        print()
+        for finding in ours:
+            print(finding)
+    return INVALID if any(f.severity.value == "error" for f in ours) else OK
+
+
 def _reach_documents(args: argparse.Namespace) -> tuple[CascadePlan, Workforce, Programme]:
     plan_loaded = load_located(args.plan, kind=CascadePlan)
     plan = plan_loaded.document
@@ -457,6 +484,21 @@ def build_parser() -> argparse.ArgumentParser:
     reach.add_argument("--rerun", metavar="FILE", help="rerun a saved result and check it reproduces bit for bit")
     reach.add_argument("--quiet", action="store_true", help="no progress bar")
     reach.set_defaults(run=_reach)
+
+    network = commands.add_parser(
+        "network",
+        help="analyse a referral network: routes, weak points, capacity and staff levels",
+        description=(
+            "Summarise a referral network with its analyses (routes from each entry point to specialist support, "
+            "single points of failure, dead ends, capacity, staff below the level they need) and its findings; "
+            "or export it for Gephi."
+        ),
+    )
+    network.add_argument("path", metavar="FILE", help="a ReferralNetwork document")
+    network.add_argument("--bundle", nargs="*", default=[], metavar="PATH", help="files or folders it refers to")
+    network.add_argument("--export", choices=("graphml", "gexf"), help="write the network as a graph instead")
+    network.add_argument("-o", "--output", metavar="FILE", help="where --export writes")
+    network.set_defaults(run=_network)
 
     rules = commands.add_parser("rules", help="list the practice rules", description="List every practice rule.")
     rules.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")

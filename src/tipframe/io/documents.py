@@ -32,6 +32,7 @@ from tipframe.model import (
     Organisation,
     Programme,
     ReachResult,
+    ReferralNetwork,
     Workforce,
 )
 from tipframe.model._fields import SCHEMA_KEY, describe
@@ -45,7 +46,17 @@ BUILTIN_PREFIX: Final = "builtin:"
 KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
     {
         cls.KIND: cls
-        for cls in (Framework, Crosswalk, LevelScale, Organisation, Programme, Workforce, CascadePlan, ReachResult)
+        for cls in (
+            Framework,
+            Crosswalk,
+            LevelScale,
+            Organisation,
+            Programme,
+            Workforce,
+            CascadePlan,
+            ReachResult,
+            ReferralNetwork,
+        )
     }
 )
 

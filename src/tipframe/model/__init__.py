@@ -24,6 +24,15 @@ from tipframe.model.programme import (
     Session,
 )
 from tipframe.model.reach import Engine, EventLog, ReachResult
+from tipframe.model.referral import (
+    LevelForSupport,
+    NetworkOrganisation,
+    Pathway,
+    ReferralNetwork,
+    Service,
+    ServiceStatus,
+    Support,
+)
 from tipframe.model.values import Duration, IntRange, IsoDate
 from tipframe.model.workforce import Role, Workforce, WorkforceOrganisation
 
@@ -48,16 +57,20 @@ __all__ = [
     "Illustrative",
     "IntRange",
     "IsoDate",
+    "LevelForSupport",
     "LevelScale",
     "ModelError",
+    "NetworkOrganisation",
     "Organisation",
     "Parameter",
+    "Pathway",
     "PracticeLevel",
     "Principle",
     "PrincipleCoverage",
     "Programme",
     "Qualifier",
     "ReachResult",
+    "ReferralNetwork",
     "Relation",
     "Resource",
     "ResourceType",
@@ -65,9 +78,12 @@ __all__ = [
     "Schedule",
     "Sector",
     "SeedTrainers",
+    "Service",
+    "ServiceStatus",
     "Session",
     "Source",
     "SourceType",
+    "Support",
     "Tier",
     "Workforce",
     "WorkforceOrganisation",

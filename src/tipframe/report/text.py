@@ -18,6 +18,7 @@ from tipframe.model import (
     PrincipleCoverage,
     Programme,
     ReachResult,
+    ReferralNetwork,
     Workforce,
 )
 from tipframe.model.values import describe_hours
@@ -355,7 +356,61 @@ def _result(out: _Lines, r: Document, bundle: Bundle | None) -> None:
     out.lines.extend(describe_summary(summarise_reach(r), r).rstrip().splitlines())
 
 
+def _network(out: _Lines, n: Document, bundle: Bundle | None) -> None:
+    assert isinstance(n, ReferralNetwork)
+    from tipframe.network import analyse_network
+
+    scale = _get(bundle, n.levels, LevelScale)
+    if scale is None and n.levels is not None and n.levels.startswith("builtin:"):
+        from tipframe.io.documents import load
+
+        scale = load(n.levels, LevelScale)
+    out.row("Levels", _name(bundle, n.levels, LevelScale), "levels")
+    out.row("Period", f"{n.period.describe()} ({n.period})", "period")
+    for index, service in enumerate(n.services):
+        details = [service.support.value]
+        if not service.active:
+            details.append(service.status.value)
+        if service.capacity is not None:
+            details.append(f"capacity {service.capacity:g}")
+        if service.waiting_time is not None:
+            details.append(f"wait {service.waiting_time}")
+        if service.staff_level is not None:
+            details.append(f"staff {service.staff_level}")
+        text = f"{service.name} ({service.id}, {service.organisation}): {', '.join(details)}"
+        out.row("Services" if index == 0 else "", text, f"services[{index}]")
+    for index, pathway in enumerate(n.pathways):
+        volume = "" if pathway.volume is None else f" ({pathway.volume:g} a period)"
+        out.row("Pathways" if index == 0 else "", f"{pathway.from_service} -> {pathway.to_service}{volume}",
+                f"pathways[{index}]")  # fmt: skip
+    out.row("Entry points", ", ".join(n.entry_points), "entry_points")
+    analysis = analyse_network(n, scale)
+    out.raw("")
+    routes = analysis.reachability
+    for index, route in enumerate(routes.routes):
+        out.row("Routes" if index == 0 else "", f"{' -> '.join(route.path)} ({route.hops} referrals)")
+    out.row("No route", ", ".join(routes.unreached) or None)
+    services = [p for p in analysis.single_points if p.kind == "service"]
+    for index, point in enumerate(services):
+        out.row("On every route" if index == 0 else "", f"{point.id}: from {', '.join(point.cuts_off)}")
+    out.row("Dead ends", ", ".join(d.service for d in analysis.dead_ends) or None)
+    for index, full in enumerate(analysis.capacity.over_capacity):
+        out.row(
+            "Over capacity" if index == 0 else "",
+            f"{full.service}: {full.referrals:g} referred, capacity {full.capacity:g}",
+        )
+    report = analysis.capacity
+    if report.demand:
+        out.row("To specialists", f"{report.deliverable:g} of {report.demand:g} expected referrals can get through")
+    out.row("Busiest", ", ".join(f"{b.service} {b.betweenness:.2f}" for b in analysis.bottlenecks[:3]) or None)
+    for index, gap in enumerate(analysis.workforce_gaps or ()):
+        out.row(
+            "Below level" if index == 0 else "", f"{gap.service}: {gap.held or 'not recorded'}, needs {gap.required}"
+        )
+
+
 _WRITERS: dict[type[Document], Callable[[_Lines, Document, Bundle | None], None]] = {
+    ReferralNetwork: _network,
     Workforce: _workforce,
     CascadePlan: _plan,
     ReachResult: _result,

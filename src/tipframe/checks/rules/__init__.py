@@ -1,10 +1,10 @@
 """tipframe's own rules, by family: TIP1 principles, TIP2 facilitation and levels, TIP3 schedule and
-group, TIP4 cascade and references, TIP5 privacy, TIP6 staff wellbeing."""
+group, TIP4 cascade and references, TIP5 privacy, TIP6 staff wellbeing, TIP7 referral networks."""
 
 from typing import Final
 
 from tipframe.checks.registry import Rule
-from tipframe.checks.rules import facilitation, principles, privacy, references, schedule, wellbeing
+from tipframe.checks.rules import facilitation, network, principles, privacy, references, schedule, wellbeing
 
 FAMILIES: Final = {
     "TIP1": ("Principles", principles),
@@ -13,6 +13,7 @@ FAMILIES: Final = {
     "TIP4": ("Cascade and references", references),
     "TIP5": ("Privacy", privacy),
     "TIP6": ("Staff wellbeing", wellbeing),
+    "TIP7": ("Referral networks", network),
 }
 
 #: every built-in rule, in code order (an immutable tuple: registries copy it)
