@@ -27,6 +27,7 @@ from tipframe.io.documents import (
     KINDS,
     builtins,
     dump,
+    dumps,
     load_located,
     read_text,
     schema_filename,
@@ -181,6 +182,12 @@ def _network(args: argparse.Namespace) -> int:
         if args.output is None:
             print("tipframe network: --export needs -o/--output FILE", file=sys.stderr)
             return UNUSABLE
+        if args.export.startswith("hsds-"):
+            from tipframe.network.hsds import hsds_from_network, write_hsds
+
+            written = write_hsds(hsds_from_network(network), args.output, args.export.removeprefix("hsds-"))
+            print(f"wrote {len(written)} file(s): {', '.join(written)}", file=sys.stderr)
+            return OK
         write_network_graph(network, args.output, args.export)
         print(f"wrote {args.output} ({args.export})", file=sys.stderr)
         return OK
@@ -192,6 +199,27 @@ def _network(args: argparse.Namespace) -> int:
         for finding in ours:
             print(finding)
     return INVALID if any(f.severity.value == "error" for f in ours) else OK
+
+
+def _import_hsds(args: argparse.Namespace) -> int:
+    from tipframe.network.hsds import network_from_hsds, read_hsds
+
+    directory = read_hsds(args.path)
+    network = network_from_hsds(directory, network_id=args.id, name=args.name, file=args.path)
+    if args.levels is not None:
+        import attrs
+
+        network = attrs.evolve(network, levels=args.levels)
+    if args.output is None:
+        sys.stdout.write(dumps(network, "yaml"))
+    else:
+        dump(network, args.output)
+        print(
+            f"wrote {args.output}: {len(network.organisations)} organisations, {len(network.services)} services; "
+            "add support levels, pathways and entry points",
+            file=sys.stderr,
+        )
+    return OK
 
 
 def _reach_documents(args: argparse.Namespace) -> tuple[CascadePlan, Workforce, Programme]:
@@ -358,6 +386,14 @@ _positive = _whole(1)
 _seed = _whole(0)
 
 
+def _identifier(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (lower-case letters, digits and '-', from a letter)")
+    return text
+
+
 def _kind(name: str) -> str:
     wanted = name.replace("-", "").replace("_", "").lower()
     for kind in KINDS:
@@ -496,9 +532,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     network.add_argument("path", metavar="FILE", help="a ReferralNetwork document")
     network.add_argument("--bundle", nargs="*", default=[], metavar="PATH", help="files or folders it refers to")
-    network.add_argument("--export", choices=("graphml", "gexf"), help="write the network as a graph instead")
-    network.add_argument("-o", "--output", metavar="FILE", help="where --export writes")
+    network.add_argument(
+        "--export",
+        choices=("graphml", "gexf", "hsds-json", "hsds-csv"),
+        help="write it instead: a graph for Gephi, or an Open Referral directory (JSON, or a CSV package in a folder)",
+    )
+    network.add_argument("-o", "--output", metavar="FILE", help="where --export writes (a folder for hsds-csv)")
     network.set_defaults(run=_network)
+
+    hsds = commands.add_parser(
+        "import-hsds",
+        help="turn an Open Referral (HSDS 3.0) directory into a referral network",
+        description=(
+            "Read an Open Referral HSDS 3.0 directory (a JSON file, or a tabular data package: its datapackage.json "
+            "or its folder) and write a ReferralNetwork document of its organisations and services, each keeping "
+            "its HSDS record, ready for support levels, pathways and entry points to be added."
+        ),
+    )
+    hsds.add_argument("path", metavar="PATH", help="HSDS JSON, a datapackage.json, or a folder holding one")
+    hsds.add_argument("-o", "--output", metavar="FILE", help="write the network here (default: print it)")
+    hsds.add_argument("--id", type=_identifier, default="directory", help="the network's id (default directory)")
+    hsds.add_argument("--name", default="Imported directory", help="the network's name")
+    hsds.add_argument("--levels", metavar="REF", help="its level scale, such as builtin:nes-levels")
+    hsds.set_defaults(run=_import_hsds)
 
     rules = commands.add_parser("rules", help="list the practice rules", description="List every practice rule.")
     rules.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")

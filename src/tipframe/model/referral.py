@@ -92,7 +92,11 @@ class Service:
     status: ServiceStatus = field(
         doc="active, inactive, defunct or 'temporarily closed'.", default=ServiceStatus.ACTIVE
     )
-    support: Support = field(doc="Level of support it offers: universal, targeted or specialist.")
+    support: Support | None = field(
+        doc="Level of support it offers: universal, targeted or specialist (left out until someone decides, "
+        "as in a directory just imported).",
+        default=None,
+    )
     eligibility: str | None = field(doc="Who it is for, in its own words.", default=None, checks=[TEXT])
     capacity: float | None = field(
         doc="People it can take each period (the network's period).", default=None, checks=[Range(0)]
@@ -223,6 +227,8 @@ class ReferralNetwork(Document):
         """The level a service's staff need: its own, else the mapping's for its support."""
         if service.required_level is not None:
             return service.required_level
+        if service.support is None:
+            return None
         if self.level_for_support is not None:
             level: str | None = getattr(self.level_for_support, service.support.value)
             return level

@@ -154,12 +154,12 @@ class DeadEnd:
     """A service short of specialist support with no onward pathway."""
 
     service: str
-    support: Support
+    support: Support | None  # None when the network does not say
     reached_from: tuple[str, ...]  # entry points from which people can get here
 
 
 def dead_ends(network: ReferralNetwork) -> tuple[DeadEnd, ...]:
-    """Active services offering less than specialist support that refer nowhere (no pathway to an active service)."""
+    """Active services not offering specialist support that refer nowhere (no pathway to an active service)."""
     graph = _active(network)
     entries = _entries(network)
     reached = {e: nx.descendants(graph, e) | {e} for e in entries}

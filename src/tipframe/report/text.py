@@ -368,7 +368,7 @@ def _network(out: _Lines, n: Document, bundle: Bundle | None) -> None:
     out.row("Levels", _name(bundle, n.levels, LevelScale), "levels")
     out.row("Period", f"{n.period.describe()} ({n.period})", "period")
     for index, service in enumerate(n.services):
-        details = [service.support.value]
+        details = [service.support.value if service.support else "support not set"]
         if not service.active:
             details.append(service.status.value)
         if service.capacity is not None:

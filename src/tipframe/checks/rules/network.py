@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.registry import Report, rule
-from tipframe.model import LevelScale, ReferralNetwork
+from tipframe.model import LevelScale, ReferralNetwork, Support
 
 _CASES = "Case studies 000 (SVRU community) and 004 (Safe & Together clinics)"
 
@@ -42,7 +42,7 @@ def no_route(network: ReferralNetwork, context: Context) -> Iterator[Report]:
     from tipframe.network import reachability
 
     result = reachability(network)
-    if not any(s.support.value == "specialist" and s.active for s in network.services):
+    if not any(s.support is Support.SPECIALIST and s.active for s in network.services):
         yield Report(
             where=("services",),
             message="no active service offers specialist support, so no entry point can reach it",
@@ -119,7 +119,8 @@ def dead_end(network: ReferralNetwork, context: Context) -> Iterator[Report]:
         reached = f" (reached from {_names(end.reached_from)})" if end.reached_from else ""
         yield Report(
             where=("services", _service_index(network, end.service)),
-            message=f"{end.support.value} service {end.service!r} has no onward pathway{reached}",
+            message=f"{end.support.value if end.support else 'unclassified'} service {end.service!r} has no onward "
+            f"pathway{reached}",
             hint="add a pathway to the support its users may need next",
         )
 
@@ -217,3 +218,28 @@ def pathway_to_closed(network: ReferralNetwork, context: Context) -> Iterator[Re
                     message=f"service {service!r} is {status[service].value}",
                     hint="point the pathway at a service that is running, or remove it",
                 )
+
+
+@rule(
+    "TIP707",
+    "support-level-not-set",
+    summary="A service does not say what level of support it offers.",
+    severity=Severity.INFO,
+    kinds=[ReferralNetwork],
+    rationale="""
+        Routes to specialist support, dead ends and the staff level a service needs all depend on
+        whether it offers universal, targeted or specialist support. A directory imported from
+        Open Referral does not say; until someone sets it, the service counts as short of
+        specialist support and needs no particular staff level.
+    """,
+    citation=_CASES,
+)
+def support_not_set(network: ReferralNetwork, context: Context) -> Iterator[Report]:
+    for index, service in enumerate(network.services):
+        if service.support is None:
+            yield Report(
+                where=("services", index),
+                message=f"service {service.id!r} does not say whether it offers universal, targeted or specialist "
+                "support",
+                hint="set support",
+            )

@@ -1,0 +1,343 @@
+"""Open Referral (HSDS 3.0) directories in and out of referral networks, losing no field.
+
+A directory is read as tables of records: ``organization``, ``service``, ``location``,
+``service_at_location`` and any others it has. Two forms are read and written:
+
+- HSDS JSON: one object whose keys are table names and whose values are lists of records
+  (a list of nested service records, as an HSDS API returns them, is also read);
+- the tabular data package: one CSV per table and a ``datapackage.json`` naming them.
+
+Organisations and services become the network's; each keeps its whole HSDS record, verbatim,
+under ``x-hsds``, and the other tables are kept under the network's own ``x-hsds``. Writing
+back starts from those records and overwrites only what the network says (name, description,
+status, eligibility, the organisation a service belongs to), so fields tipframe does not model
+come back as they went in. Referral pathways have no place in HSDS and stay in the network.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from tipframe.io.documents import read_text, write_atomic
+from tipframe.io.problems import DocumentError, Limits, Problem
+from tipframe.model import NetworkOrganisation, ReferralNetwork, Service, ServiceStatus
+
+__all__ = ["Directory", "hsds_from_network", "network_from_hsds", "read_hsds", "write_hsds"]
+
+#: the tables tipframe reads, and their files in a tabular package it writes afresh
+PATHS: Final = {
+    "organization": "organizations.csv",
+    "service": "services.csv",
+    "location": "locations.csv",
+    "service_at_location": "service_at_locations.csv",
+}
+#: key under which HSDS records are kept in ``x-`` data
+KEY: Final = "x-hsds"
+#: namespace for the ids of records made from a network (UUID 5: the same names give the same ids)
+_NAMESPACE: Final = uuid.UUID("0b4c1e0e-6f1e-5b8e-9a8e-2f6a3c1d9e57")
+_NESTED: Final = {"organization": "organization", "service_at_locations": "service_at_location"}
+
+
+@attrs.frozen
+class Directory:
+    """An HSDS directory as tables of records, each table's columns in the order first seen."""
+
+    tables: Mapping[str, tuple[Mapping[str, Any], ...]]
+    columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    datapackage: Mapping[str, Any] | None = None  # the package's descriptor, kept as read
+
+
+def _fail(file: str, message: str, line: int | None = None, layer: Any = "schema") -> DocumentError:
+    return DocumentError([Problem(message=message, layer=layer, file=file, line=line)])
+
+
+def _columns(rows: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(key for row in rows for key in row))
+
+
+def read_hsds(path: str | os.PathLike[str], limits: Limits | None = None) -> Directory:
+    """Read an HSDS directory: a JSON file, a ``datapackage.json``, or a folder holding one."""
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        name = os.path.join(name, "datapackage.json")
+        if not os.path.exists(name):
+            raise _fail(os.fspath(path), "a folder read as HSDS needs a datapackage.json", layer="read")
+    text = read_text(name, limits) if limits is not None else read_text(name)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DocumentError(
+            [Problem(message=error.msg, layer="parse", file=name, line=error.lineno, column=error.colno)]
+        ) from None
+    if isinstance(data, dict) and "resources" in data and os.path.basename(name) == "datapackage.json":
+        return _read_package(name, data)
+    return _read_json(name, data)
+
+
+def _read_json(name: str, data: Any) -> Directory:
+    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+        data = data["contents"]  # a page of an HSDS API's service list
+    if isinstance(data, list):
+        return _flatten(name, data)
+    if not isinstance(data, dict):
+        raise _fail(name, 'HSDS JSON is an object of tables ({"service": [...], ...}) or a list of services')
+    tables: dict[str, tuple[Mapping[str, Any], ...]] = {}
+    for table, rows in data.items():
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise _fail(name, f"table {table!r} must be a list of records (objects)")
+        tables[table] = tuple(rows)
+    return Directory(tables, {t: _columns(r) for t, r in tables.items()})
+
+
+def _flatten(name: str, services: list[Any]) -> Directory:
+    """Nested service records (as an API returns them) as tables; nested records are kept once each."""
+    tables: dict[str, dict[str, Mapping[str, Any]]] = {t: {} for t in ("organization", "service", "location")}
+    links: list[Mapping[str, Any]] = []
+    for index, record in enumerate(services):
+        if not isinstance(record, dict) or "id" not in record:
+            raise _fail(name, f"service {index} must be a record with an id")
+        flat = {k: v for k, v in record.items() if k not in _NESTED}
+        organisation = record.get("organization")
+        if isinstance(organisation, dict) and "id" in organisation:
+            tables["organization"].setdefault(str(organisation["id"]), organisation)
+            flat.setdefault("organization_id", organisation["id"])
+        for link in record.get("service_at_locations") or []:
+            if isinstance(link, dict):
+                location = link.get("location")
+                if isinstance(location, dict) and "id" in location:
+                    tables["location"].setdefault(str(location["id"]), location)
+                links.append({k: v for k, v in link.items() if k != "location"} | {"service_id": record["id"]})
+        tables["service"][str(record["id"])] = flat
+    result = {t: tuple(rows.values()) for t, rows in tables.items()}
+    result["service_at_location"] = tuple(links)
+    return Directory(result, {t: _columns(r) for t, r in result.items()})
+
+
+def _read_package(name: str, descriptor: dict[str, Any]) -> Directory:
+    folder = os.path.dirname(name)
+    tables: dict[str, tuple[Mapping[str, Any], ...]] = {}
+    columns: dict[str, tuple[str, ...]] = {}
+    for index, resource in enumerate(descriptor.get("resources") or []):
+        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
+            raise _fail(name, f"resources[{index}] needs a path to its CSV file")
+        table = str(resource.get("name") or Path(resource["path"]).stem)
+        csv_path = os.path.join(folder, resource["path"])
+        text = read_text(csv_path)
+        reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+        try:
+            rows = []
+            for row in reader:
+                if None in row:
+                    raise _fail(csv_path, "a row has more cells than the header has columns", reader.line_num)
+                rows.append({k: ("" if v is None else v) for k, v in row.items()})
+        except csv.Error as error:
+            raise _fail(csv_path, f"not valid CSV: {error}", reader.line_num, "parse") from None
+        tables[table] = tuple(rows)
+        columns[table] = tuple(reader.fieldnames or ())
+    return Directory(tables, columns, descriptor)
+
+
+def _slug(text: str, taken: set[str], fallback: str) -> str:
+    base = "-".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())[:48].strip("-")
+    if not base or not base[0].isalpha():
+        base = f"{fallback}-{base}" if base else fallback
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def network_from_hsds(
+    directory: Directory, *, network_id: str = "directory", name: str = "Imported directory", file: str = ""
+) -> ReferralNetwork:
+    """A referral network of the directory's organisations and services, ready for pathways to be added.
+
+    Ids are made from names (HSDS ids are UUIDs, not tipframe ids); each object keeps its HSDS
+    record under ``x-hsds``. Services' level of support is left unset: HSDS does not say it.
+    """
+    problems: list[Problem] = []
+    taken: set[str] = set()
+    organisations = []
+    org_ids: dict[str, str] = {}
+    for record in directory.tables.get("organization", ()):
+        hsds_id = str(record.get("id", ""))
+        org_id = _slug(str(record.get("name") or hsds_id), taken, "organisation")
+        org_ids[hsds_id] = org_id
+        organisations.append(NetworkOrganisation(id=org_id, name=_text(record.get("name")), extensions={KEY: record}))
+    areas: dict[str, list[str]] = {}
+    for record in directory.tables.get("service_area", ()):
+        if _text(record.get("name")) and record.get("service_id") is not None:
+            areas.setdefault(str(record["service_id"]), []).append(str(record["name"]))
+    statuses = {s.value: s for s in ServiceStatus}
+    services = []
+    for index, record in enumerate(directory.tables.get("service", ())):
+        where = f"service[{index}]"
+        service_name = _text(record.get("name"))
+        status = record.get("status") or "active"
+        organisation = org_ids.get(str(record.get("organization_id", "")))
+        if service_name is None:
+            problems.append(Problem(message=f"{where}: a service needs a name", layer="schema", file=file))
+        if status not in statuses:
+            problems.append(
+                Problem(
+                    message=f"{where}: status {status!r} is not one of {', '.join(statuses)}", layer="schema", file=file
+                )
+            )
+        if organisation is None:
+            problems.append(
+                Problem(
+                    message=f"{where}: organization_id {record.get('organization_id')!r} names no organization",
+                    layer="schema",
+                    file=file,
+                )
+            )
+        if service_name is None or status not in statuses or organisation is None:
+            continue
+        nested = [_text(a.get("name")) for a in record.get("service_areas") or [] if isinstance(a, dict)]
+        service_areas = [a for a in nested if a is not None] + areas.get(str(record.get("id")), [])
+        services.append(
+            Service(
+                id=_slug(service_name, taken, "service"),
+                name=service_name,
+                organisation=organisation,
+                description=_text(record.get("description")),
+                status=statuses[status],
+                eligibility=_text(record.get("eligibility_description")),
+                areas=tuple(dict.fromkeys(service_areas)),
+                extensions={KEY: record},
+            )
+        )
+    if problems:
+        raise DocumentError(problems)
+    if not services:
+        raise _fail(file, "the directory lists no services")
+    kept = {t: list(rows) for t, rows in directory.tables.items() if t not in ("organization", "service")}
+    extra: dict[str, Any] = {"tables": kept, "columns": {t: list(c) for t, c in directory.columns.items()}}
+    if directory.datapackage is not None:
+        extra["datapackage"] = directory.datapackage
+    return ReferralNetwork(
+        id=network_id,
+        name=name,
+        organisations=tuple(organisations),
+        services=tuple(services),
+        extensions={KEY: extra},
+    )
+
+
+def _hsds_id(record: Mapping[str, Any], network: ReferralNetwork, kind: str, own_id: str) -> str:
+    if "id" in record:
+        return str(record["id"])
+    return str(uuid.uuid5(_NAMESPACE, f"{network.id}/{kind}/{own_id}"))
+
+
+def _with(record: Mapping[str, Any], changes: Mapping[str, Any], tabular: bool) -> dict[str, Any]:
+    """The record with ``changes`` applied; a value the network leaves out keeps the record's own."""
+    out = dict(record)
+    for key, value in changes.items():
+        if value is None:
+            continue
+        out[key] = value if not tabular or isinstance(value, str) else str(value)
+    return out
+
+
+def hsds_from_network(network: ReferralNetwork) -> Directory:
+    """The network's organisations and services as an HSDS directory, with every kept record and table."""
+    kept: Mapping[str, Any] = network.extensions.get(KEY) or {}
+    tabular = "datapackage" in kept
+    org_hsds: dict[str, str] = {}
+    organisations = []
+    for organisation in network.organisations:
+        record = organisation.extensions.get(KEY) or {}
+        hsds_id = _hsds_id(record, network, "organization", organisation.id)
+        org_hsds[organisation.id] = hsds_id
+        organisations.append(_with(record, {"id": hsds_id, "name": organisation.name or organisation.id}, tabular))
+    services = []
+    for service in network.services:
+        record = service.extensions.get(KEY) or {}
+        changes = {
+            "id": _hsds_id(record, network, "service", service.id),
+            "organization_id": org_hsds.get(service.organisation),
+            "name": service.name,
+            "description": service.description,
+            "status": service.status.value,
+            "eligibility_description": service.eligibility,
+        }
+        services.append(_with(record, changes, tabular))
+    tables: dict[str, tuple[Mapping[str, Any], ...]] = {
+        "organization": tuple(organisations),
+        "service": tuple(services),
+    }
+    for table, rows in (kept.get("tables") or {}).items():
+        tables[table] = tuple(rows)
+    columns = {t: tuple(c) for t, c in (kept.get("columns") or {}).items()}
+    for table, rows in tables.items():
+        known = columns.get(table, ())
+        columns[table] = known + tuple(c for c in _columns(rows) if c not in known)
+    return Directory(tables, columns, kept.get("datapackage"))
+
+
+def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) -> list[str]:
+    """Write ``form`` ``json`` (one file at ``path``) or ``csv`` (a package in the folder ``path``).
+
+    Returns the files written. Each is written atomically.
+    """
+    name = os.fspath(path)
+    if form == "json":
+        payload = {table: list(rows) for table, rows in directory.tables.items()}
+        write_atomic(name, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return [name]
+    if form != "csv":
+        raise ValueError(f"unknown HSDS form {form!r}: json or csv")
+    os.makedirs(name, exist_ok=True)
+    descriptor = dict(directory.datapackage or {"name": "hsds-directory", "profile": "tabular-data-package"})
+    resources = [dict(r) for r in descriptor.get("resources") or [] if isinstance(r, dict)]
+    known = {str(r.get("name") or Path(str(r.get("path", ""))).stem) for r in resources}
+    for table in directory.tables:
+        if table not in known:
+            resources.append(
+                {"name": table, "path": PATHS.get(table, f"{table}.csv"), "profile": "tabular-data-resource"}
+            )
+    descriptor["resources"] = resources
+    written = []
+    for resource in resources:
+        table = str(resource.get("name") or Path(str(resource["path"])).stem)
+        rows = directory.tables.get(table, ())
+        columns = directory.columns.get(table) or _columns(rows)
+        out = io.StringIO(newline="")
+        writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+        target = os.path.join(name, str(resource["path"]))
+        write_atomic(target, out.getvalue())
+        written.append(target)
+    target = os.path.join(name, "datapackage.json")
+    write_atomic(target, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+    return [*written, target]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
