@@ -402,6 +402,7 @@ def referral_networks(draw: st.DrawFn) -> ReferralNetwork:
     org_ids = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
     service_ids = draw(st.lists(ids, min_size=1, max_size=5, unique=True))
     with_levels = draw(st.booleans())
+    with_workforce = draw(st.booleans())
     level = st.none() | ids if with_levels else st.none()
     services = tuple(
         Service(
@@ -418,6 +419,7 @@ def referral_networks(draw: st.DrawFn) -> ReferralNetwork:
             areas=tuple(draw(st.lists(text, unique=True, max_size=2))),
             staff_level=draw(level),
             required_level=draw(level),
+            role=draw(st.none() | ids) if with_workforce else None,
             extensions=draw(extensions),
         )
         for sid in service_ids
@@ -438,6 +440,7 @@ def referral_networks(draw: st.DrawFn) -> ReferralNetwork:
     return ReferralNetwork(
         period=draw(fixed_durations),
         levels=draw(refs) if with_levels else None,
+        workforce=draw(refs) if with_workforce else draw(st.none() | refs),
         level_for_support=(
             LevelForSupport(universal=draw(st.none() | ids), specialist=draw(st.none() | ids)) if with_levels else None
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import networkx as nx
 import pytest
 
@@ -191,3 +192,39 @@ def test_references_inside_a_network_are_checked() -> None:
     text = EXAMPLE.read_text().replace("to_service: trauma-service", "to_service: trauma-servce")
     with pytest.raises(tipframe.DocumentError, match="no service 'trauma-servce'"):
         tipframe.loads(text, ReferralNetwork)
+
+
+WORKFORCE = """\
+tipframe: 1
+kind: Workforce
+id: staff
+name: Staff
+levels: builtin:nes-levels
+organisations:
+  - id: a
+    headcount: 10
+    roles: [{id: support-worker, headcount: 6, required_level: enhanced}]
+"""
+
+
+def test_a_workforce_role_sets_the_level_a_service_needs(tmp_path: Path) -> None:
+    network = _network("e:a:universal::skilled x:b:targeted::enhanced s:d:specialist::specialist", "e>x x>s", "e")
+    network = attrs.evolve(
+        network,
+        workforce="staff",
+        services=(attrs.evolve(network.services[0], role="support-worker"), *network.services[1:]),
+    )
+    workforce = tipframe.loads(WORKFORCE, tipframe.Workforce)
+    assert workforce_gaps(network, NES) == ()  # skilled meets the universal default
+    (gap,) = workforce_gaps(network, NES, workforce)
+    assert (gap.service, gap.required, gap.held) == ("e", "enhanced", "skilled")
+    (tmp_path / "network.yaml").write_text(tipframe.dumps(network))
+    (tmp_path / "staff.yaml").write_text(WORKFORCE)
+    findings = tipframe.check(tipframe.load_bundle([tmp_path]), select=["TIP705"])
+    assert [f.message for f in findings] == ["staff of 'e' hold skilled, below the enhanced level it needs"]
+
+
+def test_a_role_needs_a_workforce() -> None:
+    network = _network("e:a:universal s:d:specialist", "e>s", "e")
+    with pytest.raises(tipframe.ModelError, match="names a role, but the network names no workforce"):
+        attrs.evolve(network, services=(attrs.evolve(network.services[0], role="support-worker"), network.services[1]))

@@ -24,6 +24,7 @@ from tipframe.model._fields import (
 from tipframe.model.document import Document
 from tipframe.model.programme import DeliveryMode
 from tipframe.model.values import Duration
+from tipframe.model.workforce import Workforce
 
 
 class Support(Enum):
@@ -111,10 +112,18 @@ class Service:
         member_of="levels",
     )
     required_level: str | None = field(
-        doc="Practice level its staff need; by default the one the scale's mapping gives for its support.",
+        doc="Practice level its staff need; by default its role's in the workforce, else the one the network's "
+        "mapping gives for its support.",
         default=None,
         checks=[IDENTIFIER],
         member_of="levels",
+    )
+    role: str | None = field(
+        doc="The role its staff hold in the network's workforce (a role id there), for the level that role needs.",
+        default=None,
+        checks=[IDENTIFIER],
+        member_of="workforce",
+        member="roles",
     )
     extensions: Mapping[str, Any] = extensions_field()
 
@@ -159,6 +168,12 @@ class ReferralNetwork(Document):
         checks=[REFERENCE],
         ref="LevelScale",
     )
+    workforce: str | None = field(
+        doc="The Workforce whose organisations (by id) run these services (a reference), for their roles' levels.",
+        default=None,
+        checks=[REFERENCE],
+        ref="Workforce",
+    )
     level_for_support: LevelForSupport | None = field(
         doc="Level each kind of support needs its staff to hold ({universal: skilled, ...}); "
         "by default the NES mapping when levels is builtin:nes-levels.",
@@ -182,6 +197,8 @@ class ReferralNetwork(Document):
                 problems.append(
                     (("services", index, "organisation"), f"no organisation {service.organisation!r} in this network")
                 )
+            if service.role is not None and self.workforce is None:
+                problems.append((("services", index, "role"), "names a role, but the network names no workforce"))
             if self.levels is None:
                 for name in ("staff_level", "required_level"):
                     if getattr(service, name) is not None:
@@ -223,10 +240,17 @@ class ReferralNetwork(Document):
                 return service
         raise KeyError(f"no service {service_id!r} in network {self.id!r}")
 
-    def required_level(self, service: Service) -> str | None:
-        """The level a service's staff need: its own, else the mapping's for its support."""
+    def required_level(self, service: Service, workforce: Workforce | None = None) -> str | None:
+        """The level a service's staff need: its own; else its role's in ``workforce``; else the mapping's for its
+        support."""
         if service.required_level is not None:
             return service.required_level
+        if workforce is not None and service.role is not None:
+            for organisation in workforce.organisations:
+                if organisation.id == service.organisation:
+                    for role in organisation.roles:
+                        if role.id == service.role and role.required_level is not None:
+                            return role.required_level
         if service.support is None:
             return None
         if self.level_for_support is not None:

@@ -16,7 +16,7 @@ from typing import Any, Final
 import attrs
 import networkx as nx
 
-from tipframe.model import LevelScale, ReferralNetwork, Support
+from tipframe.model import LevelScale, ReferralNetwork, Support, Workforce
 from tipframe.model.referral import Pathway
 
 __all__ = [
@@ -340,10 +340,13 @@ class WorkforceGap:
     held: str | None  # None when the network does not say
 
 
-def workforce_gaps(network: ReferralNetwork, scale: LevelScale) -> tuple[WorkforceGap, ...]:
+def workforce_gaps(
+    network: ReferralNetwork, scale: LevelScale, workforce: Workforce | None = None
+) -> tuple[WorkforceGap, ...]:
     """Services on a route from an entry point to specialist support whose staff level is below what they need.
 
-    What a service needs is its ``required_level``, else the network's level for its kind of
+    What a service needs is its ``required_level``, else the level its ``role`` needs in
+    ``workforce`` (the organisation with the service's organisation id), else the network's level for its kind of
     support (NES by default: skilled for universal services, whose staff have regular contact
     with people affected by trauma; enhanced for targeted ones, with a specific remit;
     specialist for specialist ones). A service whose staff level is not given is a gap too:
@@ -361,7 +364,7 @@ def workforce_gaps(network: ReferralNetwork, scale: LevelScale) -> tuple[Workfor
     for service in network.services:
         if service.id not in on_route:
             continue
-        required = network.required_level(service)
+        required = network.required_level(service, workforce)
         if required is None or required not in scale:
             continue
         held = service.staff_level
@@ -383,8 +386,10 @@ class NetworkAnalysis:
     workforce_gaps: tuple[WorkforceGap, ...] | None  # None without a level scale
 
 
-def analyse_network(network: ReferralNetwork, scale: LevelScale | None = None) -> NetworkAnalysis:
-    """Run every analysis; workforce gaps need the network's level scale."""
+def analyse_network(
+    network: ReferralNetwork, scale: LevelScale | None = None, workforce: Workforce | None = None
+) -> NetworkAnalysis:
+    """Run every analysis; workforce gaps need the network's level scale (and its workforce, when it names one)."""
     return NetworkAnalysis(
         network=network,
         reachability=reachability(network),
@@ -392,7 +397,7 @@ def analyse_network(network: ReferralNetwork, scale: LevelScale | None = None) -
         single_points=single_points_of_failure(network),
         bottlenecks=bottlenecks(network),
         capacity=capacity(network),
-        workforce_gaps=workforce_gaps(network, scale) if scale is not None else None,
+        workforce_gaps=workforce_gaps(network, scale, workforce) if scale is not None else None,
     )
 
 

@@ -366,6 +366,7 @@ def _network(out: _Lines, n: Document, bundle: Bundle | None) -> None:
 
         scale = load(n.levels, LevelScale)
     out.row("Levels", _name(bundle, n.levels, LevelScale), "levels")
+    out.row("Workforce", _name(bundle, n.workforce, Workforce), "workforce")
     out.row("Period", f"{n.period.describe()} ({n.period})", "period")
     for index, service in enumerate(n.services):
         details = [service.support.value if service.support else "support not set"]
@@ -384,7 +385,7 @@ def _network(out: _Lines, n: Document, bundle: Bundle | None) -> None:
         out.row("Pathways" if index == 0 else "", f"{pathway.from_service} -> {pathway.to_service}{volume}",
                 f"pathways[{index}]")  # fmt: skip
     out.row("Entry points", ", ".join(n.entry_points), "entry_points")
-    analysis = analyse_network(n, scale)
+    analysis = analyse_network(n, scale, _get(bundle, n.workforce, Workforce))
     out.raw("")
     routes = analysis.reachability
     for index, route in enumerate(routes.routes):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.registry import Report, rule
-from tipframe.model import LevelScale, ReferralNetwork, Support
+from tipframe.model import LevelScale, ReferralNetwork, Support, Workforce
 
 _CASES = "Case studies 000 (SVRU community) and 004 (Safe & Together clinics)"
 
@@ -178,7 +178,7 @@ def workforce_below_level(network: ReferralNetwork, context: Context) -> Iterato
     scale = context.resolve(network.levels, LevelScale)
     if scale is None:
         return
-    for gap in workforce_gaps(network, scale):
+    for gap in workforce_gaps(network, scale, context.resolve(network.workforce, Workforce)):
         index = _service_index(network, gap.service)
         if gap.held is None:
             yield Report(
