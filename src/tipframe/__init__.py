@@ -93,6 +93,9 @@ _REACH = (
     "simulate_peer_uptake",
     "simulate_reach",
     "summarise_reach",
+    "sweep",
+    "SweepResult",
+    "variant",
 )
 
 
@@ -117,10 +120,13 @@ if TYPE_CHECKING:
         PlanError,
         ReachSummary,
         StaffGraph,
+        SweepResult,
         project_reach,
         simulate_peer_uptake,
         simulate_reach,
         summarise_reach,
+        sweep,
+        variant,
     )
 
 __all__ = [
@@ -185,6 +191,7 @@ __all__ = [
     "SourceType",
     "StaffGraph",
     "Support",
+    "SweepResult",
     "Tier",
     "Workforce",
     "WorkforceOrganisation",
@@ -203,5 +210,7 @@ __all__ = [
     "simulate_peer_uptake",
     "simulate_reach",
     "summarise_reach",
+    "sweep",
     "to_data",
+    "variant",
 ]

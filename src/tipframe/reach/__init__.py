@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 from tipframe.reach.measures import ReachSummary, summarise_reach  # noqa: E402
 from tipframe.reach.peer import PeerUptake, StaffGraph, simulate_peer_uptake  # noqa: E402
+from tipframe.reach.sweeps import SweepResult, SweepScenario, sweep, variant  # noqa: E402
 
 __all__ = [
     "PeerUptake",
@@ -32,10 +33,14 @@ __all__ = [
     "ReachResult",
     "ReachSummary",
     "StaffGraph",
+    "SweepResult",
+    "SweepScenario",
     "project_reach",
     "simulate_peer_uptake",
     "simulate_reach",
     "summarise_reach",
+    "sweep",
+    "variant",
 ]
 
 
@@ -100,7 +105,7 @@ def _compact(run: Run, plan: CascadePlan) -> tuple[_Compact, Any]:
 
 
 def _replicates(
-    scenario: Scenario, seed: int, indices: Sequence[int], keep: Sequence[int], batch: int | None = None
+    scenario: Scenario, seed: int | Sequence[int], indices: Sequence[int], keep: Sequence[int], batch: int | None = None
 ) -> tuple[list[_Compact], Any]:
     """Run replicates in batches, summing their per-organisation series (whole numbers: any split sums alike)."""
     compacts: list[_Compact] = []

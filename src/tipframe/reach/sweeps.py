@@ -1,0 +1,277 @@
+"""Sweeps: many variants of a cascade plan, each simulated, on local processes or any executor (Dask included).
+
+Each scenario is a plan with some fields set to new values. Its random numbers come from the
+sweep's seed and the SHA-256 of its canonical JSON (plan and workforce), never from its place in
+the sweep, so a scenario gives the same numbers in any sweep and on any executor.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import itertools
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from tipframe.io.documents import from_data, to_data, write_atomic
+from tipframe.io.problems import DocumentError
+from tipframe.model import CascadePlan, Programme, Workforce
+from tipframe.reach.measures import ReachSummary, summarise_reach
+
+__all__ = ["SweepResult", "SweepScenario", "sweep", "variant"]
+
+_STEP = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at ``path`` (``tiers[0].cohort_size``) in plain document data."""
+    steps = path.split(".")
+    here: Any = data
+    for number, step in enumerate(steps):
+        match = _STEP.fullmatch(step)
+        if match is None:
+            raise KeyError(f"{path!r}: {step!r} is not a field name, or a field name with an [index]")
+        name, index = match.group(1), match.group(2)
+        last = number == len(steps) - 1
+        if index is None:
+            if last:
+                here[name] = value
+                return
+            if not isinstance(here.get(name), dict):
+                raise KeyError(f"{path!r}: the plan has no {name!r} to look inside")
+            here = here[name]
+            continue
+        items = here.get(name)
+        if not isinstance(items, list) or int(index) >= len(items):
+            raise KeyError(f"{path!r}: the plan has no {name}[{index}]")
+        if last:
+            items[int(index)] = value
+            return
+        here = items[int(index)]
+
+
+def variant(plan: CascadePlan, values: Mapping[str, Any]) -> CascadePlan:
+    """The plan with each ``path: value`` set (``{"tiers[0].cohort_size": 8, "horizon": 52}``).
+
+    Values are written as in a document (a probability may be ``0.3`` or ``{"beta": [3, 7]}``);
+    the result is checked as a loaded document would be: a bad value raises DocumentError
+    naming the field.
+    """
+    data = to_data(plan)
+    for path, value in values.items():
+        _set(data, path, value)
+    return from_data(data, CascadePlan, file=f"<variant of {plan.id}>")
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def scenario_key(plan: CascadePlan, workforce: Workforce) -> str:
+    """SHA-256 of a scenario's canonical JSON: its plan and workforce, keys sorted, no spaces."""
+    return hashlib.sha256(_canonical({"plan": to_data(plan), "workforce": to_data(workforce)}).encode()).hexdigest()
+
+
+def scenario_entropy(seed: int, key: str) -> tuple[int, ...]:
+    """The entropy a scenario's replicates are seeded from: the sweep's seed, then its key as 32-bit words.
+
+    Replicate i of the scenario uses ``SeedSequence(entropy, spawn_key=(i,))``.
+    """
+    return (seed, *(int(key[i : i + 8], 16) for i in range(0, 64, 8)))
+
+
+@attrs.frozen
+class SweepScenario:
+    """One design in a sweep: the values it set, its key, and its measures."""
+
+    index: int
+    values: Mapping[str, Any]
+    key: str  # SHA-256 of the scenario's canonical JSON (plan and workforce)
+    summary: ReachSummary
+    trained_mean: tuple[float, ...]  # mean trained per period, for plots of several designs
+
+
+@attrs.frozen
+class SweepResult:
+    """Every scenario of a sweep, in the order given."""
+
+    plan: CascadePlan
+    replicates: int
+    seed: int
+    scenarios: tuple[SweepScenario, ...]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat row per scenario: its values, then reach, time to reach, adoption, maintenance and depth."""
+        rows = []
+        for scenario in self.scenarios:
+            s = scenario.summary
+            row: dict[str, Any] = {"scenario": scenario.index, **dict(scenario.values)}
+            for name in ("reach", "adoption_organisations", "adoption_trainers", "maintenance", "depth"):
+                interval = getattr(s, name)
+                row[name] = interval.mean
+                row[f"{name}_low"] = interval.low
+                row[f"{name}_high"] = interval.high
+            for time in s.time_to:
+                label = f"time_to_{round(100 * time.level)}"
+                row[label] = time.median
+                row[f"{label}_share"] = time.share_reached
+            row["key"] = scenario.key
+            rows.append(row)
+        return rows
+
+    def to_frame(self) -> Any:
+        """The rows as a pandas DataFrame (``pip install tipframe[table]``)."""
+        pandas = _pandas()
+        return pandas.DataFrame(self.rows())
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the rows as CSV, atomically (values written as JSON where they are not plain numbers or text)."""
+        import csv
+        import io
+
+        rows = self.rows()
+        out = io.StringIO(newline="")
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["scenario"], lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: v if isinstance(v, int | float | str) else json.dumps(v) for k, v in row.items()})
+        write_atomic(path, out.getvalue())
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write the rows as Parquet (``pip install tipframe[table]``)."""
+        frame = self.to_frame()
+        for column in frame.columns:
+            if frame[column].map(lambda v: isinstance(v, dict | list)).any():
+                frame[column] = frame[column].map(json.dumps)
+        frame.to_parquet(os.fspath(path), index=False)
+
+
+def _pandas() -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError("tables need pandas: pip install 'tipframe[table]'") from None
+
+
+def _run_scenario(
+    plan: dict[str, Any], workforce: Any, programme: dict[str, Any], entropy: tuple[int, ...], replicates: int
+) -> tuple[ReachSummary, tuple[float, ...]]:
+    """Simulate one scenario in a worker; documents travel as plain data."""
+    from tipframe.reach import _Compact, _replicates, _result
+    from tipframe.reach.scenario import prepare
+
+    documents = (
+        from_data(plan, CascadePlan),
+        workforce if isinstance(workforce, Workforce) else from_data(workforce, Workforce),
+        from_data(programme, Programme),
+    )
+    scenario = prepare(*documents)
+    compacts: list[_Compact]
+    compacts, organisation_sum = _replicates(scenario, entropy, range(replicates), ())
+    result = _result(scenario, compacts, organisation_sum, entropy[0])
+    trained = result.trained.to_numpy().mean(axis=0)
+    return summarise_reach(result), tuple(float(x) for x in trained)
+
+
+def _grid(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    names = list(grid)
+    for name in names:
+        if isinstance(grid[name], str | bytes) or not isinstance(grid[name], Iterable):
+            raise TypeError(f"grid[{name!r}] must be a list of values")
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(list(grid[n]) for n in names))]
+
+
+def sweep(
+    plan: CascadePlan,
+    workforce: Workforce,
+    programme: Programme | None = None,
+    *,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    scenarios: Sequence[Mapping[str, Any]] | None = None,
+    replicates: int = 200,
+    seed: int = 0,
+    executor: concurrent.futures.Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
+    """Simulate every combination of ``grid`` (or each of ``scenarios``), ``replicates`` times each.
+
+    Keys address any field of the plan, tiers included (``tiers[0].cohort_size``). With no
+    ``executor``, scenarios run on local processes (one per core); any
+    `concurrent.futures.Executor` may be given, a Dask client's (``client.get_executor()``)
+    included, whose workers then receive the workforce once rather than with every task.
+    ``programme`` defaults to the built-in the plan names. ``progress(done, total)`` is called
+    as scenarios finish. The numbers do not depend on the executor or on the order of scenarios.
+    """
+    if replicates < 1:
+        raise ValueError("replicates must be at least 1")
+    if seed < 0:
+        raise ValueError("seed must be a non-negative whole number")
+    if (grid is None) == (scenarios is None):
+        raise ValueError("give a grid or a list of scenarios, not both and not neither")
+    chosen = _grid(grid) if grid is not None else [dict(s) for s in scenarios or ()]
+    if not chosen:
+        raise ValueError("the sweep has no scenarios")
+    if programme is None:
+        from tipframe.io.documents import load
+
+        if not plan.programme.startswith("builtin:"):
+            raise ValueError(f"give the programme: the plan names {plan.programme!r}, which is not built in")
+        programme = load(plan.programme, Programme)
+    plans = []
+    for values in chosen:
+        try:
+            plans.append(variant(plan, values))
+        except KeyError as error:
+            raise KeyError(f"scenario {values}: {error.args[0]}") from None
+        except DocumentError as error:
+            raise DocumentError(error.problems) from None
+    keys = [scenario_key(p, workforce) for p in plans]
+    workforce_data: Any = to_data(workforce)
+    programme_data = to_data(programme)
+    own = executor is None
+    pool = executor or concurrent.futures.ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(plans)))
+    try:
+        client = getattr(pool, "_client", None)
+        if client is not None and hasattr(client, "scatter"):  # a Dask executor: send the workforce once
+            workforce_data = client.scatter(workforce_data, broadcast=True)
+        futures = [
+            pool.submit(
+                _run_scenario,
+                to_data(p),
+                workforce_data,
+                programme_data,
+                scenario_entropy(seed, key),
+                replicates,
+            )
+            for p, key in zip(plans, keys, strict=True)
+        ]
+        outcomes = []
+        for done, future in enumerate(futures, 1):
+            outcomes.append(future.result())
+            if progress is not None:
+                progress(done, len(futures))
+    finally:
+        if own:
+            pool.shutdown()
+    return SweepResult(
+        plan=plan,
+        replicates=replicates,
+        seed=seed,
+        scenarios=tuple(
+            SweepScenario(
+                index=i,
+                values=values,
+                key=key,
+                summary=summary,
+                trained_mean=trained,
+            )
+            for i, (values, key, (summary, trained)) in enumerate(zip(chosen, keys, outcomes, strict=True))
+        ),
+    )
