@@ -95,3 +95,18 @@ class Findings(Sequence[Finding]):
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [f.to_dict() for f in self.items]
+
+    def _repr_html_(self) -> str:
+        from tipframe.report.html import table_html
+        from tipframe.tables import findings_rows
+
+        columns = ("code", "severity", "message", "where", "file", "line")
+        counts = ", ".join(f"{n} {s}" for s, n in self.counts().items()) or "no findings"
+        return table_html(findings_rows(self), columns, caption=counts)
+
+    def to_frame(self) -> Any:
+        """One row per finding, as a pandas DataFrame (``pip install tipframe[table]``)."""
+        from tipframe.tables import data_frame, findings_rows
+
+        columns = ("code", "severity", "message", "where", "file", "line", "column", "document", "hint", "citation")
+        return data_frame(findings_rows(self), columns)

@@ -268,6 +268,12 @@ class PrincipleCoverage:
         """Rows are sessions, columns principles (framework order)."""
         return tuple(tuple(p in ps for p in self.principles) for _, ps in self.sessions)
 
+    def to_frame(self) -> Any:
+        """Sessions by principles (True where a session enacts one), as a pandas DataFrame (``tipframe[table]``)."""
+        from tipframe.tables import coverage_rows, data_frame
+
+        return data_frame(coverage_rows(self), ("session", *self.principles))
+
     def translate(self, crosswalk: Crosswalk, target: Framework) -> PrincipleCoverage:
         """The same coverage in another framework's terms, through a crosswalk from this one.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import attrs
 
@@ -79,3 +80,9 @@ class ReachResult(Document):
     )
     mean_fidelity: ArrayData = field(doc="Mean cohort fidelity, replicates x generations (NaN: none).")
     events: tuple[EventLog, ...] = field(doc="Event logs of the replicates kept.", default=())
+
+    def to_frame(self) -> Any:
+        """Per-period means and 90% intervals as a pandas DataFrame (``pip install tipframe[table]``)."""
+        from tipframe.tables import data_frame, reach_rows
+
+        return data_frame(reach_rows(self))

@@ -385,6 +385,18 @@ class NetworkAnalysis:
     capacity: CapacityReport
     workforce_gaps: tuple[WorkforceGap, ...] | None  # None without a level scale
 
+    def _repr_html_(self) -> str:
+        from tipframe.report.html import table_html
+        from tipframe.tables import network_rows
+
+        return table_html(network_rows(self), caption=f"Analyses of {self.network.name}")
+
+    def to_frame(self) -> Any:
+        """One row per service with what each analysis found, as a pandas DataFrame (``tipframe[table]``)."""
+        from tipframe.tables import data_frame, network_rows
+
+        return data_frame(network_rows(self))
+
 
 def analyse_network(
     network: ReferralNetwork, scale: LevelScale | None = None, workforce: Workforce | None = None

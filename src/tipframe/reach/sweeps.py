@@ -124,10 +124,19 @@ class SweepResult:
             rows.append(row)
         return rows
 
+    def _repr_html_(self) -> str:
+        from tipframe.report.html import table_html
+
+        caption = (
+            f"Sweep of {self.plan.name}: {len(self.scenarios)} designs, {self.replicates} replicates each (modelled)"
+        )
+        return table_html(self.rows(), caption=caption)
+
     def to_frame(self) -> Any:
         """The rows as a pandas DataFrame (``pip install tipframe[table]``)."""
-        pandas = _pandas()
-        return pandas.DataFrame(self.rows())
+        from tipframe.tables import data_frame
+
+        return data_frame(self.rows())
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write the rows as CSV, atomically (values written as JSON where they are not plain numbers or text)."""
@@ -149,15 +158,6 @@ class SweepResult:
             if frame[column].map(lambda v: isinstance(v, dict | list)).any():
                 frame[column] = frame[column].map(json.dumps)
         frame.to_parquet(os.fspath(path), index=False)
-
-
-def _pandas() -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module("pandas")
-    except ImportError:
-        raise ImportError("tables need pandas: pip install 'tipframe[table]'") from None
 
 
 def _run_scenario(

@@ -45,11 +45,15 @@ class _Lines:
         self.document = document
         self.lines: list[str] = []
         self.marked = False
+        # The same content, kept structured for the HTML rendering: (kind, label, text, marked).
+        self.items: list[tuple[str, str, str, bool]] = []
 
     def row(self, label: str, value: str | None, *paths: str) -> None:
         if value is None or value == "":
             return
-        if any(self._touches(p) for p in paths):
+        marked = any(self._touches(p) for p in paths)
+        self.items.append(("row", label, value, marked))
+        if marked:
             value += _MARK
             self.marked = True
         wrapped = textwrap.wrap(value, _WIDTH - _LABEL - 1, break_on_hyphens=False) or [""]
@@ -64,10 +68,12 @@ class _Lines:
 
     def para(self, text: str | None) -> None:
         if text:
+            self.items.append(("para", "", text, False))
             self.lines.extend(textwrap.wrap(text, _WIDTH))
             self.lines.append("")
 
     def raw(self, line: str = "") -> None:
+        self.items.append(("raw", "", line, False))
         self.lines.append(line)
 
 
@@ -93,6 +99,16 @@ def summarise(
     For a programme, each ``(crosswalk, target framework)`` adds its principle coverage in the
     target framework's terms.
     """
+    return _safe("\n".join(build(document, bundle, crosswalks=crosswalks).lines).rstrip()) + "\n"
+
+
+def build(
+    document: Document,
+    bundle: Bundle | None = None,
+    *,
+    crosswalks: Sequence[tuple[Crosswalk, Framework]] = (),
+) -> _Lines:
+    """The summary's content, as lines of text and as structured items (for HTML)."""
     out = _Lines(document)
     out.raw(f"{document.name}  ({document.KIND} {document.id})")
     out.raw("")
@@ -114,10 +130,11 @@ def summarise(
         out.raw("* illustrative: the sources do not give this value; it was chosen for the example.")
         for mark in document.illustrative:
             if mark.note:
+                out.items.append(("note", mark.path, mark.note, False))
                 out.lines.extend(
                     textwrap.wrap(f"{mark.path}: {mark.note}", _WIDTH, initial_indent="  ", subsequent_indent="    ")
                 )
-    return _safe("\n".join(out.lines).rstrip()) + "\n"
+    return out
 
 
 def _programme(
@@ -353,7 +370,8 @@ def _result(out: _Lines, r: Document, bundle: Bundle | None) -> None:
     assert isinstance(r, ReachResult)
     from tipframe.reach.measures import describe_summary, summarise_reach
 
-    out.lines.extend(describe_summary(summarise_reach(r), r).rstrip().splitlines())
+    for line in describe_summary(summarise_reach(r), r).rstrip().splitlines():
+        out.raw(line)
 
 
 def _network(out: _Lines, n: Document, bundle: Bundle | None) -> None:

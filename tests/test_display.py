@@ -1,0 +1,77 @@
+"""Tables and notebook displays: DataFrames of results, findings, coverage and analyses; escaped HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tipframe
+from tipframe import CascadePlan, Programme, ReferralNetwork, Workforce
+from tipframe.network import analyse_network
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+CASES = Path(__file__).parent / "cases"
+pandas = pytest.importorskip("pandas")
+
+
+def _result() -> tipframe.ReachResult:
+    plan = tipframe.load("builtin:help-the-helpers-rollout", CascadePlan)
+    workforce = tipframe.load("builtin:help-the-helpers-community", Workforce)
+    programme = tipframe.load("builtin:help-the-helpers", Programme)
+    return tipframe.simulate_reach(plan, workforce, programme, replicates=20, seed=3)
+
+
+def test_a_result_is_a_table_of_periods() -> None:
+    result = _result()
+    frame = result.to_frame()
+    assert list(frame["period"]) == list(range(105))
+    assert frame["trained_mean"].iloc[-1] == pytest.approx(result.trained.to_numpy()[:, -1].mean())
+    assert (frame["reach_p05"] <= frame["reach_p95"]).all()
+
+
+def test_findings_coverage_and_analyses_are_tables() -> None:
+    bundle = tipframe.read_bundle([CASES / "weak-programme.yaml"])[0]
+    findings = tipframe.check(bundle)
+    frame = findings.to_frame()
+    assert list(frame["code"]) == [f.code for f in findings]
+    assert set(frame.columns) >= {"code", "severity", "message", "file", "line"}
+    programme = next(d for d in bundle if isinstance(d, Programme))
+    coverage = programme.coverage(tipframe.load("builtin:nttp", tipframe.Framework))
+    table = coverage.to_frame()
+    assert list(table.columns) == ["session", *coverage.principles]
+    assert table.shape[0] == len(coverage.sessions)
+    network = tipframe.load(EXAMPLES / "svru-community-referrals.yaml", ReferralNetwork)
+    analysis = analyse_network(network, tipframe.load("builtin:nes-levels", tipframe.LevelScale))
+    services = analysis.to_frame().set_index("service")
+    assert services.loc["counselling", "shortfall"] == 8
+    assert services.loc["tenancy-support", "dead_end"]
+    assert services.loc["food-parcels", "below_level"]
+    assert services.loc["counselling", "on_every_route_from"].count(",") == 3
+
+
+def test_empty_findings_still_make_a_table() -> None:
+    frame = tipframe.Findings(()).to_frame()
+    assert frame.empty
+    assert "code" in frame.columns
+
+
+def test_notebook_displays_are_html_with_everything_escaped() -> None:
+    text = (
+        (EXAMPLES / "help-the-helpers.yaml")
+        .read_text()
+        .replace("name: Help the Helpers", "name: Help the <script>alert(1)</script> Helpers", 1)
+    )
+    programme = tipframe.loads(text, Programme)
+    html = programme._repr_html_()
+    assert "<script>" not in html
+    assert "Help the &lt;script&gt;alert(1)&lt;/script&gt; Helpers" in html
+    assert "<table>" in html
+    result_html = _result()._repr_html_()
+    assert "Reach at period 104" in result_html
+    assert "Modelled numbers" in result_html
+    findings = tipframe.check(tipframe.read_bundle([CASES / "weak-programme.yaml"])[0])
+    assert "TIP205" in findings._repr_html_()
+    network = tipframe.load(EXAMPLES / "svru-community-referrals.yaml", ReferralNetwork)
+    assert "tenancy-support" in analyse_network(network)._repr_html_()
+    assert "illustrative" in network._repr_html_()
