@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+import numpy as np
 
 from tipframe.io.documents import from_data, to_data, write_atomic
 from tipframe.io.problems import DocumentError
@@ -94,6 +95,8 @@ class SweepScenario:
     key: str  # SHA-256 of the scenario's canonical JSON (plan and workforce)
     summary: ReachSummary
     trained_mean: tuple[float, ...]  # mean trained per period, for plots of several designs
+    trained_low: tuple[float, ...]  # 5th percentile across replicates, per period
+    trained_high: tuple[float, ...]  # 95th percentile
 
 
 @attrs.frozen
@@ -162,7 +165,7 @@ class SweepResult:
 
 def _run_scenario(
     plan: dict[str, Any], workforce: Any, programme: dict[str, Any], entropy: tuple[int, ...], replicates: int
-) -> tuple[ReachSummary, tuple[float, ...]]:
+) -> tuple[ReachSummary, tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
     """Simulate one scenario in a worker; documents travel as plain data."""
     from tipframe.reach import _Compact, _replicates, _result
     from tipframe.reach.scenario import prepare
@@ -176,8 +179,14 @@ def _run_scenario(
     compacts: list[_Compact]
     compacts, organisation_sum = _replicates(scenario, entropy, range(replicates), ())
     result = _result(scenario, compacts, organisation_sum, entropy[0])
-    trained = result.trained.to_numpy().mean(axis=0)
-    return summarise_reach(result), tuple(float(x) for x in trained)
+    trained = result.trained.to_numpy().astype(np.float64)
+    low, high = np.percentile(trained, [5, 95], axis=0)
+    return (
+        summarise_reach(result),
+        tuple(float(x) for x in trained.mean(axis=0)),
+        tuple(float(x) for x in low),
+        tuple(float(x) for x in high),
+    )
 
 
 def _grid(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
@@ -270,8 +279,10 @@ def sweep(
                 values=values,
                 key=key,
                 summary=summary,
-                trained_mean=trained,
+                trained_mean=mean,
+                trained_low=low,
+                trained_high=high,
             )
-            for i, (values, key, (summary, trained)) in enumerate(zip(chosen, keys, outcomes, strict=True))
+            for i, (values, key, (summary, mean, low, high)) in enumerate(zip(chosen, keys, outcomes, strict=True))
         ),
     )

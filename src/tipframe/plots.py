@@ -1,0 +1,181 @@
+"""Plots with matplotlib (``pip install tipframe[plot]``), imported only when a plot is drawn.
+
+Each function draws on ``ax`` when given (else on a new figure's axes) and returns the Axes, so
+it can be restyled, combined or saved. Modelled numbers are labelled as modelled.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from tipframe.model import LevelScale, PrincipleCoverage, ReachResult, ReferralNetwork, Support
+
+__all__ = ["plot_coverage_matrix", "plot_dissemination", "plot_network", "plot_organisation_reach", "plot_reach"]
+
+#: colours by level of support (colour-blind safe: Okabe and Ito)
+SUPPORT_COLOURS = {
+    None: "#bbbbbb",
+    Support.UNIVERSAL: "#56b4e9",
+    Support.TARGETED: "#e69f00",
+    Support.SPECIALIST: "#009e73",
+}
+
+
+def _axes(ax: Any) -> Any:
+    if ax is not None:
+        return ax
+    try:
+        pyplot = importlib.import_module("matplotlib.pyplot")
+    except ImportError:
+        raise ImportError("plots need matplotlib: pip install 'tipframe[plot]'") from None
+    _, axes = pyplot.subplots(figsize=(8, 4.5))
+    return axes
+
+
+def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = None) -> Any:
+    """Reach over time: each design's mean with its 90% band across replicates, on one axis.
+
+    ``results`` is a ReachResult, a SweepResult, or a list of either (and of sweep scenarios).
+    """
+    from tipframe.reach.measures import reach_series
+    from tipframe.reach.sweeps import SweepResult, SweepScenario
+
+    items: list[Any] = []
+    for item in results if isinstance(results, list | tuple) else [results]:
+        items.extend(item.scenarios if isinstance(item, SweepResult) else [item])
+    ax = _axes(ax)
+    for index, item in enumerate(items):
+        if isinstance(item, SweepScenario):
+            eligible = max(item.summary.eligible, 1)
+            mean = np.array(item.trained_mean) / eligible
+            low, high = np.array(item.trained_low) / eligible, np.array(item.trained_high) / eligible
+            label = ", ".join(f"{k}={v}" for k, v in item.values.items()) or f"scenario {item.index}"
+        else:
+            assert isinstance(item, ReachResult)
+            series = reach_series(item)
+            mean = series.mean(axis=0)
+            low, high = np.percentile(series, [5, 95], axis=0)
+            label = item.plan.name
+        if labels is not None and index < len(labels):
+            label = labels[index]
+        periods = np.arange(mean.size)
+        (line,) = ax.plot(periods, 100 * mean, label=label)
+        ax.fill_between(periods, 100 * low, 100 * high, color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set_xlabel("period")
+    ax.set_ylabel("reach, % of eligible staff (modelled)")
+    ax.set_ylim(0, 100)
+    ax.set_title("Modelled reach: mean and 90% interval across replicates")
+    if items:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = None) -> Any:
+    """Reach at the horizon in each organisation (mean across replicates), the largest organisations first."""
+    eligible = result.eligible.to_numpy().astype(np.float64)
+    trained = result.by_organisation.to_numpy()[-1]
+    order = np.argsort(-eligible, kind="stable")[:top]
+    share = np.where(eligible[order] > 0, trained[order] / np.maximum(eligible[order], 1), np.nan)
+    ax = _axes(ax)
+    names = [result.organisations[i] for i in order]
+    ax.barh(range(len(order)), 100 * share, color="#56b4e9")
+    ax.set_yticks(range(len(order)), names, fontsize="small")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"reach at period {trained.size and result.trained.to_numpy().shape[1] - 1}, % (modelled mean)")
+    ax.set_title("Reach by organisation")
+    return ax
+
+
+def plot_dissemination(result: ReachResult, *, replicate: int = 0, ax: Any = None) -> Any:
+    """Who trained whom in one replicate: trainers (dots) and cohorts (squares) in columns by generation."""
+    import networkx as nx
+
+    from tipframe.graphs import dissemination_graph
+
+    graph = dissemination_graph(result, replicate)
+    for _, data in graph.nodes(data=True):
+        data["column"] = 2 * data["generation"] - (1 if data["kind"] == "cohort" else 0)
+    positions = nx.multipartite_layout(graph, subset_key="column") if graph.number_of_nodes() else {}
+    ax = _axes(ax)
+    trainers = [n for n, d in graph.nodes(data=True) if d["kind"] == "trainer"]
+    cohorts = [n for n, d in graph.nodes(data=True) if d["kind"] == "cohort"]
+    nx.draw_networkx_edges(graph, positions, ax=ax, alpha=0.3, arrows=False, width=0.5)
+    nx.draw_networkx_nodes(graph, positions, nodelist=trainers, node_size=12, node_color="#0072b2", ax=ax)
+    nx.draw_networkx_nodes(
+        graph, positions, nodelist=cohorts, node_size=16, node_shape="s", node_color="#e69f00", ax=ax
+    )
+    ax.set_title(f"Who trained whom, replicate {replicate} (modelled): trainers and cohorts by generation")
+    ax.set_axis_off()
+    return ax
+
+
+def plot_coverage_matrix(coverage: PrincipleCoverage, *, ax: Any = None) -> Any:
+    """Sessions (rows) by principles (columns): filled where a session enacts the principle."""
+    matrix = np.array(coverage.matrix(), dtype=float).reshape(len(coverage.sessions), len(coverage.principles))
+    ax = _axes(ax)
+    ax.imshow(matrix, cmap="Greens", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(coverage.principles)), coverage.principles, rotation=45, ha="right")
+    ax.set_yticks(range(len(coverage.sessions)), [f"session {n}" for n, _ in coverage.sessions])
+    missing = ", ".join(coverage.missing) or "none"
+    ax.set_title(f"Principle coverage ({coverage.framework}); never enacted: {missing}")
+    return ax
+
+
+def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, ax: Any = None) -> Any:
+    """The referral network in columns by referrals from the nearest entry point, coloured by level of support.
+
+    Single points of failure have a red ring, dead ends a cross, services over capacity a bold label.
+    """
+    import networkx as nx
+
+    from tipframe.network import analyse_network
+
+    analysis = analyse_network(network, scale)
+    graph = network.graph()
+    hops: dict[str, int] = {}
+    for entry in network.entry_points:
+        for node, distance in nx.single_source_shortest_path_length(graph, entry).items():
+            hops[node] = min(hops.get(node, distance), distance)
+    last = max(hops.values(), default=0) + 1
+    for node in graph:
+        graph.nodes[node]["column"] = hops.get(node, last)
+    positions = nx.multipartite_layout(graph, subset_key="column")
+    ax = _axes(ax)
+    services = {s.id: s for s in network.services}
+    colours = [SUPPORT_COLOURS[services[n].support] for n in graph]
+    nx.draw_networkx_edges(graph, positions, ax=ax, arrowsize=12, edge_color="#777777", node_size=600)
+    nx.draw_networkx_nodes(graph, positions, node_color=colours, node_size=600, ax=ax)
+    single = [p.id for p in analysis.single_points if p.kind == "service"]
+    if single:
+        nx.draw_networkx_nodes(
+            graph,
+            positions,
+            nodelist=single,
+            node_size=900,
+            node_color="none",
+            edgecolors="#d55e00",
+            linewidths=2,
+            ax=ax,
+        )
+    dead = [d.service for d in analysis.dead_ends]
+    if dead:
+        nx.draw_networkx_nodes(
+            graph, positions, nodelist=dead, node_size=200, node_shape="x", node_color="#000000", ax=ax
+        )
+    over = {load.service for load in analysis.capacity.over_capacity}
+    for node, (x, y) in positions.items():
+        ax.annotate(node, (x, y), xytext=(0, -18), textcoords="offset points", ha="center", fontsize="small",
+                    fontweight="bold" if node in over else "normal")  # fmt: skip
+    handles = [
+        ax.scatter([], [], color=colour, label=support.value if support else "not set", s=60)
+        for support, colour in SUPPORT_COLOURS.items()
+    ]
+    ax.legend(handles=handles, title="support", fontsize="small", loc="best")
+    ax.set_title(f"{network.name}: red ring, on every route; cross, dead end; bold, over capacity")
+    ax.set_axis_off()
+    return ax

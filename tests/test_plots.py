@@ -1,0 +1,69 @@
+"""Plots: each draws what it says on the axes it returns, and saves to a non-empty image."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tipframe
+from tipframe import CascadePlan, Programme, ReferralNetwork, Workforce
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")  # no screen here; a test may set the backend, the library never does
+
+from tipframe import plots  # noqa: E402
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+PLAN = tipframe.load("builtin:help-the-helpers-rollout", CascadePlan)
+WORKFORCE = tipframe.load("builtin:help-the-helpers-community", Workforce)
+PROGRAMME = tipframe.load("builtin:help-the-helpers", Programme)
+
+
+def _saved(ax: object, tmp_path: Path) -> int:
+    path = tmp_path / "plot.png"
+    ax.figure.savefig(path)  # type: ignore[attr-defined]
+    return path.stat().st_size
+
+
+def test_reach_over_time_for_several_designs(tmp_path: Path) -> None:
+    result = tipframe.simulate_reach(PLAN, WORKFORCE, PROGRAMME, replicates=20, seed=1)
+    sweep = tipframe.sweep(PLAN, WORKFORCE, grid={"tiers[0].conversion": [0.05, 0.3]}, replicates=10)
+    ax = plots.plot_reach([result, sweep])
+    assert len(ax.lines) == 3
+    assert len(ax.collections) == 3  # one band each
+    assert [t.get_text() for t in ax.get_legend().get_texts()][1:] == [
+        "tiers[0].conversion=0.05",
+        "tiers[0].conversion=0.3",
+    ]
+    assert ax.lines[0].get_ydata()[-1] == pytest.approx(100 * tipframe.summarise_reach(result).reach.mean)
+    assert "modelled" in ax.get_ylabel()
+    assert _saved(ax, tmp_path) > 10_000
+
+
+def test_reach_by_organisation_and_who_trained_whom(tmp_path: Path) -> None:
+    result = tipframe.simulate_reach(PLAN, WORKFORCE, PROGRAMME, replicates=10, seed=1)
+    ax = plots.plot_organisation_reach(result)
+    assert len(ax.patches) == len(result.organisations)
+    ax = plots.plot_dissemination(result)
+    from tipframe.graphs import dissemination_graph
+
+    graph = dissemination_graph(result)
+    points = sum(len(c.get_offsets()) for c in ax.collections[1:])
+    assert points == graph.number_of_nodes()  # every trainer and cohort drawn
+    assert _saved(ax, tmp_path) > 5_000
+
+
+def test_coverage_matrix_and_network(tmp_path: Path) -> None:
+    programme = tipframe.load(EXAMPLES / "trauma-skilled-course.yaml", Programme)
+    coverage = programme.coverage(tipframe.load("builtin:nttp", tipframe.Framework))
+    ax = plots.plot_coverage_matrix(coverage)
+    image = ax.images[0].get_array()
+    assert image.shape == (len(coverage.sessions), len(coverage.principles))
+    network = tipframe.load(EXAMPLES / "svru-community-referrals.yaml", ReferralNetwork)
+    ax = plots.plot_network(network)
+    labels = {t.get_text(): t for t in ax.texts}
+    assert set(labels) == {s.id for s in network.services}
+    assert labels["counselling"].get_fontweight() == "bold"  # over capacity
+    assert labels["drop-in"].get_fontweight() == "normal"
+    assert _saved(ax, tmp_path) > 10_000
