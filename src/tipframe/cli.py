@@ -201,6 +201,33 @@ def _network(args: argparse.Namespace) -> int:
     return INVALID if any(f.severity.value == "error" for f in ours) else OK
 
 
+def _report_page(args: argparse.Namespace) -> int:
+    try:
+        from tipframe.report.page import render_report
+    except ImportError as error:  # pragma: no cover - matplotlib is an extra
+        print(f"tipframe report: {error}", file=sys.stderr)
+        return UNUSABLE
+    reported, problems = read_bundle(args.paths)
+    unreadable = [p for p in problems if p.layer != "bundle"]  # references are judged with --bundle below
+    if unreadable:
+        return _report(unreadable, sys.stderr)
+    bundle, problems = read_bundle([*args.paths, *args.bundle])
+    if problems:
+        return _report(problems, sys.stderr)
+    documents = list(reported)
+    if not documents:
+        print("tipframe report: no documents found", file=sys.stderr)
+        return UNUSABLE
+    try:
+        page = render_report(documents, bundle, replicates=args.replicates, seed=args.seed, title=args.title)
+    except ImportError as error:
+        print(f"tipframe report: {error}", file=sys.stderr)
+        return UNUSABLE
+    write_atomic(args.output, page)
+    print(f"wrote {args.output} ({len(documents)} document{'s' if len(documents) != 1 else ''})", file=sys.stderr)
+    return OK
+
+
 def _import_hsds(args: argparse.Namespace) -> int:
     from tipframe.network.hsds import network_from_hsds, read_hsds
 
@@ -539,6 +566,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     network.add_argument("-o", "--output", metavar="FILE", help="where --export writes (a folder for hsds-csv)")
     network.set_defaults(run=_network)
+
+    page = commands.add_parser(
+        "report",
+        help="write one self-contained HTML page about documents, with pictures",
+        description=(
+            "Write one HTML page (pictures embedded, nothing fetched) summarising each document with its findings: "
+            "a programme's principle coverage, a rollout plan's modelled reach, a referral network's weak points."
+        ),
+    )
+    page.add_argument(
+        "paths", nargs="+", metavar="FILE", help="the documents to report on (files, folders, builtin:ID)"
+    )
+    page.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file to write")
+    page.add_argument("--bundle", nargs="*", default=[], metavar="PATH", help="files or folders they refer to")
+    page.add_argument("--replicates", type=_positive, default=200, metavar="N", help="replicates for plans (200)")
+    page.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
+    page.add_argument("--title", help="the page's title")
+    page.set_defaults(run=_report_page)
 
     hsds = commands.add_parser(
         "import-hsds",

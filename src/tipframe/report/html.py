@@ -26,13 +26,13 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def summary_html(document: Document, bundle: Bundle | None = None) -> str:
-    """A document's summary (what ``tipframe show`` prints) as an HTML fragment."""
+def summary_html(document: Document, bundle: Bundle | None = None, *, heading: bool = True) -> str:
+    """A document's summary (what ``tipframe show`` prints) as an HTML fragment (``heading``: with its name)."""
     from tipframe.report.text import build
 
     content = build(document, bundle)
     title = f"{html.escape(document.name)} <small>({html.escape(document.KIND)} {html.escape(document.id)})</small>"
-    parts = [_STYLE, '<div class="tipframe">', f"<h4>{title}</h4>"]
+    parts = [_STYLE, '<div class="tipframe">', f"<h4>{title}</h4>" if heading else ""]
     rows: list[str] = []
     pre: list[str] = []
     notes: list[str] = []
@@ -56,7 +56,7 @@ def summary_html(document: Document, bundle: Bundle | None = None) -> str:
             parts.append(f"<p>{html.escape(text)}</p>")
         elif kind == "note":
             notes.append(f"<li><code>{html.escape(label)}</code>: {html.escape(text)}</li>")
-        elif text.strip():
+        elif text.strip() and not text.startswith("* illustrative"):  # said once, below
             if rows:
                 flush()
             pre.append(text)

@@ -1,0 +1,169 @@
+"""One self-contained HTML page for commissioners: each document's summary, pictures and findings.
+
+Pictures are PNGs embedded in the page, so it opens anywhere with no network and no Python.
+Numbers from a simulation are labelled as modelled. Needs matplotlib (``tipframe[plot]``).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from collections.abc import Sequence
+from typing import Any, Final
+
+from tipframe.bundle import Bundle
+from tipframe.checks import check
+from tipframe.checks.findings import Finding
+from tipframe.model import (
+    CascadePlan,
+    Document,
+    Framework,
+    LevelScale,
+    Programme,
+    ReachResult,
+    ReferralNetwork,
+    Workforce,
+)
+from tipframe.report.html import summary_html
+
+_PAGE_STYLE: Final = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
+color:#1a1a1a;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2.5rem}
+img{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{color:#555;font-size:.9rem}
+.modelled{background:#f4f1e8;border-left:4px solid #a15c00;padding:.4rem .8rem}
+table.findings td,table.findings th{padding:2px 8px;text-align:left;vertical-align:top}
+.error{color:#b00020}.warning{color:#a15c00}.info{color:#555}
+"""
+
+
+def _png(ax: Any) -> str:
+    figure = ax.figure
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=110)
+    import matplotlib.pyplot as pyplot
+
+    pyplot.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _figure(ax: Any, caption: str) -> str:
+    return (
+        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{_png(ax)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+def _findings(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return "<p>No findings from the practice rules.</p>"
+    rows = "".join(
+        f'<tr><td class="{f.severity.value}">{html.escape(f.severity.value)}</td><td>{html.escape(f.code)}</td>'
+        f"<td>{html.escape(f.message)}</td><td>{html.escape(f.hint or '')}</td></tr>"
+        for f in findings
+    )
+    return (
+        '<table class="findings"><tr><th>severity</th><th>rule</th><th>finding</th><th>what to do</th></tr>'
+        f"{rows}</table>"
+    )
+
+
+def _programme(programme: Programme, bundle: Bundle) -> list[str]:
+    from tipframe import plots
+
+    parts = []
+    if programme.framework is not None:
+        try:
+            framework = bundle.get(programme.framework, Framework)
+        except KeyError:
+            framework = None
+        if framework is not None:
+            coverage = programme.coverage(framework)
+            if coverage.sessions:
+                parts.append(
+                    _figure(
+                        plots.plot_coverage_matrix(coverage),
+                        f"Which sessions enact which of {framework.name}'s principles",
+                    )
+                )
+    return parts
+
+
+def _reach(result: ReachResult) -> list[str]:
+    from tipframe import plots
+    from tipframe.reach.measures import describe_summary, summarise_reach
+
+    text = describe_summary(summarise_reach(result), result)
+    return [
+        '<div class="modelled"><strong>Modelled, not observed.</strong> These numbers follow from the plan\'s '
+        "assumptions, simulated many times; the intervals show how much they vary.</div>",
+        f"<pre>{html.escape(text)}</pre>",
+        _figure(plots.plot_reach(result), "Modelled reach over time: mean and 90% interval across replicates"),
+        _figure(plots.plot_organisation_reach(result), "Modelled reach by organisation at the horizon"),
+    ]
+
+
+def _plan(plan: CascadePlan, bundle: Bundle, replicates: int, seed: int) -> list[str]:
+    from tipframe.reach import simulate_reach
+
+    try:
+        workforce = bundle.get(plan.workforce, Workforce)
+        programme = bundle.get(plan.programme, Programme)
+    except KeyError as error:
+        return [f"<p>Not simulated: {html.escape(str(error.args[0]))}</p>"]
+    result = simulate_reach(plan, workforce, programme, replicates=replicates, seed=seed)
+    return _reach(result)
+
+
+def _network(network: ReferralNetwork, bundle: Bundle) -> list[str]:
+    from tipframe import plots
+
+    scale = None
+    if network.levels is not None:
+        try:
+            scale = bundle.get(network.levels, LevelScale)
+        except KeyError:
+            scale = None
+    return [_figure(plots.plot_network(network, scale=scale), f"The referral network of {network.name}")]
+
+
+def render_report(
+    documents: Sequence[Document], bundle: Bundle, *, replicates: int = 200, seed: int = 0, title: str | None = None
+) -> str:
+    """The HTML page for ``documents`` (each found in ``bundle``, which resolves their references)."""
+    findings = check(bundle)
+    sections = []
+    for document in documents:
+        label = f"{document.KIND} {document.id}"
+        mine = [f for f in findings if f.document == label]
+        parts = [
+            f'<h2 id="{html.escape(document.id)}">{html.escape(document.name)}</h2>',
+            summary_html(document, bundle),
+        ]
+        if isinstance(document, Programme):
+            parts += _programme(document, bundle)
+        elif isinstance(document, CascadePlan):
+            parts += _plan(document, bundle, replicates, seed)
+        elif isinstance(document, ReachResult):
+            parts += _reach(document)
+        elif isinstance(document, ReferralNetwork):
+            parts += _network(document, bundle)
+        parts += ["<h3>Practice findings</h3>", _findings(mine)]
+        sections.append("\n".join(parts))
+    heading = title or ("tipframe report: " + ", ".join(d.name for d in documents))
+    from tipframe import __version__
+
+    made = dt.date.today().isoformat()
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(heading)}</title><style>{_PAGE_STYLE}</style></head><body>"
+        f"<h1>{html.escape(heading)}</h1>"
+        f"<p>Made with tipframe {html.escape(__version__)} on {made}. Values marked * are illustrative: the sources "
+        "do not give them. Observed counts are shown as their sources publish them.</p>"
+        + "\n".join(sections)
+        + "</body></html>\n"
+    )

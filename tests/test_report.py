@@ -1,0 +1,89 @@
+"""The HTML report: one self-contained page, checked in a real headless browser (Debian's chromium)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tipframe.cli import main
+
+pytest.importorskip("matplotlib")
+ROOT = Path(__file__).parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("report") / "report.html"
+    code = main(
+        [
+            "report",
+            str(ROOT / "examples" / "trauma-skilled-course.yaml"),
+            "builtin:help-the-helpers-rollout",
+            str(ROOT / "examples" / "svru-community-referrals.yaml"),
+            "--bundle",
+            str(ROOT / "examples"),
+            "--replicates",
+            "30",
+            "-o",
+            str(target),
+        ]
+    )
+    assert code == 0
+    return target
+
+
+def test_the_page_stands_alone(report: Path) -> None:
+    page = report.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count('src="data:image/png;base64,') == 4  # coverage, reach, reach by organisation, network
+    for fetched in ('src="http', "<link", "<script", "@import"):
+        assert fetched not in page  # nothing is fetched: it opens with no network
+    assert "Modelled, not observed." in page
+
+
+def _browser() -> str:
+    if CHROMIUM is None:
+        if os.environ.get("TIPFRAME_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required here (TIPFRAME_REQUIRE_BROWSER is set) but is not installed")
+        pytest.skip("Debian's chromium is not installed")
+    return CHROMIUM
+
+
+def test_a_browser_renders_the_coverage_matrix_and_the_reach_curve(report: Path, tmp_path: Path) -> None:
+    browser = _browser()
+    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
+    dom = subprocess.run(
+        [browser, *FLAGS, *profile, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    assert "Which sessions enact which of" in dom
+    assert "Modelled reach over time" in dom
+    assert "Reach at period 104" in dom
+    assert "The referral network of Referral pathways in the Help the Helpers community" in dom
+    shot = tmp_path / "page.png"
+    subprocess.run(
+        [browser, *FLAGS, *profile, "--window-size=1200,2400", f"--screenshot={shot}", report.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(shot)[..., :3]
+    inked = (pixels < 0.9).any(axis=-1).mean()
+    assert inked > 0.02, f"the screenshot is nearly blank ({inked:.1%} of pixels drawn)"
+    assert pixels.std() > 0.05
