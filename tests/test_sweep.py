@@ -98,3 +98,26 @@ def test_results_export_as_csv_and_tables(tmp_path: Path) -> None:
 
     again = pandas.read_parquet(tmp_path / "sweep.parquet")
     assert list(again["reach"]) == list(frame["reach"])
+
+
+def test_progress_is_reported_and_drawn_only_at_a_terminal() -> None:
+    import io
+
+    seen: list[tuple[int, int]] = []
+    tipframe.sweep(
+        PLAN, WORKFORCE, grid={"horizon": [10, 20, 30]}, replicates=2, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen, pipe = Terminal(), io.StringIO()
+    for stream in (screen, pipe):
+        bar = tipframe.terminal_progress("sweeping", stream)
+        bar(1, 2)
+        bar(2, 2)
+    assert "sweeping [" in screen.getvalue()
+    assert screen.getvalue().endswith("\n")
+    assert pipe.getvalue() == ""

@@ -75,6 +75,7 @@ from tipframe.model import (
     Workforce,
     WorkforceOrganisation,
 )
+from tipframe.progress import terminal_progress
 from tipframe.schema import json_schema
 
 try:
@@ -211,6 +212,7 @@ __all__ = [
     "simulate_reach",
     "summarise_reach",
     "sweep",
+    "terminal_progress",
     "to_data",
     "variant",
 ]

@@ -216,7 +216,8 @@ def sweep(
     `concurrent.futures.Executor` may be given, a Dask client's (``client.get_executor()``)
     included, whose workers then receive the workforce once rather than with every task.
     ``programme`` defaults to the built-in the plan names. ``progress(done, total)`` is called
-    as scenarios finish. The numbers do not depend on the executor or on the order of scenarios.
+    as scenarios finish: ``progress=tipframe.terminal_progress()`` draws a bar at a terminal.
+    The numbers do not depend on the executor or on the order of scenarios.
     """
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
