@@ -75,3 +75,25 @@ def test_invalid_case_is_rejected_where_expected(expect: Path) -> None:
 def test_the_corpus_covers_every_layer() -> None:
     layers = {yaml.safe_load(e.read_text())["layer"] for e in INVALID}
     assert layers == {"read", "parse", "schema", "model", "bundle"}
+
+
+@pytest.mark.parametrize("expect", INVALID, ids=lambda p: p.stem)
+def test_the_command_line_exits_as_the_table_says(expect: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tipframe.cli import main
+
+    spec: dict[str, Any] = yaml.safe_load(expect.read_text())
+    code = main(["validate", str(expect.parent / spec["file"])])
+    assert code == (2 if spec["layer"] == "read" else 1)  # DEVELOPERS.md: unreadable 2, invalid 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_the_invalid_corpus_covers_every_kind() -> None:
+    kinds = set()
+    for expect in INVALID:
+        case = expect.parent / yaml.safe_load(expect.read_text())["file"]
+        for path in _documents(case):
+            text = path.read_bytes().decode("utf-8", "replace")
+            kinds.update(k for k in tipframe.KINDS if f"kind: {k}\n" in text.replace("\r\n", "\n"))
+    assert len(INVALID) >= 80
+    assert kinds == set(tipframe.KINDS)

@@ -11,7 +11,7 @@ import attrs
 from tipframe.io.convert import did_you_mean
 from tipframe.io.documents import BUILTIN_PREFIX, KINDS, Loaded, builtins, load_located
 from tipframe.io.problems import DEFAULT_LIMITS, DocumentError, Limits, Problem
-from tipframe.model import Document, Programme
+from tipframe.model import CascadePlan, Document, Programme, Workforce
 from tipframe.model._fields import Path
 
 D = TypeVar("D", bound=Document)
@@ -98,11 +98,46 @@ class Bundle:
         """The problems `problems` reports for one document of this bundle.
 
         Each has a ``code``: ``duplicate-id``, ``missing-reference``, ``unknown-principle``,
-        ``unknown-level`` or ``follow-on-cycle``.
+        ``unknown-level``, ``follow-on-cycle`` or ``impossible-plan``.
         """
         problems = self._duplicate_problems(loaded)
         problems += self._reference_problems(loaded)
         problems += self._cycle_problems(loaded)
+        if not problems and isinstance(loaded.document, CascadePlan):
+            problems += self._plan_problems(loaded, loaded.document)
+        return problems
+
+    def _plan_problems(self, loaded: Loaded, plan: CascadePlan) -> list[Problem]:
+        """Plans that cannot run on their workforce: more seeds than staff, cohorts nobody could fill."""
+        try:
+            workforce = self.get(plan.workforce, Workforce)
+            programme = self.get(plan.programme, Programme)
+        except KeyError:
+            return []
+        problems: list[Problem] = []
+        eligible = workforce.eligible(plan.eligible_roles, plan.eligible_levels)
+        if plan.seeds_are_staff:
+            for index, seeds in enumerate(plan.seed_trainers):
+                have = eligible.get(seeds.organisation, 0)
+                if seeds.trainers > have:
+                    message = (
+                        f"{seeds.trainers} seed trainers in {seeds.organisation!r}, which has only {have} eligible "
+                        "staff (set seeds_are_staff: false if they come from outside it)"
+                    )
+                    problems.append(_problem(loaded, ("seed_trainers", index, "trainers"), message, "impossible-plan"))
+        smallest = programme.group_size.min if programme.group_size is not None and programme.group_size.min else 1
+        for index, tier in enumerate(plan.tiers):
+            if tier.cohort_size < smallest:
+                message = f"cohorts of {tier.cohort_size} are below {programme.id!r}'s minimum group size of {smallest}"
+                problems.append(_problem(loaded, ("tiers", index, "cohort_size"), message, "impossible-plan"))
+        partners = workforce.partners()
+        reachable = max((eligible[o] + sum(eligible[p] for p in partners[o]) for o in eligible), default=0)
+        if reachable < smallest:
+            message = (
+                f"no cohort could ever start: {programme.id!r} needs at least {smallest} participants, and no "
+                f"organisation has that many eligible staff even with its partners (at most {reachable})"
+            )
+            problems.append(_problem(loaded, ("programme",), message, "impossible-plan"))
         return problems
 
     def _duplicate_problems(self, loaded: Loaded) -> list[Problem]:

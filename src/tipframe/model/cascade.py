@@ -147,13 +147,13 @@ class Tier:
     produce. Seed trainers (generation 0) take their quotas and attrition from tier 0.
     """
 
-    cohort_size: int = field(doc="Places in a cohort.", checks=[Range(1)])
+    cohort_size: int = field(doc="Places in a cohort.", checks=[Range(1, 100_000)])
     facilitators: int = field(
-        doc="Facilitators per cohort; each counts it fully against their quotas.", default=1, checks=[Range(1)]
+        doc="Facilitators per cohort; each counts it fully against their quotas.", default=1, checks=[Range(1, 100)]
     )
-    concurrent_cohorts: int = field(doc="Cohorts a trainer may run at once.", default=1, checks=[Range(1)])
+    concurrent_cohorts: int = field(doc="Cohorts a trainer may run at once.", default=1, checks=[Range(1, 1_000)])
     total_cohorts: int | None = field(
-        doc="Cohorts a trainer may run in all; none for no limit.", default=None, checks=[Range(1)]
+        doc="Cohorts a trainer may run in all; none for no limit.", default=None, checks=[Range(1, 1_000_000)]
     )
     delay: Duration = field(doc="Time from completing to delivering a first cohort (ISO 8601).", factory=Duration)
     attrition: Parameter = field(
@@ -186,7 +186,7 @@ class SeedTrainers:
         member_of="workforce",
         member="organisations",
     )
-    trainers: int = field(doc="How many.", checks=[Range(1)])
+    trainers: int = field(doc="How many.", checks=[Range(1, 1_000_000)])
     extensions: Mapping[str, Any] = extensions_field()
 
 

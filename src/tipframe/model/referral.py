@@ -100,7 +100,7 @@ class Service:
     )
     eligibility: str | None = field(doc="Who it is for, in its own words.", default=None, checks=[TEXT])
     capacity: float | None = field(
-        doc="People it can take each period (the network's period).", default=None, checks=[Range(0)]
+        doc="People it can take each period (the network's period).", default=None, checks=[Range(0, 1e9)]
     )
     waiting_time: Duration | None = field(doc="Typical wait before support starts (ISO 8601).", default=None)
     delivery: tuple[DeliveryMode, ...] = field(doc="How it is delivered.", default=(), checks=[Unique()])
@@ -139,7 +139,7 @@ class Pathway:
     from_service: str = field(doc="The referring service (an id in services).", checks=[IDENTIFIER])
     to_service: str = field(doc="The service referred to (an id in services).", checks=[IDENTIFIER])
     criteria: str | None = field(doc="When a referral is made.", default=None, checks=[TEXT])
-    volume: float | None = field(doc="Expected referrals each period.", default=None, checks=[Range(0)])
+    volume: float | None = field(doc="Expected referrals each period.", default=None, checks=[Range(0, 1e9)])
     consent: bool = field(doc="Whether the person's consent is needed before referring.", default=True)
     warm_handover: bool = field(
         doc="Whether the referrer introduces the person in person rather than passing on details.", default=False

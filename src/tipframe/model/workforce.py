@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -22,6 +22,9 @@ from tipframe.model._fields import (
 )
 from tipframe.model.document import Document
 
+#: more people than any organisation employs; larger numbers are mistakes, and would overflow the engines
+MAX_PEOPLE: Final = 100_000_000
+
 
 @attrs.frozen(kw_only=True)
 class Role:
@@ -31,7 +34,7 @@ class Role:
         doc="Id, such as 'support-worker'; the same id names the same role in every organisation.", checks=[IDENTIFIER]
     )
     name: str | None = field(doc="Name, when the id is not enough.", default=None, checks=[TEXT])
-    headcount: int = field(doc="People in this role.", checks=[Range(0)])
+    headcount: int = field(doc="People in this role.", checks=[Range(0, MAX_PEOPLE)])
     required_level: str | None = field(
         doc="Practice level the role needs (a level id in the workforce's scale).",
         default=None,
@@ -53,7 +56,7 @@ class WorkforceOrganisation:
         checks=[REFERENCE],
         ref="Organisation",
     )
-    headcount: int = field(doc="Staff in the organisation.", checks=[Range(0)])
+    headcount: int = field(doc="Staff in the organisation.", checks=[Range(0, MAX_PEOPLE)])
     roles: tuple[Role, ...] = field(doc="Roles and their headcounts; those not listed have no role.", default=())
     extensions: Mapping[str, Any] = extensions_field()
 
