@@ -221,3 +221,49 @@ def test_non_ascii_digits_are_not_numbers() -> None:
 def test_json_with_old_mac_line_endings_gets_lines() -> None:
     problem = _problem('{"tipframe": 1,\r"kind": "Organisation",\r"id": "o",\r"name": 5}')
     assert (problem.line, problem.column) == (4, 9)
+
+
+def _peak_mib(path: Path) -> tuple[float, str]:
+    """Peak memory (MiB, measured by tracemalloc) of loading ``path``, and the first problem reported."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        tipframe.load(path)
+        message = "accepted"
+    except tipframe.DocumentError as error:
+        message = error.problems[0].message
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20, message
+
+
+def test_bombs_and_oversize_inputs_are_refused_with_bounded_memory(tmp_path: Path) -> None:
+    head = "tipframe: 1\nkind: Organisation\nid: o\nname: O\n"
+    bomb = head + "x-a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+    bomb += "".join(f"x-{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(9))
+    cases = {
+        "bomb.yaml": (bomb, "aliases (*a) are not supported"),
+        "deep.yaml": (head + "x-deep: " + "[" * 50 + "]" * 50 + "\n", "nested more than 40 levels deep"),
+        "long.yaml": (head.replace("name: O\n", "name: " + "a" * 10_000_000 + "\n"), "longer than 1,000,000"),
+    }
+    for name, (text, expected) in cases.items():
+        (tmp_path / name).write_text(text)
+        peak, message = _peak_mib(tmp_path / name)
+        assert expected in message
+        assert peak < 64, f"{name}: {peak:.0f} MiB"  # the 10 MB value itself is held at most a few times
+    big = tmp_path / "big.yaml"
+    with big.open("w") as handle:
+        handle.write(head)
+        for _ in range(100):
+            handle.write("# " + "x" * (1024 * 1024) + "\n")
+    peak, message = _peak_mib(big)
+    assert "more than the limit of 10,485,760 (Limits.max_bytes)" in message
+    assert peak < 1  # refused from its size, before it is read
+    more = tipframe.load(
+        tmp_path / "deep.yaml", limits=tipframe.Limits(max_depth=60)
+    )  # the documented way to raise a limit
+    nested: list[object] = []
+    for _ in range(49):
+        nested = [nested]
+    assert more.extensions["x-deep"] == nested

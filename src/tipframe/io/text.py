@@ -150,7 +150,7 @@ def _yaml_value(events: Iterator[yaml.Event], event: yaml.Event, path: Path, dep
     if isinstance(event, yaml.ScalarEvent):
         if event.tag not in (None, "!", _STR_TAG):
             raise ParseFailure(f"YAML tags such as {event.tag} are not supported", line, column)
-        if event.tag == _STR_TAG or event.style is not None or event.tag == "!":
+        if event.tag == _STR_TAG or event.style not in (None, "") or event.tag == "!":
             return b.text(event.value, line, column)
         try:
             value = resolve_plain(event.value)
@@ -196,6 +196,19 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+#: libyaml's parser when PyYAML was built with it: the pure-Python scanner takes a minute over a
+#: 10 MB value, long before the limits can refuse it
+_LOADER: Final[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _char_at(text: str, line: int | None, column: int | None) -> str:
+    if line is None or column is None:
+        return ""
+    lines = text.split("\n", line)
+    row = lines[line - 1] if len(lines) >= line else ""
+    return row[column - 1 : column]
+
+
 def parse_yaml(text: str, limits: Limits) -> tuple[Any, Locations]:
     """Parse one YAML document into plain data and the positions of its values."""
     odd = _ODD_BREAKS.search(text)
@@ -206,7 +219,7 @@ def parse_yaml(text: str, limits: Limits) -> tuple[Any, Locations]:
             *_position(text, odd.start()),
         )
     b = _Builder(limits)
-    events = yaml.parse(text, Loader=yaml.SafeLoader)
+    events = yaml.parse(text, Loader=_LOADER)
     try:
         value: Any = None
         seen_document = False
@@ -226,7 +239,7 @@ def parse_yaml(text: str, limits: Limits) -> tuple[Any, Locations]:
         message = " ".join(str(m) for m in (error.context, error.problem) if m)
         at_line = mark.line + 1 if mark is not None else None
         at_column = mark.column + 1 if mark is not None else None
-        if "\\t" in message:
+        if "\\t" in message or _char_at(text, at_line, at_column) == "\t":
             message += " (tabs cannot indent YAML: use spaces)"
         raise ParseFailure(f"not valid YAML: {message}", at_line, at_column) from None
     except yaml.reader.ReaderError as error:
