@@ -87,3 +87,19 @@ def test_a_browser_renders_the_coverage_matrix_and_the_reach_curve(report: Path,
     inked = (pixels < 0.9).any(axis=-1).mean()
     assert inked > 0.02, f"the screenshot is nearly blank ({inked:.1%} of pixels drawn)"
     assert pixels.std() > 0.05
+
+
+def test_observed_counts_of_people_are_suppressed_in_the_report(tmp_path: Path) -> None:
+    text = (ROOT / "examples" / "safe-and-together-clinics.yaml").read_text(encoding="utf-8")
+    small = text.replace("count: 600", "count: 3").replace("id: safe-and-together-clinics", "id: small-clinics")
+    (tmp_path / "clinics.yaml").write_text(small, encoding="utf-8")
+    target = tmp_path / "report.html"
+    code = main(["report", str(tmp_path / "clinics.yaml"), "--bundle", str(ROOT / "examples"), "-o", str(target)])
+    assert code == 0
+    page = target.read_text(encoding="utf-8")
+    assert "suppressed (fewer than 5)" in page
+    assert "at least 3" not in page
+    assert ">3<" not in page
+    main(["report", str(ROOT / "examples" / "safe-and-together-clinics.yaml"), "--bundle", str(ROOT / "examples"),
+          "-o", str(target)])  # fmt: skip
+    assert "at least 600" in target.read_text(encoding="utf-8")

@@ -219,7 +219,9 @@ def _report_page(args: argparse.Namespace) -> int:
         print("tipframe report: no documents found", file=sys.stderr)
         return UNUSABLE
     try:
-        page = render_report(documents, bundle, replicates=args.replicates, seed=args.seed, title=args.title)
+        page = render_report(
+            documents, bundle, replicates=args.replicates, seed=args.seed, title=args.title, threshold=args.threshold
+        )
     except ImportError as error:
         print(f"tipframe report: {error}", file=sys.stderr)
         return UNUSABLE
@@ -583,6 +585,13 @@ def build_parser() -> argparse.ArgumentParser:
     page.add_argument("--replicates", type=_positive, default=200, metavar="N", help="replicates for plans (200)")
     page.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
     page.add_argument("--title", help="the page's title")
+    page.add_argument(
+        "--threshold",
+        type=_positive,
+        default=5,
+        metavar="N",
+        help="observed counts of people below N are suppressed (default 5)",
+    )
     page.set_defaults(run=_report_page)
 
     hsds = commands.add_parser(

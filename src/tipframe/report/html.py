@@ -26,11 +26,16 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def summary_html(document: Document, bundle: Bundle | None = None, *, heading: bool = True) -> str:
-    """A document's summary (what ``tipframe show`` prints) as an HTML fragment (``heading``: with its name)."""
+def summary_html(
+    document: Document, bundle: Bundle | None = None, *, heading: bool = True, threshold: int | None = None
+) -> str:
+    """A document's summary (what ``tipframe show`` prints) as an HTML fragment (``heading``: with its name).
+
+    With ``threshold``, observed counts of people below it are suppressed.
+    """
     from tipframe.report.text import build
 
-    content = build(document, bundle)
+    content = build(document, bundle, threshold=threshold)
     title = f"{html.escape(document.name)} <small>({html.escape(document.KIND)} {html.escape(document.id)})</small>"
     parts = [_STYLE, '<div class="tipframe">', f"<h4>{title}</h4>" if heading else ""]
     rows: list[str] = []

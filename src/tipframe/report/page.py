@@ -26,6 +26,7 @@ from tipframe.model import (
     ReferralNetwork,
     Workforce,
 )
+from tipframe.privacy import DEFAULT_THRESHOLD
 from tipframe.report.html import summary_html
 
 _PAGE_STYLE: Final = """
@@ -71,10 +72,37 @@ def _findings(findings: Sequence[Finding]) -> str:
     )
 
 
-def _programme(programme: Programme, bundle: Bundle) -> list[str]:
+def _observed(programme: Programme, threshold: int) -> list[str]:
+    """The programme's delivery records: observed counts of people, small ones suppressed."""
+    from tipframe.privacy import suppress_counts
+
+    records = programme.delivery_records
+    if not records:
+        return []
+    table = suppress_counts([[r.count] for r in records], threshold=threshold, totals=False)
+    rows = []
+    for record, (count,) in zip(records, table.cells, strict=True):
+        qualifier = {"at-least": "at least ", "about": "about "}.get(record.qualifier.value, "")
+        shown = f"{qualifier}{count:,}" if count is not None else f"suppressed (fewer than {threshold})"
+        period = f"{record.since} to {record.date}" if record.since else str(record.date)
+        rows.append(
+            f"<tr><td>{html.escape(record.what)}</td><td>{html.escape(period)}</td><td>{html.escape(shown)}</td>"
+            f"<td>{html.escape(record.source)}</td></tr>"
+        )
+    return [
+        "<h3>Observed delivery</h3>",
+        f"<p>Counts of people as their sources report them; counts from 1 to {threshold - 1} are suppressed "
+        "so that nobody can be identified.</p>",
+        '<table class="findings"><tr><th>what</th><th>when</th><th>count</th><th>source</th></tr>'
+        + "".join(rows)
+        + "</table>",
+    ]
+
+
+def _programme(programme: Programme, bundle: Bundle, threshold: int) -> list[str]:
     from tipframe import plots
 
-    parts = []
+    parts = _observed(programme, threshold)
     if programme.framework is not None:
         try:
             framework = bundle.get(programme.framework, Framework)
@@ -131,9 +159,19 @@ def _network(network: ReferralNetwork, bundle: Bundle) -> list[str]:
 
 
 def render_report(
-    documents: Sequence[Document], bundle: Bundle, *, replicates: int = 200, seed: int = 0, title: str | None = None
+    documents: Sequence[Document],
+    bundle: Bundle,
+    *,
+    replicates: int = 200,
+    seed: int = 0,
+    title: str | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> str:
-    """The HTML page for ``documents`` (each found in ``bundle``, which resolves their references)."""
+    """The HTML page for ``documents`` (each found in ``bundle``, which resolves their references).
+
+    Observed counts of people go through disclosure control (`tipframe.privacy`): counts below
+    ``threshold`` are suppressed. Modelled numbers are labelled as modelled and shown whole.
+    """
     findings = check(bundle)
     sections = []
     for document in documents:
@@ -141,10 +179,11 @@ def render_report(
         mine = [f for f in findings if f.document == label]
         parts = [
             f'<h2 id="{html.escape(document.id)}">{html.escape(document.name)}</h2>',
-            summary_html(document, bundle),
+            f"<p><small>{html.escape(label)}</small></p>",
+            summary_html(document, bundle, heading=False, threshold=threshold),
         ]
         if isinstance(document, Programme):
-            parts += _programme(document, bundle)
+            parts += _programme(document, bundle, threshold)
         elif isinstance(document, CascadePlan):
             parts += _plan(document, bundle, replicates, seed)
         elif isinstance(document, ReachResult):

@@ -45,6 +45,8 @@ class _Lines:
         self.document = document
         self.lines: list[str] = []
         self.marked = False
+        #: observed counts of people below this are suppressed (None: shown as recorded)
+        self.threshold: int | None = None
         # The same content, kept structured for the HTML rendering: (kind, label, text, marked).
         self.items: list[tuple[str, str, str, bool]] = []
 
@@ -107,9 +109,14 @@ def build(
     bundle: Bundle | None = None,
     *,
     crosswalks: Sequence[tuple[Crosswalk, Framework]] = (),
+    threshold: int | None = None,
 ) -> _Lines:
-    """The summary's content, as lines of text and as structured items (for HTML)."""
+    """The summary's content, as lines of text and as structured items (for HTML).
+
+    With ``threshold``, observed counts of people below it are suppressed.
+    """
     out = _Lines(document)
+    out.threshold = threshold
     out.raw(f"{document.name}  ({document.KIND} {document.id})")
     out.raw("")
     out.para(document.description)
@@ -190,11 +197,10 @@ def _programme(
     out.row("Follow-on", _name(bundle, p.follow_on, Programme), "follow_on")
     out.row("Prepares for", _name(bundle, p.delivers, Programme), "delivers")
     for index, record in enumerate(p.delivery_records):
-        out.row(
-            "Observed" if index == 0 else "",
-            f"{record.describe()} [{record.source}]",
-            f"delivery_records[{index}]",
-        )
+        text = record.describe()
+        if out.threshold is not None and 0 < record.count < out.threshold:
+            text = f"{record.what}: suppressed (fewer than {out.threshold})"
+        out.row("Observed" if index == 0 else "", f"{text} [{record.source}]", f"delivery_records[{index}]")
 
 
 def _get(bundle: Bundle | None, ref: str | None, kind: type[D]) -> D | None:

@@ -1,0 +1,101 @@
+"""Statistical disclosure control for observed counts of people.
+
+Counts of real people (participants per organisation, case discussions) can identify someone
+when they are small. `suppress_counts` hides counts below a threshold (primary suppression) and
+then, wherever totals are shown, hides further cells so that no hidden count can be worked out
+by subtracting the others from a total (secondary suppression): no row or column, totals
+included, is left with exactly one hidden cell.
+
+The default threshold of 5 is the one public bodies in Scotland commonly apply to published
+counts (counts of 1 to 4 suppressed); set ``threshold`` to your organisation's rule. Modelled
+numbers are not counts of people and are never suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import attrs
+
+__all__ = ["DEFAULT_THRESHOLD", "SuppressedTable", "suppress_counts"]
+
+#: counts below this are hidden by default (1 to 4 suppressed)
+DEFAULT_THRESHOLD: Final = 5
+
+Cell = tuple[int, int]
+
+
+@attrs.frozen
+class SuppressedTable:
+    """A table of counts with some hidden (``None``), and which were hidden for what reason.
+
+    With totals, row ``len(cells)`` and column ``len(cells[0])`` of ``primary`` and
+    ``secondary`` positions are the totals.
+    """
+
+    cells: tuple[tuple[int | None, ...], ...]
+    row_totals: tuple[int | None, ...]
+    column_totals: tuple[int | None, ...]
+    grand_total: int | None
+    primary: frozenset[Cell]
+    secondary: frozenset[Cell]
+    threshold: int
+
+    def shown(self, value: int | None, *, hidden: str = "suppressed") -> str:
+        """A cell as text: the count, or ``hidden``."""
+        return hidden if value is None else f"{value:,}"
+
+
+def suppress_counts(
+    table: Sequence[Sequence[int]], *, threshold: int = DEFAULT_THRESHOLD, totals: bool = True
+) -> SuppressedTable:
+    """Hide counts from 1 to ``threshold - 1``, and enough others that totals cannot reveal them.
+
+    ``table`` is rows of non-negative whole numbers. With ``totals`` the row, column and grand
+    totals are part of what is published, so they are checked and protected too; without them
+    only primary suppression is needed, since no line can be subtracted.
+    """
+    if threshold < 1:
+        raise ValueError("threshold must be at least 1")
+    rows = [list(map(int, row)) for row in table]
+    width = len(rows[0]) if rows else 0
+    if any(len(row) != width for row in rows):
+        raise ValueError("every row of the table needs the same number of counts")
+    if any(v < 0 for row in rows for v in row):
+        raise ValueError("counts cannot be negative")
+    grid = [row + ([sum(row)] if totals else []) for row in rows]
+    if totals:
+        grid.append([sum(column) for column in zip(*grid, strict=True)] if grid else [])
+    primary = {(i, j) for i, row in enumerate(grid) for j, v in enumerate(row) if 0 < v < threshold}
+    hidden = set(primary)
+    if totals:
+        lines = [[(i, j) for j in range(len(grid[i]))] for i in range(len(grid))]
+        lines += [[(i, j) for i in range(len(grid))] for j in range(len(grid[0]) if grid else 0)]
+        changed = True
+        while changed:
+            changed = False
+            for line in lines:
+                if sum(cell in hidden for cell in line) != 1:
+                    continue
+                # The least informative partner: the smallest count still shown, non-zero first.
+                others = [cell for cell in line if cell not in hidden]
+                if not others:
+                    continue
+                partner = min(others, key=lambda c: (grid[c[0]][c[1]] == 0, grid[c[0]][c[1]], c))
+                hidden.add(partner)
+                changed = True
+
+    def value(i: int, j: int) -> int | None:
+        return None if (i, j) in hidden else grid[i][j]
+
+    body_rows, body_columns = len(rows), width
+    return SuppressedTable(
+        cells=tuple(tuple(value(i, j) for j in range(body_columns)) for i in range(body_rows)),
+        row_totals=tuple(value(i, body_columns) for i in range(body_rows)) if totals else (),
+        column_totals=tuple(value(body_rows, j) for j in range(body_columns)) if totals else (),
+        grand_total=value(body_rows, body_columns) if totals else None,
+        primary=frozenset(primary),
+        secondary=frozenset(hidden - primary),
+        threshold=threshold,
+    )
