@@ -277,7 +277,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def _reach(args: argparse.Namespace) -> int:
-    from tipframe.reach import PlanError, project_reach, simulate_reach
+    from tipframe.reach import MemoryLimitError, PlanError, project_reach, simulate_reach
     from tipframe.reach.measures import describe_summary, series_rows, summarise_reach
 
     if args.graph and args.projection:
@@ -303,7 +303,9 @@ def _reach(args: argparse.Namespace) -> int:
             with contextlib.ExitStack() as stack:
                 executor = None
                 if workers > 1 and args.replicates >= 100:
-                    executor = stack.enter_context(concurrent.futures.ProcessPoolExecutor(max_workers=workers))
+                    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
+                    # On Ctrl-C, give the workers back at once rather than wait for their work.
+                    stack.callback(executor.shutdown, wait=False, cancel_futures=True)
                 result = simulate_reach(
                     plan,
                     workforce,
@@ -312,7 +314,11 @@ def _reach(args: argparse.Namespace) -> int:
                     seed=args.seed,
                     executor=executor,
                     progress=_progress if show else None,
+                    memory_limit=int(args.memory_limit * 2**30) if args.memory_limit else None,
                 )
+    except MemoryLimitError as error:
+        print(f"tipframe reach: {error}", file=sys.stderr)
+        return UNUSABLE
     except (PlanError, KeyError) as error:
         print(f"tipframe reach: {str(error).strip(chr(34))}", file=sys.stderr)
         return INVALID
@@ -548,6 +554,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reach.add_argument("--rerun", metavar="FILE", help="rerun a saved result and check it reproduces bit for bit")
     reach.add_argument("--quiet", action="store_true", help="no progress bar")
+    reach.add_argument(
+        "--memory-limit",
+        type=float,
+        metavar="GIB",
+        help="refuse runs estimated to need more than this many GiB (default: half the machine's memory)",
+    )
     reach.set_defaults(run=_reach)
 
     network = commands.add_parser(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import math
+import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from tipframe.reach.peer import PeerUptake, StaffGraph, simulate_peer_uptake  # 
 from tipframe.reach.sweeps import SweepResult, SweepScenario, sweep, variant  # noqa: E402
 
 __all__ = [
+    "MemoryLimitError",
     "PeerUptake",
     "PlanError",
     "ReachResult",
@@ -35,6 +37,7 @@ __all__ = [
     "StaffGraph",
     "SweepResult",
     "SweepScenario",
+    "estimate_memory",
     "project_reach",
     "simulate_peer_uptake",
     "simulate_reach",
@@ -121,6 +124,41 @@ def _replicates(
     return compacts, organisation_sum
 
 
+class MemoryLimitError(ValueError):
+    """A simulation that would need more memory than its limit; raised before it starts."""
+
+
+def default_memory_limit() -> int:
+    """Half the machine's physical memory (8 GiB where it cannot be read)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")) // 2
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
+def estimate_memory(scenario: Scenario, replicates: int, batch: int | None = None) -> int:
+    """Bytes a simulation of ``replicates`` holds at most: the series kept for every replicate, the
+    per-organisation sums, and one batch being simulated."""
+    periods = scenario.horizon + 1
+    per_replicate = periods * (GENERATIONS + 5) * 8 * 3 // 2 + 2 * GENERATIONS * 8  # series, then their stacked copy
+    organisations = periods * len(scenario.organisations) * 8 * 2
+    size = batch or batch_size(scenario)
+    working = size * 8 * len(scenario.organisations) * (periods + GENERATIONS) * 2
+    return replicates * per_replicate + organisations + working
+
+
+def _check_memory(scenario: Scenario, replicates: int, batch: int | None, limit: int | None) -> None:
+    need = estimate_memory(scenario, replicates, batch)
+    allowed = default_memory_limit() if limit is None else limit
+    if need > allowed:
+        raise MemoryLimitError(
+            f"this simulation would need about {need / 2**30:.1f} GiB ({replicates:,} replicates x "
+            f"{scenario.horizon + 1:,} periods x {GENERATIONS} generations kept for each, and "
+            f"{len(scenario.organisations):,} organisations), more than the limit of {allowed / 2**30:.1f} GiB: "
+            "use fewer replicates or a shorter horizon, or raise the limit (memory_limit, or --memory-limit)"
+        )
+
+
 def _chunks(count: int, parts: int) -> list[list[int]]:
     size = max(1, -(-count // max(1, parts)))
     return [list(range(start, min(count, start + size))) for start in range(0, count, size)]
@@ -138,6 +176,7 @@ def simulate_reach(
     chunks: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     batch: int | None = None,
+    memory_limit: int | None = None,
 ) -> ReachResult:
     """Simulate the rollout ``replicates`` times.
 
@@ -146,7 +185,10 @@ def simulate_reach(
     they are split. ``keep_events`` names the replicates whose event logs are kept, for the
     dissemination graph. ``progress(done, total)`` is called as replicates finish. ``batch`` is
     how many replicates one process simulates together (default: as many as fit in about 100 MB);
-    it trades memory for speed and never changes the numbers.
+    it trades memory for speed and never changes the numbers. A run whose estimated memory
+    (`estimate_memory`) exceeds ``memory_limit`` bytes (default: half the machine's memory)
+    raises `MemoryLimitError` before it starts. Interrupted (Ctrl-C), it cancels the work not yet
+    started on the executor and stops.
     """
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
@@ -155,6 +197,7 @@ def simulate_reach(
     if batch is not None and batch < 1:
         raise ValueError("batch must be at least 1")
     scenario = prepare(plan, workforce, programme)
+    _check_memory(scenario, replicates, batch, memory_limit)
     keep = sorted({i for i in keep_events if 0 <= i < replicates})
     compacts: list[_Compact] = []
     organisation_sum = np.zeros((plan.horizon + 1, len(scenario.organisations)), np.int64)
@@ -171,12 +214,17 @@ def simulate_reach(
         parts = _chunks(replicates, chunks or 4 * int(workers))
         data = (to_data(plan), to_data(workforce), to_data(programme))
         futures = [executor.submit(_run_chunk, *data, seed, part, keep, batch) for part in parts]
-        for future in futures:
-            done, summed = future.result()
-            compacts += done
-            organisation_sum += summed
-            if progress is not None:
-                progress(len(compacts), replicates)
+        try:
+            for future in futures:
+                done, summed = future.result()
+                compacts += done
+                organisation_sum += summed
+                if progress is not None:
+                    progress(len(compacts), replicates)
+        except BaseException:
+            for future in futures:  # stop cleanly: nothing more starts
+                future.cancel()
+            raise
     log.debug("simulated %d replicates of %s", replicates, plan.id)
     return _result(scenario, compacts, organisation_sum, seed)
 

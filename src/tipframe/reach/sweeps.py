@@ -242,6 +242,11 @@ def sweep(
             raise KeyError(f"scenario {values}: {error.args[0]}") from None
         except DocumentError as error:
             raise DocumentError(error.problems) from None
+    from tipframe.reach import _check_memory
+    from tipframe.reach.scenario import prepare
+
+    longest = max(plans, key=lambda p: p.horizon)
+    _check_memory(prepare(longest, workforce, programme), replicates, None, None)
     keys = [scenario_key(p, workforce) for p in plans]
     workforce_data: Any = to_data(workforce)
     programme_data = to_data(programme)
@@ -263,10 +268,18 @@ def sweep(
             for p, key in zip(plans, keys, strict=True)
         ]
         outcomes = []
-        for done, future in enumerate(futures, 1):
-            outcomes.append(future.result())
-            if progress is not None:
-                progress(done, len(futures))
+        try:
+            for done, future in enumerate(futures, 1):
+                outcomes.append(future.result())
+                if progress is not None:
+                    progress(done, len(futures))
+        except BaseException:
+            for future in futures:  # stop cleanly: nothing more starts
+                future.cancel()
+            if own:
+                pool.shutdown(wait=False, cancel_futures=True)
+                own = False
+            raise
     finally:
         if own:
             pool.shutdown()
