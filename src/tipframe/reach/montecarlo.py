@@ -270,8 +270,12 @@ def run_batch(scenario: Scenario, rngs: Sequence[np.random.Generator], keep_even
         concurrent=per_tier["concurrent"][seed_rep, first],
         quota=per_tier["total"][seed_rep, first],
     )  # fmt: skip
-    cohorts = _Columns(64, replicates, org=np.int64, gen=np.int64, fid=np.float64, start=np.int64, size=np.int64,
-                       completers=np.int64, facilitators=np.int64)  # fmt: skip
+    # Room for every cohort a replicate could start without turnover, so the table seldom grows.
+    expected = int(scenario.eligible.sum()) // max(1, min(t.cohort_size for t in tiers)) + 64
+    cohorts = _Columns(
+        expected * replicates, replicates, org=np.int64, gen=np.int64, fid=np.float64, start=np.int64,
+        size=np.int64, completers=np.int64, facilitators=np.int64,
+    )  # fmt: skip
     ending: dict[int, list[tuple[IntArray, ...]]] = {}
     kept: list[tuple[IntArray, IntArray]] = []
     keeping = np.array(keep_events, np.bool_)
@@ -507,7 +511,10 @@ def _facilitator_sets(
     """
     orgs = trainers["org"][slot_trainer]
     # First slots before second ones, best fidelity first, then by trainer, within each organisation.
-    order = np.lexsort((slot_trainer, -trainers["fid"][slot_trainer], slot_rank, orgs))
+    # Slots come in trainer order and lexsort is stable, so the trainer needs no key of its own;
+    # organisation and rank share one.
+    ranks = int(slot_rank.max(initial=0)) + 1
+    order = np.lexsort((-trainers["fid"][slot_trainer], orgs * ranks + slot_rank))
     grouped, leftover = _groups(orgs, order, f)
     members = slot_trainer[order[grouped]].reshape(-1, f)
     rest = order[leftover]
@@ -623,11 +630,18 @@ def _fill_from_partners(
         per_cell = asked.reshape(-1)[cells]
         ask_org = np.repeat(orgs[live].reshape(-1)[cells], per_cell)
         ask_cell = np.repeat(cells, per_cell)
-        key = _blocks(rngs, rep[live], units)  # a cohort's asks are together, as many as its units
         demand = np.bincount(ask_org, minlength=pool.size)
         granted_ask = np.ones(ask_org.size, np.bool_)
         short = demand[ask_org] > pool[ask_org]
         if short.any():
+            # Queue keys, drawn only by replicates with a queue: one per ask of each of their cohorts,
+            # in cohort order (a cohort's asks are together, as many as its units).
+            live_rep = rep[live]
+            queuing = np.zeros(len(rngs), np.bool_)
+            queuing[live_rep[ask_cell[short] // width]] = True
+            drawing = queuing[live_rep]
+            key = np.zeros(ask_org.size)
+            key[drawing[ask_cell // width]] = _blocks(rngs, live_rep[drawing], units[drawing])
             queued = np.flatnonzero(short)
             queue = queued[np.lexsort((queued, key[queued], ask_org[queued]))]
             queue_org = ask_org[queue]
