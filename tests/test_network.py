@@ -228,3 +228,28 @@ def test_a_role_needs_a_workforce() -> None:
     network = _network("e:a:universal s:d:specialist", "e>s", "e")
     with pytest.raises(tipframe.ModelError, match="names a role, but the network names no workforce"):
         attrs.evolve(network, services=(attrs.evolve(network.services[0], role="support-worker"), network.services[1]))
+
+
+def test_capacity_counts_only_pathways_that_carry_referrals() -> None:
+    # An inactive service refers nobody; passing on between specialists is not new demand.
+    network = _network(
+        "e:a:universal x:b:targeted:3 s:d:specialist t:c:specialist old:c:targeted:::inactive",
+        "e>x:2 old>x:50 old>s:40 x>s:2 s>t:2",
+        "e",
+    )
+    report = capacity(network)
+    loads = {load.service: load for load in report.services}
+    assert loads["x"].referrals == 2
+    assert loads["x"].shortfall == 0
+    assert "old" not in loads
+    assert report.demand == 2
+    assert report.deliverable == 2
+
+
+def test_bottlenecks_ignore_empty_pathways_and_tie_exactly() -> None:
+    empty = _network("e:a:universal x:b:targeted s:d:specialist", "e>x:0 x>s:0", "e")
+    assert bottlenecks(empty) == ()
+    # 1/2 + 1/12 and 1/3 + 1/4 are both 7/12: the two routes tie, so x and y share the credit.
+    tied = _network("e:a:universal x:b:targeted y:c:targeted s:d:specialist", "e>x:2 x>s:12 e>y:3 y>s:4", "e")
+    scores = {b.service: b.betweenness for b in bottlenecks(tied)}
+    assert scores["x"] == scores["y"] > 0

@@ -121,3 +121,13 @@ def test_progress_is_reported_and_drawn_only_at_a_terminal() -> None:
     assert "sweeping [" in screen.getvalue()
     assert screen.getvalue().endswith("\n")
     assert pipe.getvalue() == ""
+
+
+def test_csv_of_scenarios_that_set_different_fields(tmp_path: Path) -> None:
+    result = tipframe.sweep(PLAN, WORKFORCE, scenarios=[{"horizon": 30}, {"tiers[0].cohort_size": 6}], replicates=2)
+    result.to_csv(tmp_path / "mixed.csv")
+    with (tmp_path / "mixed.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["horizon"] == "30"
+    assert rows[0]["tiers[0].cohort_size"] == ""
+    assert rows[1]["tiers[0].cohort_size"] == "6"

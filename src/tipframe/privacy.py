@@ -3,8 +3,8 @@
 Counts of real people (participants per organisation, case discussions) can identify someone
 when they are small. `suppress_counts` hides counts below a threshold (primary suppression) and
 then, wherever totals are shown, hides further cells so that no hidden count can be worked out
-by subtracting the others from a total (secondary suppression): no row or column, totals
-included, is left with exactly one hidden cell.
+from a total (secondary suppression): no row or column, totals included, is left with a single
+hidden cell, or with hidden small counts whose sum, given the rule, leaves any of them one value.
 
 The default threshold of 5 is the one public bodies in Scotland commonly apply to published
 counts (counts of 1 to 4 suppressed); set ``threshold`` to your organisation's rule. Modelled
@@ -47,6 +47,35 @@ class SuppressedTable:
         return hidden if value is None else f"{value:,}"
 
 
+def _exposed(line: list[Cell], hidden: set[Cell], primary: set[Cell], grid: list[list[int]], threshold: int) -> bool:
+    """Whether the line's total (its last cell) lets someone pin down a hidden count.
+
+    Someone who knows the rule knows a count hidden for being small lies between 1 and
+    ``threshold - 1``, and any other hidden count is at least 0. From the line's total they know
+    the hidden counts' sum; a hidden small count is exposed when those bounds leave it one value.
+    """
+    cells = [c for c in line if c in hidden]
+    if len(cells) == 1:
+        return True
+    if threshold <= 2 or line[-1] in hidden:
+        # A small count is then always 1; or the line's total (its last cell) is hidden, so its
+        # sum is not known: only a lone hidden cell gives more away.
+        return False
+    total = sum(grid[i][j] for i, j in cells)
+    low = {c: (1 if c in primary else 0) for c in cells}
+    high = {c: (threshold - 1 if c in primary else None) for c in cells}
+    for cell in cells:
+        if cell not in primary:
+            continue
+        others_low = sum(low[c] for c in cells if c != cell)
+        others_high = [high[c] for c in cells if c != cell]
+        smallest = low[cell] if None in others_high else max(low[cell], total - sum(h or 0 for h in others_high))
+        largest = min(threshold - 1, total - others_low)
+        if smallest >= largest:
+            return True
+    return False
+
+
 def suppress_counts(
     table: Sequence[Sequence[int]], *, threshold: int = DEFAULT_THRESHOLD, totals: bool = True
 ) -> SuppressedTable:
@@ -59,7 +88,9 @@ def suppress_counts(
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
     rows = [list(map(int, row)) for row in table]
-    width = len(rows[0]) if rows else 0
+    if not rows:
+        return SuppressedTable((), (), (), 0 if totals else None, frozenset(), frozenset(), threshold)
+    width = len(rows[0])
     if any(len(row) != width for row in rows):
         raise ValueError("every row of the table needs the same number of counts")
     if any(v < 0 for row in rows for v in row):
@@ -76,7 +107,7 @@ def suppress_counts(
         while changed:
             changed = False
             for line in lines:
-                if sum(cell in hidden for cell in line) != 1:
+                if not _exposed(line, hidden, primary, grid, threshold):
                     continue
                 # The least informative partner: the smallest count still shown, non-zero first.
                 others = [cell for cell in line if cell not in hidden]

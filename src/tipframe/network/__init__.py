@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
 
@@ -90,6 +91,11 @@ def _length(pathway: Pathway) -> float:
     if pathway.volume is None:
         return 1.0
     return 1.0 / pathway.volume if pathway.volume > 0 else math.inf
+
+
+def _exact_length(volume: float | None) -> Fraction:
+    # Exact arithmetic, so that routes of equal length tie exactly rather than by rounding.
+    return Fraction(1) if volume is None else 1 / Fraction(volume)
 
 
 def _active(network: ReferralNetwork) -> nx.DiGraph[str]:
@@ -234,7 +240,11 @@ class Bottleneck:
 def bottlenecks(network: ReferralNetwork, *, top: int | None = None) -> tuple[Bottleneck, ...]:
     """Services by normalised betweenness over active pathways (edge length 1 / referral volume), highest first."""
     graph = _active(network)
-    scores = nx.betweenness_centrality(graph, weight="length", normalized=True)
+    # A pathway expected to carry nobody is no route at all.
+    graph.remove_edges_from([(a, b) for a, b, data in graph.edges(data=True) if data["volume"] == 0])
+    for _, _, data in graph.edges(data=True):
+        data["exact"] = _exact_length(data["volume"])
+    scores = nx.betweenness_centrality(graph, weight="exact", normalized=True)
     order = {s.id: i for i, s in enumerate(network.services)}
     ranked = sorted((s for s in scores if scores[s] > 0), key=lambda s: (-scores[s], order[s]))
     return tuple(Bottleneck(s, float(scores[s])) for s in ranked[:top])
@@ -304,9 +314,11 @@ def capacity(network: ReferralNetwork) -> CapacityReport:
     either left out is unbounded. ``deliverable`` below ``demand`` means the network cannot
     carry its expected referrals to specialist support.
     """
-    into: dict[str, float | None] = {s.id: 0.0 for s in network.services}
-    for pathway in network.pathways:
-        current = into.get(pathway.to_service)
+    active = {s.id for s in network.services if s.active}
+    carrying = [p for p in network.pathways if p.from_service in active and p.to_service in active]
+    into: dict[str, float | None] = dict.fromkeys(active, 0.0)
+    for pathway in carrying:
+        current = into[pathway.to_service]
         into[pathway.to_service] = None if current is None or pathway.volume is None else current + pathway.volume
     entries = _entries(network)
     value, routed = _max_flow(network, entries)
@@ -321,7 +333,8 @@ def capacity(network: ReferralNetwork) -> CapacityReport:
         carried = routed.get(("in", service.id), {}).get(("out", service.id), 0.0)
         loads.append(ServiceLoad(service.id, referrals, service.capacity, shortfall, float(carried)))
     specialists = set(_specialists(network))
-    demand = sum(p.volume or 0.0 for p in network.pathways if p.to_service in specialists)
+    # Referrals arriving at specialist support from outside it; passing on between specialists is not new demand.
+    demand = sum(p.volume or 0.0 for p in carrying if p.to_service in specialists and p.from_service not in specialists)
     return CapacityReport(
         period=str(network.period),
         services=tuple(loads),

@@ -148,7 +148,8 @@ class SweepResult:
 
         rows = self.rows()
         out = io.StringIO(newline="")
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["scenario"], lineterminator="\n")
+        columns = list(dict.fromkeys(key for row in rows for key in row)) or ["scenario"]
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: v if isinstance(v, int | float | str) else json.dumps(v) for k, v in row.items()})

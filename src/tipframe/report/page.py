@@ -91,8 +91,12 @@ def _observed(programme: Programme, threshold: int) -> list[str]:
         )
     return [
         "<h3>Observed delivery</h3>",
-        f"<p>Counts of people as their sources report them; counts from 1 to {threshold - 1} are suppressed "
-        "so that nobody can be identified.</p>",
+        "<p>Counts of people as their sources report them"
+        + (
+            f"; counts from 1 to {threshold - 1} are suppressed so that nobody can be identified.</p>"
+            if threshold > 1
+            else " (no suppression asked for).</p>"
+        ),
         '<table class="findings"><tr><th>what</th><th>when</th><th>count</th><th>source</th></tr>'
         + "".join(rows)
         + "</table>",
