@@ -156,3 +156,67 @@ def test_cli_imports_and_exports(tmp_path: Path, capsys: pytest.CaptureFixture[s
     capsys.readouterr()
     assert main(["check", str(target)]) == 0
     assert "TIP707 info" in capsys.readouterr().out
+
+
+def test_records_come_back_as_they_went_in(tmp_path: Path) -> None:
+    tables = {
+        "organization": [{"id": 1, "name": "  "}, {"id": 2, "name": "Helpline"}],
+        "service": [
+            {"id": 10, "organization_id": 1, "name": "Drop-in", "status": ""},
+            {"id": 11, "organization_id": 2, "name": "Calls", "description": " ", "eligibility_description": None},
+        ],
+    }
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(tables))
+    network = _through_a_document(network_from_hsds(read_hsds(path)), tmp_path)
+    assert network.organisations[0].name is None  # a blank name is not invented
+    back = hsds_from_network(network).tables
+    assert back["organization"] == tuple(tables["organization"])
+    assert back["service"] == tuple(tables["service"])  # ids stay numbers, the empty status stays empty
+
+
+def test_a_record_without_an_id_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"organization": [{"name": "No id"}], "service": [{"name": "S", "status": "active"}]}))
+    with pytest.raises(tipframe.DocumentError) as error:
+        network_from_hsds(read_hsds(path))
+    messages = [p.message for p in error.value.problems]
+    assert "organization[0]: a record needs an id" in messages
+    assert "service[0]: a record needs an id" in messages
+
+
+def test_package_paths_stay_inside_the_package(tmp_path: Path) -> None:
+    package = tmp_path / "package"
+    shutil.copytree(HSDS / "package", package)
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["resources"][5]["path"] = "../outside.csv"
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    (tmp_path / "outside.csv").write_text("id\n1\n")
+    with pytest.raises(tipframe.DocumentError, match=r"resources\[5\].path '../outside.csv' leads outside"):
+        read_hsds(package)
+    directory = read_hsds(HSDS / "package")
+    escaping = attrs.evolve(directory, datapackage={**dict(directory.datapackage or {}), "resources": [
+        {"name": "phone", "path": "../escaped.csv"}]})  # fmt: skip
+    with pytest.raises(tipframe.DocumentError, match="leads outside"):
+        write_hsds(escaping, tmp_path / "out", "csv")
+    assert not (tmp_path / "escaped.csv").exists()
+
+
+def test_a_repeated_column_is_refused(tmp_path: Path) -> None:
+    package = tmp_path / "package"
+    shutil.copytree(HSDS / "package", package)
+    (package / "phones.csv").write_text("id,number,number\np1,0141 1,0141 2\n")
+    with pytest.raises(tipframe.DocumentError, match="column 'number' more than once"):
+        read_hsds(package)
+
+
+def test_nested_records_become_tables_of_their_own_in_a_package(tmp_path: Path) -> None:
+    directory = read_hsds(HSDS / "directory.json")
+    write_hsds(directory, tmp_path / "out", "csv")
+    package = read_hsds(tmp_path / "out")
+    phones = package.tables["phone"]
+    assert phones[0]["service_id"] == "ac148810-d857-441c-9679-408f346de14b"
+    assert phones[0]["number"] == "0141 000 0000"
+    assert "phones" not in package.columns["service"]
+    assert package.tables["organization_identifier"][0]["organization_id"] == "0fdfb57f-c147-4cfb-864c-44788a335d8c"
+    assert package.tables["service_area"][0]["name"] == "Eastfield"

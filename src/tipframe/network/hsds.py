@@ -131,9 +131,13 @@ def _read_package(name: str, descriptor: dict[str, Any]) -> Directory:
         if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
             raise _fail(name, f"resources[{index}] needs a path to its CSV file")
         table = str(resource.get("name") or Path(resource["path"]).stem)
-        csv_path = os.path.join(folder, resource["path"])
+        csv_path = _inside(folder, resource["path"], name, index)
         text = read_text(csv_path)
         reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+        header = reader.fieldnames or []
+        repeated = sorted({column for column in header if header.count(column) > 1})
+        if repeated:
+            raise _fail(csv_path, f"the header names column {repeated[0]!r} more than once", 1, "parse")
         try:
             rows = []
             for row in reader:
@@ -145,6 +149,71 @@ def _read_package(name: str, descriptor: dict[str, Any]) -> Directory:
         tables[table] = tuple(rows)
         columns[table] = tuple(reader.fieldnames or ())
     return Directory(tables, columns, descriptor)
+
+
+def _inside(folder: str, relative: str, descriptor: str, index: int) -> str:
+    """The path of a package's file, which must lie inside the package's folder."""
+    base = os.path.realpath(folder or ".")
+    target = os.path.realpath(os.path.join(base, relative))
+    if os.path.isabs(relative) or os.path.commonpath([base, target]) != base:
+        raise _fail(descriptor, f"resources[{index}].path {relative!r} leads outside the package's folder")
+    return target
+
+
+_LINKS: Final = {"attribute": ("link_id", "link_type"), "metadata": ("resource_id", "resource_type")}
+
+
+def _table_name(key: str) -> str:
+    if key in ("accessibility", "metadata", "funding"):
+        return key
+    return key[:-1] if key.endswith("s") else key
+
+
+def _tabular(directory: Directory) -> Directory:
+    """The directory as flat tables: nested records (as an API gives them) become rows of their own
+    tables, linked by the parent's id (``service_id``, or HSDS's ``link_id``/``link_type`` for attributes)."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    seen: dict[str, set[str]] = {}
+
+    def add(table: str, record: Mapping[str, Any], parent: tuple[str, Any] | None) -> None:
+        row: dict[str, Any] = {}
+        nested: list[tuple[str, Any]] = []
+        for key, value in record.items():
+            if isinstance(value, dict) and "id" in value:
+                nested.append((key, value))
+                row.setdefault(f"{key}_id", value["id"])
+            elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                nested.append((key, value))
+            else:
+                row[key] = value
+        if parent is not None:
+            parent_table, parent_id = parent
+            link, kind = _LINKS.get(table, (f"{parent_table}_id", None))
+            row.setdefault(link, parent_id)
+            if kind is not None:
+                row.setdefault(kind, parent_table)
+        key_id = json.dumps(row.get("id"), sort_keys=True)
+        if "id" in row and key_id in seen.setdefault(table, set()):
+            return  # a record nested under several parents is written once
+        seen[table].add(key_id)
+        tables.setdefault(table, []).append(row)
+        for key, value in nested:
+            if isinstance(value, dict):
+                add(key, value, None)
+            else:
+                for child in value:
+                    add(_table_name(key), child, (table, record.get("id")))
+
+    for table, rows in directory.tables.items():
+        tables.setdefault(table, [])
+        for record in rows:
+            add(table, record, None)
+    flat = {t: tuple(rows) for t, rows in tables.items()}
+    columns = {t: tuple(directory.columns.get(t, ())) for t in flat}
+    for table, rows in flat.items():
+        known = tuple(c for c in columns[table] if any(c in r for r in rows) or not rows)
+        columns[table] = known + tuple(c for c in _columns(rows) if c not in known)
+    return Directory(flat, columns, directory.datapackage)
 
 
 def _slug(text: str, taken: set[str], fallback: str) -> str:
@@ -174,8 +243,11 @@ def network_from_hsds(
     taken: set[str] = set()
     organisations = []
     org_ids: dict[str, str] = {}
-    for record in directory.tables.get("organization", ()):
-        hsds_id = str(record.get("id", ""))
+    for index, record in enumerate(directory.tables.get("organization", ())):
+        if record.get("id") in (None, ""):
+            problems.append(Problem(message=f"organization[{index}]: a record needs an id", layer="schema", file=file))
+            continue
+        hsds_id = str(record["id"])
         org_id = _slug(str(record.get("name") or hsds_id), taken, "organisation")
         org_ids[hsds_id] = org_id
         organisations.append(NetworkOrganisation(id=org_id, name=_text(record.get("name")), extensions={KEY: record}))
@@ -187,6 +259,9 @@ def network_from_hsds(
     services = []
     for index, record in enumerate(directory.tables.get("service", ())):
         where = f"service[{index}]"
+        if record.get("id") in (None, ""):
+            problems.append(Problem(message=f"{where}: a record needs an id", layer="schema", file=file))
+            continue
         service_name = _text(record.get("name"))
         status = record.get("status") or "active"
         organisation = org_ids.get(str(record.get("organization_id", "")))
@@ -239,45 +314,80 @@ def network_from_hsds(
     )
 
 
-def _hsds_id(record: Mapping[str, Any], network: ReferralNetwork, kind: str, own_id: str) -> str:
-    if "id" in record:
-        return str(record["id"])
+def _new_id(network: ReferralNetwork, kind: str, own_id: str) -> str:
+    """An id for a record made in tipframe: a UUID 5 of the network's id and its own, the same on every export."""
     return str(uuid.uuid5(_NAMESPACE, f"{network.id}/{kind}/{own_id}"))
 
 
-def _with(record: Mapping[str, Any], changes: Mapping[str, Any], tabular: bool) -> dict[str, Any]:
-    """The record with ``changes`` applied; a value the network leaves out keeps the record's own."""
+def _edited(record: Mapping[str, Any], changes: Mapping[str, tuple[Any, Any]], tabular: bool) -> dict[str, Any]:
+    """The record with each field the network changed set anew; ``changes`` maps field to (imported, now).
+
+    A field whose value is what the import made of the record keeps the record's own text, so
+    an empty status, a name with spaces or a whole-number id comes back as it went in.
+    """
     out = dict(record)
-    for key, value in changes.items():
-        if value is None:
+    for key, (imported, now) in changes.items():
+        if now == imported:
             continue
-        out[key] = value if not tabular or isinstance(value, str) else str(value)
+        if now is None:
+            out[key] = "" if tabular else None
+        else:
+            out[key] = now if not tabular or isinstance(now, str) else str(now)
     return out
 
 
+def _imported_status(record: Mapping[str, Any]) -> str:
+    return str(record.get("status") or "active")
+
+
 def hsds_from_network(network: ReferralNetwork) -> Directory:
-    """The network's organisations and services as an HSDS directory, with every kept record and table."""
+    """The network's organisations and services as an HSDS directory, with every kept record and table.
+
+    Records read from a directory come back with only what the network changed (names,
+    descriptions, statuses, eligibility, a service's organisation); records made in tipframe
+    are written whole, with new ids.
+    """
     kept: Mapping[str, Any] = network.extensions.get(KEY) or {}
     tabular = "datapackage" in kept
-    org_hsds: dict[str, str] = {}
+    org_hsds: dict[str, Any] = {}
+    slug_of: dict[Any, str] = {}
     organisations = []
     for organisation in network.organisations:
-        record = organisation.extensions.get(KEY) or {}
-        hsds_id = _hsds_id(record, network, "organization", organisation.id)
-        org_hsds[organisation.id] = hsds_id
-        organisations.append(_with(record, {"id": hsds_id, "name": organisation.name or organisation.id}, tabular))
+        record = organisation.extensions.get(KEY)
+        if record:
+            org_hsds[organisation.id] = record["id"]
+            slug_of[record["id"]] = organisation.id
+            changes = {"name": (_text(record.get("name")), organisation.name)}
+            organisations.append(_edited(record, changes, tabular))
+        else:
+            org_hsds[organisation.id] = _new_id(network, "organization", organisation.id)
+            organisations.append({"id": org_hsds[organisation.id], "name": organisation.name or organisation.id})
     services = []
     for service in network.services:
-        record = service.extensions.get(KEY) or {}
-        changes = {
-            "id": _hsds_id(record, network, "service", service.id),
-            "organization_id": org_hsds.get(service.organisation),
-            "name": service.name,
-            "description": service.description,
-            "status": service.status.value,
-            "eligibility_description": service.eligibility,
-        }
-        services.append(_with(record, changes, tabular))
+        record = service.extensions.get(KEY)
+        if record:
+            changes = {
+                "organization_id": (record.get("organization_id"), org_hsds.get(service.organisation)),
+                "name": (_text(record.get("name")), service.name),
+                "description": (_text(record.get("description")), service.description),
+                "status": (_imported_status(record), service.status.value),
+                "eligibility_description": (_text(record.get("eligibility_description")), service.eligibility),
+            }
+            if slug_of.get(record.get("organization_id")) == service.organisation:
+                del changes["organization_id"]  # the same organisation: keep the record's own id for it
+            services.append(_edited(record, changes, tabular))
+        else:
+            fresh = {
+                "id": _new_id(network, "service", service.id),
+                "organization_id": org_hsds.get(service.organisation),
+                "name": service.name,
+                "description": service.description,
+                "status": service.status.value,
+                "eligibility_description": service.eligibility,
+            }
+            services.append(
+                {k: ("" if v is None and tabular else v) for k, v in fresh.items() if v is not None or tabular}
+            )
     tables: dict[str, tuple[Mapping[str, Any], ...]] = {
         "organization": tuple(organisations),
         "service": tuple(services),
@@ -303,6 +413,7 @@ def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) ->
         return [name]
     if form != "csv":
         raise ValueError(f"unknown HSDS form {form!r}: json or csv")
+    directory = _tabular(directory)
     os.makedirs(name, exist_ok=True)
     descriptor = dict(directory.datapackage or {"name": "hsds-directory", "profile": "tabular-data-package"})
     resources = [dict(r) for r in descriptor.get("resources") or [] if isinstance(r, dict)]
@@ -314,8 +425,9 @@ def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) ->
             )
     descriptor["resources"] = resources
     written = []
-    for resource in resources:
+    for index, resource in enumerate(resources):
         table = str(resource.get("name") or Path(str(resource["path"])).stem)
+        target = _inside(name, str(resource["path"]), os.path.join(name, "datapackage.json"), index)
         rows = directory.tables.get(table, ())
         columns = directory.columns.get(table) or _columns(rows)
         out = io.StringIO(newline="")
@@ -323,7 +435,6 @@ def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) ->
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})
-        target = os.path.join(name, str(resource["path"]))
         write_atomic(target, out.getvalue())
         written.append(target)
     target = os.path.join(name, "datapackage.json")
