@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import math
@@ -60,21 +59,8 @@ class Scenario:
     def horizon(self) -> int:
         return self.plan.horizon
 
-    @functools.cached_property
-    def partner_lists(self) -> tuple[tuple[int, ...], ...]:
-        """Each organisation's partners as plain tuples, for loops that visit a few at a time."""
-        indptr = self.partner_indptr.tolist()
-        indices = self.partner_indices.tolist()
-        return tuple(tuple(indices[indptr[i] : indptr[i + 1]]) for i in range(len(indptr) - 1))
-
     def partners(self, org: int) -> IntArray:
         return self.partner_indices[self.partner_indptr[org] : self.partner_indptr[org + 1]]
-
-    def partner_supply(self, pool: IntArray) -> IntArray:
-        """For each organisation, the untrained eligible staff its partners hold between them."""
-        owners = np.repeat(np.arange(pool.size), np.diff(self.partner_indptr))
-        supply: IntArray = np.bincount(owners, weights=pool[self.partner_indices], minlength=pool.size).astype(np.int64)
-        return supply
 
     def draw(self, rng: np.random.Generator | None) -> tuple[float, list[TierValues]]:
         """Turnover and the tiers' numbers: drawn from their distributions, or their means when ``rng`` is None.
