@@ -105,7 +105,7 @@ def _active(network: ReferralNetwork) -> nx.DiGraph[str]:
     graph.add_nodes_from(active)
     for pathway in network.pathways:
         if pathway.from_service in graph and pathway.to_service in graph:
-            graph.add_edge(pathway.from_service, pathway.to_service, length=_length(pathway), volume=pathway.volume)
+            graph.add_edge(pathway.from_service, pathway.to_service, volume=pathway.volume)
     return graph
 
 
