@@ -35,6 +35,7 @@ from tipframe.io.documents import (
 )
 from tipframe.io.problems import DocumentError, Problem
 from tipframe.model import CascadePlan, Crosswalk, Engine, Framework, Programme, ReachResult, Workforce
+from tipframe.privacy import DEFAULT_THRESHOLD
 from tipframe.report.text import summarise
 from tipframe.schema import json_schema
 
@@ -424,7 +425,9 @@ _seed = _whole(0)
 def _identifier(text: str) -> str:
     import re
 
-    if not re.fullmatch(r"[a-z][a-z0-9-]*", text):
+    from tipframe.model._fields import ID_PATTERN
+
+    if not re.fullmatch(ID_PATTERN, text):
         raise argparse.ArgumentTypeError(f"{text!r} is not an id (lower-case letters, digits and '-', from a letter)")
     return text
 
@@ -600,7 +603,7 @@ def build_parser() -> argparse.ArgumentParser:
     page.add_argument(
         "--threshold",
         type=_positive,
-        default=5,
+        default=DEFAULT_THRESHOLD,
         metavar="N",
         help="observed counts of people below N are suppressed (default 5)",
     )
