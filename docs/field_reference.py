@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 
 import tipframe
-from tipframe.model._fields import field_doc
+from tipframe.model.fields import field_doc
 
 START, END = "<!-- fields:start -->", "<!-- fields:end -->"
 MODEL_MD = Path(__file__).with_name("model.md")

@@ -78,12 +78,12 @@ def test_unreadable_file_is_exit_two(tmp_path: Path) -> None:
 
 
 def test_permission_denied_is_exit_two(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from tipframe.io import documents
+    from tipframe.io import files
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(documents, "open", refuse, raising=False)
+    monkeypatch.setattr(files, "open", refuse, raising=False)
     assert main(["validate", str(EXAMPLES / "iriss.yaml")]) == 2
     assert "permission denied" in capsys.readouterr().out
 

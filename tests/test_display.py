@@ -8,6 +8,7 @@ import pytest
 
 import tipframe
 from tipframe import CascadePlan, Programme, ReferralNetwork, Workforce
+from tipframe.io.arrays import to_numpy
 from tipframe.network import analyse_network
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -24,9 +25,9 @@ def _result() -> tipframe.ReachResult:
 
 def test_a_result_is_a_table_of_periods() -> None:
     result = _result()
-    frame = result.to_frame()
+    frame = tipframe.to_frame(result)
     assert list(frame["period"]) == list(range(105))
-    assert frame["trained_mean"].iloc[-1] == pytest.approx(result.trained.to_numpy()[:, -1].mean())
+    assert frame["trained_mean"].iloc[-1] == pytest.approx(to_numpy(result.trained)[:, -1].mean())
     assert (frame["reach_p05"] <= frame["reach_p95"]).all()
 
 
@@ -38,7 +39,7 @@ def test_findings_coverage_and_analyses_are_tables() -> None:
     assert set(frame.columns) >= {"code", "severity", "message", "file", "line"}
     programme = next(d for d in bundle if isinstance(d, Programme))
     coverage = programme.coverage(tipframe.load("builtin:nttp", tipframe.Framework))
-    table = coverage.to_frame()
+    table = tipframe.to_frame(coverage)
     assert list(table.columns) == ["session", *coverage.principles]
     assert table.shape[0] == len(coverage.sessions)
     network = tipframe.load(EXAMPLES / "svru-community-referrals.yaml", ReferralNetwork)
@@ -63,15 +64,40 @@ def test_notebook_displays_are_html_with_everything_escaped() -> None:
         .replace("name: Help the Helpers", "name: Help the <script>alert(1)</script> Helpers", 1)
     )
     programme = tipframe.loads(text, Programme)
-    html = programme._repr_html_()
+    html = tipframe.to_html(programme)
     assert "<script>" not in html
     assert "Help the &lt;script&gt;alert(1)&lt;/script&gt; Helpers" in html
     assert "<table>" in html
-    result_html = _result()._repr_html_()
+    result_html = tipframe.to_html(_result())
     assert "Reach at period 104" in result_html
     assert "Modelled numbers" in result_html
     findings = tipframe.check(tipframe.read_bundle([CASES / "weak-programme.yaml"])[0])
     assert "TIP205" in findings._repr_html_()
     network = tipframe.load(EXAMPLES / "svru-community-referrals.yaml", ReferralNetwork)
     assert "tenancy-support" in analyse_network(network)._repr_html_()
-    assert "illustrative" in network._repr_html_()
+    assert "illustrative" in tipframe.to_html(network)
+
+
+def test_documents_display_as_html_in_an_ipython_shell() -> None:
+    interactive = pytest.importorskip("IPython.core.interactiveshell")
+    from tipframe.report.notebook import register
+
+    shell = interactive.InteractiveShell.instance()
+    try:
+        assert register(shell)
+        programme = tipframe.load("builtin:help-the-helpers", Programme)
+        data, _ = shell.display_formatter.format(programme)
+        assert "Help the Helpers" in data["text/html"]
+        assert "<table>" in data["text/html"]
+        findings = tipframe.check(tipframe.read_bundle([CASES / "weak-programme.yaml"])[0])
+        data, _ = shell.display_formatter.format(findings)
+        assert "TIP205" in data["text/html"]
+    finally:
+        interactive.InteractiveShell.clear_instance()
+
+
+def test_objects_without_a_display_are_refused() -> None:
+    with pytest.raises(TypeError, match="no table"):
+        tipframe.to_frame(object())
+    with pytest.raises(TypeError, match="no HTML display"):
+        tipframe.to_html(object())

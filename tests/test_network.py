@@ -17,6 +17,7 @@ from tipframe.network import (
     capacity,
     dead_ends,
     reachability,
+    referral_graph,
     single_points_of_failure,
     workforce_gaps,
     write_network_graph,
@@ -152,7 +153,7 @@ def test_workforce_gaps_on_routes_to_specialist_support() -> None:
 
 def test_graph_carries_every_field_and_exports_for_gephi(tmp_path: Path) -> None:
     network = tipframe.load(EXAMPLE, ReferralNetwork)
-    graph = network.graph()
+    graph = referral_graph(network)
     assert graph.nodes["counselling"]["capacity"] == 20
     assert graph.nodes["food-parcels"]["entry_point"] is True
     assert graph.edges["counselling", "trauma-service"]["volume"] == 8

@@ -12,6 +12,7 @@ import pytest
 import tipframe
 from tipframe import CascadePlan, Programme, Workforce
 from tipframe.cli import main
+from tipframe.io.arrays import to_numpy
 from tipframe.reach.montecarlo import run_replicate
 from tipframe.reach.scenario import prepare
 
@@ -88,7 +89,7 @@ def test_new_trainers_per_trainer_matches_the_hand_calculation(facilitators: int
     # Co-facilitated cohorts count fully against each facilitator, so their trainers are shared.
     expected = 2 * 10 * 0.8 * 0.05 / facilitators
     result = tipframe.simulate_reach(*_documents(_plan(facilitators)), replicates=2000, seed=11, keep_events=())
-    per_trainer = result.new_trainers_per_trainer.to_numpy()[:, 0]  # generation 0: the seeds
+    per_trainer = to_numpy(result.new_trainers_per_trainer)[:, 0]  # generation 0: the seeds
     _within_four_standard_errors(per_trainer, expected)
 
 
@@ -96,8 +97,8 @@ def test_monte_carlo_mean_matches_the_projection_at_every_period() -> None:
     documents = _documents(_plan(conversion=0.05, horizon=12))
     simulated = tipframe.simulate_reach(*documents, replicates=2000, seed=3, keep_events=())
     projected = tipframe.project_reach(*documents)
-    trained = simulated.trained.to_numpy().astype(float)
-    expected = projected.trained.to_numpy()[0]
+    trained = to_numpy(simulated.trained).astype(float)
+    expected = to_numpy(projected.trained)[0]
     for t in range(trained.shape[1]):
         if trained[:, t].std() == 0:
             assert trained[0, t] == pytest.approx(expected[t])
@@ -133,10 +134,10 @@ def test_conservation_in_every_replicate() -> None:
 
 def test_zero_conversion_trains_only_generation_one() -> None:
     result = tipframe.simulate_reach(*_documents(_plan(conversion=0.0)), replicates=50, seed=1)
-    by_generation = result.by_generation.to_numpy()
+    by_generation = to_numpy(result.by_generation)
     assert by_generation.shape[2] == 2
     assert (by_generation[:, :, 0] == 0).all()
-    assert (result.trainers.to_numpy() == 20).all()
+    assert (to_numpy(result.trainers) == 20).all()
     assert tipframe.summarise_reach(result).depth.high == 1
 
 
@@ -154,14 +155,14 @@ def test_a_result_reloads_bit_for_bit(tmp_path: Path) -> None:
     tipframe.dump(result, path)
     again = tipframe.load(path, tipframe.ReachResult)
     assert again == result
-    assert np.array_equal(again.trained.to_numpy(), result.trained.to_numpy())
+    assert np.array_equal(to_numpy(again.trained), to_numpy(result.trained))
 
 
 def test_distributions_widen_the_interval() -> None:
     fixed = tipframe.simulate_reach(*_documents(_plan(conversion=0.05)), replicates=300, seed=2)
     uncertain_plan = _plan(conversion=0.05).replace("completion: 0.8", "completion: {beta: [4, 1]}")
     uncertain = tipframe.simulate_reach(*_documents(uncertain_plan), replicates=300, seed=2)
-    spread = [r.trained.to_numpy()[:, -1].std() for r in (fixed, uncertain)]
+    spread = [to_numpy(r.trained)[:, -1].std() for r in (fixed, uncertain)]
     assert spread[1] > 1.5 * spread[0]
 
 
@@ -210,11 +211,11 @@ def test_dissemination_graph_is_acyclic_and_exports(tmp_path: Path) -> None:
     result = tipframe.simulate_reach(*_documents(_plan(conversion=0.3, horizon=15), SMALL), replicates=3, seed=8)
     graph = dissemination_graph(result)
     assert nx.is_directed_acyclic_graph(graph)
-    assert depth(graph) == int(result.by_generation.to_numpy()[0, -1].nonzero()[0].max())
+    assert depth(graph) == int(to_numpy(result.by_generation)[0, -1].nonzero()[0].max())
     seeds = [n for n, d in graph.nodes(data=True) if d["kind"] == "trainer" and d["generation"] == 0]
     assert len(seeds) == 20
     reach = downstream_reach(graph)
-    trained = int(result.trained.to_numpy()[0, -1])
+    trained = int(to_numpy(result.trained)[0, -1])
     assert max(reach.values()) <= trained
     top = critical_trainers(graph, 3)
     assert top[0][1] == max(reach.values())
@@ -288,7 +289,7 @@ def test_a_lone_trainer_with_two_free_slots_pairs_across_a_partnership() -> None
         CascadePlan,
     )
     result = tipframe.simulate_reach(plan, workforce, _documents()[2], replicates=3, seed=1)
-    assert (result.cohorts_started.to_numpy()[:, 1] == 2).all()  # two co-facilitated cohorts at once
+    assert (to_numpy(result.cohorts_started)[:, 1] == 2).all()  # two co-facilitated cohorts at once
 
 
 def test_adoption_counts_only_organisations_with_eligible_staff() -> None:
@@ -338,7 +339,7 @@ def test_batches_never_change_the_numbers() -> None:
         for size in (1, 5, None)
     ]
     assert runs[0] == runs[1] == runs[2]
-    assert runs[0].trained.to_numpy()[:, -1].min() > 0
+    assert to_numpy(runs[0].trained)[:, -1].min() > 0
 
 
 def test_conservation_when_partners_are_contested() -> None:

@@ -7,21 +7,14 @@ and practice checks (`check`) that review programme designs against the principl
 
 from __future__ import annotations
 
+import importlib
 import logging
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from tipframe.bundle import Bundle, load_bundle, read_bundle
 from tipframe.checks import CheckOptions, Finding, Findings, Registry, Severity, check
-from tipframe.io.documents import (
-    KINDS,
-    dump,
-    dumps,
-    from_data,
-    load,
-    loads,
-    to_data,
-)
+from tipframe.io.documents import dump, dumps, from_data, load, loads, to_data
 from tipframe.io.problems import DocumentError, Limits, Problem
 from tipframe.model import (
     Activity,
@@ -75,7 +68,9 @@ from tipframe.model import (
     Workforce,
     WorkforceOrganisation,
 )
+from tipframe.model.kinds import KINDS
 from tipframe.progress import terminal_progress
+from tipframe.report.notebook import load_ipython_extension, to_frame, to_html
 from tipframe.schema import json_schema
 
 try:
@@ -85,43 +80,48 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-_REACH = (
-    "PeerUptake",
-    "PlanError",
-    "ReachSummary",
-    "StaffGraph",
-    "project_reach",
-    "simulate_peer_uptake",
-    "simulate_reach",
-    "summarise_reach",
-    "sweep",
-    "SweepResult",
-    "variant",
-)
+#: names imported on first use: the rollout engines need numpy, and the network analyses
+#: networkx, which hosts that only read documents never pay for
+_LAZY: Final = {
+    "MemoryLimitError": "tipframe.reach",
+    "PeerUptake": "tipframe.reach",
+    "PlanError": "tipframe.reach",
+    "ReachSummary": "tipframe.reach",
+    "StaffGraph": "tipframe.reach",
+    "SweepResult": "tipframe.reach",
+    "SweepScenario": "tipframe.reach",
+    "estimate_memory": "tipframe.reach",
+    "project_reach": "tipframe.reach",
+    "simulate_peer_uptake": "tipframe.reach",
+    "simulate_reach": "tipframe.reach",
+    "summarise_reach": "tipframe.reach",
+    "sweep": "tipframe.reach",
+    "variant": "tipframe.reach",
+    "analyse_network": "tipframe.network",
+    "NetworkAnalysis": "tipframe.network",
+    "from_numpy": "tipframe.io.arrays",
+    "to_numpy": "tipframe.io.arrays",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The rollout engines need numpy, and the network analyses networkx: import them on first
-    # use, so that hosts that only read documents never pay for them.
-    if name in _REACH:
-        from tipframe import reach
-
-        return getattr(reach, name)
-    if name == "analyse_network":
-        from tipframe.network import analyse_network
-
-        return analyse_network
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'tipframe' has no attribute {name!r}")
 
 
 if TYPE_CHECKING:
-    from tipframe.network import analyse_network
+    from tipframe.io.arrays import from_numpy, to_numpy
+    from tipframe.network import NetworkAnalysis, analyse_network
     from tipframe.reach import (
+        MemoryLimitError,
         PeerUptake,
         PlanError,
         ReachSummary,
         StaffGraph,
         SweepResult,
+        SweepScenario,
+        estimate_memory,
         project_reach,
         simulate_peer_uptake,
         simulate_reach,
@@ -160,7 +160,9 @@ __all__ = [
     "LevelForSupport",
     "LevelScale",
     "Limits",
+    "MemoryLimitError",
     "ModelError",
+    "NetworkAnalysis",
     "NetworkOrganisation",
     "Organisation",
     "Parameter",
@@ -193,6 +195,7 @@ __all__ = [
     "StaffGraph",
     "Support",
     "SweepResult",
+    "SweepScenario",
     "Tier",
     "Workforce",
     "WorkforceOrganisation",
@@ -201,10 +204,13 @@ __all__ = [
     "check",
     "dump",
     "dumps",
+    "estimate_memory",
     "from_data",
+    "from_numpy",
     "json_schema",
     "load",
     "load_bundle",
+    "load_ipython_extension",
     "loads",
     "project_reach",
     "read_bundle",
@@ -214,5 +220,8 @@ __all__ = [
     "sweep",
     "terminal_progress",
     "to_data",
+    "to_frame",
+    "to_html",
+    "to_numpy",
     "variant",
 ]

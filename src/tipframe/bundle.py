@@ -9,14 +9,14 @@ from typing import Any, TypeVar
 import attrs
 
 from tipframe.io.convert import did_you_mean
-from tipframe.io.documents import BUILTIN_PREFIX, KINDS, Loaded, builtins, load_located
+from tipframe.io.documents import BUILTIN_PREFIX, Loaded, builtins, load_located
+from tipframe.io.files import document_files
 from tipframe.io.problems import DEFAULT_LIMITS, DocumentError, Limits, Problem
 from tipframe.model import CascadePlan, Document, Programme, Workforce
-from tipframe.model._fields import Path
+from tipframe.model.fields import Path
+from tipframe.model.kinds import KINDS
 
 D = TypeVar("D", bound=Document)
-
-DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def ref_of(loaded: Loaded) -> str:
@@ -256,25 +256,6 @@ def _problem(loaded: Loaded, path: Path, message: str, code: str, where: tuple[i
 Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 
 
-def _folder_files(folder: str) -> list[str]:
-    """Documents under a folder, sorted; hidden files and folders skipped, linked folders followed once."""
-    files: list[str] = []
-    seen: set[str] = set()
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        real = os.path.realpath(root)
-        if real in seen:  # a link back up the tree
-            dirs[:] = []
-            continue
-        seen.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files.extend(
-            os.path.join(root, n)
-            for n in sorted(names)
-            if not n.startswith(".") and n.lower().endswith(DOCUMENT_SUFFIXES)
-        )
-    return files
-
-
 def _expand(paths: Paths) -> list[str]:
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -282,7 +263,7 @@ def _expand(paths: Paths) -> list[str]:
     for path in paths:
         name = os.fspath(path)
         if not name.startswith(BUILTIN_PREFIX) and os.path.isdir(name):
-            files.extend(_folder_files(name))
+            files.extend(document_files(name))
         else:
             files.append(name)
     unique: dict[str, str] = {}

@@ -22,19 +22,11 @@ from tipframe import __version__
 from tipframe.bundle import read_bundle
 from tipframe.checks import RULE_FAILED, CheckOptions, Registry, check
 from tipframe.checks.rules import FAMILIES
-from tipframe.io.documents import (
-    BUILTIN_PREFIX,
-    KINDS,
-    builtins,
-    dump,
-    dumps,
-    load_located,
-    read_text,
-    schema_filename,
-    write_atomic,
-)
+from tipframe.io.documents import BUILTIN_PREFIX, builtins, dump, dumps, load_located, schema_filename
+from tipframe.io.files import read_text, write_atomic
 from tipframe.io.problems import DocumentError, Problem
 from tipframe.model import CascadePlan, Crosswalk, Engine, Framework, Programme, ReachResult, Workforce
+from tipframe.model.kinds import KINDS
 from tipframe.privacy import DEFAULT_THRESHOLD
 from tipframe.report.text import summarise
 from tipframe.schema import json_schema
@@ -425,7 +417,7 @@ _seed = _whole(0)
 def _identifier(text: str) -> str:
     import re
 
-    from tipframe.model._fields import ID_PATTERN
+    from tipframe.model.fields import ID_PATTERN
 
     if not re.fullmatch(ID_PATTERN, text):
         raise argparse.ArgumentTypeError(f"{text!r} is not an id (lower-case letters, digits and '-', from a letter)")

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from tipframe.io.arrays import to_numpy
 from tipframe.model import LevelScale, PrincipleCoverage, ReachResult, ReferralNetwork, Support
 
 __all__ = ["plot_coverage_matrix", "plot_dissemination", "plot_network", "plot_organisation_reach", "plot_reach"]
@@ -76,8 +77,8 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
 
 def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = None) -> Any:
     """Reach at the horizon in each organisation (mean across replicates), the largest organisations first."""
-    eligible = result.eligible.to_numpy().astype(np.float64)
-    trained = result.by_organisation.to_numpy()[-1]
+    eligible = to_numpy(result.eligible).astype(np.float64)
+    trained = to_numpy(result.by_organisation)[-1]
     order = np.argsort(-eligible, kind="stable")[:top]
     share = np.where(eligible[order] > 0, trained[order] / np.maximum(eligible[order], 1), np.nan)
     ax = _axes(ax)
@@ -86,7 +87,7 @@ def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = Non
     ax.set_yticks(range(len(order)), names, fontsize="small")
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"reach at period {trained.size and result.trained.to_numpy().shape[1] - 1}, % (modelled mean)")
+    ax.set_xlabel(f"reach at period {trained.size and to_numpy(result.trained).shape[1] - 1}, % (modelled mean)")
     ax.set_title("Reach by organisation")
     return ax
 
@@ -133,10 +134,10 @@ def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, a
     """
     import networkx as nx
 
-    from tipframe.network import analyse_network
+    from tipframe.network import analyse_network, referral_graph
 
     analysis = analyse_network(network, scale)
-    graph = network.graph()
+    graph = referral_graph(network)
     hops: dict[str, int] = {}
     for entry in network.entry_points:
         for node, distance in nx.single_source_shortest_path_length(graph, entry).items():

@@ -14,11 +14,12 @@ from typing import Any, Final
 
 import attrs
 
-from tipframe.io.documents import FORMAT_VERSION, KINDS
+from tipframe.io.documents import FORMAT_VERSION
 from tipframe.model import Document, Duration, Illustrative, IsoDate
-from tipframe.model._fields import SCHEMA_KEY, field_checks, field_doc
 from tipframe.model.cascade import Distribution, Parameter
 from tipframe.model.document import PATH_PATTERN
+from tipframe.model.fields import SCHEMA_KEY, field_checks, field_doc
+from tipframe.model.kinds import KINDS
 from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"

@@ -9,7 +9,8 @@ registry (``Registry.default()`` plus their rules) or expose rules through the
 from tipframe.checks.context import CheckOptions, Context
 from tipframe.checks.engine import RULE_FAILED, check
 from tipframe.checks.findings import Finding, Findings, Severity
-from tipframe.checks.registry import ENTRY_POINT_GROUP, Registry, Report, Rule, rule
+from tipframe.checks.registry import ENTRY_POINT_GROUP, Registry
+from tipframe.checks.rule import Report, Rule, rule
 
 __all__ = [
     "ENTRY_POINT_GROUP",

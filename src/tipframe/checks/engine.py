@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from tipframe.bundle import Bundle
 from tipframe.checks.context import CheckOptions, Context
 from tipframe.checks.findings import Finding, Findings, Severity
-from tipframe.checks.registry import Registry, Report, Rule
+from tipframe.checks.registry import Registry
+from tipframe.checks.rule import Report, Rule
 from tipframe.io.documents import Loaded
 from tipframe.model import Document
-from tipframe.model._fields import format_path
+from tipframe.model.fields import format_path
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
-from typing import Any, overload
+from typing import Any, Final, overload
 
 import attrs
 
 from tipframe.io.problems import location
+from tipframe.tables import data_frame, html_table
 
 
 class Severity(Enum):
@@ -61,6 +62,10 @@ def _in_order(items: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(items, key=Finding.sort_key))
 
 
+#: the columns of a table of findings
+COLUMNS: Final = ("code", "severity", "message", "where", "file", "line", "column", "document", "hint", "citation")
+
+
 @attrs.frozen
 class Findings(Sequence[Finding]):
     """The findings of a check, in a stable order (file, line, column, code, place)."""
@@ -96,17 +101,14 @@ class Findings(Sequence[Finding]):
     def to_dicts(self) -> list[dict[str, Any]]:
         return [f.to_dict() for f in self.items]
 
-    def _repr_html_(self) -> str:
-        from tipframe.report.html import table_html
-        from tipframe.tables import findings_rows
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per finding: code, severity, message, where, file, line, column, document, hint, source."""
+        return [{name: getattr(f, name) if name != "severity" else f.severity.value for name in COLUMNS} for f in self]
 
-        columns = ("code", "severity", "message", "where", "file", "line")
+    def _repr_html_(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in self.counts().items()) or "no findings"
-        return table_html(findings_rows(self), columns, caption=counts)
+        return html_table(self.rows(), COLUMNS[:6], caption=counts)
 
     def to_frame(self) -> Any:
         """One row per finding, as a pandas DataFrame (``pip install tipframe[table]``)."""
-        from tipframe.tables import data_frame, findings_rows
-
-        columns = ("code", "severity", "message", "where", "file", "line", "column", "document", "hint", "citation")
-        return data_frame(findings_rows(self), columns)
+        return data_frame(self.rows(), COLUMNS)

@@ -10,7 +10,8 @@ from typing import Any
 
 import networkx as nx
 
-from tipframe.io.documents import write_atomic
+from tipframe.io.arrays import to_numpy
+from tipframe.io.files import write_atomic
 from tipframe.model import Engine, ReachResult
 
 
@@ -37,11 +38,11 @@ def dissemination_graph(result: ReachResult, replicate: int = 0) -> nx.DiGraph[s
     graph: nx.DiGraph[str] = nx.DiGraph(
         plan=result.plan.id, replicate=replicate, seed=result.seed if result.seed is not None else -1
     )
-    t_org = log.trainer_organisation.to_numpy()
-    t_gen = log.trainer_generation.to_numpy()
-    t_at = log.trainer_trained_at.to_numpy()
-    t_fid = log.trainer_fidelity.to_numpy()
-    t_src = log.trainer_source.to_numpy()
+    t_org = to_numpy(log.trainer_organisation)
+    t_gen = to_numpy(log.trainer_generation)
+    t_at = to_numpy(log.trainer_trained_at)
+    t_fid = to_numpy(log.trainer_fidelity)
+    t_src = to_numpy(log.trainer_source)
     for i in range(t_org.size):
         graph.add_node(
             f"trainer-{i}",
@@ -51,12 +52,12 @@ def dissemination_graph(result: ReachResult, replicate: int = 0) -> nx.DiGraph[s
             period=int(t_at[i]),
             fidelity=float(t_fid[i]),
         )
-    c_org = log.cohort_organisation.to_numpy()
-    c_gen = log.cohort_generation.to_numpy()
-    c_start = log.cohort_start.to_numpy()
-    c_fid = log.cohort_fidelity.to_numpy()
-    c_size = log.cohort_size.to_numpy()
-    c_done = log.cohort_completers.to_numpy()
+    c_org = to_numpy(log.cohort_organisation)
+    c_gen = to_numpy(log.cohort_generation)
+    c_start = to_numpy(log.cohort_start)
+    c_fid = to_numpy(log.cohort_fidelity)
+    c_size = to_numpy(log.cohort_size)
+    c_done = to_numpy(log.cohort_completers)
     for j in range(c_org.size):
         graph.add_node(
             f"cohort-{j}",
@@ -68,7 +69,7 @@ def dissemination_graph(result: ReachResult, replicate: int = 0) -> nx.DiGraph[s
             size=int(c_size[j]),
             completers=int(c_done[j]),
         )
-    for cohort, trainer in zip(log.facilitation_cohort.to_numpy(), log.facilitation_trainer.to_numpy(), strict=True):
+    for cohort, trainer in zip(to_numpy(log.facilitation_cohort), to_numpy(log.facilitation_trainer), strict=True):
         graph.add_edge(f"trainer-{int(trainer)}", f"cohort-{int(cohort)}", relation="facilitated")
     for i, source in enumerate(t_src):
         if source >= 0:

@@ -20,9 +20,9 @@ import attrs
 import cattrs
 
 from tipframe.io.problems import Layer
-from tipframe.model._fields import ModelError, Path, describe, field_checks, json_data
 from tipframe.model.cascade import Distribution, Parameter
 from tipframe.model.document import Illustrative
+from tipframe.model.fields import ModelError, Path, describe, field_checks, json_data
 from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN, Duration, IsoDate
 
 #: (path, message, layer, whether the problem is with the key itself)

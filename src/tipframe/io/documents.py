@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import functools
 import json
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path as FsPath
@@ -21,44 +17,17 @@ import cattrs
 import yaml
 
 from tipframe.io.convert import Invalid, did_you_mean, make_converter
+from tipframe.io.files import read_text, write_atomic
 from tipframe.io.problems import DEFAULT_LIMITS, NO_LOCATIONS, DocumentError, Limits, Locations, Problem
-from tipframe.io.text import Format, ParseFailure, parse_text, plain_is_text
-from tipframe.model import (
-    CascadePlan,
-    Crosswalk,
-    Document,
-    Framework,
-    LevelScale,
-    Organisation,
-    Programme,
-    ReachResult,
-    ReferralNetwork,
-    Workforce,
-)
-from tipframe.model._fields import SCHEMA_KEY, describe
+from tipframe.io.text import ParseFailure, Syntax, parse_text, plain_is_text
+from tipframe.model import Document
+from tipframe.model.fields import SCHEMA_KEY, describe
+from tipframe.model.kinds import KINDS
 
 D = TypeVar("D", bound=Document)
 
 FORMAT_VERSION: Final = 1
 BUILTIN_PREFIX: Final = "builtin:"
-
-#: every document kind, by the name written after ``kind:``
-KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
-    {
-        cls.KIND: cls
-        for cls in (
-            Framework,
-            Crosswalk,
-            LevelScale,
-            Organisation,
-            Programme,
-            Workforce,
-            CascadePlan,
-            ReachResult,
-            ReferralNetwork,
-        )
-    }
-)
 
 #: keys of the envelope, which are not fields of the model classes
 ENVELOPE_KEYS: Final = ("tipframe", "kind")
@@ -205,46 +174,11 @@ def to_data(document: Document) -> dict[str, Any]:
     return data
 
 
-def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
-    """Read a UTF-8 file within ``limits.max_bytes``; every failure is a DocumentError at the read layer."""
-    name = os.fspath(path)
-
-    def fail(message: str, line: int | None = None) -> DocumentError:
-        return DocumentError([Problem(message=message, layer="read", file=name, line=line)])
-
-    try:
-        if not stat.S_ISREG(os.stat(name).st_mode):
-            # A named pipe or device would block or never end.
-            raise fail("is a folder, not a file" if os.path.isdir(name) else "not a regular file")
-        with open(name, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limits.max_bytes:
-                raise fail(
-                    f"the file is {size:,} bytes, more than the limit of {limits.max_bytes:,} (Limits.max_bytes)"
-                )
-            raw = handle.read(limits.max_bytes + 1)
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except IsADirectoryError:
-        raise fail("is a folder, not a file") from None
-    except PermissionError:
-        raise fail("permission denied") from None
-    except OSError as error:
-        raise fail(f"cannot be read: {error.strerror or error}") from None
-    if len(raw) > limits.max_bytes:
-        raise fail(f"the file is more than {limits.max_bytes:,} bytes (Limits.max_bytes)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise fail(f"not UTF-8 text (byte {error.start} cannot be decoded); save the file as UTF-8", line) from None
-
-
 def parse_document(
     text: str,
     *,
     file: str = "<string>",
-    format: Format | None = None,
+    format: Syntax | None = None,
     limits: Limits = DEFAULT_LIMITS,
     kind: type[Document] | None = None,
 ) -> Loaded:
@@ -269,7 +203,7 @@ def parse_document(
     return Loaded(document, file, locations)
 
 
-def _format_for(path: str) -> Format | None:
+def _format_for(path: str) -> Syntax | None:
     suffix = os.path.splitext(path)[1].lower()
     return "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else None
 
@@ -310,16 +244,16 @@ def load(source: str | os.PathLike[str], kind: type[D] | None = None, *, limits:
 
 
 @overload
-def loads(text: str, kind: type[D], *, format: Format | None = ..., limits: Limits = ..., name: str = ...) -> D: ...
+def loads(text: str, kind: type[D], *, format: Syntax | None = ..., limits: Limits = ..., name: str = ...) -> D: ...
 @overload
 def loads(
-    text: str, kind: None = None, *, format: Format | None = ..., limits: Limits = ..., name: str = ...
+    text: str, kind: None = None, *, format: Syntax | None = ..., limits: Limits = ..., name: str = ...
 ) -> Document: ...
 def loads(
     text: str,
     kind: type[D] | None = None,
     *,
-    format: Format | None = None,
+    format: Syntax | None = None,
     limits: Limits = DEFAULT_LIMITS,
     name: str = "<string>",
 ) -> Document:
@@ -393,49 +327,6 @@ def dump(
     chosen = format or _format_for(name) or "yaml"
     text = dumps(document, chosen, schema_ref=schema_ref)
     write_atomic(name, text)
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write text to a temporary file beside ``path``, flush and fsync it, then rename it over ``path``.
-
-    An interrupted save leaves the earlier file whole; an existing file keeps its permissions, and
-    a symbolic link is written through, not replaced.
-    """
-    target = os.path.realpath(path)
-    if os.path.isdir(target):
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", os.fspath(path))
-    folder = os.path.dirname(target)
-    try:
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".tipframe-", suffix=".tmp")
-    except OSError as error:
-        raise type(error)(error.errno, error.strerror, os.fspath(path)) from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            mode = os.stat(target).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_current_umask()
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-def _current_umask() -> int:
-    # Setting the umask to read it would change it for every thread of a host; read it instead.
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except OSError:
-        pass
-    return 0o022
 
 
 # Built-in documents ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Literal
 
 import attrs
 
-from tipframe.model._fields import Path, format_path
+from tipframe.model.fields import Path, format_path
 
 #: the layer that rejects a document: ``read`` (cannot be read at all: missing, not UTF-8, too
 #: large), ``parse`` (not well-formed YAML or JSON), ``schema`` (a type, required key, unknown key,

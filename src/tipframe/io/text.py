@@ -20,9 +20,10 @@ from typing import Any, Final, Literal
 import yaml
 
 from tipframe.io.problems import Limits, Locations
-from tipframe.model._fields import Path, describe
+from tipframe.model.fields import Path, describe
 
-Format = Literal["yaml", "json"]
+#: the two syntaxes a document may be written in
+Syntax = Literal["yaml", "json"]
 
 
 class ParseFailure(Exception):
@@ -387,13 +388,13 @@ def parse_json(text: str, limits: Limits) -> tuple[Any, Locations]:
     return value, Locations(reader.b.values, reader.b.keys, frozenset(reader.b.containers))
 
 
-def sniff_format(text: str) -> Format:
+def sniff_format(text: str) -> Syntax:
     """JSON when the text starts with '{' or '[', else YAML."""
     stripped = text.lstrip()
     return "json" if stripped[:1] in ("{", "[") else "yaml"
 
 
-def parse_text(text: str, limits: Limits, format: Format | None = None) -> tuple[Any, Locations]:
+def parse_text(text: str, limits: Limits, format: Syntax | None = None) -> tuple[Any, Locations]:
     """Parse YAML or JSON text (sniffed when ``format`` is None)."""
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -1,10 +1,13 @@
-"""The typed model: frozen attrs classes with no I/O, no numpy and no printing."""
+"""The typed model: frozen attrs classes with no I/O, no numpy and no printing.
 
-from tipframe.model._fields import ModelError, format_path
+The ground floor: nothing here imports a tipframe module outside `tipframe.model`.
+"""
+
 from tipframe.model.arrays import ArrayData
 from tipframe.model.cascade import CascadePlan, Distribution, Parameter, SeedTrainers, Tier
 from tipframe.model.document import Document, Illustrative, Source, SourceType
-from tipframe.model.levels import LevelScale, PracticeLevel
+from tipframe.model.fields import ModelError, format_path
+from tipframe.model.levels import LevelForSupport, LevelScale, PracticeLevel
 from tipframe.model.organisation import Organisation, Sector
 from tipframe.model.principles import Correspondence, Crosswalk, Framework, Principle, Relation
 from tipframe.model.programme import (
@@ -25,7 +28,6 @@ from tipframe.model.programme import (
 )
 from tipframe.model.reach import Engine, EventLog, ReachResult
 from tipframe.model.referral import (
-    LevelForSupport,
     NetworkOrganisation,
     Pathway,
     ReferralNetwork,

@@ -1,13 +1,15 @@
-"""Numeric arrays inside documents: kept exactly (little-endian bytes, base64) so results reload bit for bit."""
+"""Numeric arrays inside documents: kept exactly (little-endian bytes, base64) so results reload bit for bit.
+
+The model holds the encoded form only; `tipframe.io.arrays` turns it into numpy arrays and back.
+"""
 
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 import attrs
 
-from tipframe.model._fields import Each, Path, Pattern, Range, check_problems, field
+from tipframe.model.fields import Each, Path, Pattern, Range, check_problems, field
 
 
 @attrs.frozen(kw_only=True)
@@ -40,26 +42,3 @@ class ArrayData:
                     )
                 )
         check_problems(problems)
-
-    @classmethod
-    def of(cls, array: Any) -> ArrayData:
-        """From a numpy array (converted to little-endian)."""
-        import numpy as np
-
-        values = np.asarray(array)
-        kind = {"i": "int64", "u": "int64", "f": "float64", "b": "bool"}[values.dtype.kind]
-        if values.dtype == np.int32:
-            kind = "int32"
-        converted = np.ascontiguousarray(values, dtype=np.dtype(kind).newbyteorder("<"))
-        return cls(
-            dtype=kind,
-            shape=tuple(int(n) for n in values.shape),
-            data=base64.b64encode(converted.tobytes()).decode("ascii"),
-        )
-
-    def to_numpy(self) -> Any:
-        """The numpy array (native byte order)."""
-        import numpy as np
-
-        raw = np.frombuffer(base64.b64decode(self.data), dtype=np.dtype(self.dtype).newbyteorder("<"))
-        return raw.astype(np.dtype(self.dtype)).reshape(self.shape)

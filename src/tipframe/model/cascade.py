@@ -9,7 +9,8 @@ from typing import Any
 
 import attrs
 
-from tipframe.model._fields import (
+from tipframe.model.document import Document
+from tipframe.model.fields import (
     IDENTIFIER,
     REFERENCE,
     Check,
@@ -23,7 +24,6 @@ from tipframe.model._fields import (
     field,
     repeats,
 )
-from tipframe.model.document import Document
 from tipframe.model.values import Duration
 
 

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from tipframe.model._fields import (
+from tipframe.model.fields import (
     IDENTIFIER,
     TEXT,
     Each,
@@ -108,12 +108,6 @@ class Document:
     def members(self, collection: str) -> tuple[str, ...]:
         """Ids in one of this document's collections (``principles`` of a framework)."""
         raise KeyError(f"a {self.KIND} has no collection {collection!r}")
-
-    def _repr_html_(self) -> str:
-        """The summary ``tipframe show`` prints, as HTML, for notebooks."""
-        from tipframe.report.html import summary_html
-
-        return summary_html(self)
 
     def source_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.sources)

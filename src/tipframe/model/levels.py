@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from tipframe.model._fields import IDENTIFIER, TEXT, NonEmpty, Path, extensions_field, field, repeats
 from tipframe.model.document import Document
+from tipframe.model.fields import IDENTIFIER, TEXT, NonEmpty, Path, extensions_field, field, repeats
 
 
 @attrs.frozen(kw_only=True)
@@ -19,6 +19,25 @@ class PracticeLevel:
     name: str = field(doc="Name as the scale writes it.", checks=[TEXT])
     audience: str | None = field(doc="Who in the workforce needs this level.", default=None, checks=[TEXT])
     description: str | None = field(doc="What practice at this level involves.", default=None, checks=[TEXT])
+    extensions: Mapping[str, Any] = extensions_field()
+
+
+def _level(kind: str) -> Any:
+    return field(
+        doc=f"Level the staff of {kind} services need (a level id in the scale).",
+        default=None,
+        checks=[IDENTIFIER],
+        member_of="levels",
+    )
+
+
+@attrs.frozen(kw_only=True)
+class LevelForSupport:
+    """The practice level staff need, by the kind of support their service offers."""
+
+    universal: str | None = _level("universal")
+    targeted: str | None = _level("targeted")
+    specialist: str | None = _level("specialist")
     extensions: Mapping[str, Any] = extensions_field()
 
 
@@ -35,9 +54,25 @@ class LevelScale(Document):
 
     levels: tuple[PracticeLevel, ...] = field(doc="The levels, lowest first.", checks=[NonEmpty(array=True)])
     cumulative: bool = field(doc="True when a person at a level has completed every level below it.", default=True)
+    level_for_support: LevelForSupport | None = field(
+        doc="The level the staff of each kind of service need, where the scale's framework says (NES does).",
+        default=None,
+    )
 
     def _problems(self) -> list[tuple[Path, str]]:
-        return [*super()._problems(), *repeats(self.levels, "levels", "id", "level id {value!r} is used twice")]
+        problems = [*super()._problems(), *repeats(self.levels, "levels", "id", "level id {value!r} is used twice")]
+        if self.level_for_support is not None:
+            known = set(self.level_ids())
+            for support in ("universal", "targeted", "specialist"):
+                level = getattr(self.level_for_support, support)
+                if level is not None and level not in known:
+                    problems.append(
+                        (
+                            ("level_for_support", support),
+                            f"{level!r} is not a level of this scale: one of " + ", ".join(self.level_ids()),
+                        )
+                    )
+        return problems
 
     def level_ids(self) -> tuple[str, ...]:
         return tuple(level.id for level in self.levels)

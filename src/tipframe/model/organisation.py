@@ -6,8 +6,8 @@ from enum import Enum
 
 import attrs
 
-from tipframe.model._fields import TEXT, field
 from tipframe.model.document import Document
+from tipframe.model.fields import TEXT, field
 
 
 class Sector(Enum):

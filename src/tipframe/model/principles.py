@@ -8,7 +8,8 @@ from typing import Any
 
 import attrs
 
-from tipframe.model._fields import (
+from tipframe.model.document import ID_LIST, Document
+from tipframe.model.fields import (
     IDENTIFIER,
     REFERENCE,
     TEXT,
@@ -18,7 +19,6 @@ from tipframe.model._fields import (
     field,
     repeats,
 )
-from tipframe.model.document import ID_LIST, Document
 
 
 @attrs.frozen(kw_only=True)

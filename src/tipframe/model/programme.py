@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 import attrs
 
-from tipframe.model._fields import (
+from tipframe.model.document import ID_LIST, Document
+from tipframe.model.fields import (
     IDENTIFIER,
     REFERENCE,
     TEXT,
@@ -22,7 +23,6 @@ from tipframe.model._fields import (
     field,
     repeats,
 )
-from tipframe.model.document import ID_LIST, Document
 from tipframe.model.principles import Crosswalk, Framework
 from tipframe.model.values import MAX_DURATION_PART, Duration, IntRange, IsoDate
 
@@ -268,11 +268,9 @@ class PrincipleCoverage:
         """Rows are sessions, columns principles (framework order)."""
         return tuple(tuple(p in ps for p in self.principles) for _, ps in self.sessions)
 
-    def to_frame(self) -> Any:
-        """Sessions by principles (True where a session enacts one), as a pandas DataFrame (``tipframe[table]``)."""
-        from tipframe.tables import coverage_rows, data_frame
-
-        return data_frame(coverage_rows(self), ("session", *self.principles))
+    def rows(self) -> list[dict[str, Any]]:
+        """Sessions by principles: one row per listed session, a True/False column per principle."""
+        return [{"session": number, **{p: p in enacted for p in self.principles}} for number, enacted in self.sessions]
 
     def translate(self, crosswalk: Crosswalk, target: Framework) -> PrincipleCoverage:
         """The same coverage in another framework's terms, through a crosswalk from this one.

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
 
 import attrs
 
-from tipframe.model._fields import IDENTIFIER, TEXT, Each, Range, field
 from tipframe.model.arrays import ArrayData
 from tipframe.model.cascade import CascadePlan
 from tipframe.model.document import Document
+from tipframe.model.fields import IDENTIFIER, TEXT, Each, Range, field
 from tipframe.model.programme import Programme
 from tipframe.model.workforce import Workforce
 
@@ -80,9 +79,3 @@ class ReachResult(Document):
     )
     mean_fidelity: ArrayData = field(doc="Mean cohort fidelity, replicates x generations (NaN: none).")
     events: tuple[EventLog, ...] = field(doc="Event logs of the replicates kept.", default=())
-
-    def to_frame(self) -> Any:
-        """Per-period means and 90% intervals as a pandas DataFrame (``pip install tipframe[table]``)."""
-        from tipframe.tables import data_frame, reach_rows
-
-        return data_frame(reach_rows(self))

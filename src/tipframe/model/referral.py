@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
-from tipframe.model._fields import (
+from tipframe.model.document import Document
+from tipframe.model.fields import (
     IDENTIFIER,
     REFERENCE,
     TEXT,
@@ -21,7 +22,7 @@ from tipframe.model._fields import (
     field,
     repeats,
 )
-from tipframe.model.document import Document
+from tipframe.model.levels import LevelForSupport, LevelScale
 from tipframe.model.programme import DeliveryMode
 from tipframe.model.values import Duration
 from tipframe.model.workforce import Workforce
@@ -42,29 +43,6 @@ class ServiceStatus(Enum):
     INACTIVE = "inactive"
     DEFUNCT = "defunct"
     TEMPORARILY_CLOSED = "temporarily closed"
-
-
-#: the NES level the staff of each kind of service need, by default (docs/network.md gives the source)
-NES_LEVEL_FOR_SUPPORT: Final = {"universal": "skilled", "targeted": "enhanced", "specialist": "specialist"}
-
-
-def _level(kind: str) -> Any:
-    return field(
-        doc=f"Level the staff of {kind} services need (a level id in the network's scale).",
-        default=None,
-        checks=[IDENTIFIER],
-        member_of="levels",
-    )
-
-
-@attrs.frozen(kw_only=True)
-class LevelForSupport:
-    """The practice level staff need, by the kind of support their service offers."""
-
-    universal: str | None = _level("universal")
-    targeted: str | None = _level("targeted")
-    specialist: str | None = _level("specialist")
-    extensions: Mapping[str, Any] = extensions_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -240,9 +218,15 @@ class ReferralNetwork(Document):
                 return service
         raise KeyError(f"no service {service_id!r} in network {self.id!r}")
 
-    def required_level(self, service: Service, workforce: Workforce | None = None) -> str | None:
-        """The level a service's staff need: its own; else its role's in ``workforce``; else the mapping's for its
-        support."""
+    def required_level(
+        self, service: Service, workforce: Workforce | None = None, scale: LevelScale | None = None
+    ) -> str | None:
+        """The level a service's staff need, or None where nothing says.
+
+        Its own ``required_level``; else its role's in ``workforce``; else the network's
+        ``level_for_support`` for the support it offers; else the ``scale``'s own (the NES scale
+        gives one).
+        """
         if service.required_level is not None:
             return service.required_level
         if workforce is not None and service.role is not None:
@@ -256,12 +240,7 @@ class ReferralNetwork(Document):
         if self.level_for_support is not None:
             level: str | None = getattr(self.level_for_support, service.support.value)
             return level
-        if self.levels is not None and self.levels.removeprefix("builtin:") == "nes-levels":
-            return NES_LEVEL_FOR_SUPPORT[service.support.value]
+        if scale is not None and scale.level_for_support is not None:
+            default: str | None = getattr(scale.level_for_support, service.support.value)
+            return default
         return None
-
-    def graph(self) -> Any:
-        """The network as a networkx DiGraph: services as nodes, pathways as edges, every field as attributes."""
-        from tipframe.network import referral_graph
-
-        return referral_graph(self)

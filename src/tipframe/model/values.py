@@ -9,7 +9,7 @@ from typing import Final
 
 import attrs
 
-from tipframe.model._fields import ModelError, Path, Range, check_problems, field
+from tipframe.model.fields import ModelError, Path, Range, check_problems, field
 
 DURATION_PATTERN: Final = (
     r"^P(?!$)(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?"

@@ -7,7 +7,8 @@ from typing import Any, Final
 
 import attrs
 
-from tipframe.model._fields import (
+from tipframe.model.document import Document
+from tipframe.model.fields import (
     IDENTIFIER,
     REFERENCE,
     TEXT,
@@ -20,7 +21,6 @@ from tipframe.model._fields import (
     field,
     repeats,
 )
-from tipframe.model.document import Document
 
 #: more people than any organisation employs; larger numbers are mistakes, and would overflow the engines
 MAX_PEOPLE: Final = 100_000_000
@@ -61,7 +61,7 @@ class WorkforceOrganisation:
     extensions: Mapping[str, Any] = extensions_field()
 
     def __attrs_post_init__(self) -> None:
-        from tipframe.model._fields import check_problems
+        from tipframe.model.fields import check_problems
 
         problems = repeats(self.roles, "roles", "id", "role {value!r} is listed twice")
         in_roles = sum(role.headcount for role in self.roles)
@@ -97,7 +97,7 @@ class StaffNetwork:
     extensions: Mapping[str, Any] = extensions_field()
 
     def __attrs_post_init__(self) -> None:
-        from tipframe.model._fields import check_problems
+        from tipframe.model.fields import check_problems
 
         problems: list[tuple[Path, str]] = []
         inline = bool(self.people or self.edges)

@@ -19,6 +19,7 @@ import networkx as nx
 
 from tipframe.model import LevelScale, ReferralNetwork, Support, Workforce
 from tipframe.model.referral import Pathway
+from tipframe.tables import data_frame, html_table
 
 __all__ = [
     "Bottleneck",
@@ -377,7 +378,7 @@ def workforce_gaps(
     for service in network.services:
         if service.id not in on_route:
             continue
-        required = network.required_level(service, workforce)
+        required = network.required_level(service, workforce, scale)
         if required is None or required not in scale:
             continue
         held = service.staff_level
@@ -398,17 +399,16 @@ class NetworkAnalysis:
     capacity: CapacityReport
     workforce_gaps: tuple[WorkforceGap, ...] | None  # None without a level scale
 
-    def _repr_html_(self) -> str:
-        from tipframe.report.html import table_html
-        from tipframe.tables import network_rows
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per service: its support, what the analyses found about it, its load and staff level."""
+        return _service_rows(self)
 
-        return table_html(network_rows(self), caption=f"Analyses of {self.network.name}")
+    def _repr_html_(self) -> str:
+        return html_table(self.rows(), caption=f"Analyses of {self.network.name}")
 
     def to_frame(self) -> Any:
         """One row per service with what each analysis found, as a pandas DataFrame (``tipframe[table]``)."""
-        from tipframe.tables import data_frame, network_rows
-
-        return data_frame(network_rows(self))
+        return data_frame(self.rows())
 
 
 def analyse_network(
@@ -439,7 +439,7 @@ def _exportable(value: Any) -> Any:
 
 def write_network_graph(network: ReferralNetwork, path: str | Path, fmt: str) -> None:
     """Write the referral graph as GraphML or GEXF (for Gephi); attributes with no value are left out."""
-    from tipframe.io.documents import write_atomic
+    from tipframe.io.files import write_atomic
 
     graph = referral_graph(network)
     plain: nx.DiGraph[str] = nx.DiGraph(**{k: v for k, v in graph.graph.items() if v is not None})
@@ -454,3 +454,41 @@ def write_network_graph(network: ReferralNetwork, path: str | Path, fmt: str) ->
     else:
         raise ValueError(f"unknown graph format {fmt!r}: graphml or gexf")
     write_atomic(Path(path), text)
+
+
+def _service_rows(analysis: NetworkAnalysis) -> list[dict[str, Any]]:
+    network = analysis.network
+    entries = set(network.entry_points)
+    single = {p.id: p.cuts_off for p in analysis.single_points if p.kind == "service"}
+    dead = {d.service for d in analysis.dead_ends}
+    between = {b.service: b.betweenness for b in analysis.bottlenecks}
+    loads = {load.service: load for load in analysis.capacity.services}
+    gaps = {g.service: g for g in analysis.workforce_gaps or ()}
+    reached: dict[str, list[str]] = {}
+    for route in analysis.reachability.routes:
+        reached.setdefault(route.entry, []).append(route.target)
+    rows = []
+    for service in network.services:
+        load = loads.get(service.id)
+        gap = gaps.get(service.id)
+        rows.append(
+            {
+                "service": service.id,
+                "name": service.name,
+                "organisation": service.organisation,
+                "support": service.support.value if service.support else None,
+                "status": service.status.value,
+                "entry_point": service.id in entries,
+                "route_to_specialist": None if service.id not in entries else bool(reached.get(service.id)),
+                "on_every_route_from": ", ".join(single.get(service.id, ())),
+                "dead_end": service.id in dead,
+                "betweenness": between.get(service.id, 0.0),
+                "referrals": load.referrals if load else None,
+                "capacity": service.capacity,
+                "shortfall": load.shortfall if load else None,
+                "staff_level": service.staff_level,
+                "level_needed": gap.required if gap else None,
+                "below_level": gap is not None,
+            }
+        )
+    return rows

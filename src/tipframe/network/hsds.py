@@ -28,7 +28,7 @@ from typing import Any, Final
 
 import attrs
 
-from tipframe.io.documents import read_text, write_atomic
+from tipframe.io.files import read_text, write_atomic
 from tipframe.io.problems import DocumentError, Limits, Problem
 from tipframe.model import NetworkOrganisation, ReferralNetwork, Service, ServiceStatus
 

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from tipframe.io.arrays import from_numpy
 from tipframe.io.documents import from_data, to_data
 from tipframe.model import ArrayData, CascadePlan, Engine, EventLog, Programme, ReachResult, Workforce
 from tipframe.reach.montecarlo import GENERATIONS, Run, batch_size, run_batch
@@ -236,7 +237,7 @@ def project_reach(plan: CascadePlan, workforce: Workforce, programme: Programme)
     tipframe_version, numpy_version = _versions()
 
     def row(name: str) -> ArrayData:
-        return ArrayData.of(values[name][None, ...])
+        return from_numpy(values[name][None, ...])
 
     return ReachResult(
         id=f"{plan.id}-projection",
@@ -249,10 +250,10 @@ def project_reach(plan: CascadePlan, workforce: Workforce, programme: Programme)
         tipframe_version=tipframe_version,
         numpy_version=numpy_version,
         organisations=scenario.organisations,
-        eligible=ArrayData.of(scenario.eligible),
+        eligible=from_numpy(scenario.eligible),
         trained=row("trained"),
         by_generation=row("by_generation"),
-        by_organisation=ArrayData.of(values["by_organisation"]),
+        by_organisation=from_numpy(values["by_organisation"]),
         trainers=row("trainers"),
         active_trainers=row("active_trainers"),
         cohorts_running=row("cohorts_running"),
@@ -271,7 +272,7 @@ def _result(scenario: Scenario, compacts: list[_Compact], organisation_sum: Any,
     runs = [c.run for c in compacts]
 
     def stack(name: str) -> ArrayData:
-        return ArrayData.of(np.stack([getattr(run, name) for run in runs]).astype(np.int32))
+        return from_numpy(np.stack([getattr(run, name) for run in runs]).astype(np.int32))
 
     by_generation = np.stack([run.by_generation for run in runs]).astype(np.int32)
     used = int(np.max(np.nonzero(by_generation.any(axis=(0, 1)))[0], initial=0)) + 1
@@ -290,21 +291,21 @@ def _result(scenario: Scenario, compacts: list[_Compact], organisation_sum: Any,
         tipframe_version=tipframe_version,
         numpy_version=numpy_version,
         organisations=scenario.organisations,
-        eligible=ArrayData.of(scenario.eligible),
+        eligible=from_numpy(scenario.eligible),
         trained=stack("trained"),
-        by_generation=ArrayData.of(by_generation[:, :, :used]),
-        by_organisation=ArrayData.of(organisation_sum / len(runs)),
+        by_generation=from_numpy(by_generation[:, :, :used]),
+        by_organisation=from_numpy(organisation_sum / len(runs)),
         trainers=stack("trainers"),
         active_trainers=stack("active_trainers"),
         cohorts_running=stack("cohorts_running"),
         cohorts_started=stack("cohorts_started"),
-        organisations_started=ArrayData.of(
+        organisations_started=from_numpy(
             np.array([(run.organisations_started & (scenario.eligible > 0)).sum() for run in runs], np.int64)
         ),
-        trainers_who_ran=ArrayData.of(np.array([c.who_ran for c in compacts])),
-        maintenance=ArrayData.of(np.array([c.maintenance for c in compacts])),
-        new_trainers_per_trainer=ArrayData.of(per_trainer[:, :used]),
-        mean_fidelity=ArrayData.of(fidelity[:, : used + 1]),
+        trainers_who_ran=from_numpy(np.array([c.who_ran for c in compacts])),
+        maintenance=from_numpy(np.array([c.maintenance for c in compacts])),
+        new_trainers_per_trainer=from_numpy(per_trainer[:, :used]),
+        mean_fidelity=from_numpy(fidelity[:, : used + 1]),
         events=events,
     )
 
@@ -319,17 +320,17 @@ def _event_log(replicate: int, run: Run) -> EventLog:
     assert e is not None
     return EventLog(
         replicate=replicate,
-        trainer_organisation=ArrayData.of(e.trainer_org),
-        trainer_generation=ArrayData.of(e.trainer_generation),
-        trainer_fidelity=ArrayData.of(e.trainer_fidelity),
-        trainer_trained_at=ArrayData.of(e.trainer_trained_at),
-        trainer_source=ArrayData.of(e.trainer_source),
-        cohort_organisation=ArrayData.of(e.cohort_org),
-        cohort_generation=ArrayData.of(e.cohort_generation),
-        cohort_fidelity=ArrayData.of(e.cohort_fidelity),
-        cohort_start=ArrayData.of(e.cohort_start),
-        cohort_size=ArrayData.of(e.cohort_size),
-        cohort_completers=ArrayData.of(e.cohort_completers),
-        facilitation_cohort=ArrayData.of(e.facilitation_cohort),
-        facilitation_trainer=ArrayData.of(e.facilitation_trainer),
+        trainer_organisation=from_numpy(e.trainer_org),
+        trainer_generation=from_numpy(e.trainer_generation),
+        trainer_fidelity=from_numpy(e.trainer_fidelity),
+        trainer_trained_at=from_numpy(e.trainer_trained_at),
+        trainer_source=from_numpy(e.trainer_source),
+        cohort_organisation=from_numpy(e.cohort_org),
+        cohort_generation=from_numpy(e.cohort_generation),
+        cohort_fidelity=from_numpy(e.cohort_fidelity),
+        cohort_start=from_numpy(e.cohort_start),
+        cohort_size=from_numpy(e.cohort_size),
+        cohort_completers=from_numpy(e.cohort_completers),
+        facilitation_cohort=from_numpy(e.facilitation_cohort),
+        facilitation_trainer=from_numpy(e.facilitation_trainer),
     )

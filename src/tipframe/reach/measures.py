@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from tipframe.io.arrays import to_numpy
 from tipframe.model import Engine, ReachResult
 
 LEVELS = (0.5, 0.8, 0.9)
@@ -66,8 +67,8 @@ class ReachSummary:
 
 def reach_series(result: ReachResult) -> Any:
     """Reach (trained / eligible headcount) per replicate and period."""
-    eligible = float(result.eligible.to_numpy().sum())
-    trained = result.trained.to_numpy().astype(np.float64)
+    eligible = float(to_numpy(result.eligible).sum())
+    trained = to_numpy(result.trained).astype(np.float64)
     if eligible == 0:
         return np.full_like(trained, np.nan)  # nobody eligible: reach is undefined, not zero
     return trained / eligible
@@ -86,13 +87,13 @@ def summarise_reach(result: ReachResult) -> ReachSummary:
         quantiles = np.quantile(first, [0.5, 0.05, 0.95], method="inverted_cdf")
         median, low, high = (float(q) if q <= horizon else math.inf for q in quantiles)
         times.append(TimeTo(level, float((first <= horizon).mean()), median, low, high))
-    by_generation = result.by_generation.to_numpy()
+    by_generation = to_numpy(result.by_generation)
     at_end = by_generation[:, -1, :] > 0
     depth = np.where(at_end.any(axis=1), at_end.shape[1] - 1 - np.argmax(at_end[:, ::-1], axis=1), 0)
-    eligible = result.eligible.to_numpy()
+    eligible = to_numpy(result.eligible)
     with_staff = max(int((eligible > 0).sum()), 1)
-    per_trainer = result.new_trainers_per_trainer.to_numpy()
-    fidelity = result.mean_fidelity.to_numpy()
+    per_trainer = to_numpy(result.new_trainers_per_trainer)
+    fidelity = to_numpy(result.mean_fidelity)
     return ReachSummary(
         engine=result.engine,
         replicates=result.replicates,
@@ -101,11 +102,11 @@ def summarise_reach(result: ReachResult) -> ReachSummary:
         organisations=len(result.organisations),
         seeds=sum(s.trainers for s in result.plan.seed_trainers),
         reach=Interval.of(reach[:, -1]),
-        trained=Interval.of(result.trained.to_numpy()[:, -1]),
+        trained=Interval.of(to_numpy(result.trained)[:, -1]),
         time_to=tuple(times),
-        adoption_organisations=Interval.of(result.organisations_started.to_numpy() / with_staff),
-        adoption_trainers=Interval.of(result.trainers_who_ran.to_numpy()),
-        maintenance=Interval.of(result.maintenance.to_numpy()),
+        adoption_organisations=Interval.of(to_numpy(result.organisations_started) / with_staff),
+        adoption_trainers=Interval.of(to_numpy(result.trainers_who_ran)),
+        maintenance=Interval.of(to_numpy(result.maintenance)),
         depth=Interval.of(depth),
         new_trainers_per_trainer=tuple(float(x) for x in _nanmean(per_trainer)),
         mean_fidelity=tuple(float(x) for x in _nanmean(fidelity)),
@@ -188,7 +189,7 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
 def series_rows(result: ReachResult) -> list[dict[str, float]]:
     """Per-period rows for CSV: mean and 90% interval of trained and reach, trainers, cohorts."""
     reach = reach_series(result)
-    trained = result.trained.to_numpy().astype(np.float64)
+    trained = to_numpy(result.trained).astype(np.float64)
     rows = []
     for t in range(reach.shape[1]):
         r = Interval.of(reach[:, t])
@@ -202,10 +203,10 @@ def series_rows(result: ReachResult) -> list[dict[str, float]]:
                 "reach_mean": r.mean,
                 "reach_p05": r.low,
                 "reach_p95": r.high,
-                "trainers_mean": float(result.trainers.to_numpy()[:, t].mean()),
-                "active_trainers_mean": float(result.active_trainers.to_numpy()[:, t].mean()),
-                "cohorts_running_mean": float(result.cohorts_running.to_numpy()[:, t].mean()),
-                "cohorts_started_mean": float(result.cohorts_started.to_numpy()[:, t].mean()),
+                "trainers_mean": float(to_numpy(result.trainers)[:, t].mean()),
+                "active_trainers_mean": float(to_numpy(result.active_trainers)[:, t].mean()),
+                "cohorts_running_mean": float(to_numpy(result.cohorts_running)[:, t].mean()),
+                "cohorts_started_mean": float(to_numpy(result.cohorts_started)[:, t].mean()),
             }
         )
     return rows

@@ -19,10 +19,13 @@ from typing import Any
 import attrs
 import numpy as np
 
-from tipframe.io.documents import from_data, to_data, write_atomic
+from tipframe.io.arrays import to_numpy
+from tipframe.io.documents import from_data, to_data
+from tipframe.io.files import write_atomic
 from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, Programme, Workforce
 from tipframe.reach.measures import ReachSummary, summarise_reach
+from tipframe.tables import data_frame, html_table
 
 __all__ = ["SweepResult", "SweepScenario", "sweep", "variant"]
 
@@ -128,17 +131,13 @@ class SweepResult:
         return rows
 
     def _repr_html_(self) -> str:
-        from tipframe.report.html import table_html
-
         caption = (
             f"Sweep of {self.plan.name}: {len(self.scenarios)} designs, {self.replicates} replicates each (modelled)"
         )
-        return table_html(self.rows(), caption=caption)
+        return html_table(self.rows(), caption=caption)
 
     def to_frame(self) -> Any:
         """The rows as a pandas DataFrame (``pip install tipframe[table]``)."""
-        from tipframe.tables import data_frame
-
         return data_frame(self.rows())
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
@@ -180,7 +179,7 @@ def _run_scenario(
     compacts: list[_Compact]
     compacts, organisation_sum = _replicates(scenario, entropy, range(replicates), ())
     result = _result(scenario, compacts, organisation_sum, entropy[0])
-    trained = result.trained.to_numpy().astype(np.float64)
+    trained = to_numpy(result.trained).astype(np.float64)
     low, high = np.percentile(trained, [5, 95], axis=0)
     return (
         summarise_reach(result),

@@ -1,1 +1,1 @@
-"""Human-facing output: text summaries now; tables, plots and HTML later."""
+"""Human-facing output: text summaries, notebook displays, and the self-contained HTML report."""

@@ -3,27 +3,10 @@
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
 
 from tipframe.bundle import Bundle
 from tipframe.model import Document
-
-_STYLE: Final = (
-    "<style>.tipframe table{border-collapse:collapse;font-size:0.9em}"
-    ".tipframe th,.tipframe td{text-align:left;vertical-align:top;padding:2px 8px}"
-    ".tipframe th{font-weight:600;white-space:nowrap}.tipframe .mark{color:#a15c00}"
-    ".tipframe .modelled{color:#555;font-style:italic}</style>"
-)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "n/a"
-        return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return "" if value is None else str(value)
+from tipframe.tables import STYLE as _STYLE
 
 
 def summary_html(
@@ -74,17 +57,3 @@ def summary_html(
             parts.append("<ul>" + "".join(notes) + "</ul>")
     parts.append("</div>")
     return "".join(parts)
-
-
-def table_html(
-    rows: Sequence[Mapping[str, Any]], columns: Iterable[str] | None = None, *, caption: str = "", limit: int = 50
-) -> str:
-    """Rows as an HTML table (at most ``limit`` shown, with a count of the rest)."""
-    names = list(columns) if columns is not None else list(dict.fromkeys(k for r in rows for k in r))
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_text(row.get(n)))}</td>" for n in names) + "</tr>" for row in rows[:limit]
-    )
-    more = f"<p>and {len(rows) - limit:,} more</p>" if len(rows) > limit else ""
-    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'{_STYLE}<div class="tipframe"><table>{title}<tr>{head}</tr>{body}</table>{more}</div>'

@@ -3,7 +3,7 @@ group, TIP4 cascade and references, TIP5 privacy, TIP6 staff wellbeing, TIP7 ref
 
 from typing import Final
 
-from tipframe.checks.registry import Rule
+from tipframe.checks.rule import Rule
 from tipframe.checks.rules import facilitation, network, principles, privacy, references, schedule, wellbeing
 
 FAMILIES: Final = {

@@ -8,7 +8,7 @@ from typing import Final
 
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
-from tipframe.checks.registry import Report, rule
+from tipframe.checks.rule import Report, rule
 from tipframe.model import Document, Format, Programme
 
 #: formats in which a facilitated group meets

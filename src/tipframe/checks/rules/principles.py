@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
-from tipframe.checks.registry import Report, rule
+from tipframe.checks.rule import Report, rule
 from tipframe.model import Approach, Document, Format, Programme
 
 

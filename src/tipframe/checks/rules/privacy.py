@@ -10,9 +10,9 @@ import attrs
 
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
-from tipframe.checks.registry import Report, rule
+from tipframe.checks.rule import Report, rule
 from tipframe.model import Document
-from tipframe.model._fields import Path
+from tipframe.model.fields import Path
 
 EMAIL: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 #: an "address" ending like a file name is a file (logo@2x.png), not a mailbox

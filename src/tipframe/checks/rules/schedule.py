@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
-from tipframe.checks.registry import Report, rule
+from tipframe.checks.rule import Report, rule
 from tipframe.checks.rules.facilitation import GROUP_FORMATS
 from tipframe.model import Duration, Format, Programme
-from tipframe.model._fields import Path
+from tipframe.model.fields import Path
 from tipframe.model.values import describe_hours
 
 

@@ -8,7 +8,7 @@ from typing import Final
 
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
-from tipframe.checks.registry import Report, rule
+from tipframe.checks.rule import Report, rule
 from tipframe.checks.rules.facilitation import GROUP_FORMATS
 from tipframe.model import Activity, Approach, Format, Programme
 

@@ -1,0 +1,119 @@
+"""Notebook displays and DataFrames for documents, which the model leaves plain.
+
+Documents are frozen data with no display code of their own (the model imports nothing above
+it). This module gives them their notebook face: importing it (``import tipframe`` does)
+registers an HTML formatter for every document with the running IPython shell, if there is
+one; `to_html` and `to_frame` do the same work for any tipframe object, in or out of a notebook.
+Results above the model (findings, analyses, sweeps) carry ``_repr_html_`` and ``to_frame()``
+themselves.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from tipframe.bundle import Bundle
+from tipframe.model import Document, PrincipleCoverage, ReachResult
+from tipframe.report.html import summary_html
+from tipframe.tables import data_frame
+
+__all__ = ["load_ipython_extension", "register", "to_frame", "to_html"]
+
+
+def to_html(obj: Any, bundle: Bundle | None = None, *, threshold: int | None = None) -> str:
+    """An HTML fragment showing ``obj``, every value escaped: what a notebook displays.
+
+    Parameters
+    ----------
+    obj
+        A document (its ``tipframe show`` summary), or findings, a network analysis or a sweep.
+    bundle
+        Documents its references point to, for names and coverage.
+    threshold
+        Observed counts of people below it are suppressed.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    TypeError
+        When ``obj`` has no HTML display.
+    """
+    if isinstance(obj, Document):
+        return summary_html(obj, bundle, threshold=threshold)
+    shown = getattr(obj, "_repr_html_", None)
+    if shown is None:
+        raise TypeError(f"tipframe has no HTML display for {type(obj).__name__}")
+    text: str = shown()
+    return text
+
+
+def to_frame(obj: Any) -> Any:
+    """A pandas DataFrame of ``obj`` (``pip install tipframe[table]``).
+
+    Parameters
+    ----------
+    obj
+        A `ReachResult` (one row per period: means and 90% intervals), a `PrincipleCoverage`
+        (sessions by principles), or anything with its own ``to_frame()`` (findings, network
+        analyses, sweeps).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    TypeError
+        When ``obj`` has no table.
+    ImportError
+        When pandas is missing, saying what to install.
+    """
+    if isinstance(obj, ReachResult):
+        from tipframe.reach.measures import series_rows
+
+        return data_frame(series_rows(obj))
+    if isinstance(obj, PrincipleCoverage):
+        return data_frame(obj.rows(), ("session", *obj.principles))
+    frame = getattr(obj, "to_frame", None)
+    if frame is None:
+        raise TypeError(f"tipframe has no table for {type(obj).__name__}")
+    return frame()
+
+
+def _document_html(document: Document) -> str:
+    return summary_html(document)
+
+
+def register(shell: Any = None) -> bool:
+    """Display documents as HTML in an IPython shell (by default the running one).
+
+    Parameters
+    ----------
+    shell
+        An ``IPython.InteractiveShell``; None means the running one, if any.
+
+    Returns
+    -------
+    bool
+        Whether a shell was found and the formatter registered.
+    """
+    if shell is None:
+        ipython = sys.modules.get("IPython")  # never import IPython just to look for it
+        shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["text/html"].for_type(Document, _document_html)
+    return True
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext tipframe``: register the displays with this shell."""
+    register(ipython)
+
+
+# In a running notebook, `import tipframe` is enough for documents to display as HTML.
+register()
