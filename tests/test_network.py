@@ -20,7 +20,7 @@ from tipframe.network import (
     referral_graph,
     single_points_of_failure,
     workforce_gaps,
-    write_network_graph,
+    write_graph,
 )
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "svru-community-referrals.yaml"
@@ -159,7 +159,7 @@ def test_graph_carries_every_field_and_exports_for_gephi(tmp_path: Path) -> None
     assert graph.edges["counselling", "trauma-service"]["volume"] == 8
     for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
         path = tmp_path / f"network.{fmt}"
-        write_network_graph(network, path, fmt)
+        write_graph(referral_graph(network), path, fmt)
         again = read(path)
         assert set(again.nodes) == set(graph.nodes)
         assert again.number_of_edges() == graph.number_of_edges()

@@ -172,7 +172,7 @@ def test_plans_that_cannot_run_say_why() -> None:
     with pytest.raises(tipframe.PlanError, match="gives no length"):
         tipframe.project_reach(plan, workforce, no_length)
     small = tipframe.loads(WORKFORCE.replace("200000", "5", 1), Workforce)
-    with pytest.raises(tipframe.PlanError, match="20 seed trainers but only 5 eligible"):
+    with pytest.raises(tipframe.PlanError, match="20 seed trainers in .*, which has only 5 eligible"):
         tipframe.simulate_reach(plan, small, _documents()[2], replicates=1)
 
 

@@ -60,7 +60,7 @@ def test_fifty_designs_give_identical_numbers_locally_and_on_a_dask_cluster() ->
         distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
         distributed.Client(cluster) as client,
     ):
-        remote = tipframe.sweep(PLAN, WORKFORCE, grid=GRID, replicates=10, seed=2, executor=client.get_executor())
+        remote = tipframe.sweep(PLAN, WORKFORCE, grid=GRID, replicates=10, seed=2, executor=client)
     assert _numbers(remote) == _numbers(local)
 
 

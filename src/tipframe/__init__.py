@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, Final
 
 from tipframe.bundle import Bundle, load_bundle, read_bundle
@@ -72,11 +71,7 @@ from tipframe.model.kinds import KINDS
 from tipframe.progress import terminal_progress
 from tipframe.report.notebook import load_ipython_extension, to_frame, to_html
 from tipframe.schema import json_schema
-
-try:
-    __version__ = version("tipframe")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+from tipframe.version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

@@ -13,6 +13,7 @@ from tipframe.io.documents import BUILTIN_PREFIX, Loaded, builtins, load_located
 from tipframe.io.files import document_files
 from tipframe.io.problems import DEFAULT_LIMITS, DocumentError, Limits, Problem
 from tipframe.model import CascadePlan, Document, Programme, Workforce
+from tipframe.model.feasibility import INVALID_PLAN, plan_infeasibilities
 from tipframe.model.fields import Path
 from tipframe.model.kinds import KINDS
 
@@ -114,31 +115,11 @@ class Bundle:
             programme = self.get(plan.programme, Programme)
         except KeyError:
             return []
-        problems: list[Problem] = []
-        eligible = workforce.eligible(plan.eligible_roles, plan.eligible_levels)
-        if plan.seeds_are_staff:
-            for index, seeds in enumerate(plan.seed_trainers):
-                have = eligible.get(seeds.organisation, 0)
-                if seeds.trainers > have:
-                    message = (
-                        f"{seeds.trainers} seed trainers in {seeds.organisation!r}, which has only {have} eligible "
-                        "staff (set seeds_are_staff: false if they come from outside it)"
-                    )
-                    problems.append(_problem(loaded, ("seed_trainers", index, "trainers"), message, "impossible-plan"))
-        smallest = programme.group_size.min if programme.group_size is not None and programme.group_size.min else 1
-        for index, tier in enumerate(plan.tiers):
-            if tier.cohort_size < smallest:
-                message = f"cohorts of {tier.cohort_size} are below {programme.id!r}'s minimum group size of {smallest}"
-                problems.append(_problem(loaded, ("tiers", index, "cohort_size"), message, "impossible-plan"))
-        partners = workforce.partners()
-        reachable = max((eligible[o] + sum(eligible[p] for p in partners[o]) for o in eligible), default=0)
-        if reachable < smallest:
-            message = (
-                f"no cohort could ever start: {programme.id!r} needs at least {smallest} participants, and no "
-                f"organisation has that many eligible staff even with its partners (at most {reachable})"
-            )
-            problems.append(_problem(loaded, ("programme",), message, "impossible-plan"))
-        return problems
+        return [
+            _problem(loaded, found.where, found.message, "impossible-plan")
+            for found in plan_infeasibilities(plan, workforce, programme)
+            if found.reason in INVALID_PLAN
+        ]
 
     def _duplicate_problems(self, loaded: Loaded) -> list[Problem]:
         key = (loaded.document.KIND, loaded.document.id)

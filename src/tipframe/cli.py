@@ -18,7 +18,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
-from tipframe import __version__
 from tipframe.bundle import read_bundle
 from tipframe.checks import RULE_FAILED, CheckOptions, Registry, check
 from tipframe.checks.rules import FAMILIES
@@ -30,6 +29,7 @@ from tipframe.model.kinds import KINDS
 from tipframe.privacy import DEFAULT_THRESHOLD
 from tipframe.report.text import summarise
 from tipframe.schema import json_schema
+from tipframe.version import __version__
 
 OK, INVALID, UNUSABLE = 0, 1, 2
 
@@ -163,7 +163,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _network(args: argparse.Namespace) -> int:
     from tipframe.model import ReferralNetwork
-    from tipframe.network import write_network_graph
+    from tipframe.network import referral_graph, write_graph
 
     loaded = load_located(args.path, kind=ReferralNetwork)
     network = loaded.document
@@ -181,7 +181,7 @@ def _network(args: argparse.Namespace) -> int:
             written = write_hsds(hsds_from_network(network), args.output, args.export.removeprefix("hsds-"))
             print(f"wrote {len(written)} file(s): {', '.join(written)}", file=sys.stderr)
             return OK
-        write_network_graph(network, args.output, args.export)
+        write_graph(referral_graph(network), args.output, args.export)
         print(f"wrote {args.output} ({args.export})", file=sys.stderr)
         return OK
     sys.stdout.write(summarise(network, bundle))

@@ -1,4 +1,4 @@
-"""networkx views of tipframe data: who trained whom in a rollout."""
+"""networkx views of tipframe data: who trained whom in a rollout, and `write_graph` to save them."""
 
 from tipframe.graphs.dissemination import (
     critical_trainers,
@@ -6,8 +6,8 @@ from tipframe.graphs.dissemination import (
     dissemination_graph,
     downstream_reach,
     generation_summary,
-    write_graph,
 )
+from tipframe.io.graphs import write_graph
 
 __all__ = [
     "critical_trainers",

@@ -3,15 +3,12 @@ from cohorts to the trainers they produced."""
 
 from __future__ import annotations
 
-import json
-import os
 from collections import defaultdict
 from typing import Any
 
 import networkx as nx
 
 from tipframe.io.arrays import to_numpy
-from tipframe.io.files import write_atomic
 from tipframe.model import Engine, ReachResult
 
 
@@ -129,18 +126,3 @@ def generation_summary(graph: nx.DiGraph[str]) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def write_graph(graph: nx.DiGraph[str], path: str | os.PathLike[str]) -> None:
-    """Write GraphML (``.graphml``), GEXF (``.gexf``) or node-link JSON (``.json``), atomically."""
-    name = os.fspath(path)
-    suffix = os.path.splitext(name)[1].lower()
-    if suffix == ".json":
-        text = json.dumps(nx.node_link_data(graph, edges="edges"), indent=2) + "\n"
-    elif suffix == ".graphml":
-        text = "\n".join(nx.generate_graphml(graph)) + "\n"
-    elif suffix == ".gexf":
-        text = "\n".join(nx.generate_gexf(graph)) + "\n"
-    else:
-        raise ValueError(f"write a graph as .graphml, .gexf or .json, not {suffix or 'no suffix'}")
-    write_atomic(name, text)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
-from typing import Any
-
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from tipframe.io.documents import to_data
 from tipframe.model import CascadePlan, Programme, Workforce
 from tipframe.model.cascade import Distribution, Parameter
+from tipframe.model.feasibility import minimum_group, plan_infeasibilities
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -100,16 +95,6 @@ class Scenario:
             )
         return turnover, tiers
 
-    def key(self) -> str:
-        """SHA-256 of the scenario's canonical JSON (plan and workforce): stable across processes."""
-        canonical = json.dumps(
-            {"plan": to_data(self.plan), "workforce": to_data(self.workforce)},
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
 
 def tier_index(generation: int, count: int) -> int:
     """Index of the tier for cohorts of ``generation`` and the trainers they make (seeds use tier 0)."""
@@ -118,17 +103,12 @@ def tier_index(generation: int, count: int) -> int:
 
 def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Scenario:
     """Check that the three documents fit together and turn them into arrays."""
-    if plan.workforce.removeprefix("builtin:") != workforce.id:
-        raise PlanError(f"the plan names workforce {plan.workforce!r}, but {workforce.id!r} was given")
-    if plan.programme.removeprefix("builtin:") != programme.id:
-        raise PlanError(f"the plan names programme {plan.programme!r}, but {programme.id!r} was given")
-    schedule = programme.schedule
-    length = schedule.length() if schedule is not None else None
-    if length is None:
-        raise PlanError(
-            f"programme {programme.id!r} gives no length (a session count and a cadence): "
-            "the cohort length cannot be known"
-        )
+    problems = plan_infeasibilities(plan, workforce, programme)
+    if problems:
+        raise PlanError("; ".join(p.message for p in problems))
+    length = programme.schedule.length() if programme.schedule is not None else None
+    if length is None:  # unreachable: a programme with no length is infeasible
+        raise PlanError(f"programme {programme.id!r} gives no length")
     cohort_periods = max(1, plan.periods(length))
     organisations = workforce.organisation_ids()
     index = {org: i for i, org in enumerate(organisations)}
@@ -136,17 +116,7 @@ def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Sc
     eligible = np.array([eligible_by_org[o] for o in organisations], dtype=np.int64)
     seeds = np.zeros(len(organisations), dtype=np.int64)
     for entry in plan.seed_trainers:
-        if entry.organisation not in index:
-            raise PlanError(f"seed trainers in {entry.organisation!r}, which is not in workforce {workforce.id!r}")
         seeds[index[entry.organisation]] += entry.trainers
-    if plan.seeds_are_staff:
-        over = np.nonzero(seeds > eligible)[0]
-        if over.size:
-            org = organisations[int(over[0])]
-            raise PlanError(
-                f"{org!r} has {seeds[over[0]]} seed trainers but only {eligible[over[0]]} eligible staff "
-                "(set seeds_are_staff: false if the seeds come from outside)"
-            )
     partners = workforce.partners()
     indptr = [0]
     indices: list[int] = []
@@ -154,13 +124,7 @@ def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Sc
         indices.extend(index[p] for p in partners[org])
         indptr.append(len(indices))
     component = _components(len(organisations), [(index[a], index[b]) for a, b in workforce.partnerships])
-    min_group = programme.group_size.min if programme.group_size is not None and programme.group_size.min else 1
-    for number, tier in enumerate(plan.tiers):
-        if tier.cohort_size < min_group:
-            raise PlanError(
-                f"tier {number} has cohorts of {tier.cohort_size}, below {programme.id!r}'s minimum group size of "
-                f"{min_group}: no cohort could ever start"
-            )
+    min_group = minimum_group(programme)
     return Scenario(
         plan=plan,
         workforce=workforce,
@@ -172,7 +136,7 @@ def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Sc
         partner_indices=np.array(indices, dtype=np.int64),
         component=component,
         cohort_periods=cohort_periods,
-        min_group=max(1, min_group),
+        min_group=min_group,
     )
 
 
@@ -190,11 +154,3 @@ def _components(count: int, edges: list[tuple[int, int]]) -> IntArray:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     return np.array([root(i) for i in range(count)], dtype=np.int64)
-
-
-def ceil_div(a: int, b: int) -> int:
-    return -(-a // b)
-
-
-def summary_of(values: Any) -> str:
-    return ", ".join(f"{v:g}" if isinstance(v, float) and not math.isnan(v) else str(v) for v in values)

@@ -14,7 +14,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import numpy as np
@@ -25,9 +25,20 @@ from tipframe.io.files import write_atomic
 from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, Programme, Workforce
 from tipframe.reach.measures import ReachSummary, summarise_reach
+from tipframe.reach.run import check_memory, simulate_scenario
+from tipframe.reach.scenario import prepare
 from tipframe.tables import data_frame, html_table
 
 __all__ = ["SweepResult", "SweepScenario", "sweep", "variant"]
+
+
+class DaskClient(Protocol):
+    """What a sweep uses of a Dask ``distributed.Client`` (its public API)."""
+
+    def get_executor(self) -> concurrent.futures.Executor: ...
+
+    def scatter(self, data: Any, broadcast: bool = ...) -> Any: ...
+
 
 _STEP = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
 
@@ -167,18 +178,12 @@ def _run_scenario(
     plan: dict[str, Any], workforce: Any, programme: dict[str, Any], entropy: tuple[int, ...], replicates: int
 ) -> tuple[ReachSummary, tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
     """Simulate one scenario in a worker; documents travel as plain data."""
-    from tipframe.reach import _Compact, _replicates, _result
-    from tipframe.reach.scenario import prepare
-
     documents = (
         from_data(plan, CascadePlan),
         workforce if isinstance(workforce, Workforce) else from_data(workforce, Workforce),
         from_data(programme, Programme),
     )
-    scenario = prepare(*documents)
-    compacts: list[_Compact]
-    compacts, organisation_sum = _replicates(scenario, entropy, range(replicates), ())
-    result = _result(scenario, compacts, organisation_sum, entropy[0])
+    result = simulate_scenario(prepare(*documents), entropy, replicates)
     trained = to_numpy(result.trained).astype(np.float64)
     low, high = np.percentile(trained, [5, 95], axis=0)
     return (
@@ -206,18 +211,52 @@ def sweep(
     scenarios: Sequence[Mapping[str, Any]] | None = None,
     replicates: int = 200,
     seed: int = 0,
-    executor: concurrent.futures.Executor | None = None,
+    executor: concurrent.futures.Executor | DaskClient | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SweepResult:
     """Simulate every combination of ``grid`` (or each of ``scenarios``), ``replicates`` times each.
 
-    Keys address any field of the plan, tiers included (``tiers[0].cohort_size``). With no
-    ``executor``, scenarios run on local processes (one per core); any
-    `concurrent.futures.Executor` may be given, a Dask client's (``client.get_executor()``)
-    included, whose workers then receive the workforce once rather than with every task.
-    ``programme`` defaults to the built-in the plan names. ``progress(done, total)`` is called
-    as scenarios finish: ``progress=tipframe.terminal_progress()`` draws a bar at a terminal.
-    The numbers do not depend on the executor or on the order of scenarios.
+    The numbers do not depend on the executor or on the order of scenarios: each scenario is
+    seeded from ``seed`` and the SHA-256 of its canonical JSON.
+
+    Parameters
+    ----------
+    plan, workforce
+        The plan to vary and the workforce it runs over.
+    programme
+        The programme delivered (default: the built-in the plan names).
+    grid
+        Plan paths (``tiers[0].cohort_size``, ``horizon``) and the values each takes; every
+        combination is a scenario.
+    scenarios
+        Instead of a grid: each scenario's ``{path: value}``.
+    replicates
+        Replicates per scenario.
+    seed
+        The sweep's seed.
+    executor
+        None for local processes (one per core); any `concurrent.futures.Executor`; or a Dask
+        ``distributed.Client``, whose workers then receive the workforce once rather than with
+        every task.
+    progress
+        Called ``progress(done, total)`` as scenarios finish (``tipframe.terminal_progress()``
+        draws a bar at a terminal).
+
+    Returns
+    -------
+    SweepResult
+        Every scenario, in the order given, with its measures.
+
+    Raises
+    ------
+    ValueError
+        For a bad number of replicates or seed, or neither or both of ``grid`` and ``scenarios``.
+    KeyError
+        When a path names no field of the plan.
+    DocumentError
+        When a value is not valid where it is put.
+    MemoryLimitError
+        When the longest scenario would need more memory than the machine's limit.
     """
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
@@ -242,20 +281,21 @@ def sweep(
             raise KeyError(f"scenario {values}: {error.args[0]}") from None
         except DocumentError as error:
             raise DocumentError(error.problems) from None
-    from tipframe.reach import _check_memory
-    from tipframe.reach.scenario import prepare
-
     longest = max(plans, key=lambda p: p.horizon)
-    _check_memory(prepare(longest, workforce, programme), replicates, None, None)
+    check_memory(prepare(longest, workforce, programme), replicates)
     keys = [scenario_key(p, workforce) for p in plans]
     workforce_data: Any = to_data(workforce)
     programme_data = to_data(programme)
     own = executor is None
-    pool = executor or concurrent.futures.ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(plans)))
+    pool: concurrent.futures.Executor
+    if executor is None:
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(plans)))
+    elif isinstance(executor, concurrent.futures.Executor):
+        pool = executor
+    else:  # a Dask client: send the workforce to every worker once
+        pool = executor.get_executor()
+        workforce_data = executor.scatter(workforce_data, broadcast=True)
     try:
-        client = getattr(pool, "_client", None)
-        if client is not None and hasattr(client, "scatter"):  # a Dask executor: send the workforce once
-            workforce_data = client.scatter(workforce_data, broadcast=True)
         futures = [
             pool.submit(
                 _run_scenario,

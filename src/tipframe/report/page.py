@@ -197,7 +197,7 @@ def render_report(
         parts += ["<h3>Practice findings</h3>", _findings(mine)]
         sections.append("\n".join(parts))
     heading = title or ("tipframe report: " + ", ".join(d.name for d in documents))
-    from tipframe import __version__
+    from tipframe.version import __version__
 
     made = dt.date.today().isoformat()
     return (

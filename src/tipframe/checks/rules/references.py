@@ -9,6 +9,7 @@ from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.rule import Report, rule
 from tipframe.model import CascadePlan, Document, Format, Programme, Workforce
+from tipframe.model.feasibility import NO_LENGTH, SEEDS_EXCEED_STAFF, plan_infeasibilities
 
 
 def _bundle_problems(code: str, context: Context) -> Iterator[Report]:
@@ -139,6 +140,16 @@ def _plan_parts(plan: CascadePlan, context: Context) -> tuple[Programme | None, 
     return context.resolve(plan.programme, Programme), context.resolve(plan.workforce, Workforce)
 
 
+def _infeasible(plan: CascadePlan, context: Context, reason: str, hint: str | None = None) -> Iterator[Report]:
+    """The plan's infeasibilities for one reason, in the words validate and the engines use."""
+    programme, workforce = _plan_parts(plan, context)
+    if programme is None or workforce is None:
+        return
+    for found in plan_infeasibilities(plan, workforce, programme):
+        if found.reason == reason:
+            yield Report(where=found.where, message=found.message, hint=hint)
+
+
 @rule(
     "TIP407",
     "cohort-outside-group-range",
@@ -178,18 +189,7 @@ def cohort_outside_group_range(plan: CascadePlan, context: Context) -> Iterator[
     citation="tipframe cascade model (docs/reach.md)",
 )
 def seeds_exceed_eligible(plan: CascadePlan, context: Context) -> Iterator[Report]:
-    _, workforce = _plan_parts(plan, context)
-    if workforce is None or not plan.seeds_are_staff:
-        return
-    eligible = workforce.eligible(plan.eligible_roles, plan.eligible_levels)
-    for index, seeds in enumerate(plan.seed_trainers):
-        room = eligible.get(seeds.organisation)
-        if room is not None and seeds.trainers > room:
-            yield Report(
-                where=("seed_trainers", index, "trainers"),
-                message=f"{seeds.trainers} seed trainers in {seeds.organisation}, which has {room} eligible staff",
-                hint="set seeds_are_staff: false if the seeds come from outside the organisation",
-            )
+    yield from _infeasible(plan, context, SEEDS_EXCEED_STAFF)
 
 
 @rule(
@@ -205,13 +205,9 @@ def seeds_exceed_eligible(plan: CascadePlan, context: Context) -> Iterator[Repor
     citation="tipframe cascade model (docs/reach.md)",
 )
 def programme_has_no_length(plan: CascadePlan, context: Context) -> Iterator[Report]:
-    programme, _ = _plan_parts(plan, context)
-    if programme is not None and (programme.schedule is None or programme.schedule.length() is None):
-        yield Report(
-            where=("programme",),
-            message=f"{plan.programme} gives no session count and cadence, so a cohort's length is unknown",
-            hint="add schedule: {cadence: ..., sessions: ...} to the programme",
-        )
+    yield from _infeasible(
+        plan, context, NO_LENGTH, hint="add schedule: {cadence: ..., sessions: ...} to the programme"
+    )
 
 
 @rule(

@@ -1,0 +1,103 @@
+"""What makes a cascade plan impossible to run on its workforce: one function, one wording.
+
+The bundle layer (``tipframe validate``), the practice rules (``tipframe check``) and the
+engines (`simulate_reach`, `project_reach`) all call `plan_infeasibilities`, so a plan that
+cannot run is described in the same words wherever it is found.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+
+from tipframe.model.cascade import CascadePlan
+from tipframe.model.fields import Path
+from tipframe.model.programme import Programme
+from tipframe.model.workforce import Workforce
+
+#: why a plan cannot run; the bundle reports the first three as invalid documents, the rules
+#: report the next two, and the engines refuse every one
+SEEDS_EXCEED_STAFF: Final = "seeds-exceed-eligible-staff"
+COHORT_BELOW_MINIMUM: Final = "cohort-below-minimum-group"
+NO_COHORT_CAN_START: Final = "no-cohort-can-start"
+NO_LENGTH: Final = "programme-has-no-length"
+UNKNOWN_ORGANISATION: Final = "unknown-organisation"
+OTHER_DOCUMENT: Final = "other-document"
+
+#: the reasons that make a plan an invalid document (found by ``tipframe validate``)
+INVALID_PLAN: Final = frozenset({SEEDS_EXCEED_STAFF, COHORT_BELOW_MINIMUM, NO_COHORT_CAN_START})
+
+
+@attrs.frozen
+class Infeasibility:
+    """One reason a plan cannot run: which, where in the plan, and the message people read."""
+
+    reason: str
+    where: Path
+    message: str
+
+
+def minimum_group(programme: Programme) -> int:
+    """The fewest participants a cohort of ``programme`` may start with (1 when it says nothing)."""
+    smallest = programme.group_size.min if programme.group_size is not None else None
+    return max(1, smallest or 1)
+
+
+def plan_infeasibilities(plan: CascadePlan, workforce: Workforce, programme: Programme) -> tuple[Infeasibility, ...]:
+    """Every reason ``plan`` cannot run over ``workforce`` delivering ``programme``.
+
+    Parameters
+    ----------
+    plan, workforce, programme
+        The plan and the documents it names.
+
+    Returns
+    -------
+    tuple of Infeasibility
+        Empty when the plan can run; otherwise each reason with the path of the field at fault.
+    """
+    found: list[Infeasibility] = []
+    for field_name, given in (("workforce", workforce), ("programme", programme)):
+        named: str = getattr(plan, field_name)
+        if named.removeprefix("builtin:") != given.id:
+            message = f"the plan names {field_name} {named!r}, but {given.id!r} was given"
+            found.append(Infeasibility(OTHER_DOCUMENT, (field_name,), message))
+    schedule = programme.schedule
+    if schedule is None or schedule.length() is None:
+        message = (
+            f"programme {programme.id!r} gives no length: no session count and cadence, so a cohort's length "
+            "cannot be known"
+        )
+        found.append(Infeasibility(NO_LENGTH, ("programme",), message))
+    eligible = workforce.eligible(plan.eligible_roles, plan.eligible_levels)
+    totals: dict[str, int] = {}
+    for seeds in plan.seed_trainers:
+        totals[seeds.organisation] = totals.get(seeds.organisation, 0) + seeds.trainers
+    last = {seeds.organisation: index for index, seeds in enumerate(plan.seed_trainers)}
+    for index, seeds in enumerate(plan.seed_trainers):
+        organisation = seeds.organisation
+        if organisation not in eligible:
+            message = f"seed trainers in {organisation!r}, which is not in workforce {workforce.id!r}"
+            found.append(Infeasibility(UNKNOWN_ORGANISATION, ("seed_trainers", index, "organisation"), message))
+        elif plan.seeds_are_staff and last[organisation] == index and totals[organisation] > eligible[organisation]:
+            # Several entries may name one organisation: their sum is judged, at the last of them.
+            message = (
+                f"{totals[organisation]} seed trainers in {organisation!r}, which has only {eligible[organisation]} "
+                "eligible staff (set seeds_are_staff: false if the seeds come from outside it)"
+            )
+            found.append(Infeasibility(SEEDS_EXCEED_STAFF, ("seed_trainers", index, "trainers"), message))
+    smallest = minimum_group(programme)
+    for index, tier in enumerate(plan.tiers):
+        if tier.cohort_size < smallest:
+            message = f"cohorts of {tier.cohort_size} are below {programme.id!r}'s minimum group size of {smallest}"
+            found.append(Infeasibility(COHORT_BELOW_MINIMUM, ("tiers", index, "cohort_size"), message))
+    partners = workforce.partners()
+    reachable = max((eligible[o] + sum(eligible[p] for p in partners[o]) for o in eligible), default=0)
+    if reachable < smallest:
+        message = (
+            f"no cohort could ever start: {programme.id!r} needs at least {smallest} participants, and no "
+            f"organisation has that many eligible staff even with its partners (at most {reachable})"
+        )
+        found.append(Infeasibility(NO_COHORT_CAN_START, ("programme",), message))
+    return tuple(found)

@@ -1,0 +1,116 @@
+"""Every analysis of one network together, with one row per service for tables and notebooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from tipframe.model import LevelScale, ReferralNetwork, Workforce
+from tipframe.network.capacity import CapacityReport, capacity
+from tipframe.network.routes import (
+    Bottleneck,
+    DeadEnd,
+    Reachability,
+    SinglePoint,
+    bottlenecks,
+    dead_ends,
+    reachability,
+    single_points_of_failure,
+)
+from tipframe.network.workforce import WorkforceGap, workforce_gaps
+from tipframe.tables import data_frame, html_table
+
+__all__ = ["NetworkAnalysis", "analyse_network"]
+
+
+@attrs.frozen
+class NetworkAnalysis:
+    """Every analysis of one network."""
+
+    network: ReferralNetwork
+    reachability: Reachability
+    dead_ends: tuple[DeadEnd, ...]
+    single_points: tuple[SinglePoint, ...]
+    bottlenecks: tuple[Bottleneck, ...]
+    capacity: CapacityReport
+    workforce_gaps: tuple[WorkforceGap, ...] | None  # None without a level scale
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per service: its support, what the analyses found about it, its load and staff level."""
+        return _service_rows(self)
+
+    def _repr_html_(self) -> str:
+        return html_table(self.rows(), caption=f"Analyses of {self.network.name}")
+
+    def to_frame(self) -> Any:
+        """One row per service with what each analysis found, as a pandas DataFrame (``tipframe[table]``)."""
+        return data_frame(self.rows())
+
+
+def analyse_network(
+    network: ReferralNetwork, scale: LevelScale | None = None, workforce: Workforce | None = None
+) -> NetworkAnalysis:
+    """Run every analysis; workforce gaps need the network's level scale (and its workforce, when it names one).
+
+    Parameters
+    ----------
+    network
+        The referral network.
+    scale
+        The network's level scale; None leaves workforce gaps out (``workforce_gaps`` is None).
+    workforce
+        The workforce whose roles say what a service with a ``role`` needs.
+
+    Returns
+    -------
+    NetworkAnalysis
+        Reachability, dead ends, single points of failure, bottlenecks, capacity and workforce gaps.
+    """
+    return NetworkAnalysis(
+        network=network,
+        reachability=reachability(network),
+        dead_ends=dead_ends(network),
+        single_points=single_points_of_failure(network),
+        bottlenecks=bottlenecks(network),
+        capacity=capacity(network),
+        workforce_gaps=workforce_gaps(network, scale, workforce) if scale is not None else None,
+    )
+
+
+def _service_rows(analysis: NetworkAnalysis) -> list[dict[str, Any]]:
+    network = analysis.network
+    entries = set(network.entry_points)
+    single = {p.id: p.cuts_off for p in analysis.single_points if p.kind == "service"}
+    dead = {d.service for d in analysis.dead_ends}
+    between = {b.service: b.betweenness for b in analysis.bottlenecks}
+    loads = {load.service: load for load in analysis.capacity.services}
+    gaps = {g.service: g for g in analysis.workforce_gaps or ()}
+    reached: dict[str, list[str]] = {}
+    for route in analysis.reachability.routes:
+        reached.setdefault(route.entry, []).append(route.target)
+    rows = []
+    for service in network.services:
+        load = loads.get(service.id)
+        gap = gaps.get(service.id)
+        rows.append(
+            {
+                "service": service.id,
+                "name": service.name,
+                "organisation": service.organisation,
+                "support": service.support.value if service.support else None,
+                "status": service.status.value,
+                "entry_point": service.id in entries,
+                "route_to_specialist": None if service.id not in entries else bool(reached.get(service.id)),
+                "on_every_route_from": ", ".join(single.get(service.id, ())),
+                "dead_end": service.id in dead,
+                "betweenness": between.get(service.id, 0.0),
+                "referrals": load.referrals if load else None,
+                "capacity": service.capacity,
+                "shortfall": load.shortfall if load else None,
+                "staff_level": service.staff_level,
+                "level_needed": gap.required if gap else None,
+                "below_level": gap is not None,
+            }
+        )
+    return rows

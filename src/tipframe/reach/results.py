@@ -1,0 +1,209 @@
+"""Replicates into results: what a `ReachResult` keeps of each replicate, and the result itself.
+
+Replicate i of a run seeded with ``entropy`` draws from
+``numpy.random.default_rng(SeedSequence(entropy, spawn_key=(i,)))``, so its numbers do not
+depend on the batch, process or executor it ran in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from tipframe.io.arrays import from_numpy
+from tipframe.model import ArrayData, Engine, EventLog, ReachResult
+from tipframe.reach.montecarlo import GENERATIONS, Run, batch_size, run_batch
+from tipframe.reach.scenario import Scenario
+from tipframe.version import __version__
+
+__all__ = ["Compact", "monte_carlo_result", "projection_result", "run_replicates"]
+
+
+@attrs.frozen(eq=False)
+class Compact:
+    """What the result keeps of one replicate: small enough to gather a thousand of them."""
+
+    run: Run  # with its per-organisation and per-trainer arrays emptied
+    per_trainer: Any
+    fidelity: Any
+    who_ran: float
+    maintenance: float
+
+
+_EMPTY = np.zeros(0, np.int64)
+_EMPTY_FLOAT = np.zeros(0, np.float64)
+
+
+def _compact(run: Run, scenario: Scenario) -> tuple[Compact, Any]:
+    """Reduce a replicate to its summary numbers; returns it and its per-organisation series."""
+    plan = scenario.plan
+    horizon = plan.horizon
+    gens = np.minimum(run.trainer_generation, GENERATIONS - 1)
+    counts = np.bincount(gens, minlength=GENERATIONS)
+    made = np.bincount(gens, weights=run.trainer_new_trainers, minlength=GENERATIONS)
+    per_trainer = np.where(counts > 0, made / np.maximum(counts, 1), np.nan)
+    who_ran = float((run.trainer_ran > 0).mean()) if run.trainer_generation.size else math.nan
+    old = run.trainer_trained_at <= horizon - plan.maintenance_after
+    maintenance = (
+        float((run.trainer_last_start[old] >= horizon - plan.maintenance_window + 1).mean()) if old.any() else math.nan
+    )
+    light = attrs.evolve(
+        run,
+        by_organisation=_EMPTY,
+        trainer_generation=_EMPTY,
+        trainer_trained_at=_EMPTY,
+        trainer_ran=_EMPTY,
+        trainer_last_start=_EMPTY,
+        trainer_new_trainers=_EMPTY_FLOAT,
+        trainer_fidelity=_EMPTY_FLOAT,
+    )
+    fidelity = np.where(run.cohort_count > 0, run.cohort_fidelity_sum / np.maximum(run.cohort_count, 1), np.nan)
+    return Compact(light, per_trainer, fidelity, who_ran, maintenance), run.by_organisation
+
+
+def run_replicates(
+    scenario: Scenario,
+    entropy: int | Sequence[int],
+    indices: Sequence[int],
+    keep: Sequence[int] = (),
+    batch: int | None = None,
+) -> tuple[list[Compact], Any]:
+    """Simulate the replicates numbered ``indices``, in batches.
+
+    Parameters
+    ----------
+    scenario
+        The plan made ready to run (`tipframe.reach.scenario.prepare`).
+    entropy
+        The run's seed, or a sequence of integers (a sweep's scenario adds its key).
+    indices
+        Replicate numbers: replicate i draws from ``SeedSequence(entropy, spawn_key=(i,))``.
+    keep
+        Replicate numbers whose event logs are kept.
+    batch
+        Replicates simulated together (default: as many as fit in about 100 MB); never
+        changes the numbers.
+
+    Returns
+    -------
+    tuple
+        Each replicate's `Compact` record, in order, and the sum of their per-organisation
+        series (whole numbers, so any split sums alike).
+    """
+    compacts: list[Compact] = []
+    organisation_sum = np.zeros((scenario.horizon + 1, len(scenario.organisations)), np.int64)
+    size = batch or batch_size(scenario)
+    for start in range(0, len(indices), size):
+        part = indices[start : start + size]
+        rngs = [np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(i,))) for i in part]
+        for run in run_batch(scenario, rngs, [i in keep for i in part]):
+            compact, by_organisation = _compact(run, scenario)
+            compacts.append(compact)
+            organisation_sum += by_organisation
+    return compacts, organisation_sum
+
+
+def monte_carlo_result(
+    scenario: Scenario, compacts: Sequence[Compact], organisation_sum: Any, seed: int
+) -> ReachResult:
+    """The `ReachResult` of a simulation, from its replicates' records in replicate order."""
+    plan = scenario.plan
+    runs = [c.run for c in compacts]
+
+    def stack(name: str) -> ArrayData:
+        return from_numpy(np.stack([getattr(run, name) for run in runs]).astype(np.int32))
+
+    by_generation = np.stack([run.by_generation for run in runs]).astype(np.int32)
+    used = int(np.max(np.nonzero(by_generation.any(axis=(0, 1)))[0], initial=0)) + 1
+    per_trainer = np.stack([c.per_trainer for c in compacts])
+    fidelity = np.stack([c.fidelity for c in compacts])
+    events = tuple(_event_log(i, run) for i, run in enumerate(runs) if run.events is not None)
+    return ReachResult(
+        id=f"{plan.id}-reach",
+        name=f"Simulated reach of {plan.name}",
+        engine=Engine.MONTE_CARLO,
+        plan=plan,
+        workforce=scenario.workforce,
+        programme=scenario.programme,
+        seed=seed,
+        replicates=len(runs),
+        tipframe_version=__version__,
+        numpy_version=np.__version__,
+        organisations=scenario.organisations,
+        eligible=from_numpy(scenario.eligible),
+        trained=stack("trained"),
+        by_generation=from_numpy(by_generation[:, :, :used]),
+        by_organisation=from_numpy(organisation_sum / len(runs)),
+        trainers=stack("trainers"),
+        active_trainers=stack("active_trainers"),
+        cohorts_running=stack("cohorts_running"),
+        cohorts_started=stack("cohorts_started"),
+        organisations_started=from_numpy(
+            np.array([(run.organisations_started & (scenario.eligible > 0)).sum() for run in runs], np.int64)
+        ),
+        trainers_who_ran=from_numpy(np.array([c.who_ran for c in compacts])),
+        maintenance=from_numpy(np.array([c.maintenance for c in compacts])),
+        new_trainers_per_trainer=from_numpy(per_trainer[:, :used]),
+        mean_fidelity=from_numpy(fidelity[:, : used + 1]),
+        events=events,
+    )
+
+
+def projection_result(scenario: Scenario, values: dict[str, Any]) -> ReachResult:
+    """The `ReachResult` of a projection: one row of expected values per series."""
+    plan = scenario.plan
+
+    def row(name: str) -> ArrayData:
+        return from_numpy(values[name][None, ...])
+
+    return ReachResult(
+        id=f"{plan.id}-projection",
+        name=f"Projected reach of {plan.name}",
+        engine=Engine.PROJECTION,
+        plan=plan,
+        workforce=scenario.workforce,
+        programme=scenario.programme,
+        replicates=1,
+        tipframe_version=__version__,
+        numpy_version=np.__version__,
+        organisations=scenario.organisations,
+        eligible=from_numpy(scenario.eligible),
+        trained=row("trained"),
+        by_generation=row("by_generation"),
+        by_organisation=from_numpy(values["by_organisation"]),
+        trainers=row("trainers"),
+        active_trainers=row("active_trainers"),
+        cohorts_running=row("cohorts_running"),
+        cohorts_started=row("cohorts_started"),
+        organisations_started=row("organisations_started"),
+        trainers_who_ran=row("trainers_who_ran"),
+        maintenance=row("maintenance"),
+        new_trainers_per_trainer=row("new_trainers_per_trainer"),
+        mean_fidelity=row("mean_fidelity"),
+    )
+
+
+def _event_log(replicate: int, run: Run) -> EventLog:
+    e = run.events
+    if e is None:
+        raise ValueError(f"replicate {replicate} kept no events")
+    return EventLog(
+        replicate=replicate,
+        trainer_organisation=from_numpy(e.trainer_org),
+        trainer_generation=from_numpy(e.trainer_generation),
+        trainer_fidelity=from_numpy(e.trainer_fidelity),
+        trainer_trained_at=from_numpy(e.trainer_trained_at),
+        trainer_source=from_numpy(e.trainer_source),
+        cohort_organisation=from_numpy(e.cohort_org),
+        cohort_generation=from_numpy(e.cohort_generation),
+        cohort_fidelity=from_numpy(e.cohort_fidelity),
+        cohort_start=from_numpy(e.cohort_start),
+        cohort_size=from_numpy(e.cohort_size),
+        cohort_completers=from_numpy(e.cohort_completers),
+        facilitation_cohort=from_numpy(e.facilitation_cohort),
+        facilitation_trainer=from_numpy(e.facilitation_trainer),
+    )

@@ -1,0 +1,313 @@
+"""The replicate driver: simulate or project a plan, check its memory first, and rerun saved results.
+
+Every engine entry point (`simulate_reach`, sweeps, and later calibration and planning) runs
+replicates through here. Replicate i of a run seeded ``seed`` uses
+``numpy.random.default_rng(SeedSequence(seed, spawn_key=(i,)))``, so results are the same
+however replicates are split between batches, processes and executors.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from tipframe.io.documents import from_data, to_data
+from tipframe.model import CascadePlan, Engine, Programme, ReachResult, Workforce
+from tipframe.reach.montecarlo import GENERATIONS, batch_size
+from tipframe.reach.projection import project
+from tipframe.reach.results import Compact, monte_carlo_result, projection_result, run_replicates
+from tipframe.reach.scenario import Scenario, prepare
+
+__all__ = [
+    "MemoryLimitError",
+    "Rerun",
+    "check_memory",
+    "default_memory_limit",
+    "estimate_memory",
+    "project_reach",
+    "rerun",
+    "simulate_reach",
+    "simulate_scenario",
+]
+
+log = logging.getLogger(__name__)
+
+#: the fields a rerun must reproduce bit for bit (with the event logs kept)
+REPRODUCED = ("trained", "by_generation", "by_organisation", "trainers", "cohorts_started", "maintenance")
+
+
+class MemoryLimitError(ValueError):
+    """A simulation that would need more memory than its limit; raised before it starts."""
+
+
+def default_memory_limit() -> int:
+    """Half the machine's physical memory, in bytes (8 GiB where it cannot be read)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")) // 2
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
+def estimate_memory(scenario: Scenario, replicates: int, batch: int | None = None) -> int:
+    """Bytes a simulation of ``replicates`` holds at most.
+
+    Parameters
+    ----------
+    scenario
+        The plan made ready to run.
+    replicates
+        How many replicates the run keeps.
+    batch
+        Replicates simulated together (default: as the engine chooses).
+
+    Returns
+    -------
+    int
+        The series kept for every replicate, the per-organisation sums, and one batch being
+        simulated.
+    """
+    periods = scenario.horizon + 1
+    per_replicate = periods * (GENERATIONS + 5) * 8 * 3 // 2 + 2 * GENERATIONS * 8  # series, then their stacked copy
+    organisations = periods * len(scenario.organisations) * 8 * 2
+    size = batch or batch_size(scenario)
+    working = size * 8 * len(scenario.organisations) * (periods + GENERATIONS) * 2
+    return replicates * per_replicate + organisations + working
+
+
+def check_memory(scenario: Scenario, replicates: int, batch: int | None = None, limit: int | None = None) -> None:
+    """Refuse a run whose `estimate_memory` exceeds ``limit`` bytes (default `default_memory_limit`).
+
+    Raises
+    ------
+    MemoryLimitError
+        Naming the estimate, the limit and what to change.
+    """
+    need = estimate_memory(scenario, replicates, batch)
+    allowed = default_memory_limit() if limit is None else limit
+    if need > allowed:
+        raise MemoryLimitError(
+            f"this simulation would need about {need / 2**30:.1f} GiB ({replicates:,} replicates x "
+            f"{scenario.horizon + 1:,} periods x {GENERATIONS} generations kept for each, and "
+            f"{len(scenario.organisations):,} organisations), more than the limit of {allowed / 2**30:.1f} GiB: "
+            "use fewer replicates or a shorter horizon, or raise the limit (memory_limit, or --memory-limit)"
+        )
+
+
+def simulate_scenario(
+    scenario: Scenario, entropy: int | Sequence[int], replicates: int, keep: Sequence[int] = ()
+) -> ReachResult:
+    """Simulate a prepared scenario in this process: the entry point sweeps and other drivers share.
+
+    Parameters
+    ----------
+    scenario
+        The plan made ready to run.
+    entropy
+        The seed, or a sequence of integers starting with it; replicate i draws from
+        ``SeedSequence(entropy, spawn_key=(i,))``.
+    replicates
+        How many replicates.
+    keep
+        Replicates whose event logs are kept.
+
+    Returns
+    -------
+    ReachResult
+        Its ``seed`` is the first integer of ``entropy``.
+    """
+    compacts, organisation_sum = run_replicates(scenario, entropy, range(replicates), keep)
+    seed = entropy if isinstance(entropy, int) else int(entropy[0])
+    return monte_carlo_result(scenario, compacts, organisation_sum, seed)
+
+
+def _run_chunk(
+    plan: dict[str, Any],
+    workforce: dict[str, Any],
+    programme: dict[str, Any],
+    seed: int,
+    indices: Sequence[int],
+    keep: Sequence[int],
+    batch: int | None = None,
+) -> tuple[list[Compact], Any]:
+    """Run some replicates in a worker; documents travel as plain data so any executor can carry them."""
+    scenario = prepare(from_data(plan, CascadePlan), from_data(workforce, Workforce), from_data(programme, Programme))
+    return run_replicates(scenario, seed, indices, keep, batch)
+
+
+def _chunks(count: int, parts: int) -> list[list[int]]:
+    size = max(1, -(-count // max(1, parts)))
+    return [list(range(start, min(count, start + size))) for start in range(0, count, size)]
+
+
+def _check_arguments(replicates: int, seed: int, batch: int | None) -> None:
+    if replicates < 1:
+        raise ValueError("replicates must be at least 1")
+    if seed < 0:
+        raise ValueError("seed must be a non-negative whole number")
+    if batch is not None and batch < 1:
+        raise ValueError("batch must be at least 1")
+
+
+def simulate_reach(
+    plan: CascadePlan,
+    workforce: Workforce,
+    programme: Programme,
+    *,
+    replicates: int = 1000,
+    seed: int = 0,
+    keep_events: Iterable[int] = (0,),
+    executor: concurrent.futures.Executor | None = None,
+    chunks: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int | None = None,
+    memory_limit: int | None = None,
+) -> ReachResult:
+    """Simulate the rollout ``replicates`` times (the Monte Carlo engine; docs/reach.md defines it).
+
+    Parameters
+    ----------
+    plan, workforce, programme
+        The cascade plan and the documents it names.
+    replicates
+        How many replicates.
+    seed
+        Replicate i draws from ``SeedSequence(seed, spawn_key=(i,))``.
+    keep_events
+        Replicates whose event logs are kept, for the dissemination graph.
+    executor
+        Any `concurrent.futures.Executor` (a process pool, a Dask client's executor); None runs
+        here. Results are identical however replicates are split.
+    chunks
+        How many pieces the replicates are cut into for the executor (default: four per core of
+        this machine).
+    progress
+        Called ``progress(done, total)`` as replicates finish.
+    batch
+        Replicates one process simulates together (default: as many as fit in about 100 MB); it
+        trades memory for speed and never changes the numbers.
+    memory_limit
+        Bytes the run may need (default: half the machine's memory).
+
+    Returns
+    -------
+    ReachResult
+        Every replicate's series, with the plan, workforce, programme, seed and versions.
+
+    Raises
+    ------
+    PlanError
+        When the plan cannot run on its workforce.
+    MemoryLimitError
+        Before it starts, when its estimated memory exceeds ``memory_limit``.
+    ValueError
+        When ``replicates``, ``seed`` or ``batch`` is out of range.
+    """
+    _check_arguments(replicates, seed, batch)
+    scenario = prepare(plan, workforce, programme)
+    check_memory(scenario, replicates, batch, memory_limit)
+    keep = sorted({i for i in keep_events if 0 <= i < replicates})
+    compacts: list[Compact] = []
+    organisation_sum = np.zeros((plan.horizon + 1, len(scenario.organisations)), np.int64)
+    if executor is None:
+        size = batch or batch_size(scenario)
+        for start in range(0, replicates, size):
+            done, summed = run_replicates(scenario, seed, range(start, min(replicates, start + size)), keep, size)
+            compacts += done
+            organisation_sum += summed
+            if progress is not None:
+                progress(len(compacts), replicates)
+    else:
+        parts = _chunks(replicates, chunks or 4 * (os.cpu_count() or 2))
+        data = (to_data(plan), to_data(workforce), to_data(programme))
+        futures = [executor.submit(_run_chunk, *data, seed, part, keep, batch) for part in parts]
+        try:
+            for future in futures:
+                done, summed = future.result()
+                compacts += done
+                organisation_sum += summed
+                if progress is not None:
+                    progress(len(compacts), replicates)
+        except BaseException:
+            for future in futures:  # stop cleanly: nothing more starts
+                future.cancel()
+            raise
+    log.debug("simulated %d replicates of %s", replicates, plan.id)
+    return monte_carlo_result(scenario, compacts, organisation_sum, seed)
+
+
+def project_reach(plan: CascadePlan, workforce: Workforce, programme: Programme) -> ReachResult:
+    """The deterministic expected-value projection, instant, for exploring designs (docs/reach.md).
+
+    Parameters
+    ----------
+    plan, workforce, programme
+        The cascade plan and the documents it names.
+
+    Returns
+    -------
+    ReachResult
+        One row of expected values per series.
+
+    Raises
+    ------
+    PlanError
+        When the plan cannot run on its workforce.
+    """
+    scenario = prepare(plan, workforce, programme)
+    return projection_result(scenario, project(scenario))
+
+
+@attrs.frozen
+class Rerun:
+    """A saved result run again: what differs, and whether numpy's version differs too."""
+
+    saved: ReachResult
+    again: ReachResult
+    #: the fields (of `REPRODUCED`, and ``events``) whose values differ
+    different: tuple[str, ...]
+
+    @property
+    def reproduced(self) -> bool:
+        """True when every reproduced field is identical, bit for bit."""
+        return not self.different
+
+    @property
+    def numpy_changed(self) -> bool:
+        """True when the result was made under another numpy version (numbers may then differ)."""
+        return self.saved.numpy_version != np.__version__
+
+
+def rerun(saved: ReachResult) -> Rerun:
+    """Run a saved result's plan again, with its seed and replicates, and compare.
+
+    Parameters
+    ----------
+    saved
+        A `ReachResult`, as `simulate_reach` or `project_reach` made it (or loaded from a file).
+
+    Returns
+    -------
+    Rerun
+        The new result and the fields that differ (none when it reproduces).
+    """
+    if saved.engine is Engine.PROJECTION:
+        again = project_reach(saved.plan, saved.workforce, saved.programme)
+    else:
+        again = simulate_reach(
+            saved.plan,
+            saved.workforce,
+            saved.programme,
+            replicates=saved.replicates,
+            seed=saved.seed or 0,
+            keep_events=[log.replicate for log in saved.events],
+        )
+    different = [f for f in REPRODUCED if getattr(saved, f) != getattr(again, f)]
+    if saved.events != again.events:
+        different.append("events")
+    return Rerun(saved=saved, again=again, different=tuple(different))
