@@ -14,19 +14,17 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from tipframe.bundle import Bundle
-from tipframe.checks import check
 from tipframe.checks.findings import Finding
 from tipframe.model import (
     CascadePlan,
-    Document,
     Framework,
     LevelScale,
     Programme,
     ReachResult,
     ReferralNetwork,
-    Workforce,
 )
 from tipframe.privacy import DEFAULT_THRESHOLD
+from tipframe.report.content import ReportContent
 from tipframe.report.html import summary_html
 
 _PAGE_STYLE: Final = """
@@ -138,15 +136,10 @@ def _reach(result: ReachResult) -> list[str]:
     ]
 
 
-def _plan(plan: CascadePlan, bundle: Bundle, replicates: int, seed: int) -> list[str]:
-    from tipframe.reach import simulate_reach
-
-    try:
-        workforce = bundle.get(plan.workforce, Workforce)
-        programme = bundle.get(plan.programme, Programme)
-    except KeyError as error:
-        return [f"<p>Not simulated: {html.escape(str(error.args[0]))}</p>"]
-    result = simulate_reach(plan, workforce, programme, replicates=replicates, seed=seed)
+def _plan(plan: CascadePlan, content: ReportContent) -> list[str]:
+    result = content.reach.get(plan.id, "the plan was not simulated")
+    if isinstance(result, str):
+        return [f"<p>Not simulated: {html.escape(result)}</p>"]
     return _reach(result)
 
 
@@ -162,21 +155,32 @@ def _network(network: ReferralNetwork, bundle: Bundle) -> list[str]:
     return [_figure(plots.plot_network(network, scale=scale), f"The referral network of {network.name}")]
 
 
-def render_report(
-    documents: Sequence[Document],
-    bundle: Bundle,
-    *,
-    replicates: int = 200,
-    seed: int = 0,
-    title: str | None = None,
-    threshold: int = DEFAULT_THRESHOLD,
-) -> str:
-    """The HTML page for ``documents`` (each found in ``bundle``, which resolves their references).
+def render_report(content: ReportContent, *, title: str | None = None, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """The HTML page for what `gather_report` gathered.
 
     Observed counts of people go through disclosure control (`tipframe.privacy`): counts below
     ``threshold`` are suppressed. Modelled numbers are labelled as modelled and shown whole.
+
+    Parameters
+    ----------
+    content
+        The documents, their bundle, findings and simulated reach.
+    title
+        The page's title (default: from the documents' names).
+    threshold
+        Observed counts of people below it are suppressed.
+
+    Returns
+    -------
+    str
+        A whole HTML page, pictures embedded.
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is missing (``pip install tipframe[plot]``).
     """
-    findings = check(bundle)
+    documents, bundle, findings = content.documents, content.bundle, content.findings
     sections = []
     for document in documents:
         label = f"{document.KIND} {document.id}"
@@ -189,7 +193,7 @@ def render_report(
         if isinstance(document, Programme):
             parts += _programme(document, bundle, threshold)
         elif isinstance(document, CascadePlan):
-            parts += _plan(document, bundle, replicates, seed)
+            parts += _plan(document, content)
         elif isinstance(document, ReachResult):
             parts += _reach(document)
         elif isinstance(document, ReferralNetwork):

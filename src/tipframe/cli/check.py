@@ -1,0 +1,128 @@
+"""``tipframe check`` and ``tipframe rules``: documents reviewed against the practice rules, like a linter."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tipframe.bundle import read_bundle
+from tipframe.checks import RULE_FAILED, CheckOptions, Findings, Registry, check
+from tipframe.checks.rules import FAMILIES
+from tipframe.cli.common import (
+    INVALID,
+    OK,
+    codes,
+    exit_code,
+    fail,
+    plural,
+    print_json,
+    print_problems,
+    problems_json,
+)
+from tipframe.io.files import read_text
+from tipframe.io.problems import Problem
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="review documents against practice rules (like a linter)",
+        description=(
+            "Review programme designs and other documents against trauma-informed practice rules. Prints "
+            "file:line:col: CODE severity message; exits 1 when any finding is an error."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or builtin:ID")
+    parser.add_argument("--select", type=codes, metavar="CODES", help="only these codes or prefixes (TIP1,TIP205)")
+    parser.add_argument("--ignore", type=codes, metavar="CODES", help="skip these codes or prefixes")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    parser.add_argument("--hints", action="store_true", help="print each finding's hint and source")
+    parser.add_argument(
+        "--private-names", metavar="FILE", help="a file of names (one a line) that must never appear in a document"
+    )
+    parser.set_defaults(run=run)
+    rules = commands.add_parser("rules", help="list the practice rules", description="List every practice rule.")
+    rules.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    rules.set_defaults(run=run_rules)
+
+
+def _private_names(path: str | None) -> tuple[str, ...]:
+    if path is None:
+        return ()
+    lines = (line.strip() for line in read_text(path).splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+def _unknown_selection(args: argparse.Namespace, registry: Registry) -> int | None:
+    known = {r.code for r in registry} | {r.name for r in registry} | {RULE_FAILED}
+    if args.select is not None and not args.select:
+        return fail("check", "--select needs at least one code; see tipframe rules")
+    for given in [*(args.select or []), *(args.ignore or [])]:
+        if not any(k.startswith(given.upper()) or k == given for k in known):
+            return fail("check", f"no rule matches {given!r}; see tipframe rules")
+    return None
+
+
+def _print_findings(findings: Findings, documents: int, hints: bool) -> None:
+    for finding in findings:
+        print(finding)
+        if hints and finding.hint:
+            print(f"    hint: {finding.hint}")
+        if hints and finding.citation:
+            print(f"    source: {finding.citation}")
+    many = {"error": "errors", "warning": "warnings", "info": "info"}
+    summary = ", ".join(plural(n, s, many[s]) for s, n in findings.counts().items())
+    print(f"{plural(documents, 'document')} checked: {summary}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    registry = Registry.default()
+    refused = _unknown_selection(args, registry)
+    if refused is not None:
+        return refused
+    bundle, problems = read_bundle(args.paths)
+    # References are judged by the rules; only documents that cannot be read stop the check.
+    unreadable = [p for p in problems if p.layer != "bundle"]
+    if not unreadable and len(bundle) == 0:
+        unreadable = [Problem(message="no documents found", layer="read", file=" ".join(args.paths))]
+    if unreadable:
+        if args.format == "json":
+            print_json({"findings": [], "problems": problems_json(unreadable)})
+            return exit_code(unreadable)
+        code = print_problems(unreadable, sys.stdout)
+        print("documents could not be read: fix these, then check again", file=sys.stderr)
+        return code
+    options = CheckOptions(private_names=_private_names(args.private_names))
+    findings = check(bundle, registry, select=args.select, ignore=args.ignore, options=options)
+    if args.format == "json":
+        print_json({"findings": findings.to_dicts(), "counts": findings.counts()})
+    else:
+        _print_findings(findings, len(bundle), args.hints)
+    return INVALID if findings.has_errors else OK
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    registry = Registry.default()
+    if args.format == "json":
+        print_json(
+            [
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "severity": r.severity.value,
+                    "summary": r.summary,
+                    "rationale": r.rationale,
+                    "citation": r.citation,
+                    "kinds": [k.KIND or "any" for k in r.kinds],
+                }
+                for r in registry
+            ]
+        )
+        return OK
+    family = ""
+    for r in registry:
+        if r.family != family:
+            family = r.family
+            print(f"{family}xx  {FAMILIES.get(family, ('Other rules', None))[0]}")
+        print(f"  {r.code}  {r.severity.value:<8} {r.name:<42} {r.summary}")
+    return OK

@@ -1,0 +1,114 @@
+"""What every command shares: exit codes, printing problems, and argument types."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import Final, NoReturn, TextIO
+
+from tipframe.io.problems import Problem
+from tipframe.model.fields import ID_PATTERN
+from tipframe.model.kinds import KINDS
+
+#: the exit codes of every command
+OK: Final = 0
+INVALID: Final = 1
+UNUSABLE: Final = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit with 2, as every tipframe usage error does."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(UNUSABLE, f"{self.prog}: error: {message}\n")
+
+
+def exit_code(problems: Sequence[Problem]) -> int:
+    """0 with no problems; 2 when some input could not be read at all; else 1 (an invalid document)."""
+    if not problems:
+        return OK
+    return UNUSABLE if any(p.layer == "read" for p in problems) else INVALID
+
+
+def in_order(problems: Sequence[Problem]) -> list[Problem]:
+    """Problems by file, line and column."""
+    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))
+
+
+def print_problems(problems: Sequence[Problem], stream: TextIO) -> int:
+    """Print each problem as ``file:line:col: layer error: path: message``; returns the exit code."""
+    for problem in in_order(problems):
+        where = f"{problem.where}: " if problem.path else ""
+        print(f"{problem.location}: {problem.layer} error: {where}{problem.message}", file=stream)
+    return exit_code(problems)
+
+
+def problems_json(problems: Sequence[Problem]) -> list[dict[str, object]]:
+    """Problems as JSON-ready dicts, in order."""
+    return [
+        {"file": p.file, "line": p.line, "column": p.column, "path": p.where, "layer": p.layer, "message": p.message}
+        for p in in_order(problems)
+    ]
+
+
+def print_json(payload: object) -> None:
+    print(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+def fail(command: str, message: str, code: int = UNUSABLE) -> int:
+    """Say what went wrong on standard error, as ``tipframe COMMAND: message``; returns ``code``."""
+    print(f"tipframe {command}: {message}", file=sys.stderr)
+    return code
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 document``, ``2 documents``."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
+
+
+def whole(minimum: int) -> Callable[[str], int]:
+    """An argument type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
+positive = whole(1)
+seed = whole(0)
+
+
+def identifier(text: str) -> str:
+    """An argument type: a document id."""
+    if not re.fullmatch(ID_PATTERN, text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (lower-case letters, digits and '-', from a letter)")
+    return text
+
+
+def kind(name: str) -> str:
+    """An argument type: a document kind, in any case, with or without dashes."""
+    wanted = name.replace("-", "").replace("_", "").lower()
+    for known in KINDS:
+        if known.lower() == wanted:
+            return known
+    raise argparse.ArgumentTypeError(f"unknown kind {name!r}: one of {', '.join(KINDS)}")
+
+
+def codes(text: str) -> list[str]:
+    """An argument type: comma-separated rule codes."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def add_bundle(parser: argparse.ArgumentParser, help: str = "other files or folders its references point to") -> None:
+    parser.add_argument("--bundle", nargs="*", default=[], metavar="PATH", help=help)

@@ -1,0 +1,106 @@
+"""``tipframe network`` and ``tipframe import-hsds``: referral networks analysed, exported and imported."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import attrs
+
+from tipframe.bundle import read_bundle
+from tipframe.checks import Registry, check
+from tipframe.cli.common import INVALID, OK, add_bundle, fail, identifier, print_problems
+from tipframe.io.documents import dump, dumps, load_located
+from tipframe.model import ReferralNetwork
+from tipframe.report.text import summarise
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "network",
+        help="analyse a referral network: routes, weak points, capacity and staff levels",
+        description=(
+            "Summarise a referral network with its analyses (routes from each entry point to specialist support, "
+            "single points of failure, dead ends, capacity, staff below the level they need) and its findings; "
+            "or export it for Gephi."
+        ),
+    )
+    parser.add_argument("path", metavar="FILE", help="a ReferralNetwork document")
+    add_bundle(parser, "files or folders it refers to")
+    parser.add_argument(
+        "--export",
+        choices=("graphml", "gexf", "hsds-json", "hsds-csv"),
+        help="write it instead: a graph for Gephi, or an Open Referral directory (JSON, or a CSV package in a folder)",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="where --export writes (a folder for hsds-csv)")
+    parser.set_defaults(run=run)
+
+    hsds = commands.add_parser(
+        "import-hsds",
+        help="turn an Open Referral (HSDS 3.0) directory into a referral network",
+        description=(
+            "Read an Open Referral HSDS 3.0 directory (a JSON file, or a tabular data package: its datapackage.json "
+            "or its folder) and write a ReferralNetwork document of its organisations and services, each keeping "
+            "its HSDS record, ready for support levels, pathways and entry points to be added."
+        ),
+    )
+    hsds.add_argument("path", metavar="PATH", help="HSDS JSON, a datapackage.json, or a folder holding one")
+    hsds.add_argument("-o", "--output", metavar="FILE", help="write the network here (default: print it)")
+    hsds.add_argument("--id", type=identifier, default="directory", help="the network's id (default directory)")
+    hsds.add_argument("--name", default="Imported directory", help="the network's name")
+    hsds.add_argument("--levels", metavar="REF", help="its level scale, such as builtin:nes-levels")
+    hsds.set_defaults(run=run_import)
+
+
+def _export(network: ReferralNetwork, export: str, output: str) -> int:
+    if export.startswith("hsds-"):
+        from tipframe.network.hsds import hsds_from_network, write_hsds
+
+        written = write_hsds(hsds_from_network(network), output, export.removeprefix("hsds-"))
+        print(f"wrote {len(written)} file(s): {', '.join(written)}", file=sys.stderr)
+        return OK
+    from tipframe.network import referral_graph, write_graph
+
+    write_graph(referral_graph(network), output, export)
+    print(f"wrote {output} ({export})", file=sys.stderr)
+    return OK
+
+
+def run(args: argparse.Namespace) -> int:
+    network = load_located(args.path, kind=ReferralNetwork).document
+    if not isinstance(network, ReferralNetwork):  # load_located checked the kind
+        return INVALID
+    bundle, problems = read_bundle([args.path, *args.bundle])
+    if problems:
+        return print_problems(problems, sys.stderr)
+    if args.export is not None:
+        if args.output is None:
+            return fail("network", "--export needs -o/--output FILE")
+        return _export(network, args.export, args.output)
+    sys.stdout.write(summarise(network, bundle))
+    findings = check(bundle, Registry.default(), select=["TIP7"])
+    ours = [f for f in findings if f.document == f"{network.KIND} {network.id}"]
+    if ours:
+        print()
+        for finding in ours:
+            print(finding)
+    return INVALID if any(f.severity.value == "error" for f in ours) else OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from tipframe.network.hsds import network_from_hsds, read_hsds
+
+    directory = read_hsds(args.path)
+    network = network_from_hsds(directory, network_id=args.id, name=args.name, file=args.path)
+    if args.levels is not None:
+        network = attrs.evolve(network, levels=args.levels)
+    if args.output is None:
+        sys.stdout.write(dumps(network, "yaml"))
+        return OK
+    dump(network, args.output)
+    print(
+        f"wrote {args.output}: {len(network.organisations)} organisations, {len(network.services)} services; "
+        "add support levels, pathways and entry points",
+        file=sys.stderr,
+    )
+    return OK

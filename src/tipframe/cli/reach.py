@@ -1,0 +1,156 @@
+"""``tipframe reach``: simulate or project a train-the-trainer rollout, save it, rerun it."""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import contextlib
+import os
+import sys
+
+from tipframe.bundle import read_bundle
+from tipframe.cli.common import INVALID, OK, UNUSABLE, add_bundle, fail, positive, seed
+from tipframe.io.documents import dump, load_located
+from tipframe.io.files import write_csv
+from tipframe.io.problems import DocumentError
+from tipframe.model import CascadePlan, Programme, ReachResult, Workforce
+from tipframe.progress import terminal_progress
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "reach",
+        help="simulate a train-the-trainer rollout and summarise its reach",
+        description=(
+            "Simulate a cascade plan (default: the built-in Help the Helpers rollout) and print reach, time to "
+            "reach, adoption, maintenance and depth, with 90% intervals across replicates."
+        ),
+    )
+    parser.add_argument("plan", nargs="?", default="builtin:help-the-helpers-rollout", metavar="PLAN")
+    parser.add_argument("--workforce", metavar="FILE", help="the workforce (default: the one the plan names)")
+    add_bundle(parser, "files or folders the plan refers to")
+    parser.add_argument("--replicates", type=positive, default=1000, metavar="N", help="replicates (default 1000)")
+    parser.add_argument("--seed", type=seed, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument("--projection", action="store_true", help="the expected-value projection instead")
+    parser.add_argument(
+        "--workers", type=positive, metavar="N", help="processes to run replicates in (default: the cores, up to 8)"
+    )
+    parser.add_argument("--json", metavar="OUT", help="save the result (a ReachResult document) as JSON")
+    parser.add_argument("--csv", metavar="OUT", help="save per-period means and intervals as CSV")
+    parser.add_argument(
+        "--graph", metavar="OUT", help="save who trained whom in replicate 0 (.graphml, .gexf or node-link .json)"
+    )
+    parser.add_argument("--rerun", metavar="FILE", help="rerun a saved result and check it reproduces bit for bit")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--memory-limit",
+        type=float,
+        metavar="GIB",
+        help="refuse runs estimated to need more than this many GiB (default: half the machine's memory)",
+    )
+    parser.set_defaults(run=run)
+
+
+def _documents(args: argparse.Namespace) -> tuple[CascadePlan, Workforce, Programme]:
+    plan = load_located(args.plan, kind=CascadePlan).document
+    paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
+    bundle, problems = read_bundle(paths)
+    if problems:
+        raise DocumentError(problems)
+    if not isinstance(plan, CascadePlan):  # load_located checked the kind
+        raise TypeError(f"{args.plan} is not a cascade plan")
+    workforce = (
+        load_located(args.workforce, kind=Workforce).document
+        if args.workforce
+        else bundle.get(plan.workforce, Workforce)
+    )
+    if not isinstance(workforce, Workforce):
+        raise TypeError(f"{args.workforce} is not a workforce")
+    return plan, workforce, bundle.get(plan.programme, Programme)
+
+
+def _simulate(args: argparse.Namespace) -> ReachResult:
+    from tipframe.reach import project_reach, simulate_reach
+
+    plan, workforce, programme = _documents(args)
+    if args.projection:
+        return project_reach(plan, workforce, programme)
+    show = not args.quiet and args.replicates >= 200
+    workers = args.workers or min(8, os.cpu_count() or 1)
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if workers > 1 and args.replicates >= 100:
+            executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
+            # On Ctrl-C, give the workers back at once rather than wait for their work.
+            stack.callback(executor.shutdown, wait=False, cancel_futures=True)
+        return simulate_reach(
+            plan,
+            workforce,
+            programme,
+            replicates=args.replicates,
+            seed=args.seed,
+            executor=executor,
+            chunks=4 * workers,
+            progress=terminal_progress("simulating") if show else None,
+            memory_limit=int(args.memory_limit * 2**30) if args.memory_limit else None,
+        )
+
+
+def _save(args: argparse.Namespace, result: ReachResult) -> None:
+    from tipframe.reach.measures import series_rows
+
+    if args.json:
+        dump(result, args.json, format="json")
+    if args.graph:
+        from tipframe.graphs import dissemination_graph, write_graph
+
+        write_graph(dissemination_graph(result), args.graph)
+    if args.csv:
+        write_csv(args.csv, series_rows(result))
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    if args.graph and args.projection:
+        return "--graph needs a simulation; a projection follows expected numbers, not people"
+    if args.graph and os.path.splitext(args.graph)[1].lower() not in (".graphml", ".gexf", ".json"):
+        return "--graph writes .graphml, .gexf or .json files"
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from tipframe.reach import MemoryLimitError, PlanError
+    from tipframe.reach.measures import describe_summary, summarise_reach
+
+    problem = _usage_problem(args)
+    if problem is not None:
+        return fail("reach", problem)
+    try:
+        if args.rerun:
+            saved = load_located(args.rerun, kind=ReachResult).document
+            return _rerun(saved) if isinstance(saved, ReachResult) else INVALID
+        result = _simulate(args)
+    except MemoryLimitError as error:
+        return fail("reach", str(error), UNUSABLE)
+    except (PlanError, KeyError) as error:
+        return fail("reach", str(error).strip('"'), INVALID)
+    sys.stdout.write(describe_summary(summarise_reach(result), result))
+    _save(args, result)
+    return OK
+
+
+def _rerun(saved: ReachResult) -> int:
+    from tipframe.reach import rerun
+
+    again = rerun(saved)
+    if again.numpy_changed:
+        import numpy
+
+        print(
+            f"note: the result was made with numpy {saved.numpy_version}; this is numpy {numpy.__version__}, "
+            "so numbers may differ",
+            file=sys.stderr,
+        )
+    if not again.reproduced:
+        return fail("reach", f"not reproduced: {', '.join(again.different)} differ", INVALID)
+    print(f"reproduced bit for bit: {saved.replicates:,} replicates, seed {saved.seed}")
+    return OK
