@@ -172,7 +172,7 @@ def test_plans_that_cannot_run_say_why() -> None:
     with pytest.raises(tipframe.PlanError, match="gives no length"):
         tipframe.project_reach(plan, workforce, no_length)
     small = tipframe.loads(WORKFORCE.replace("200000", "5", 1), Workforce)
-    with pytest.raises(tipframe.PlanError, match="20 seed trainers in .*, which has only 5 eligible"):
+    with pytest.raises(tipframe.PlanError, match=r"20 seed trainers in .*, which has only 5 eligible"):
         tipframe.simulate_reach(plan, small, _documents()[2], replicates=1)
 
 
@@ -368,12 +368,12 @@ def test_partner_places_are_multivariate_hypergeometric(supply: tuple[int, ...],
     from itertools import product
     from math import comb
 
-    from tipframe.reach.montecarlo import _choose
+    from tipframe.reach.places import choose
 
     rows = 20_000
     rng = np.random.default_rng(11)
     table = np.tile(np.array(supply, np.int64), (rows, 1))
-    drawn = _choose([rng], np.zeros(rows, np.int64), table, np.full(rows, units, np.int64))
+    drawn = choose([rng], np.zeros(rows, np.int64), table, np.full(rows, units, np.int64))
     assert (drawn.sum(axis=1) == units).all()
     assert (drawn <= table).all()
     seen: dict[tuple[int, ...], int] = {}

@@ -21,7 +21,17 @@ D = TypeVar("D", bound=Document)
 
 
 def ref_of(loaded: Loaded) -> str:
-    """How references name a loaded document: ``builtin:ID`` for a built-in, else its id."""
+    """How references name a loaded document: ``builtin:ID`` for a built-in, else its id.
+
+    Parameters
+    ----------
+    loaded
+        A document with the file it was read from.
+
+    Returns
+    -------
+    str
+    """
     return BUILTIN_PREFIX + loaded.document.id if loaded.file.startswith(BUILTIN_PREFIX) else loaded.document.id
 
 
@@ -45,7 +55,23 @@ class Bundle:
 
     @classmethod
     def of(cls, documents: Iterable[Document]) -> Bundle:
-        """A bundle of documents built in memory; raises DocumentError for broken references."""
+        """A bundle of documents built in memory.
+
+        Parameters
+        ----------
+        documents
+            The documents; references among them, and to built-ins, are resolved.
+
+        Returns
+        -------
+        Bundle
+
+        Raises
+        ------
+        DocumentError
+            Listing the bundle's problems: broken references, duplicate ids, follow-on cycles,
+            plans that cannot run.
+        """
         bundle = cls(tuple(Loaded(d, f"<{d.KIND} {d.id}>") for d in documents))
         problems = bundle.problems()
         if problems:
@@ -59,28 +85,83 @@ class Bundle:
         return len(self.entries)
 
     def documents(self, kind: type[D], *, include_builtins: bool = False) -> tuple[D, ...]:
-        """Documents of one kind, in the order read (built-ins after them when asked)."""
+        """Documents of one kind, in the order read.
+
+        Parameters
+        ----------
+        kind
+            The document class (``Programme``); subclasses count.
+        include_builtins
+            Add the built-in documents of that kind, after the others.
+
+        Returns
+        -------
+        tuple of Document
+        """
         found = [e.document for e in self.entries if isinstance(e.document, kind)]
         if include_builtins:
             found += [e.document for e in builtins().values() if isinstance(e.document, kind)]
         return tuple(found)
 
     def get(self, ref: str, kind: type[D]) -> D:
-        """The document a reference names (``id`` or ``builtin:ID``); KeyError saying what exists."""
+        """The document a reference names.
+
+        Parameters
+        ----------
+        ref
+            An id, or ``builtin:ID``.
+        kind
+            The document class the reference names.
+
+        Returns
+        -------
+        Document
+            Of class ``kind``.
+
+        Raises
+        ------
+        KeyError
+            Saying which documents of that kind are in scope, when none has this reference.
+        """
         loaded = self._index.get((kind.KIND, ref))
         if loaded is None or not isinstance(loaded.document, kind):
             raise KeyError(self._missing_message(ref, kind))
         return loaded.document
 
     def origin(self, document: Document) -> Loaded:
-        """The file and value positions a document was read from."""
+        """The file and value positions a document was read from.
+
+        Parameters
+        ----------
+        document
+            A document of this bundle, or a built-in (the object itself, not an equal one).
+
+        Returns
+        -------
+        Loaded
+
+        Raises
+        ------
+        KeyError
+            When the document is not in the bundle.
+        """
         for loaded in (*self.entries, *builtins().values()):
             if loaded.document is document:
                 return loaded
         raise KeyError(f"{document.KIND} {document.id!r} is not in this bundle")
 
     def refs(self, kind: type[Document]) -> list[str]:
-        """Every reference that names a document of ``kind``, sorted."""
+        """Every reference that names a document of ``kind``, built-ins included, sorted.
+
+        Parameters
+        ----------
+        kind
+            The document class.
+
+        Returns
+        -------
+        list of str
+        """
         return sorted(ref for (k, ref) in self._index if k == kind.KIND)
 
     def _missing_message(self, ref: str, kind: type[Document]) -> str:
@@ -92,7 +173,14 @@ class Bundle:
         return f"no {kind.KIND} {ref!r}{hint}; {kind.KIND} documents in scope: {listing}"
 
     def problems(self) -> list[Problem]:
-        """Broken references, duplicate ids and follow-on cycles, each placed in its file."""
+        """Broken references, duplicate ids, follow-on cycles and impossible plans, each placed in its file.
+
+        Returns
+        -------
+        list of Problem
+            At the ``bundle`` layer, each with a ``code`` (see `problems_of`); empty when there
+            are none.
+        """
         return [problem for loaded in self.entries for problem in self.problems_of(loaded)]
 
     def problems_of(self, loaded: Loaded) -> list[Problem]:
@@ -100,6 +188,15 @@ class Bundle:
 
         Each has a ``code``: ``duplicate-id``, ``missing-reference``, ``unknown-principle``,
         ``unknown-level``, ``follow-on-cycle`` or ``impossible-plan``.
+
+        Parameters
+        ----------
+        loaded
+            One of the bundle's ``entries``.
+
+        Returns
+        -------
+        list of Problem
         """
         problems = self._duplicate_problems(loaded)
         problems += self._reference_problems(loaded)
@@ -257,9 +354,22 @@ def _expand(paths: Paths) -> list[str]:
 def load_bundle(paths: Paths, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
     """Read files and folders (``*.yaml``, ``*.yml``, ``*.json``, recursively) into a `Bundle`.
 
-    ``paths`` is one path or several; ``builtin:ID`` names a built-in document.
+    Parameters
+    ----------
+    paths
+        One path or several: files, folders, or ``builtin:ID`` for a built-in document. A file
+        named twice is read once.
+    limits
+        Bounds on what each file may hold.
 
-    Raises `DocumentError` with every problem in every file, references included.
+    Returns
+    -------
+    Bundle
+
+    Raises
+    ------
+    DocumentError
+        With every problem in every file, references between them included.
     """
     bundle, problems = read_bundle(paths, limits=limits)
     if problems:
@@ -268,7 +378,19 @@ def load_bundle(paths: Paths, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
 
 
 def read_bundle(paths: Paths, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Bundle, list[Problem]]:
-    """Like `load_bundle`, but returns what could be read with the problems instead of raising."""
+    """Like `load_bundle`, but returns what could be read with the problems instead of raising.
+
+    Parameters
+    ----------
+    paths, limits
+        As for `load_bundle`.
+
+    Returns
+    -------
+    tuple of Bundle and list of Problem
+        The documents that could be read, and every problem; the bundle's own problems
+        (references) are checked only when every file could be read.
+    """
     entries: list[Loaded] = []
     problems: list[Problem] = []
     for name in _expand(paths):

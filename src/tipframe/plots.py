@@ -40,7 +40,24 @@ def _axes(ax: Any) -> Any:
 def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = None) -> Any:
     """Reach over time: each design's mean with its 90% band across replicates, on one axis.
 
-    ``results`` is a ReachResult, a SweepResult, or a list of either (and of sweep scenarios).
+    Parameters
+    ----------
+    results
+        A `ReachResult`, a `SweepResult`, or a list of either (and of sweep scenarios): one
+        line per result or scenario.
+    labels
+        The lines' labels, in order (default: the plan's name, or the values a scenario set).
+    ax
+        The matplotlib Axes to draw on; None draws on a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is missing and no ``ax`` is given, saying what to install.
     """
     from tipframe.reach.measures import reach_series
     from tipframe.reach.sweeps import SweepResult, SweepScenario
@@ -76,7 +93,26 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
 
 
 def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = None) -> Any:
-    """Reach at the horizon in each organisation (mean across replicates), the largest organisations first."""
+    """Reach at the horizon in each organisation (mean across replicates), the largest organisations first.
+
+    Parameters
+    ----------
+    result
+        A simulation's or projection's result.
+    top
+        How many organisations, by eligible headcount.
+    ax
+        The matplotlib Axes to draw on; None draws on a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is missing and no ``ax`` is given.
+    """
     eligible = to_numpy(result.eligible).astype(np.float64)
     trained = to_numpy(result.by_organisation)[-1]
     order = np.argsort(-eligible, kind="stable")[:top]
@@ -93,7 +129,28 @@ def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = Non
 
 
 def plot_dissemination(result: ReachResult, *, replicate: int = 0, ax: Any = None) -> Any:
-    """Who trained whom in one replicate: trainers (dots) and cohorts (squares) in columns by generation."""
+    """Who trained whom in one replicate: trainers (dots) and cohorts (squares) in columns by generation.
+
+    Parameters
+    ----------
+    result
+        A Monte Carlo result that kept the replicate's events.
+    replicate
+        Which replicate (see `tipframe.graphs.dissemination.dissemination_graph`).
+    ax
+        The matplotlib Axes to draw on; None draws on a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        For a projection, or a replicate whose events were not kept.
+    ImportError
+        When matplotlib is missing and no ``ax`` is given.
+    """
     import networkx as nx
 
     from tipframe.graphs import dissemination_graph
@@ -116,7 +173,24 @@ def plot_dissemination(result: ReachResult, *, replicate: int = 0, ax: Any = Non
 
 
 def plot_coverage_matrix(coverage: PrincipleCoverage, *, ax: Any = None) -> Any:
-    """Sessions (rows) by principles (columns): filled where a session enacts the principle."""
+    """Sessions (rows) by principles (columns): filled where a session enacts the principle.
+
+    Parameters
+    ----------
+    coverage
+        A programme's coverage (`Programme.coverage`).
+    ax
+        The matplotlib Axes to draw on; None draws on a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is missing and no ``ax`` is given.
+    """
     matrix = np.array(coverage.matrix(), dtype=float).reshape(len(coverage.sessions), len(coverage.principles))
     ax = _axes(ax)
     ax.imshow(matrix, cmap="Greens", vmin=0, vmax=1, aspect="auto")
@@ -131,6 +205,24 @@ def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, a
     """The referral network in columns by referrals from the nearest entry point, coloured by level of support.
 
     Single points of failure have a red ring, dead ends a cross, services over capacity a bold label.
+
+    Parameters
+    ----------
+    network
+        The referral network.
+    scale
+        The network's level scale, for the analyses (see `tipframe.network.analyse_network`).
+    ax
+        The matplotlib Axes to draw on; None draws on a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is missing and no ``ax`` is given.
     """
     import networkx as nx
 

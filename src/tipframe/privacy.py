@@ -43,7 +43,19 @@ class SuppressedTable:
     threshold: int
 
     def shown(self, value: int | None, *, hidden: str = "suppressed") -> str:
-        """A cell as text: the count, or ``hidden``."""
+        """A cell as text: the count (``1,234``), or ``hidden`` for a suppressed one.
+
+        Parameters
+        ----------
+        value
+            A cell, row total, column total or the grand total of this table.
+        hidden
+            What a suppressed cell shows.
+
+        Returns
+        -------
+        str
+        """
         return hidden if value is None else f"{value:,}"
 
 
@@ -81,9 +93,27 @@ def suppress_counts(
 ) -> SuppressedTable:
     """Hide counts from 1 to ``threshold - 1``, and enough others that totals cannot reveal them.
 
-    ``table`` is rows of non-negative whole numbers. With ``totals`` the row, column and grand
-    totals are part of what is published, so they are checked and protected too; without them
-    only primary suppression is needed, since no line can be subtracted.
+    Parameters
+    ----------
+    table
+        Rows of non-negative whole numbers, every row as long.
+    threshold
+        Counts from 1 to ``threshold - 1`` are hidden for being small.
+    totals
+        Whether the row, column and grand totals are published: they are then checked and
+        protected too. Without them only primary suppression is needed, since no line can be
+        subtracted.
+
+    Returns
+    -------
+    SuppressedTable
+        The table with hidden cells as None, and which were hidden for being small
+        (``primary``) or to protect them (``secondary``).
+
+    Raises
+    ------
+    ValueError
+        When ``threshold`` is below 1, rows differ in length, or a count is negative.
     """
     if threshold < 1:
         raise ValueError("threshold must be at least 1")

@@ -17,7 +17,23 @@ __all__ = ["terminal_progress"]
 def terminal_progress(
     label: str = "simulating", stream: TextIO | None = None, width: int = 30
 ) -> Callable[[int, int], None]:
-    """A ``progress(done, total)`` callback that draws a bar on ``stream`` (stderr), or does nothing off a terminal."""
+    """A ``progress(done, total)`` callback that draws a bar on ``stream``, or does nothing off a terminal.
+
+    Parameters
+    ----------
+    label
+        Written before the bar.
+    stream
+        Where to draw (default: standard error).
+    width
+        The bar's width in characters.
+
+    Returns
+    -------
+    Callable
+        Pass it as ``progress=`` to `simulate_reach` or `sweep`; it shows replicates (or
+        scenarios) done and an estimate of the seconds left.
+    """
     out = stream if stream is not None else sys.stderr
     if not out.isatty():
         return lambda done, total: None

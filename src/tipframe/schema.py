@@ -136,7 +136,24 @@ class _Generator:
 
 
 def json_schema(kind: str | type[Document]) -> dict[str, Any]:
-    """The JSON Schema of one document kind (``Programme`` or the class itself)."""
+    """The JSON Schema of one document kind.
+
+    Parameters
+    ----------
+    kind
+        The kind's name (``Programme``) or its class.
+
+    Returns
+    -------
+    dict
+        A JSON Schema (draft 2020-12) of the document, envelope included, with a ``$defs`` entry
+        for each object inside it.
+
+    Raises
+    ------
+    KeyError
+        For a name that is not a document kind (see `KINDS`).
+    """
     cls = KINDS[kind] if isinstance(kind, str) else kind
     generator = _Generator()
     body = generator.object_schema(cls)

@@ -62,7 +62,24 @@ def _text(value: Any) -> str:
 def html_table(
     rows: Sequence[Mapping[str, Any]], columns: Iterable[str] | None = None, *, caption: str = "", limit: int = 50
 ) -> str:
-    """Rows as an HTML table (at most ``limit`` shown, with a count of the rest)."""
+    """Rows as an HTML table, every value escaped, in tipframe's notebook style.
+
+    Parameters
+    ----------
+    rows
+        One mapping per row.
+    columns
+        The columns, in order (default: the keys of the rows in order of first appearance).
+    caption
+        A caption above the table.
+    limit
+        The most rows shown; a line below counts the rest.
+
+    Returns
+    -------
+    str
+        An HTML fragment (with its ``<style>``).
+    """
     names = list(columns) if columns is not None else list(dict.fromkeys(k for r in rows for k in r))
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     body = "".join(

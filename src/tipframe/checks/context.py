@@ -41,10 +41,23 @@ class Context:
 
     @property
     def document(self) -> Document:
+        """The document being checked."""
         return self.loaded.document
 
     def resolve(self, ref: str | None, kind: type[D]) -> D | None:
-        """The document a reference names, or None when it is absent or missing."""
+        """The document a reference names, or None when it is absent or missing.
+
+        Parameters
+        ----------
+        ref
+            A reference (an id or ``builtin:ID``), or None.
+        kind
+            The document class it names.
+
+        Returns
+        -------
+        Document or None
+        """
         if ref is None:
             return None
         try:
@@ -53,11 +66,23 @@ class Context:
             return None
 
     def framework_of(self, programme: Programme) -> Framework | None:
+        """The framework a programme names, or None when it names none or it is missing."""
         return self.resolve(programme.framework, Framework)
 
     def levels_of(self, programme: Programme) -> LevelScale | None:
+        """The level scale a programme names, or None when it names none or it is missing."""
         return self.resolve(programme.levels, LevelScale)
 
     def reference_problems(self, code: str) -> list[Problem]:
-        """The bundle's problems of one ``code`` with this document (``missing-reference``...)."""
+        """The bundle's problems of one code with this document.
+
+        Parameters
+        ----------
+        code
+            A bundle problem's code (``missing-reference``; see `Bundle.problems_of`).
+
+        Returns
+        -------
+        list of Problem
+        """
         return [p for p in self.bundle.problems_of(self.loaded) if p.code == code]

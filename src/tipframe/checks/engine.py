@@ -51,12 +51,33 @@ def check(
     ignore: Iterable[str] | None = None,
     options: CheckOptions | None = None,
 ) -> Findings:
-    """Review documents against practice rules; returns every finding in a stable order.
+    """Review documents against practice rules.
 
-    ``target`` is a `Bundle` (rules can follow references between its documents), one document,
-    or several. ``rules`` defaults to the built-in rules plus those installed packages expose
-    through the ``tipframe.rules`` entry-point group. ``select`` and ``ignore`` take codes,
-    code prefixes (``TIP1``) or rule names. A rule that raises becomes a ``TIP000`` error finding.
+    A rule that raises does not stop the others: it becomes a ``TIP000`` error finding.
+
+    Parameters
+    ----------
+    target
+        A `Bundle` (rules can follow references between its documents), one document, or
+        several.
+    rules
+        A `Registry` or the rules themselves; None for the built-in rules plus those installed
+        packages expose through the ``tipframe.rules`` entry-point group.
+    select, ignore
+        Codes, code prefixes (``TIP1``) or rule names: run only the rules selected, less those
+        ignored.
+    options
+        The thresholds the rules use.
+
+    Returns
+    -------
+    Findings
+        Every finding, in a stable order (file, line, column, code, place).
+
+    Raises
+    ------
+    TypeError, ValueError
+        When ``rules`` holds something other than a `Rule`, or two rules with one code.
     """
     bundle = _bundle(target)
     if rules is None:

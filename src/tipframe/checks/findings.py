@@ -22,6 +22,7 @@ class Severity(Enum):
 
     @property
     def rank(self) -> int:
+        """0 for an error, 1 for a warning, 2 for info: the most serious sorts first."""
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
@@ -41,6 +42,7 @@ class Finding:
     document: str = ""
 
     def location(self) -> str:
+        """``file:line:column``, as far as each is known."""
         return location(self.file, self.line, self.column)
 
     def __str__(self) -> str:
@@ -48,7 +50,7 @@ class Finding:
         return f"{self.location()}: {self.code} {self.severity.value} {self.message}{where}"
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON output."""
+        """Plain data for JSON output: every field, the severity as its value (``error``)."""
         data = attrs.asdict(self)
         data["severity"] = self.severity.value
         return data
@@ -87,18 +89,31 @@ class Findings(Sequence[Finding]):
 
     @property
     def has_errors(self) -> bool:
+        """Whether any finding is an error (``tipframe check`` then exits 1)."""
         return any(f.severity is Severity.ERROR for f in self.items)
 
     def of(self, code: str) -> tuple[Finding, ...]:
-        """Findings whose code is ``code`` or starts with it (``TIP1`` for every principle finding)."""
+        """Findings whose code is ``code`` or starts with it.
+
+        Parameters
+        ----------
+        code
+            A code (``TIP101``) or a prefix (``TIP1`` for every principle finding).
+
+        Returns
+        -------
+        tuple of Finding
+            In order.
+        """
         return tuple(f for f in self.items if f.code.startswith(code))
 
     def counts(self) -> dict[str, int]:
-        """How many findings at each severity."""
+        """How many findings at each severity: ``{"error": 0, "warning": 2, "info": 1}``."""
         counted = Counter(f.severity.value for f in self.items)
         return {s.value: counted.get(s.value, 0) for s in Severity}
 
     def to_dicts(self) -> list[dict[str, Any]]:
+        """Every finding as plain data (`Finding.to_dict`), in order."""
         return [f.to_dict() for f in self.items]
 
     def rows(self) -> list[dict[str, Any]]:
@@ -110,5 +125,16 @@ class Findings(Sequence[Finding]):
         return html_table(self.rows(), COLUMNS[:6], caption=counts)
 
     def to_frame(self) -> Any:
-        """One row per finding, as a pandas DataFrame (``pip install tipframe[table]``)."""
+        """One row per finding, as a pandas DataFrame (``pip install tipframe[table]``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of `rows`, even with no findings.
+
+        Raises
+        ------
+        ImportError
+            When pandas is missing, saying what to install.
+        """
         return data_frame(self.rows(), COLUMNS)

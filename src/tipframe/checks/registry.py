@@ -33,13 +33,34 @@ class Registry:
 
     @classmethod
     def default(cls) -> Registry:
-        """The built-in rules plus those installed packages expose in the ``tipframe.rules`` group."""
+        """A new registry of the built-in rules plus those installed packages expose in the ``tipframe.rules`` group.
+
+        Raises
+        ------
+        ValueError
+            When an installed rule has the code of one already registered.
+        """
         registry = cls.builtin()
         registry.load_entry_points()
         return registry
 
     def add(self, *rules: Rule, replace: bool = False) -> None:
-        """Add rules; a code already present is an error unless ``replace``."""
+        """Add rules.
+
+        Parameters
+        ----------
+        *rules
+            Rules made with `rule`.
+        replace
+            Replace a rule with the same code rather than refuse it.
+
+        Raises
+        ------
+        TypeError
+            When something other than a `Rule` is given.
+        ValueError
+            When a code is already registered and ``replace`` is False.
+        """
         for new in rules:
             if not isinstance(new, Rule):
                 raise TypeError(f"expected a Rule (made with tipframe.checks.rule), not {type(new).__name__}")
@@ -48,7 +69,20 @@ class Registry:
             self._rules[new.code] = new
 
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
-        """Add the rules installed packages expose: each entry point names a Rule, or an iterable of them."""
+        """Add the rules installed packages expose: each entry point names a Rule, or an iterable of them.
+
+        An entry point may also name a function that returns the rules.
+
+        Parameters
+        ----------
+        group
+            The entry-point group.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As for `add`; and whatever loading an entry point raises.
+        """
         for entry in metadata.entry_points(group=group):
             loaded = entry.load()
             found = [loaded] if isinstance(loaded, Rule) else list(loaded() if callable(loaded) else loaded)
@@ -56,12 +90,41 @@ class Registry:
             self.add(*found)
 
     def selected(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> list[Rule]:
-        """Rules whose code starts with a ``select`` prefix (or whose name is given), less those ignored."""
+        """Rules whose code starts with a ``select`` prefix (or whose name is given), less those ignored.
+
+        Parameters
+        ----------
+        select
+            Codes, code prefixes (``TIP1``) or rule names; None selects every rule.
+        ignore
+            Codes, code prefixes or rule names to leave out.
+
+        Returns
+        -------
+        list of Rule
+            In code order.
+        """
         chosen = [r for r in self if select is None or _matches(r, list(select))]
         ignored = list(ignore or ())
         return [r for r in chosen if not _matches(r, ignored)]
 
     def get(self, code: str) -> Rule:
+        """The rule with this code.
+
+        Parameters
+        ----------
+        code
+            A rule's code (``TIP101``).
+
+        Returns
+        -------
+        Rule
+
+        Raises
+        ------
+        KeyError
+            When no rule has this code.
+        """
         return self._rules[code]
 
     def __iter__(self) -> Iterator[Rule]:

@@ -69,6 +69,30 @@ def rule(
 
     Nothing is registered: add the rule to a `Registry` (or expose it through the
     ``tipframe.rules`` entry-point group) to have it run.
+
+    Parameters
+    ----------
+    code
+        Capital letters then digits (``TIP101``, ``ACME1``); the family is the code less its
+        last two digits.
+    name
+        A short id (``missing-principle``), which ``select`` and ``ignore`` also take.
+    summary
+        One line: what the rule checks.
+    severity
+        The severity of its findings, unless a report overrides it.
+    kinds
+        The document classes it reviews.
+    rationale
+        Why it matters (white space is collapsed).
+    citation
+        The source of the expectation.
+
+    Returns
+    -------
+    Callable
+        A decorator that turns the function into a `Rule`; it raises ValueError when ``code``
+        or ``name`` is malformed.
     """
 
     def wrap(function: RuleFunction) -> Rule:

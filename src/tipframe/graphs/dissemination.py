@@ -19,6 +19,24 @@ def dissemination_graph(result: ReachResult, replicate: int = 0) -> nx.DiGraph[s
     ``cohort-N`` (kind, organisation, generation, period started, fidelity, size, completers);
     edges run from each facilitator to their cohort and from each cohort to the trainers it
     produced. The graph is acyclic: every edge points forward in time.
+
+    Parameters
+    ----------
+    result
+        A Monte Carlo result that kept the replicate's events (``keep_events`` of
+        `simulate_reach`).
+    replicate
+        Which replicate.
+
+    Returns
+    -------
+    networkx.DiGraph
+        With the plan's id, the replicate and the seed as graph attributes.
+
+    Raises
+    ------
+    ValueError
+        For a projection, or a replicate whose events were not kept.
     """
     if result.engine is Engine.PROJECTION:
         raise ValueError(
@@ -75,12 +93,34 @@ def dissemination_graph(result: ReachResult, replicate: int = 0) -> nx.DiGraph[s
 
 
 def depth(graph: nx.DiGraph[str]) -> int:
-    """The highest cohort generation: how many steps the cascade went from the seed trainers."""
+    """The highest cohort generation: how many steps the cascade went from the seed trainers.
+
+    Parameters
+    ----------
+    graph
+        A dissemination graph.
+
+    Returns
+    -------
+    int
+        0 when no cohort ran.
+    """
     return max((int(d["generation"]) for _, d in graph.nodes(data=True) if d["kind"] == "cohort"), default=0)
 
 
 def downstream_reach(graph: nx.DiGraph[str]) -> dict[str, int]:
-    """For each trainer, the people completing in cohorts downstream of them, each cohort counted once."""
+    """For each trainer, the people completing in cohorts downstream of them, each cohort counted once.
+
+    Parameters
+    ----------
+    graph
+        A dissemination graph.
+
+    Returns
+    -------
+    dict of str to int
+        By trainer node (``trainer-N``).
+    """
     reach: dict[str, int] = {}
     for node, data in graph.nodes(data=True):
         if data["kind"] != "trainer":
@@ -94,13 +134,36 @@ def critical_trainers(graph: nx.DiGraph[str], top: int = 10) -> list[tuple[str, 
     """Trainers with the most reach downstream: an upper bound on what losing each would cost.
 
     (A co-facilitated cohort might still run without one of its facilitators.)
+
+    Parameters
+    ----------
+    graph
+        A dissemination graph.
+    top
+        How many to keep.
+
+    Returns
+    -------
+    list of tuple of str and int
+        ``(trainer node, downstream reach)``, the most first, ties by node name.
     """
     ranked = sorted(downstream_reach(graph).items(), key=lambda item: (-item[1], item[0]))
     return ranked[:top]
 
 
 def generation_summary(graph: nx.DiGraph[str]) -> list[dict[str, Any]]:
-    """Per generation: trainers, cohorts, completers and mean cohort fidelity."""
+    """Per generation: trainers, cohorts, completers and mean cohort fidelity.
+
+    Parameters
+    ----------
+    graph
+        A dissemination graph.
+
+    Returns
+    -------
+    list of dict
+        One row per generation, lowest first; ``mean_fidelity`` is None with no cohort.
+    """
     rows: dict[int, dict[str, Any]] = defaultdict(
         lambda: {"trainers": 0, "cohorts": 0, "completers": 0, "fidelity": 0.0}
     )

@@ -223,107 +223,165 @@ def _field_default(field: attrs.Attribute[Any]) -> Any:
     return default
 
 
-def make_converter() -> cattrs.Converter:
-    """Build the strict converter (a fresh object each call: no shared state)."""
-    converter = cattrs.Converter()
+def _tuple_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any], tuple[Any, ...]]:
+    item_type = typing.get_args(cls)[0]
 
-    def tuple_hook(cls: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
-        item_type = typing.get_args(cls)[0]
-
-        def structure(value: Any, _: Any) -> tuple[Any, ...]:
-            if not isinstance(value, list | tuple):
-                raise _fail(f"expected a list, not {describe(value)}")
-            items: list[Any] = []
-            issues: list[Issue] = []
-            for index, item in enumerate(value):
-                try:
-                    items.append(converter.structure(item, item_type))
-                except Invalid as error:
-                    issues.extend(_prefix(error.issues, index))
-            if issues:
-                raise Invalid(issues)
-            return tuple(items)
-
-        return structure
-
-    def optional_hook(cls: Any) -> Callable[[Any, Any], Any]:
-        inner = [a for a in typing.get_args(cls) if a is not type(None)]
-        target: Any = inner[0] if len(inner) == 1 else typing.Union[tuple(inner)]  # noqa: UP007
-
-        def structure(value: Any, _: Any) -> Any:
-            return None if value is None else converter.structure(value, target)
-
-        return structure
-
-    def attrs_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
-        attrs.resolve_types(cls)
-        fields = [f for f in attrs.fields(cls) if f.init and f.name != "extensions"]
-        names = [f.name for f in fields]
-        keeps_extensions = "extensions" in attrs.fields_dict(cls)
-
-        def structure(value: Any, _: Any) -> Any:
-            if isinstance(value, cls):
-                return value
-            if not isinstance(value, Mapping):
-                raise _fail(f"expected a mapping of keys to values, not {describe(value)}")
-            issues: list[Issue] = []
-            extensions: dict[str, Any] = {}
-            for key in value:
-                if keeps_extensions and isinstance(key, str) and key.startswith("x-"):
-                    try:
-                        extensions[key] = json_data(value[key], key)
-                    except ValueError as error:
-                        # JSON Schema cannot see NaN or infinity (JSON has neither).
-                        issues.append(((key,), str(error).removeprefix(f"{key}: "), "model", False))
-                elif key not in names:
-                    hint = did_you_mean(str(key), names)
-                    if not hint and keeps_extensions:
-                        hint = " (a host application's own data goes under a key beginning with 'x-')"
-                    issues.append(((key,), f"unknown key {key!r}{hint}", "schema", True))
-            kwargs: dict[str, Any] = {}
-            for field in fields:
-                if field.name not in value:
-                    if field.default is attrs.NOTHING:
-                        issues.append(((field.name,), f"missing required key {field.name!r}", "schema", True))
-                    continue
-                try:
-                    item = converter.structure(value[field.name], field.type)
-                except Invalid as error:
-                    issues.extend(_prefix(error.issues, field.name))
-                    continue
-                found = [
-                    ((field.name, *path), message, check.layer, False)
-                    for check in field_checks(field)
-                    for path, message in check.issues(item)
-                ]
-                if found:
-                    issues.extend(typing.cast(list[Issue], found))
-                    continue
-                kwargs[field.name] = item
-            if issues:
-                raise Invalid(issues)
-            if keeps_extensions:
-                kwargs["extensions"] = extensions
+    def structure(value: Any, _: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise _fail(f"expected a list, not {describe(value)}")
+        items: list[Any] = []
+        issues: list[Issue] = []
+        for index, item in enumerate(value):
             try:
-                return cls(**kwargs)
-            except ModelError as error:
-                raise Invalid([(path, message, "model", False) for path, message in error.problems]) from None
-            except (TypeError, ValueError) as error:  # a field check the pre-checks above did not foresee
-                raise Invalid([((), str(error), "model", False)]) from None
+                items.append(converter.structure(item, item_type))
+            except Invalid as error:
+                issues.extend(_prefix(error.issues, index))
+        if issues:
+            raise Invalid(issues)
+        return tuple(items)
 
-        return structure
+    return structure
 
-    def illustrative(value: Any, _: Any) -> Illustrative:
-        if isinstance(value, str):
-            value = {"path": value}
-        result: Illustrative = attrs_illustrative(value, Illustrative)
+
+def _optional_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    inner = [a for a in typing.get_args(cls) if a is not type(None)]
+    target: Any = inner[0] if len(inner) == 1 else typing.Union[tuple(inner)]  # noqa: UP007
+
+    def structure(value: Any, _: Any) -> Any:
+        return None if value is None else converter.structure(value, target)
+
+    return structure
+
+
+def _other_keys(
+    value: Mapping[Any, Any], names: list[str], keeps_extensions: bool
+) -> tuple[dict[str, Any], list[Issue]]:
+    """The ``x-`` keys a host application keeps (as JSON data), and every unknown key as an issue."""
+    issues: list[Issue] = []
+    extensions: dict[str, Any] = {}
+    for key in value:
+        if keeps_extensions and isinstance(key, str) and key.startswith("x-"):
+            try:
+                extensions[key] = json_data(value[key], key)
+            except ValueError as error:
+                # JSON Schema cannot see NaN or infinity (JSON has neither).
+                issues.append(((key,), str(error).removeprefix(f"{key}: "), "model", False))
+        elif key not in names:
+            hint = did_you_mean(str(key), names)
+            if not hint and keeps_extensions:
+                hint = " (a host application's own data goes under a key beginning with 'x-')"
+            issues.append(((key,), f"unknown key {key!r}{hint}", "schema", True))
+    return extensions, issues
+
+
+def _field_values(
+    value: Mapping[Any, Any], fields: list[attrs.Attribute[Any]], converter: cattrs.Converter
+) -> tuple[dict[str, Any], list[Issue]]:
+    """Each field present, structured and checked; a missing required field or a failed check is an issue."""
+    kwargs: dict[str, Any] = {}
+    issues: list[Issue] = []
+    for field in fields:
+        if field.name not in value:
+            if field.default is attrs.NOTHING:
+                issues.append(((field.name,), f"missing required key {field.name!r}", "schema", True))
+            continue
+        try:
+            item = converter.structure(value[field.name], typing.cast(type[Any], field.type))
+        except Invalid as error:
+            issues.extend(_prefix(error.issues, field.name))
+            continue
+        found = [
+            ((field.name, *path), message, check.layer, False)
+            for check in field_checks(field)
+            for path, message in check.issues(item)
+        ]
+        if found:
+            issues.extend(typing.cast(list[Issue], found))
+            continue
+        kwargs[field.name] = item
+    return kwargs, issues
+
+
+def _attrs_hook(cls: type[Any], converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    attrs.resolve_types(cls)
+    fields = [f for f in attrs.fields(cls) if f.init and f.name != "extensions"]
+    names = [f.name for f in fields]
+    keeps_extensions = "extensions" in attrs.fields_dict(cls)
+
+    def structure(value: Any, _: Any) -> Any:
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, Mapping):
+            raise _fail(f"expected a mapping of keys to values, not {describe(value)}")
+        extensions, issues = _other_keys(value, names, keeps_extensions)
+        kwargs, more = _field_values(value, fields, converter)
+        issues += more
+        if issues:
+            raise Invalid(issues)
+        if keeps_extensions:
+            kwargs["extensions"] = extensions
+        try:
+            return cls(**kwargs)
+        except ModelError as error:
+            raise Invalid([(path, message, "model", False) for path, message in error.problems]) from None
+        except (TypeError, ValueError) as error:  # a field check the pre-checks above did not foresee
+            raise Invalid([((), str(error), "model", False)]) from None
+
+    return structure
+
+
+def _illustrative_hook(converter: cattrs.Converter) -> Callable[[Any, Any], Illustrative]:
+    """A bare path is shorthand for ``{path: ...}``."""
+    mapping = _attrs_hook(Illustrative, converter)
+
+    def structure(value: Any, _: Any) -> Illustrative:
+        result: Illustrative = mapping({"path": value} if isinstance(value, str) else value, Illustrative)
         return result
 
-    attrs_illustrative = attrs_hook(Illustrative)
+    return structure
 
-    converter.register_structure_hook_factory(attrs.has, attrs_hook)
-    converter.register_structure_hook_factory(_is_tuple, tuple_hook)
-    converter.register_structure_hook_factory(_is_optional, optional_hook)
+
+def _attrs_unhook(cls: type[Any], converter: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
+    attrs.resolve_types(cls)
+    fields = [f for f in attrs.fields(cls) if f.init and f.name != "extensions"]
+    fields = [f for f in fields if f.name not in _TAIL] + [f for f in fields if f.name in _TAIL]
+
+    def unstructure(obj: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field in fields:
+            item = getattr(obj, field.name)
+            if field.default is not attrs.NOTHING and item == _field_default(field):
+                continue
+            out[field.name] = converter.unstructure(item, unstructure_as=field.type)
+        out.update(getattr(obj, "extensions", {}))
+        return out
+
+    return unstructure
+
+
+def _tuple_unhook(cls: Any, converter: cattrs.Converter) -> Callable[[tuple[Any, ...]], list[Any]]:
+    item_type = typing.get_args(cls)[0]
+    return lambda items: [converter.unstructure(item, unstructure_as=item_type) for item in items]
+
+
+def _unstructure_illustrative(mark: Illustrative) -> Any:
+    return mark.path if mark.note is None else {"path": mark.path, "note": mark.note}
+
+
+def make_converter() -> cattrs.Converter:
+    """Build the strict converter (a fresh object each call: no shared state).
+
+    Returns
+    -------
+    cattrs.Converter
+        Structuring refuses what a document must not hold (unknown keys, wrong types, values
+        its fields' checks refuse), raising `Invalid` with every issue and its path;
+        unstructuring writes fields in declaration order, leaving out defaults.
+    """
+    converter = cattrs.Converter()
+    converter.register_structure_hook_factory(attrs.has, _attrs_hook)
+    converter.register_structure_hook_factory(_is_tuple, _tuple_hook)
+    converter.register_structure_hook_factory(_is_optional, _optional_hook)
     converter.register_structure_hook_factory(_is_enum, _enum_hook)
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
@@ -331,39 +389,14 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(Duration, _structure_duration)
     converter.register_structure_hook(IsoDate, _structure_date)
-    converter.register_structure_hook(Illustrative, illustrative)
+    converter.register_structure_hook(Illustrative, _illustrative_hook(converter))
     converter.register_structure_hook(Parameter, _structure_parameter)
     converter.register_structure_hook(typing.Any, lambda value, _: value)
-
-    def attrs_unhook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-        attrs.resolve_types(cls)
-        fields = [f for f in attrs.fields(cls) if f.init and f.name != "extensions"]
-        fields = [f for f in fields if f.name not in _TAIL] + [f for f in fields if f.name in _TAIL]
-
-        def unstructure(obj: Any) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            for field in fields:
-                item = getattr(obj, field.name)
-                if field.default is not attrs.NOTHING and item == _field_default(field):
-                    continue
-                out[field.name] = converter.unstructure(item, unstructure_as=field.type)
-            out.update(getattr(obj, "extensions", {}))
-            return out
-
-        return unstructure
-
-    def illustrative_un(mark: Illustrative) -> Any:
-        return mark.path if mark.note is None else {"path": mark.path, "note": mark.note}
-
-    def tuple_unhook(cls: Any) -> Callable[[tuple[Any, ...]], list[Any]]:
-        item_type = typing.get_args(cls)[0]
-        return lambda items: [converter.unstructure(item, unstructure_as=item_type) for item in items]
-
-    converter.register_unstructure_hook_factory(attrs.has, attrs_unhook)
-    converter.register_unstructure_hook_factory(_is_tuple, tuple_unhook)
+    converter.register_unstructure_hook_factory(attrs.has, _attrs_unhook)
+    converter.register_unstructure_hook_factory(_is_tuple, _tuple_unhook)
     converter.register_unstructure_hook(Duration, str)
     converter.register_unstructure_hook(IsoDate, str)
-    converter.register_unstructure_hook(Illustrative, illustrative_un)
+    converter.register_unstructure_hook(Illustrative, _unstructure_illustrative)
     converter.register_unstructure_hook(Parameter, _unstructure_parameter)
     converter.register_unstructure_hook_func(_is_enum, lambda member: member.value)
     return converter

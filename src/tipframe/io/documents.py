@@ -123,7 +123,30 @@ def from_data(
     file: str = "<data>",
     locations: Locations = NO_LOCATIONS,
 ) -> Document:
-    """Build a document from plain data (as parsed from YAML or JSON), checking it fully."""
+    """Build a document from plain data (as parsed from YAML or JSON), checking it fully.
+
+    Parameters
+    ----------
+    data
+        A mapping with the envelope (``tipframe``, ``kind``) and the document's fields.
+    kind
+        The document class expected; the return type then says so.
+    file
+        The name problems give as their file.
+    locations
+        Where each value stands in the text it was parsed from, to place problems by line.
+
+    Returns
+    -------
+    Document
+        Of the class ``kind`` names in the data.
+
+    Raises
+    ------
+    DocumentError
+        Listing every problem: the envelope, types, unknown keys, constraints, and fields
+        that contradict each other.
+    """
     if not isinstance(data, Mapping):
         raise DocumentError(
             [
@@ -163,7 +186,13 @@ def from_data(
 
 
 def to_data(document: Document) -> dict[str, Any]:
-    """The plain data of a document, envelope first, ready for YAML or JSON."""
+    """The plain data of a document, envelope first, ready for YAML or JSON.
+
+    Returns
+    -------
+    dict
+        ``tipframe`` (the format version) and ``kind``, then the fields, ``x-`` keys kept.
+    """
     body: dict[str, Any] = _converter().unstructure(document, unstructure_as=type(document))
     data: dict[str, Any] = {}
     if SCHEMA_KEY in body:
@@ -182,7 +211,18 @@ def parse_document(
     limits: Limits = DEFAULT_LIMITS,
     kind: type[Document] | None = None,
 ) -> Loaded:
-    """Parse and convert one document's text, keeping where each value stands."""
+    """Parse and convert one document's text, keeping where each value stands.
+
+    Parameters
+    ----------
+    text, file, format, limits, kind
+        As for `loads` (``file`` is its ``name``).
+
+    Raises
+    ------
+    DocumentError
+        When the text is too long, cannot be parsed, or is not a valid document.
+    """
     if len(text) > limits.max_bytes:
         raise DocumentError(
             [
@@ -211,7 +251,10 @@ def _format_for(path: str) -> Syntax | None:
 def load_located(
     source: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS, kind: type[Document] | None = None
 ) -> Loaded:
-    """Like `load`, keeping the file name and value positions (for tools that report on documents)."""
+    """Like `load`, keeping the file name and value positions (for tools that report on documents).
+
+    Takes the same arguments as `load` and raises `DocumentError` as it does.
+    """
     name = os.fspath(source)
     if name.startswith(BUILTIN_PREFIX):
         loaded = builtin(name[len(BUILTIN_PREFIX) :])
@@ -237,8 +280,26 @@ def load(source: str | os.PathLike[str], kind: None = None, *, limits: Limits = 
 def load(source: str | os.PathLike[str], kind: type[D] | None = None, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read one document from a YAML or JSON file, or a built-in named ``builtin:ID``.
 
-    With ``kind``, the document must be of that kind, and the return type says so.
-    Raises `DocumentError` listing every problem, each with its file, line and path.
+    Parameters
+    ----------
+    source
+        A file (``.json`` is read as JSON, anything else as YAML), or ``builtin:ID``.
+    kind
+        The document class expected (``Programme``); the return type then says so.
+    limits
+        Bounds on what the file may hold; pass larger ones to read bigger files.
+
+    Returns
+    -------
+    Document
+        Of the kind the file declares.
+
+    Raises
+    ------
+    DocumentError
+        Listing every problem, each with its file, line and path: a file that cannot be read
+        (missing, not UTF-8, over ``limits``), bad YAML or JSON, or an invalid document,
+        including one of another kind than ``kind``.
     """
     return load_located(source, limits=limits, kind=kind).document
 
@@ -257,7 +318,26 @@ def loads(
     limits: Limits = DEFAULT_LIMITS,
     name: str = "<string>",
 ) -> Document:
-    """Read one document from YAML or JSON text (JSON when it starts with ``{``)."""
+    """Read one document from YAML or JSON text.
+
+    Parameters
+    ----------
+    text
+        The document's text.
+    kind
+        The document class expected; the return type then says so.
+    format
+        ``"yaml"`` or ``"json"``; None guesses (JSON when the text starts with ``{``).
+    limits
+        Bounds on what the text may hold.
+    name
+        The name problems give as their file.
+
+    Raises
+    ------
+    DocumentError
+        Listing every problem, as for `load`.
+    """
     return parse_document(text, file=name, format=format, limits=limits, kind=kind).document
 
 
@@ -294,8 +374,27 @@ def dumps(
 ) -> str:
     """Write a document as YAML (with an editor schema comment) or JSON.
 
-    Dumping writes data, not the author's comments or layout. ``schema_ref`` is the schema
-    location for editors, ``{file}`` standing for the schema's file name; None leaves it out.
+    Dumping writes data, not the author's comments or layout.
+
+    Parameters
+    ----------
+    document
+        Any document.
+    format
+        ``"yaml"`` or ``"json"``.
+    schema_ref
+        The schema comment's location for editors (YAML only), ``{file}`` standing for the
+        schema's file name; None leaves it out, as does a document with its own ``$schema``.
+
+    Returns
+    -------
+    str
+        The text, ending in a newline; `loads` reads it back equal.
+
+    Raises
+    ------
+    ValueError
+        For another ``format``, or JSON of a document holding NaN or infinity.
     """
     data = to_data(document)
     if format == "json":
@@ -321,7 +420,23 @@ def dump(
 ) -> None:
     """Write a document to a file atomically: a failed save leaves any earlier file untouched.
 
-    The format follows the file's suffix (``.json`` or YAML) unless given.
+    Parameters
+    ----------
+    document
+        Any document.
+    path
+        The file to write.
+    format
+        ``"yaml"`` or ``"json"``; None follows the file's suffix (``.json``, else YAML).
+    schema_ref
+        As for `dumps`.
+
+    Raises
+    ------
+    ValueError
+        As for `dumps`.
+    OSError
+        When the file cannot be written (a folder, no permission).
     """
     name = os.fspath(path)
     chosen = format or _format_for(name) or "yaml"
@@ -334,7 +449,7 @@ def dump(
 
 @functools.cache
 def builtins() -> Mapping[str, Loaded]:
-    """Every built-in document, by id (named ``builtin:ID`` everywhere)."""
+    """Every built-in document, by id (named ``builtin:ID`` everywhere), read once and shared read-only."""
     found: dict[str, Loaded] = {}
     folder = resources.files("tipframe") / "data"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -347,7 +462,13 @@ def builtins() -> Mapping[str, Loaded]:
 
 
 def builtin(document_id: str) -> Loaded:
-    """One built-in document; DocumentError naming those that exist when there is none."""
+    """One built-in document, by its id (without ``builtin:``).
+
+    Raises
+    ------
+    DocumentError
+        Naming the built-ins that exist, when there is none with this id.
+    """
     table = builtins()
     if document_id not in table:
         names = [BUILTIN_PREFIX + key for key in table]
@@ -365,5 +486,5 @@ def builtin(document_id: str) -> Loaded:
 
 
 def builtin_file(document_id: str) -> FsPath:
-    """Where a built-in document's file is installed (for reading it as an example)."""
+    """Where a built-in document's file (by id, without ``builtin:``) is installed, to read as an example."""
     return FsPath(str(resources.files("tipframe") / "data" / f"{document_id}.yaml"))

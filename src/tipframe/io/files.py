@@ -20,7 +20,25 @@ DOCUMENT_SUFFIXES: Final = (".yaml", ".yml", ".json")
 
 
 def read_text(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
-    """Read a UTF-8 file within ``limits.max_bytes``; every failure is a DocumentError at the read layer."""
+    """Read a UTF-8 file (a byte-order mark is dropped) within ``limits.max_bytes``.
+
+    Parameters
+    ----------
+    path
+        A regular file.
+    limits
+        Its ``max_bytes`` bounds the file's size.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    DocumentError
+        At the ``read`` layer: missing, a folder, not a regular file, no permission, too large,
+        not UTF-8, or any other failure to read.
+    """
     name = os.fspath(path)
 
     def fail(message: str, line: int | None = None) -> DocumentError:
@@ -59,6 +77,18 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
 
     An interrupted save leaves the earlier file whole; an existing file keeps its permissions, and
     a symbolic link is written through, not replaced.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    text
+        Written as UTF-8, line endings as given.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be written; `IsADirectoryError` when ``path`` is a folder.
     """
     target = os.path.realpath(path)
     if os.path.isdir(target):
@@ -98,7 +128,18 @@ def _current_umask() -> int:
 
 
 def document_files(folder: str) -> list[str]:
-    """Documents under a folder, sorted; hidden files and folders skipped, linked folders followed once."""
+    """Documents under a folder, sorted; hidden files and folders skipped, linked folders followed once.
+
+    Parameters
+    ----------
+    folder
+        The folder to walk, recursively.
+
+    Returns
+    -------
+    list of str
+        Paths of the ``.yaml``, ``.yml`` and ``.json`` files.
+    """
     files: list[str] = []
     seen: set[str] = set()
     for root, dirs, names in os.walk(folder, followlinks=True):
@@ -117,7 +158,17 @@ def document_files(folder: str) -> list[str]:
 
 
 def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Rows as CSV text: columns in order of first appearance, values that are not plain numbers or text as JSON."""
+    """Rows as CSV text: columns in order of first appearance, values that are not plain numbers or text as JSON.
+
+    Parameters
+    ----------
+    rows
+        One mapping per row; a missing key is an empty cell.
+
+    Returns
+    -------
+    str
+    """
     columns = list(dict.fromkeys(key for row in rows for key in row))
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
@@ -130,5 +181,18 @@ def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def write_csv(path: str | os.PathLike[str], rows: Sequence[Mapping[str, Any]]) -> None:
-    """Write rows as CSV, atomically (see `csv_text`)."""
+    """Write rows as CSV, atomically (see `csv_text`).
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    rows
+        One mapping per row.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be written.
+    """
     write_atomic(path, csv_text(rows))

@@ -17,7 +17,17 @@ Layer = Literal["read", "parse", "schema", "model", "bundle"]
 
 
 def location(file: str | None, line: int | None, column: int | None) -> str:
-    """``file:line:column``, as far as each is known (``<input>`` for text with no file)."""
+    """``file:line:column``, as far as each is known (``<input>`` for text with no file).
+
+    Parameters
+    ----------
+    file, line, column
+        Where, as far as known (None where not).
+
+    Returns
+    -------
+    str
+    """
     place = repr(file) if file == "" else file or "<input>"
     if line is not None:
         place += f":{line}"
@@ -97,6 +107,18 @@ class Locations:
 
         A scalar is placed where its value starts; a mapping or list where its key is written
         (``sessions:`` rather than its first item), as is a key asked for with ``key=True``.
+
+        Parameters
+        ----------
+        path
+            Keys and list indices, outermost first.
+        key
+            Place the key rather than the value.
+
+        Returns
+        -------
+        tuple of int or None
+            ``(line, column)``, 1-based; None when nothing on the path has a position.
         """
         probe = tuple(path)
         while True:

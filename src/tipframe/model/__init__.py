@@ -1,93 +1,60 @@
 """The typed model: frozen attrs classes with no I/O, no numpy and no printing.
 
 The ground floor: nothing here imports a tipframe module outside `tipframe.model`.
+
+Each name is re-exported explicitly (``from ... import X as X``, which type checkers read as an
+export), so this face keeps no ``__all__`` repeating ``tipframe.__all__``, the one list of the
+package's public names.
 """
 
-from tipframe.model.arrays import ArrayData
-from tipframe.model.cascade import CascadePlan, Distribution, Parameter, SeedTrainers, Tier
-from tipframe.model.document import Document, Illustrative, Source, SourceType
-from tipframe.model.fields import ModelError, format_path
-from tipframe.model.levels import LevelForSupport, LevelScale, PracticeLevel
-from tipframe.model.organisation import Organisation, Sector
-from tipframe.model.principles import Correspondence, Crosswalk, Framework, Principle, Relation
-from tipframe.model.programme import (
-    Activity,
-    Approach,
-    DeliveryMode,
-    DeliveryRecord,
-    Facilitation,
-    FacilitatorRole,
-    Format,
-    PrincipleCoverage,
-    Programme,
-    Qualifier,
-    Resource,
-    ResourceType,
-    Schedule,
-    Session,
-)
-from tipframe.model.reach import Engine, EventLog, ReachResult
-from tipframe.model.referral import (
-    NetworkOrganisation,
-    Pathway,
-    ReferralNetwork,
-    Service,
-    ServiceStatus,
-    Support,
-)
-from tipframe.model.values import Duration, IntRange, IsoDate
-from tipframe.model.workforce import Role, Workforce, WorkforceOrganisation
-
-__all__ = [
-    "Activity",
-    "Approach",
-    "ArrayData",
-    "CascadePlan",
-    "Correspondence",
-    "Crosswalk",
-    "DeliveryMode",
-    "DeliveryRecord",
-    "Distribution",
-    "Document",
-    "Duration",
-    "Engine",
-    "EventLog",
-    "Facilitation",
-    "FacilitatorRole",
-    "Format",
-    "Framework",
-    "Illustrative",
-    "IntRange",
-    "IsoDate",
-    "LevelForSupport",
-    "LevelScale",
-    "ModelError",
-    "NetworkOrganisation",
-    "Organisation",
-    "Parameter",
-    "Pathway",
-    "PracticeLevel",
-    "Principle",
-    "PrincipleCoverage",
-    "Programme",
-    "Qualifier",
-    "ReachResult",
-    "ReferralNetwork",
-    "Relation",
-    "Resource",
-    "ResourceType",
-    "Role",
-    "Schedule",
-    "Sector",
-    "SeedTrainers",
-    "Service",
-    "ServiceStatus",
-    "Session",
-    "Source",
-    "SourceType",
-    "Support",
-    "Tier",
-    "Workforce",
-    "WorkforceOrganisation",
-    "format_path",
-]
+from tipframe.model.arrays import ArrayData as ArrayData
+from tipframe.model.cascade import CascadePlan as CascadePlan
+from tipframe.model.cascade import Distribution as Distribution
+from tipframe.model.cascade import Parameter as Parameter
+from tipframe.model.cascade import SeedTrainers as SeedTrainers
+from tipframe.model.cascade import Tier as Tier
+from tipframe.model.document import Document as Document
+from tipframe.model.document import Illustrative as Illustrative
+from tipframe.model.document import Source as Source
+from tipframe.model.document import SourceType as SourceType
+from tipframe.model.fields import ModelError as ModelError
+from tipframe.model.fields import format_path as format_path
+from tipframe.model.levels import LevelForSupport as LevelForSupport
+from tipframe.model.levels import LevelScale as LevelScale
+from tipframe.model.levels import PracticeLevel as PracticeLevel
+from tipframe.model.organisation import Organisation as Organisation
+from tipframe.model.organisation import Sector as Sector
+from tipframe.model.principles import Correspondence as Correspondence
+from tipframe.model.principles import Crosswalk as Crosswalk
+from tipframe.model.principles import Framework as Framework
+from tipframe.model.principles import Principle as Principle
+from tipframe.model.principles import Relation as Relation
+from tipframe.model.programme import Activity as Activity
+from tipframe.model.programme import Approach as Approach
+from tipframe.model.programme import DeliveryMode as DeliveryMode
+from tipframe.model.programme import DeliveryRecord as DeliveryRecord
+from tipframe.model.programme import Facilitation as Facilitation
+from tipframe.model.programme import FacilitatorRole as FacilitatorRole
+from tipframe.model.programme import Format as Format
+from tipframe.model.programme import PrincipleCoverage as PrincipleCoverage
+from tipframe.model.programme import Programme as Programme
+from tipframe.model.programme import Qualifier as Qualifier
+from tipframe.model.programme import Resource as Resource
+from tipframe.model.programme import ResourceType as ResourceType
+from tipframe.model.programme import Schedule as Schedule
+from tipframe.model.programme import Session as Session
+from tipframe.model.reach import Engine as Engine
+from tipframe.model.reach import EventLog as EventLog
+from tipframe.model.reach import ReachResult as ReachResult
+from tipframe.model.referral import NetworkOrganisation as NetworkOrganisation
+from tipframe.model.referral import Pathway as Pathway
+from tipframe.model.referral import ReferralNetwork as ReferralNetwork
+from tipframe.model.referral import Service as Service
+from tipframe.model.referral import ServiceStatus as ServiceStatus
+from tipframe.model.referral import Support as Support
+from tipframe.model.values import Duration as Duration
+from tipframe.model.values import IntRange as IntRange
+from tipframe.model.values import IsoDate as IsoDate
+from tipframe.model.workforce import Role as Role
+from tipframe.model.workforce import Workforce as Workforce
+from tipframe.model.workforce import WorkforceOrganisation as WorkforceOrganisation

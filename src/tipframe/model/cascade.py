@@ -74,10 +74,31 @@ class Parameter:
 
     @classmethod
     def fixed(cls, value: float) -> Parameter:
+        """A parameter that always takes one value.
+
+        Parameters
+        ----------
+        value
+            A finite number.
+
+        Returns
+        -------
+        Parameter
+
+        Raises
+        ------
+        ModelError
+            When ``value`` is not a finite number.
+        """
         return cls(values=(value,))
 
     def mean(self) -> float:
-        """The parameter's expected value (what the projection uses)."""
+        """The parameter's expected value (what the projection uses).
+
+        Returns
+        -------
+        float
+        """
         d, v = self.distribution, self.values
         if d is Distribution.FIXED:
             return float(v[0])
@@ -90,7 +111,13 @@ class Parameter:
         return math.exp(v[0] + v[1] ** 2 / 2)
 
     def bounds(self) -> tuple[float, float]:
-        """The smallest and largest values the parameter can take."""
+        """The smallest and largest values the parameter can take.
+
+        Returns
+        -------
+        tuple of float
+            ``(low, high)``; ``high`` is ``inf`` for gamma and lognormal.
+        """
         d, v = self.distribution, self.values
         if d is Distribution.FIXED:
             return (v[0], v[0])
@@ -256,9 +283,29 @@ class CascadePlan(Document):
         return problems
 
     def tier(self, generation: int) -> Tier:
-        """The tier for cohorts of ``generation`` (1 for the seeds' cohorts) and the trainers they produce."""
+        """The tier for cohorts of ``generation`` and the trainers they produce.
+
+        Parameters
+        ----------
+        generation
+            1 for the seeds' cohorts; generations beyond the last tier use the last.
+
+        Returns
+        -------
+        Tier
+        """
         return self.tiers[min(max(generation, 1), len(self.tiers)) - 1]
 
     def periods(self, duration: Duration) -> int:
-        """Whole periods a duration takes, rounded up."""
+        """Whole periods a duration takes, rounded up.
+
+        Parameters
+        ----------
+        duration
+            Months and years count as average Gregorian months.
+
+        Returns
+        -------
+        int
+        """
         return math.ceil(duration.to_timedelta(average_months=True) / self.period.to_timedelta())

@@ -80,8 +80,9 @@ class Document:
     """Fields every document kind has. Subclasses set ``KIND``, the name written as ``kind:``."""
 
     KIND: ClassVar[str] = ""
-    #: the collections of ids other documents may name inside this one (see `members`)
+    """The name written after ``kind:`` (empty for this base class)."""
     MEMBERS: ClassVar[tuple[str, ...]] = ()
+    """The collections of ids other documents may name inside this one (see `members`)."""
 
     id: str = field(doc="The document's id, unique among documents of its kind.", checks=[IDENTIFIER])
     name: str = field(doc="Human-readable name.", checks=[TEXT])
@@ -106,14 +107,46 @@ class Document:
         return problems
 
     def members(self, collection: str) -> tuple[str, ...]:
-        """Ids in one of this document's collections (``principles`` of a framework)."""
+        """Ids in one of this document's collections (``principles`` of a framework).
+
+        Parameters
+        ----------
+        collection
+            One of the kind's ``MEMBERS``.
+
+        Returns
+        -------
+        tuple of str
+            The ids, in document order.
+
+        Raises
+        ------
+        KeyError
+            When the kind has no such collection.
+        """
         raise KeyError(f"a {self.KIND} has no collection {collection!r}")
 
     def source_ids(self) -> tuple[str, ...]:
+        """The ids of the document's sources, in order.
+
+        Returns
+        -------
+        tuple of str
+        """
         return tuple(s.id for s in self.sources)
 
     def is_illustrative(self, path: str) -> bool:
-        """True when ``path`` or a value containing it is marked illustrative."""
+        """Whether ``path`` or a value containing it is marked illustrative.
+
+        Parameters
+        ----------
+        path
+            A path as documents write it: ``group_size.min``, ``sessions[0].title``.
+
+        Returns
+        -------
+        bool
+        """
         return any(path == m.path or path.startswith((m.path + ".", m.path + "[")) for m in self.illustrative)
 
 

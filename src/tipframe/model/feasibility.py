@@ -39,7 +39,18 @@ class Infeasibility:
 
 
 def minimum_group(programme: Programme) -> int:
-    """The fewest participants a cohort of ``programme`` may start with (1 when it says nothing)."""
+    """The fewest participants a cohort of ``programme`` may start with.
+
+    Parameters
+    ----------
+    programme
+        The programme delivered.
+
+    Returns
+    -------
+    int
+        Its smallest group size, at least 1 (1 when it gives none).
+    """
     smallest = programme.group_size.min if programme.group_size is not None else None
     return max(1, smallest or 1)
 

@@ -27,7 +27,18 @@ Path = tuple[str | int, ...]
 
 
 def format_path(path: Sequence[str | int]) -> str:
-    """Render a path as people write it: ``sessions[3].duration``."""
+    """Render a path as people write it: ``sessions[3].duration``.
+
+    Parameters
+    ----------
+    path
+        Keys and list indices, outermost first: ``("sessions", 3, "duration")``.
+
+    Returns
+    -------
+    str
+        Empty for the empty path.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
@@ -56,11 +67,23 @@ class Check:
     layer: str = "schema"
 
     def problem(self, value: Any) -> str | None:
-        """Return a message when ``value`` breaks the constraint, else None."""
+        """A message when ``value`` breaks the constraint, else None (subclasses define it).
+
+        Parameters
+        ----------
+        value
+            The field's value (never None: an absent value is not checked).
+        """
         raise NotImplementedError
 
     def issues(self, value: Any) -> list[tuple[Path, str]]:
-        """Each problem with ``value`` as ``(path within the value, message)``."""
+        """Each problem with ``value`` as ``(path within the value, message)``.
+
+        Parameters
+        ----------
+        value
+            The field's value.
+        """
         message = self.problem(value)
         return [] if message is None else [((), message)]
 
@@ -194,6 +217,26 @@ def field(
     top-level field whose referenced document must contain this id (a principle of the
     programme's framework), and ``member`` which of that document's collections (default its
     first, see `Document.members`). Bundles resolve both.
+
+    Parameters
+    ----------
+    doc
+        What the field means, for the field reference and the JSON Schema.
+    checks
+        Constraints on the value, each also a JSON Schema keyword.
+    default, factory, converter, eq, hash, repr
+        As for `attrs.field` (lists are converted to tuples unless ``converter`` is given).
+    ref
+        The document kind a reference field names (``"Programme"``).
+    member_of, member
+        The top-level reference field whose document must hold this id, and which of its
+        collections.
+
+    Returns
+    -------
+    Any
+        What `attrs.field` returns, its metadata holding ``doc``, ``checks``, ``ref``,
+        ``member_of`` and ``member``.
     """
     return attrs.field(
         default=attrs.Factory(factory) if factory is not None else default,
@@ -341,6 +384,16 @@ def extensions_field() -> Any:
         converter=freeze_extensions,
         hash=False,
         repr=False,
+    )
+
+
+def organisation_reference() -> Any:
+    """The Organisation document an entry of a workforce or a referral network is, when there is one."""
+    return field(
+        doc="The Organisation document it is (a reference), when there is one.",
+        default=None,
+        checks=[REFERENCE],
+        ref="Organisation",
     )
 
 

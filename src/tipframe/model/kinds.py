@@ -16,7 +16,6 @@ from tipframe.model.reach import ReachResult
 from tipframe.model.referral import ReferralNetwork
 from tipframe.model.workforce import Workforce
 
-#: every document kind, by the name written after ``kind:`` (read-only: a host cannot add to it)
 KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
     {
         cls.KIND: cls
@@ -33,3 +32,4 @@ KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
         )
     }
 )
+"""Every document kind, by the name written after ``kind:`` (read-only: a host cannot add to it)."""

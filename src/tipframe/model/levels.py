@@ -75,19 +75,74 @@ class LevelScale(Document):
         return problems
 
     def level_ids(self) -> tuple[str, ...]:
+        """The levels' ids, lowest first.
+
+        Returns
+        -------
+        tuple of str
+        """
         return tuple(level.id for level in self.levels)
 
     def members(self, collection: str) -> tuple[str, ...]:
+        """Ids in a collection: ``levels`` is the scale's only one.
+
+        Parameters
+        ----------
+        collection
+            ``levels``.
+
+        Returns
+        -------
+        tuple of str
+            The level ids, lowest first.
+
+        Raises
+        ------
+        KeyError
+            For any other collection.
+        """
         return self.level_ids() if collection == "levels" else super().members(collection)
 
     def level(self, level_id: str) -> PracticeLevel:
+        """The level with this id.
+
+        Parameters
+        ----------
+        level_id
+            A level id of this scale.
+
+        Returns
+        -------
+        PracticeLevel
+
+        Raises
+        ------
+        KeyError
+            Naming the levels that exist, when there is none with this id.
+        """
         for level in self.levels:
             if level.id == level_id:
                 return level
         raise KeyError(f"{self.id} has no level {level_id!r}; it has {', '.join(self.level_ids())}")
 
     def rank(self, level_id: str) -> int:
-        """Position of a level, 0 for the lowest."""
+        """Position of a level on the scale.
+
+        Parameters
+        ----------
+        level_id
+            A level id of this scale.
+
+        Returns
+        -------
+        int
+            0 for the lowest level.
+
+        Raises
+        ------
+        KeyError
+            Naming the levels that exist, when there is none with this id.
+        """
         ids = self.level_ids()
         if level_id not in ids:
             raise KeyError(f"{self.id} has no level {level_id!r}; it has {', '.join(ids)}")
@@ -97,7 +152,23 @@ class LevelScale(Document):
         return level_id in self.level_ids()
 
     def completed(self, level_id: str) -> tuple[str, ...]:
-        """Levels a person at ``level_id`` holds: it and, on a cumulative scale, every level below."""
+        """Levels a person at ``level_id`` holds: it and, on a cumulative scale, every level below.
+
+        Parameters
+        ----------
+        level_id
+            A level id of this scale.
+
+        Returns
+        -------
+        tuple of str
+            Lowest first; only ``level_id`` on a spectrum.
+
+        Raises
+        ------
+        KeyError
+            When the scale has no such level.
+        """
         rank = self.rank(level_id)
         return self.level_ids()[: rank + 1] if self.cumulative else (level_id,)
 
@@ -106,6 +177,22 @@ class LevelScale(Document):
 
         Cumulative: any held level at or above the required one. Spectrum: the required level
         itself, or one above it, must be held, since levels do not imply each other.
+
+        Parameters
+        ----------
+        held
+            The level a person holds, or several (on a spectrum, each one completed).
+        required
+            The level needed.
+
+        Returns
+        -------
+        bool
+
+        Raises
+        ------
+        KeyError
+            When a level named is not on the scale.
         """
         held_ids = (held,) if isinstance(held, str) else tuple(held)
         need = self.rank(required)

@@ -52,13 +52,51 @@ class Framework(Document):
         return [*super()._problems(), *repeated]
 
     def principle_ids(self) -> tuple[str, ...]:
+        """The principles' ids, in the framework's order.
+
+        Returns
+        -------
+        tuple of str
+        """
         return tuple(p.id for p in self.principles)
 
     def members(self, collection: str) -> tuple[str, ...]:
+        """Ids in a collection: ``principles`` is the framework's only one.
+
+        Parameters
+        ----------
+        collection
+            ``principles``.
+
+        Returns
+        -------
+        tuple of str
+            The principle ids, in order.
+
+        Raises
+        ------
+        KeyError
+            For any other collection.
+        """
         return self.principle_ids() if collection == "principles" else super().members(collection)
 
     def principle(self, principle_id: str) -> Principle:
-        """The principle with this id; KeyError naming the ones that exist otherwise."""
+        """The principle with this id.
+
+        Parameters
+        ----------
+        principle_id
+            A principle id of this framework.
+
+        Returns
+        -------
+        Principle
+
+        Raises
+        ------
+        KeyError
+            Naming the principles that exist, when there is none with this id.
+        """
         for principle in self.principles:
             if principle.id == principle_id:
                 return principle
@@ -113,12 +151,34 @@ class Crosswalk(Document):
         return problems
 
     def translate(self, principle_ids: Iterable[str]) -> frozenset[str]:
-        """The target principles that the given source principles answer to."""
+        """The target principles that the given source principles answer to.
+
+        Parameters
+        ----------
+        principle_ids
+            Principle ids of the source framework; those with no correspondence add nothing.
+
+        Returns
+        -------
+        frozenset of str
+            Principle ids of the target framework.
+        """
         wanted = set(principle_ids)
         return frozenset(t for c in self.correspondences if c.source in wanted for t in c.targets)
 
     def unmapped_targets(self, target: Framework) -> tuple[str, ...]:
-        """Target principles no source principle maps onto, in the target's order."""
+        """Target principles no source principle maps onto.
+
+        Parameters
+        ----------
+        target
+            The target framework (the one ``target`` names).
+
+        Returns
+        -------
+        tuple of str
+            Principle ids, in the target's order.
+        """
         mapped = self.translate(c.source for c in self.correspondences)
         return tuple(p for p in target.principle_ids() if p not in mapped)
 

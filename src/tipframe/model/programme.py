@@ -230,6 +230,7 @@ class DeliveryRecord:
     extensions: Mapping[str, Any] = extensions_field()
 
     def describe(self) -> str:
+        """The count as people read it: ``at least 600 case discussions (2019-09 to 2022-08)``."""
         prefix = {Qualifier.EXACT: "", Qualifier.AT_LEAST: "at least ", Qualifier.ABOUT: "about "}[self.qualifier]
         period = f"{self.since} to {self.date}" if self.since else f"by {self.date}"
         return f"{prefix}{self.count:,} {self.what} ({period})"
@@ -255,6 +256,7 @@ class PrincipleCoverage:
 
     @property
     def enacted(self) -> frozenset[str]:
+        """Principles at least one listed session enacts."""
         return frozenset(p for _, ps in self.sessions for p in ps)
 
     @property
@@ -265,7 +267,7 @@ class PrincipleCoverage:
         return tuple(p for p in self.principles if p not in self.enacted)
 
     def matrix(self) -> tuple[tuple[bool, ...], ...]:
-        """Rows are sessions, columns principles (framework order)."""
+        """Rows are sessions, columns principles (framework order): True where a session enacts one."""
         return tuple(tuple(p in ps for p in self.principles) for _, ps in self.sessions)
 
     def rows(self) -> list[dict[str, Any]]:
@@ -278,6 +280,11 @@ class PrincipleCoverage:
         Each session enacts the target principles its own principles correspond to; what stays
         missing is what the target framework asks and the programme does not (through NTTP ->
         SAMHSA: peer support, for one).
+
+        Raises
+        ------
+        ValueError
+            When ``crosswalk`` does not map from this coverage's framework onto ``target``.
         """
         if crosswalk.source.removeprefix("builtin:") != self.framework:
             raise ValueError(f"{crosswalk.id} maps from {crosswalk.source}, not from {self.framework}")
@@ -439,13 +446,25 @@ class Programme(Document):
         return self.group_size.max if self.group_size is not None else None
 
     def participant_hours(self, participants: int | None = None) -> float | None:
-        """Contact hours times participants (default: the largest group size)."""
+        """Contact hours times participants; None when either is unknown.
+
+        Parameters
+        ----------
+        participants
+            Participants in the group (default: the largest group size).
+        """
         hours = self.contact_hours()
         people = self._participants(participants)
         return None if hours is None or people is None else hours * people
 
     def facilitator_ratio(self, participants: int | None = None) -> float | None:
-        """Participants per facilitator (default: the largest group size); inf with no facilitator."""
+        """Participants per facilitator; inf with no facilitator, None when either is unknown.
+
+        Parameters
+        ----------
+        participants
+            Participants in the group (default: the largest group size).
+        """
         people = self._participants(participants)
         if people is None or self.facilitation is None:
             return None
@@ -454,7 +473,13 @@ class Programme(Document):
         return people / self.facilitation.facilitators
 
     def coverage(self, framework: Framework) -> PrincipleCoverage:
-        """Principles each session enacts, against ``framework`` (normally the one the programme names)."""
+        """Principles each session enacts, sessions in number order, against a framework.
+
+        Parameters
+        ----------
+        framework
+            Normally the one the programme names.
+        """
         count = self.session_count()
         listed = len(self.sessions)
         recurring = self.schedule is not None and self.schedule.open_ended

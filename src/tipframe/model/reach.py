@@ -15,6 +15,8 @@ from tipframe.model.workforce import Workforce
 
 
 class Engine(Enum):
+    """Which engine produced a result: the Monte Carlo simulation or the expected-value projection."""
+
     MONTE_CARLO = "monte-carlo"
     PROJECTION = "projection"
 

@@ -20,6 +20,7 @@ from tipframe.model.fields import (
     Unique,
     extensions_field,
     field,
+    organisation_reference,
     repeats,
 )
 from tipframe.model.levels import LevelForSupport, LevelScale
@@ -51,12 +52,7 @@ class NetworkOrganisation:
 
     id: str = field(doc="Id within this network.", checks=[IDENTIFIER])
     name: str | None = field(doc="Name.", default=None, checks=[TEXT])
-    organisation: str | None = field(
-        doc="The Organisation document it is (a reference), when there is one.",
-        default=None,
-        checks=[REFERENCE],
-        ref="Organisation",
-    )
+    organisation: str | None = organisation_reference()
     extensions: Mapping[str, Any] = extensions_field()
 
 
@@ -107,6 +103,7 @@ class Service:
 
     @property
     def active(self) -> bool:
+        """Whether the service is running (its status is ``active``) and so takes referrals."""
         return self.status is ServiceStatus.ACTIVE
 
 
@@ -205,6 +202,23 @@ class ReferralNetwork(Document):
         return problems
 
     def members(self, collection: str) -> tuple[str, ...]:
+        """Ids in a collection: ``services`` or ``organisations``.
+
+        Parameters
+        ----------
+        collection
+            ``services`` or ``organisations``.
+
+        Returns
+        -------
+        tuple of str
+            In document order.
+
+        Raises
+        ------
+        KeyError
+            For any other collection.
+        """
         if collection == "services":
             return tuple(s.id for s in self.services)
         if collection == "organisations":
@@ -212,7 +226,22 @@ class ReferralNetwork(Document):
         return super().members(collection)
 
     def service(self, service_id: str) -> Service:
-        """The service with this id (KeyError naming it otherwise)."""
+        """The service with this id.
+
+        Parameters
+        ----------
+        service_id
+            A service id of this network.
+
+        Returns
+        -------
+        Service
+
+        Raises
+        ------
+        KeyError
+            Naming the id, when the network has no such service.
+        """
         for service in self.services:
             if service.id == service_id:
                 return service
@@ -226,6 +255,20 @@ class ReferralNetwork(Document):
         Its own ``required_level``; else its role's in ``workforce``; else the network's
         ``level_for_support`` for the support it offers; else the ``scale``'s own (the NES scale
         gives one).
+
+        Parameters
+        ----------
+        service
+            A service of this network.
+        workforce
+            The network's workforce, for the level a service's ``role`` needs.
+        scale
+            The network's level scale, for its ``level_for_support``.
+
+        Returns
+        -------
+        str or None
+            A level id.
         """
         if service.required_level is not None:
             return service.required_level

@@ -51,7 +51,23 @@ class Duration:
 
     @classmethod
     def parse(cls, text: str) -> Duration:
-        """Read ``PnYnMnWnDTnHnMnS``; every part a whole number."""
+        """Read an ISO 8601 duration, ``PnYnMnWnDTnHnMnS``.
+
+        Parameters
+        ----------
+        text
+            Such as ``PT2H``, ``P1W`` or ``PT90M``; every part a whole number.
+
+        Returns
+        -------
+        Duration
+            Kept as written.
+
+        Raises
+        ------
+        ValueError
+            When ``text`` is not such a duration (fractions included), or a part is too large.
+        """
         match = _DURATION_RE.fullmatch(text)
         if match is None:
             hint = ""
@@ -71,7 +87,22 @@ class Duration:
 
     @classmethod
     def of(cls, delta: dt.timedelta) -> Duration:
-        """The duration of a timedelta, in days, hours, minutes and seconds."""
+        """The duration of a timedelta, in days, hours, minutes and seconds.
+
+        Parameters
+        ----------
+        delta
+            A non-negative whole number of seconds.
+
+        Returns
+        -------
+        Duration
+
+        Raises
+        ------
+        ValueError
+            When ``delta`` is negative, holds a fraction of a second, or is too large.
+        """
         total = int(delta.total_seconds())
         if total < 0 or total != delta.total_seconds():
             raise ValueError("a duration must be a non-negative whole number of seconds")
@@ -95,7 +126,22 @@ class Duration:
         return bool(self.years or self.months)
 
     def to_timedelta(self, *, average_months: bool = False) -> dt.timedelta:
-        """The exact length; years and months only with ``average_months=True``."""
+        """The length as a timedelta.
+
+        Parameters
+        ----------
+        average_months
+            Count a month as the average Gregorian month (30.436875 days) and a year as twelve.
+
+        Returns
+        -------
+        datetime.timedelta
+
+        Raises
+        ------
+        ValueError
+            When the duration has years or months and ``average_months`` is False.
+        """
         days = self.weeks * 7 + self.days
         if self.is_calendar:
             if not average_months:
@@ -108,17 +154,40 @@ class Duration:
         return dt.timedelta(days=days, hours=self.hours, minutes=self.minutes, seconds=self.seconds)
 
     def hours_total(self) -> float:
-        """Length in hours (fixed-length durations only)."""
+        """Length in hours.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        ValueError
+            When the duration has years or months, which have no fixed length.
+        """
         return self.to_timedelta().total_seconds() / 3600
 
     def describe(self) -> str:
-        """Plain English: ``2 hours``, ``1 week``, ``1 hour 30 minutes``."""
+        """The duration in plain English.
+
+        Returns
+        -------
+        str
+            ``2 hours``, ``1 week``, ``1 hour 30 minutes``; ``no time`` when empty.
+        """
         values = (self.years, self.months, self.weeks, self.days, self.hours, self.minutes, self.seconds)
         words = [f"{v} {many if v != 1 else one}" for v, (many, one) in zip(values, _WORDS, strict=True) if v]
         return " ".join(words) if words else "no time"
 
     def cadence_word(self) -> str:
-        """How often something recurs at this interval: ``weekly``, ``every 2 weeks``."""
+        """How often something recurs at this interval.
+
+        Returns
+        -------
+        str
+            ``daily``, ``weekly``, ``fortnightly``, ``monthly``, ``yearly``, else ``every`` and
+            the duration (``every 3 weeks``).
+        """
         single = {
             Duration(days=1): "daily",
             Duration(weeks=1): "weekly",
@@ -130,7 +199,17 @@ class Duration:
 
 
 def describe_hours(hours: float) -> str:
-    """``2 h``, ``1.5 h``, ``20 h``."""
+    """Hours as people read them: ``2 h``, ``1.5 h``, ``20 h``.
+
+    Parameters
+    ----------
+    hours
+        A number of hours.
+
+    Returns
+    -------
+    str
+    """
     if math.isclose(hours, round(hours)):
         return f"{round(hours)} h"
     return f"{hours:.2f}".rstrip("0").rstrip(".") + " h"
@@ -161,6 +240,22 @@ class IsoDate:
 
     @classmethod
     def parse(cls, text: str) -> IsoDate:
+        """Read an ISO date at the precision written.
+
+        Parameters
+        ----------
+        text
+            ``2019``, ``2019-09`` or ``2019-09-01``.
+
+        Returns
+        -------
+        IsoDate
+
+        Raises
+        ------
+        ValueError
+            When ``text`` is not such a date, or not a day of the calendar.
+        """
         if not _DATE_RE.fullmatch(text):
             raise ValueError(f"{text!r} is not an ISO date such as 2019-09-01, 2019-09 or 2019")
         parts = [int(p) for p in text.split("-")]
@@ -175,6 +270,17 @@ class IsoDate:
 
     @classmethod
     def of(cls, value: dt.date) -> IsoDate:
+        """The date of a `datetime.date`, to the day.
+
+        Parameters
+        ----------
+        value
+            Any date.
+
+        Returns
+        -------
+        IsoDate
+        """
         return cls(year=value.year, month=value.month, day=value.day)
 
     def __str__(self) -> str:
@@ -191,11 +297,21 @@ class IsoDate:
         return "day" if self.day is not None else "month" if self.month is not None else "year"
 
     def start(self) -> dt.date:
-        """The first day the date can mean."""
+        """The first day the date can mean (1 January for a year, the 1st for a month).
+
+        Returns
+        -------
+        datetime.date
+        """
         return dt.date(self.year, self.month or 1, self.day or 1)
 
     def end(self) -> dt.date:
-        """The last day the date can mean."""
+        """The last day the date can mean (31 December for a year, the month's last day for a month).
+
+        Returns
+        -------
+        datetime.date
+        """
         if self.day is not None:
             return self.start()
         if self.month is None:

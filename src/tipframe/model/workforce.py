@@ -19,6 +19,7 @@ from tipframe.model.fields import (
     Range,
     extensions_field,
     field,
+    organisation_reference,
     repeats,
 )
 
@@ -50,12 +51,7 @@ class WorkforceOrganisation:
 
     id: str = field(doc="Id within this workforce.", checks=[IDENTIFIER])
     name: str | None = field(doc="Name.", default=None, checks=[TEXT])
-    organisation: str | None = field(
-        doc="The Organisation document it is (a reference), when there is one.",
-        default=None,
-        checks=[REFERENCE],
-        ref="Organisation",
-    )
+    organisation: str | None = organisation_reference()
     headcount: int = field(doc="Staff in the organisation.", checks=[Range(0, MAX_PEOPLE)])
     roles: tuple[Role, ...] = field(doc="Roles and their headcounts; those not listed have no role.", default=())
     extensions: Mapping[str, Any] = extensions_field()
@@ -176,6 +172,23 @@ class Workforce(Document):
         return problems
 
     def members(self, collection: str) -> tuple[str, ...]:
+        """Ids in a collection: ``organisations``, or ``roles`` (each role id once).
+
+        Parameters
+        ----------
+        collection
+            ``organisations`` or ``roles``.
+
+        Returns
+        -------
+        tuple of str
+            In the order the workforce first lists them.
+
+        Raises
+        ------
+        KeyError
+            For any other collection.
+        """
         if collection == "organisations":
             return tuple(o.id for o in self.organisations)
         if collection == "roles":
@@ -183,13 +196,32 @@ class Workforce(Document):
         return super().members(collection)
 
     def organisation_ids(self) -> tuple[str, ...]:
+        """The organisations' ids, in order.
+
+        Returns
+        -------
+        tuple of str
+        """
         return self.members("organisations")
 
     def headcount(self) -> int:
+        """Staff in every organisation together.
+
+        Returns
+        -------
+        int
+        """
         return sum(o.headcount for o in self.organisations)
 
     def partners(self) -> dict[str, tuple[str, ...]]:
-        """Each organisation's partners, in the order the workforce lists organisations."""
+        """Each organisation's partners.
+
+        Returns
+        -------
+        dict of str to tuple of str
+            Every organisation id, with its partners in the order the workforce lists
+            organisations (empty when it has none).
+        """
         linked: dict[str, set[str]] = {o.id: set() for o in self.organisations}
         for a, b in self.partnerships:
             linked[a].add(b)
@@ -202,6 +234,18 @@ class Workforce(Document):
 
         With neither ``roles`` nor ``levels`` everyone is eligible. Otherwise the people in the
         roles named, or in roles whose required level is one of ``levels``.
+
+        Parameters
+        ----------
+        roles
+            Role ids whose staff are eligible.
+        levels
+            Level ids: staff in roles requiring one of them are eligible.
+
+        Returns
+        -------
+        dict of str to int
+            Every organisation id, with its eligible headcount.
         """
         if not roles and not levels:
             return {o.id: o.headcount for o in self.organisations}

@@ -44,7 +44,18 @@ class NetworkAnalysis:
         return html_table(self.rows(), caption=f"Analyses of {self.network.name}")
 
     def to_frame(self) -> Any:
-        """One row per service with what each analysis found, as a pandas DataFrame (``tipframe[table]``)."""
+        """One row per service with what each analysis found, as a pandas DataFrame (``tipframe[table]``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of `rows`.
+
+        Raises
+        ------
+        ImportError
+            When pandas is missing, saying what to install.
+        """
         return data_frame(self.rows())
 
 

@@ -38,6 +38,7 @@ class CapacityReport:
 
     @property
     def over_capacity(self) -> tuple[ServiceLoad, ...]:
+        """The services expected to receive more referrals than they can take."""
         return tuple(s for s in self.services if s.shortfall is not None and s.shortfall > 0)
 
 

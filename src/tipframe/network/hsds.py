@@ -66,7 +66,18 @@ def _columns(rows: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
 
 
 def read_hsds(path: str | os.PathLike[str], limits: Limits | None = None) -> Directory:
-    """Read an HSDS directory: a JSON file, a ``datapackage.json``, or a folder holding one."""
+    """Read an HSDS directory: a JSON file, a ``datapackage.json``, or a folder holding one.
+
+    Parameters
+    ----------
+    path, limits
+        The file or folder, and bounds on each file read (default: ``Limits()``).
+
+    Raises
+    ------
+    DocumentError
+        When a file cannot be read or parsed, or does not hold HSDS tables.
+    """
     name = os.fspath(path)
     if os.path.isdir(name):
         name = os.path.join(name, "datapackage.json")
@@ -231,6 +242,57 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def _service_problems(record: Mapping[str, Any], where: str, organisation: str | None) -> list[str]:
+    """Why a service record cannot become a service: no name, an unknown status, no organisation."""
+    statuses = [s.value for s in ServiceStatus]
+    status = record.get("status") or "active"
+    found = []
+    if _text(record.get("name")) is None:
+        found.append(f"{where}: a service needs a name")
+    if status not in statuses:
+        found.append(f"{where}: status {status!r} is not one of {', '.join(statuses)}")
+    if organisation is None:
+        found.append(f"{where}: organization_id {record.get('organization_id')!r} names no organization")
+    return found
+
+
+def _services(
+    directory: Directory, org_ids: Mapping[str, str], taken: set[str], file: str, problems: list[Problem]
+) -> list[Service]:
+    """The directory's service records as services; what is wrong with any is added to ``problems``."""
+    areas: dict[str, list[str]] = {}
+    for record in directory.tables.get("service_area", ()):
+        if _text(record.get("name")) and record.get("service_id") is not None:
+            areas.setdefault(str(record["service_id"]), []).append(str(record["name"]))
+    services = []
+    for index, record in enumerate(directory.tables.get("service", ())):
+        where = f"service[{index}]"
+        if record.get("id") in (None, ""):
+            problems.append(Problem(message=f"{where}: a record needs an id", layer="schema", file=file))
+            continue
+        organisation = org_ids.get(str(record.get("organization_id", "")))
+        found = _service_problems(record, where, organisation)
+        problems.extend(Problem(message=message, layer="schema", file=file) for message in found)
+        if found or organisation is None:
+            continue
+        service_name = str(record.get("name"))
+        nested = [_text(a.get("name")) for a in record.get("service_areas") or [] if isinstance(a, dict)]
+        service_areas = [a for a in nested if a is not None] + areas.get(str(record.get("id")), [])
+        services.append(
+            Service(
+                id=_slug(service_name, taken, "service"),
+                name=service_name,
+                organisation=organisation,
+                description=_text(record.get("description")),
+                status=ServiceStatus(record.get("status") or "active"),
+                eligibility=_text(record.get("eligibility_description")),
+                areas=tuple(dict.fromkeys(service_areas)),
+                extensions={KEY: record},
+            )
+        )
+    return services
+
+
 def network_from_hsds(
     directory: Directory, *, network_id: str = "directory", name: str = "Imported directory", file: str = ""
 ) -> ReferralNetwork:
@@ -238,6 +300,18 @@ def network_from_hsds(
 
     Ids are made from names (HSDS ids are UUIDs, not tipframe ids); each object keeps its HSDS
     record under ``x-hsds``. Services' level of support is left unset: HSDS does not say it.
+
+    Parameters
+    ----------
+    directory
+        As `read_hsds` reads it.
+    network_id, name, file
+        The network's id and name, and the file its problems name.
+
+    Raises
+    ------
+    DocumentError
+        When a record lacks an id or a name, has an unknown status or organization, or there is no service.
     """
     problems: list[Problem] = []
     taken: set[str] = set()
@@ -251,52 +325,7 @@ def network_from_hsds(
         org_id = _slug(str(record.get("name") or hsds_id), taken, "organisation")
         org_ids[hsds_id] = org_id
         organisations.append(NetworkOrganisation(id=org_id, name=_text(record.get("name")), extensions={KEY: record}))
-    areas: dict[str, list[str]] = {}
-    for record in directory.tables.get("service_area", ()):
-        if _text(record.get("name")) and record.get("service_id") is not None:
-            areas.setdefault(str(record["service_id"]), []).append(str(record["name"]))
-    statuses = {s.value: s for s in ServiceStatus}
-    services = []
-    for index, record in enumerate(directory.tables.get("service", ())):
-        where = f"service[{index}]"
-        if record.get("id") in (None, ""):
-            problems.append(Problem(message=f"{where}: a record needs an id", layer="schema", file=file))
-            continue
-        service_name = _text(record.get("name"))
-        status = record.get("status") or "active"
-        organisation = org_ids.get(str(record.get("organization_id", "")))
-        if service_name is None:
-            problems.append(Problem(message=f"{where}: a service needs a name", layer="schema", file=file))
-        if status not in statuses:
-            problems.append(
-                Problem(
-                    message=f"{where}: status {status!r} is not one of {', '.join(statuses)}", layer="schema", file=file
-                )
-            )
-        if organisation is None:
-            problems.append(
-                Problem(
-                    message=f"{where}: organization_id {record.get('organization_id')!r} names no organization",
-                    layer="schema",
-                    file=file,
-                )
-            )
-        if service_name is None or status not in statuses or organisation is None:
-            continue
-        nested = [_text(a.get("name")) for a in record.get("service_areas") or [] if isinstance(a, dict)]
-        service_areas = [a for a in nested if a is not None] + areas.get(str(record.get("id")), [])
-        services.append(
-            Service(
-                id=_slug(service_name, taken, "service"),
-                name=service_name,
-                organisation=organisation,
-                description=_text(record.get("description")),
-                status=statuses[status],
-                eligibility=_text(record.get("eligibility_description")),
-                areas=tuple(dict.fromkeys(service_areas)),
-                extensions={KEY: record},
-            )
-        )
+    services = _services(directory, org_ids, taken, file, problems)
     if problems:
         raise DocumentError(problems)
     if not services:
@@ -404,7 +433,24 @@ def hsds_from_network(network: ReferralNetwork) -> Directory:
 def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) -> list[str]:
     """Write ``form`` ``json`` (one file at ``path``) or ``csv`` (a package in the folder ``path``).
 
-    Returns the files written. Each is written atomically.
+    Parameters
+    ----------
+    directory, path, form
+        What to write, where, and in which form (``json`` or ``csv``).
+
+    Returns
+    -------
+    list of str
+        The files written, each atomically.
+
+    Raises
+    ------
+    ValueError
+        For another ``form``.
+    DocumentError
+        When a package's resource path leads outside its folder.
+    OSError
+        When a file cannot be written.
     """
     name = os.fspath(path)
     if form == "json":

@@ -34,7 +34,28 @@ def _slug(name: str) -> str:
 
 
 def headcounts(count: int, total: int, *, sigma: float = 1.0, seed: int = 0) -> list[int]:
-    """``count`` lognormal headcounts (each at least 1) summing to ``total``."""
+    """``count`` lognormal headcounts (each at least 1) summing to ``total``.
+
+    Parameters
+    ----------
+    count
+        How many organisations.
+    total
+        The people in them all.
+    sigma
+        The spread of the underlying normal: larger makes sizes more unequal.
+    seed
+        The seed of the draw.
+
+    Returns
+    -------
+    list of int
+
+    Raises
+    ------
+    ValueError
+        When ``count`` is below 1 or ``total`` below ``count``.
+    """
     if count < 1 or total < count:
         raise ValueError("need at least one organisation and one person per organisation")
     rng = np.random.default_rng(np.random.SeedSequence(seed))
@@ -56,7 +77,28 @@ def synthetic_workforce(
 ) -> Workforce:
     """A workforce of ``organisations`` with lognormal headcounts summing to ``people``.
 
-    Each organisation is joined in partnership to about ``partners`` others, chosen at random.
+    Every headcount and partnership is invented, and marked illustrative.
+
+    Parameters
+    ----------
+    organisations, people, sigma, seed
+        As for `headcounts`.
+    partners
+        Each organisation is joined in partnership to about this many others, at random.
+    names
+        Names for the first organisations (their ids are made from them); the rest are
+        ``org-N``.
+    workforce_id
+        The workforce's id.
+
+    Returns
+    -------
+    Workforce
+
+    Raises
+    ------
+    ValueError
+        As for `headcounts`.
     """
     sizes = headcounts(organisations, people, sigma=sigma, seed=seed)
     ids = [_slug(names[i]) if i < len(names) else f"org-{i + 1}" for i in range(organisations)]
@@ -90,6 +132,22 @@ def scotland_public_sector(people: int = 400_000, *, seed: int = 0) -> Workforce
     The names are real; the headcounts are illustrative (lognormal, summing to ``people``).
     Partnerships are random, about two per organisation: the real pairings of councils and
     health boards are not modelled.
+
+    Parameters
+    ----------
+    people
+        The staff in all 46 organisations together.
+    seed
+        The seed of the headcounts and partnerships.
+
+    Returns
+    -------
+    Workforce
+
+    Raises
+    ------
+    ValueError
+        When ``people`` is below 46.
     """
     names = (*SCOTTISH_COUNCILS, *SCOTTISH_HEALTH_BOARDS)
     workforce = synthetic_workforce(len(names), people, seed=seed, names=names, workforce_id="scotland-public-sector")
@@ -106,8 +164,24 @@ def scotland_public_sector(people: int = 400_000, *, seed: int = 0) -> Workforce
 def synthetic_staff_network(
     sizes: Sequence[int], *, ties: float = 10.0, within: float = 0.9, seed: int = 0
 ) -> StaffGraph:
-    """A staff network over organisations of the given sizes: about ``ties`` ties a person, a ``within``
-    share of them with colleagues in the same organisation, the rest anywhere. Built as edge arrays."""
+    """A staff network over organisations of the given sizes, built as edge arrays.
+
+    Parameters
+    ----------
+    sizes
+        People in each organisation; people are numbered organisation by organisation.
+    ties
+        About how many ties a person has.
+    within
+        The share of ties with colleagues in the same organisation; the rest join anyone.
+    seed
+        The seed of the draw.
+
+    Returns
+    -------
+    StaffGraph
+        With each person's organisation (as an index into ``sizes``).
+    """
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     counts = np.asarray(sizes, dtype=np.int64)
     people = int(counts.sum())

@@ -25,6 +25,17 @@ class Interval:
 
     @classmethod
     def of(cls, values: Any) -> Interval:
+        """The mean and 5th to 95th percentiles of ``values``, NaNs left out (all NaN when none are left).
+
+        Parameters
+        ----------
+        values
+            Numbers, one per replicate.
+
+        Returns
+        -------
+        Interval
+        """
         array = np.asarray(values, dtype=np.float64)
         array = array[~np.isnan(array)]
         if array.size == 0:
@@ -66,7 +77,18 @@ class ReachSummary:
 
 
 def reach_series(result: ReachResult) -> Any:
-    """Reach (trained / eligible headcount) per replicate and period."""
+    """Reach (trained / eligible headcount) per replicate and period.
+
+    Parameters
+    ----------
+    result
+        A simulation's or projection's result.
+
+    Returns
+    -------
+    numpy.ndarray
+        Replicates x periods of floats; NaN throughout when nobody is eligible.
+    """
     eligible = float(to_numpy(result.eligible).sum())
     trained = to_numpy(result.trained).astype(np.float64)
     if eligible == 0:
@@ -75,7 +97,20 @@ def reach_series(result: ReachResult) -> Any:
 
 
 def summarise_reach(result: ReachResult) -> ReachSummary:
-    """The measures of a result (docs/reach.md defines each)."""
+    """The measures of a result (docs/reach.md defines each).
+
+    Parameters
+    ----------
+    result
+        A `ReachResult` from `simulate_reach` or `project_reach` (or loaded from a file).
+
+    Returns
+    -------
+    ReachSummary
+        Reach and people trained at the horizon, time to 50, 80 and 90 percent reach, adoption,
+        maintenance and depth, each with its 90 percent interval across replicates (a
+        projection's interval is its one value).
+    """
     reach = reach_series(result)
     horizon = reach.shape[1] - 1
     times = []
@@ -129,7 +164,20 @@ def _period(value: float, horizon: int) -> str:
 
 
 def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
-    """The summary as text a researcher can quote (what ``tipframe reach`` prints)."""
+    """The summary as text a researcher can quote (what ``tipframe reach`` prints).
+
+    Parameters
+    ----------
+    summary
+        The result's measures, from `summarise_reach`.
+    result
+        The result, for its plan and seed.
+
+    Returns
+    -------
+    str
+        Lines ending with a newline, the last saying the numbers are modelled.
+    """
     plan = result.plan
     period = plan.period.cadence_word().replace("every ", "")
     if summary.engine is Engine.PROJECTION:
@@ -187,7 +235,18 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
 
 
 def series_rows(result: ReachResult) -> list[dict[str, float]]:
-    """Per-period rows for CSV: mean and 90% interval of trained and reach, trainers, cohorts."""
+    """Per-period rows for CSV: mean and 90% interval of trained and reach, trainers, cohorts.
+
+    Parameters
+    ----------
+    result
+        A simulation's or projection's result.
+
+    Returns
+    -------
+    list of dict
+        One row per period, from 0.
+    """
     reach = reach_series(result)
     trained = to_numpy(result.trained).astype(np.float64)
     rows = []

@@ -42,7 +42,30 @@ class StaffGraph:
         organisation: Any = None,
         organisations: Sequence[str] = (),
     ) -> StaffGraph:
-        """From an edge list of person ids (0..people-1); ties are undirected, repeats and self-ties dropped."""
+        """From an edge list of person ids (0..people-1); ties are undirected, repeats and self-ties dropped.
+
+        Parameters
+        ----------
+        people
+            How many people.
+        source, target
+            The two ends of each tie, as equal-length sequences of person ids.
+        organisation
+            Each person's organisation, as an index into ``organisations`` (default: -1,
+            unknown).
+        organisations
+            Organisation ids.
+
+        Returns
+        -------
+        StaffGraph
+
+        Raises
+        ------
+        ValueError
+            When the ends differ in length, an id is out of range, or ``organisation`` does not
+            give one index per person.
+        """
         a = np.asarray(source, dtype=np.int64)
         b = np.asarray(target, dtype=np.int64)
         if a.shape != b.shape or a.ndim != 1:
@@ -69,7 +92,17 @@ class StaffGraph:
 
     @classmethod
     def from_networkx(cls, graph: Any) -> StaffGraph:
-        """From a networkx graph; people are numbered in the graph's node order."""
+        """From a networkx graph; people are numbered in the graph's node order.
+
+        Parameters
+        ----------
+        graph
+            Any networkx graph; ties are undirected, organisations unknown.
+
+        Returns
+        -------
+        StaffGraph
+        """
         nodes = list(graph.nodes())
         index = {node: i for i, node in enumerate(nodes)}
         edges = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64).reshape(-1, 2)
@@ -81,6 +114,24 @@ class StaffGraph:
 
         With ``sha256`` the file must have that digest: a document records it so that a result
         always names the network it ran on.
+
+        Parameters
+        ----------
+        path
+            The file.
+        sha256
+            The digest the file must have, in hexadecimal; None checks nothing.
+
+        Returns
+        -------
+        StaffGraph
+
+        Raises
+        ------
+        ValueError
+            When the digest differs, or the arrays are not a valid edge list.
+        OSError
+            When the file cannot be read.
         """
         digest = file_sha256(path)
         if sha256 is not None and digest != sha256:
@@ -91,7 +142,27 @@ class StaffGraph:
 
     @classmethod
     def from_workforce(cls, workforce: Workforce, base: str | os.PathLike[str] = ".") -> StaffGraph:
-        """The staff network a workforce document gives, inline or from its file (relative to ``base``)."""
+        """The staff network a workforce document gives, inline or from its file.
+
+        Parameters
+        ----------
+        workforce
+            A workforce with a ``staff_network``.
+        base
+            The folder a network file's path is relative to (the workforce document's).
+
+        Returns
+        -------
+        StaffGraph
+            With the workforce's organisation ids.
+
+        Raises
+        ------
+        ValueError
+            When the workforce has no staff network, or its file's digest differs.
+        OSError
+            When the network's file cannot be read.
+        """
         network = workforce.staff_network
         if network is None:
             raise ValueError(f"workforce {workforce.id!r} has no staff_network")
@@ -105,11 +176,28 @@ class StaffGraph:
         return cls.from_edges(len(people), edges[:, 0], edges[:, 1], people, organisations)
 
     def degree(self) -> IntArray:
+        """Each person's number of ties, as an array over people."""
         result: IntArray = np.diff(self.indptr)
         return result
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file, in hexadecimal (what a workforce's ``staff_network.sha256`` records).
+
+    Parameters
+    ----------
+    path
+        The file, read in blocks.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    OSError
+        When the file cannot be read.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -127,6 +215,7 @@ class PeerUptake:
     seed: int
 
     def final_size(self) -> IntArray:
+        """People trained by the end of each replicate, as an array over replicates."""
         result: IntArray = self.trained[:, -1]
         return result
 
@@ -154,11 +243,32 @@ def simulate_peer_uptake(
 ) -> PeerUptake:
     """Simulate peer uptake ``replicates`` times (replicate i seeded by ``SeedSequence(seed, spawn_key=(i,))``).
 
-    ``network`` is a `StaffGraph`, a `Workforce` with an inline staff network (for one held in
-    a file, use ``StaffGraph.from_workforce(workforce, base)``), or a networkx graph.
-    ``initial_active`` lists people active
-    at the start, or gives how many to choose at random in each replicate. Runs until nobody is
-    active (at most ``max_periods``); all replicates' series are padded to the longest.
+    Runs until nobody is active (at most ``max_periods``); the series are padded to the longest.
+
+    Parameters
+    ----------
+    network
+        A `StaffGraph`, a `Workforce` with an inline staff network (for one held in a file, use
+        ``StaffGraph.from_workforce(workforce, base)``), or a networkx graph.
+    initial_active
+        The people active at the start, or how many to choose at random in each replicate.
+    p, q
+        Each period, the chance that an active person reaches each untrained colleague, and
+        the chance that they then stop (q = 1: the independent cascade).
+    replicates, seed
+        How many replicates, and the seed their random numbers come from.
+    max_periods
+        The most periods a replicate runs.
+
+    Returns
+    -------
+    PeerUptake
+
+    Raises
+    ------
+    ValueError
+        When ``p`` or ``q`` is not a probability, ``replicates`` is below 1, the people given
+        are out of range, or the workforce has no staff network.
     """
     if not 0 <= p <= 1 or not 0 <= q <= 1:
         raise ValueError("p and q are probabilities between 0 and 1")

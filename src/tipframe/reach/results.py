@@ -110,7 +110,21 @@ def run_replicates(
 def monte_carlo_result(
     scenario: Scenario, compacts: Sequence[Compact], organisation_sum: Any, seed: int
 ) -> ReachResult:
-    """The `ReachResult` of a simulation, from its replicates' records in replicate order."""
+    """The `ReachResult` of a simulation, from its replicates' records in replicate order.
+
+    Parameters
+    ----------
+    scenario
+        The plan made ready to run.
+    compacts, organisation_sum
+        What `run_replicates` returned (gathered over every batch, in replicate order).
+    seed
+        The run's seed, recorded in the result.
+
+    Returns
+    -------
+    ReachResult
+    """
     plan = scenario.plan
     runs = [c.run for c in compacts]
 
@@ -154,7 +168,19 @@ def monte_carlo_result(
 
 
 def projection_result(scenario: Scenario, values: dict[str, Any]) -> ReachResult:
-    """The `ReachResult` of a projection: one row of expected values per series."""
+    """The `ReachResult` of a projection: one row of expected values per series.
+
+    Parameters
+    ----------
+    scenario
+        The plan made ready to run.
+    values
+        What `project` returned.
+
+    Returns
+    -------
+    ReachResult
+    """
     plan = scenario.plan
 
     def row(name: str) -> ArrayData:

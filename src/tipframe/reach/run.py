@@ -83,6 +83,13 @@ def estimate_memory(scenario: Scenario, replicates: int, batch: int | None = Non
 def check_memory(scenario: Scenario, replicates: int, batch: int | None = None, limit: int | None = None) -> None:
     """Refuse a run whose `estimate_memory` exceeds ``limit`` bytes (default `default_memory_limit`).
 
+    Parameters
+    ----------
+    scenario, replicates, batch
+        As for `estimate_memory`.
+    limit
+        Bytes the run may need; None for `default_memory_limit`.
+
     Raises
     ------
     MemoryLimitError

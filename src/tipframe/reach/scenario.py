@@ -52,9 +52,11 @@ class Scenario:
 
     @property
     def horizon(self) -> int:
+        """The number of periods simulated (the plan's ``horizon``)."""
         return self.plan.horizon
 
     def partners(self, org: int) -> IntArray:
+        """The partners of organisation ``org`` (an index into ``organisations``), as indices."""
         return self.partner_indices[self.partner_indptr[org] : self.partner_indptr[org + 1]]
 
     def draw(self, rng: np.random.Generator | None) -> tuple[float, list[TierValues]]:
@@ -62,6 +64,16 @@ class Scenario:
 
         Draws happen in a fixed order (turnover, then each tier's attrition, completion,
         conversion and retention), and only for parameters given as distributions.
+
+        Parameters
+        ----------
+        rng
+            The replicate's generator; None for the means (the projection).
+
+        Returns
+        -------
+        tuple of float and list of TierValues
+            The turnover, and each tier's numbers.
         """
 
         def value(parameter: Parameter) -> float:
@@ -97,12 +109,39 @@ class Scenario:
 
 
 def tier_index(generation: int, count: int) -> int:
-    """Index of the tier for cohorts of ``generation`` and the trainers they make (seeds use tier 0)."""
+    """Index of the tier for cohorts of ``generation`` and the trainers they make (seeds use tier 0).
+
+    Parameters
+    ----------
+    generation
+        The cohorts' generation (1 for the seeds' cohorts).
+    count
+        How many tiers the plan has; later generations use the last.
+
+    Returns
+    -------
+    int
+    """
     return min(max(generation, 1), count) - 1
 
 
 def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Scenario:
-    """Check that the three documents fit together and turn them into arrays."""
+    """Check that the three documents fit together and turn them into arrays.
+
+    Parameters
+    ----------
+    plan, workforce, programme
+        The cascade plan and the documents it names.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    PlanError
+        Giving every reason the plan cannot run (see `plan_infeasibilities`).
+    """
     problems = plan_infeasibilities(plan, workforce, programme)
     if problems:
         raise PlanError("; ".join(p.message for p in problems))

@@ -73,9 +73,25 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
 def variant(plan: CascadePlan, values: Mapping[str, Any]) -> CascadePlan:
     """The plan with each ``path: value`` set (``{"tiers[0].cohort_size": 8, "horizon": 52}``).
 
-    Values are written as in a document (a probability may be ``0.3`` or ``{"beta": [3, 7]}``);
-    the result is checked as a loaded document would be: a bad value raises DocumentError
-    naming the field.
+    Parameters
+    ----------
+    plan
+        The plan to vary.
+    values
+        Paths into the plan, each with its new value written as in a document (a probability
+        may be ``0.3`` or ``{"beta": [3, 7]}``).
+
+    Returns
+    -------
+    CascadePlan
+        Checked as a loaded document would be.
+
+    Raises
+    ------
+    KeyError
+        When a path names no field of the plan.
+    DocumentError
+        When a value is not valid where it is put, naming the field.
     """
     data = to_data(plan)
     for path, value in values.items():
@@ -88,7 +104,18 @@ def _canonical(data: Any) -> str:
 
 
 def scenario_key(plan: CascadePlan, workforce: Workforce) -> str:
-    """SHA-256 of a scenario's canonical JSON: its plan and workforce, keys sorted, no spaces."""
+    """SHA-256 of a scenario's canonical JSON: its plan and workforce, keys sorted, no spaces.
+
+    Parameters
+    ----------
+    plan, workforce
+        The scenario's plan and the workforce it runs over.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
     return hashlib.sha256(_canonical({"plan": to_data(plan), "workforce": to_data(workforce)}).encode()).hexdigest()
 
 
@@ -96,6 +123,17 @@ def scenario_entropy(seed: int, key: str) -> tuple[int, ...]:
     """The entropy a scenario's replicates are seeded from: the sweep's seed, then its key as 32-bit words.
 
     Replicate i of the scenario uses ``SeedSequence(entropy, spawn_key=(i,))``.
+
+    Parameters
+    ----------
+    seed
+        The sweep's seed.
+    key
+        The scenario's `scenario_key`.
+
+    Returns
+    -------
+    tuple of int
     """
     return (seed, *(int(key[i : i + 8], 16) for i in range(0, 64, 8)))
 
@@ -123,7 +161,15 @@ class SweepResult:
     scenarios: tuple[SweepScenario, ...]
 
     def rows(self) -> list[dict[str, Any]]:
-        """One flat row per scenario: its values, then reach, time to reach, adoption, maintenance and depth."""
+        """One flat row per scenario: its values, then reach, time to reach, adoption, maintenance and depth.
+
+        Returns
+        -------
+        list of dict
+            Each measure as its mean with ``_low`` and ``_high`` (the 90% interval), each time
+            to reach (``time_to_50``) as its median with the share of replicates reaching it,
+            and the scenario's ``key``.
+        """
         rows = []
         for scenario in self.scenarios:
             s = scenario.summary
@@ -148,11 +194,32 @@ class SweepResult:
         return html_table(self.rows(), caption=caption)
 
     def to_frame(self) -> Any:
-        """The rows as a pandas DataFrame (``pip install tipframe[table]``)."""
+        """The rows as a pandas DataFrame (``pip install tipframe[table]``).
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Raises
+        ------
+        ImportError
+            When pandas is missing, saying what to install.
+        """
         return data_frame(self.rows())
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write the rows as CSV, atomically (values written as JSON where they are not plain numbers or text)."""
+        """Write the rows as CSV, atomically (values written as JSON where they are not plain numbers or text).
+
+        Parameters
+        ----------
+        path
+            The file to write.
+
+        Raises
+        ------
+        OSError
+            When the file cannot be written.
+        """
         import csv
         import io
 
@@ -166,7 +233,20 @@ class SweepResult:
         write_atomic(path, out.getvalue())
 
     def to_parquet(self, path: str | os.PathLike[str]) -> None:
-        """Write the rows as Parquet (``pip install tipframe[table]``)."""
+        """Write the rows as Parquet (``pip install tipframe[table]``); values that are lists or mappings as JSON.
+
+        Parameters
+        ----------
+        path
+            The file to write.
+
+        Raises
+        ------
+        ImportError
+            When pandas, or a Parquet engine for it (pyarrow), is missing.
+        OSError
+            When the file cannot be written.
+        """
         frame = self.to_frame()
         for column in frame.columns:
             if frame[column].map(lambda v: isinstance(v, dict | list)).any():
@@ -174,9 +254,13 @@ class SweepResult:
         frame.to_parquet(os.fspath(path), index=False)
 
 
+#: what a worker sends back for one scenario: its summary and its trained series (mean, 5th, 95th percentile)
+_Outcome = tuple[ReachSummary, tuple[float, ...], tuple[float, ...], tuple[float, ...]]
+
+
 def _run_scenario(
     plan: dict[str, Any], workforce: Any, programme: dict[str, Any], entropy: tuple[int, ...], replicates: int
-) -> tuple[ReachSummary, tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+) -> _Outcome:
     """Simulate one scenario in a worker; documents travel as plain data."""
     documents = (
         from_data(plan, CascadePlan),
@@ -200,6 +284,49 @@ def _grid(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
         if isinstance(grid[name], str | bytes) or not isinstance(grid[name], Iterable):
             raise TypeError(f"grid[{name!r}] must be a list of values")
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(list(grid[n]) for n in names))]
+
+
+def _run_all(
+    tasks: Sequence[tuple[dict[str, Any], tuple[int, ...], int]],
+    workforce: Workforce,
+    programme: Programme,
+    executor: concurrent.futures.Executor | DaskClient | None,
+    progress: Callable[[int, int], None] | None,
+) -> list[_Outcome]:
+    """Run each scenario's task on the executor (local processes by default), in order; Ctrl-C stops them all."""
+    workforce_data: Any = to_data(workforce)
+    own = executor is None
+    pool: concurrent.futures.Executor
+    if executor is None:
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(tasks)))
+    elif isinstance(executor, concurrent.futures.Executor):
+        pool = executor
+    else:  # a Dask client: send the workforce to every worker once
+        pool = executor.get_executor()
+        workforce_data = executor.scatter(workforce_data, broadcast=True)
+    programme_data = to_data(programme)
+    try:
+        futures = [
+            pool.submit(_run_scenario, plan, workforce_data, programme_data, entropy, replicates)
+            for plan, entropy, replicates in tasks
+        ]
+        outcomes = []
+        try:
+            for done, future in enumerate(futures, 1):
+                outcomes.append(future.result())
+                if progress is not None:
+                    progress(done, len(futures))
+        except BaseException:
+            for future in futures:  # stop cleanly: nothing more starts
+                future.cancel()
+            if own:
+                pool.shutdown(wait=False, cancel_futures=True)
+                own = False
+            raise
+    finally:
+        if own:
+            pool.shutdown()
+    return outcomes
 
 
 def sweep(
@@ -284,45 +411,8 @@ def sweep(
     longest = max(plans, key=lambda p: p.horizon)
     check_memory(prepare(longest, workforce, programme), replicates)
     keys = [scenario_key(p, workforce) for p in plans]
-    workforce_data: Any = to_data(workforce)
-    programme_data = to_data(programme)
-    own = executor is None
-    pool: concurrent.futures.Executor
-    if executor is None:
-        pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(plans)))
-    elif isinstance(executor, concurrent.futures.Executor):
-        pool = executor
-    else:  # a Dask client: send the workforce to every worker once
-        pool = executor.get_executor()
-        workforce_data = executor.scatter(workforce_data, broadcast=True)
-    try:
-        futures = [
-            pool.submit(
-                _run_scenario,
-                to_data(p),
-                workforce_data,
-                programme_data,
-                scenario_entropy(seed, key),
-                replicates,
-            )
-            for p, key in zip(plans, keys, strict=True)
-        ]
-        outcomes = []
-        try:
-            for done, future in enumerate(futures, 1):
-                outcomes.append(future.result())
-                if progress is not None:
-                    progress(done, len(futures))
-        except BaseException:
-            for future in futures:  # stop cleanly: nothing more starts
-                future.cancel()
-            if own:
-                pool.shutdown(wait=False, cancel_futures=True)
-                own = False
-            raise
-    finally:
-        if own:
-            pool.shutdown()
+    tasks = [(to_data(p), scenario_entropy(seed, key), replicates) for p, key in zip(plans, keys, strict=True)]
+    outcomes = _run_all(tasks, workforce, programme, executor, progress)
     return SweepResult(
         plan=plan,
         replicates=replicates,

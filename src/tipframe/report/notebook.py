@@ -111,7 +111,13 @@ def register(shell: Any = None) -> bool:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext tipframe``: register the displays with this shell."""
+    """``%load_ext tipframe``: register the displays with this shell.
+
+    Parameters
+    ----------
+    ipython
+        The shell IPython passes in.
+    """
     register(ipython)
 
 

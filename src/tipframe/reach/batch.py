@@ -1,0 +1,273 @@
+"""A batch of replicates, period by period: the arrays the cascade's steps update, and one method per step.
+
+The model's definition is in docs/reach.md; the steps below follow it in order. A batch of R
+replicates is simulated as R disjoint copies of the workforce (organisation ``r * O + o`` is
+organisation ``o`` in replicate ``r``), so every array operation serves the whole batch. Each
+replicate draws only from its own generator, in the order it would alone: entries are drawn
+replicate by replicate, in their order within the replicate (``tipframe.reach.draws``), so a
+replicate's numbers do not depend on the batch it ran in. For the same reason the steps must
+keep the order of their draws: turnover, then places, then completion, conversion and the new
+trainers' stopping periods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
+
+from tipframe.reach.cohorts import Started, start_cohorts
+from tipframe.reach.columns import BoolArray, Columns, Layout
+from tipframe.reach.draws import binomial, stops
+from tipframe.reach.places import places_within_reach
+from tipframe.reach.scenario import FloatArray, IntArray, Scenario, tier_index
+
+#: generations counted separately in the results; later generations count in the last
+GENERATIONS: Final = 64
+
+#: the tiers' numbers that may differ between replicates, drawn from distributions or not
+_PER_TIER: Final = ("delay", "concurrent", "total", "attrition", "completion", "conversion", "retention")
+
+
+class Batch:
+    """The state of a batch of replicates, and the steps of a period (``period``) that update it.
+
+    Organisations are the layout's (``r * O + o``). ``pool`` holds each organisation's untrained
+    eligible staff not in a cohort; ``trained_og`` its trained people (seeds excluded) by
+    generation, and ``by_org`` and ``by_gen`` their sums, kept up to date. The ``trainers`` and
+    ``cohorts`` tables grow as the run goes; ``ending`` holds each period's started cohorts, by
+    the period they end in; ``series`` and friends record each period.
+    """
+
+    def __init__(self, scenario: Scenario, rngs: Sequence[np.random.Generator], keep_events: Sequence[bool]) -> None:
+        self.scenario = scenario
+        self.rngs = rngs
+        self.replicates = replicates = len(rngs)
+        draws = [scenario.draw(rng) for rng in rngs]
+        self.turnover: FloatArray = np.array([d[0] for d in draws])
+        self.tiers = draws[0][1]  # whole-number fields and floors never vary between replicates
+        self.per_tier = {name: np.array([[getattr(t, name) for t in d[1]] for d in draws]) for name in _PER_TIER}
+        self.n_orgs = n_orgs = len(scenario.organisations)
+        self.layout = Layout.of(scenario, replicates)
+        self.leaving = [r for r in range(replicates) if self.turnover[r] > 0]
+        self.pool: IntArray = np.tile(
+            scenario.eligible - (scenario.seeds if scenario.plan.seeds_are_staff else 0), replicates
+        )
+        self.trained_og = np.zeros((replicates * n_orgs, GENERATIONS), np.int64)
+        self.by_org = np.zeros(replicates * n_orgs, np.int64)
+        self.by_gen = np.zeros((replicates, GENERATIONS), np.int64)
+        # Trainers made in the run and still in the workforce, by organisation and generation: they
+        # leave at their own drawn periods, so the other trained people's leaving is drawn apart.
+        self.trainers_og = np.zeros_like(self.trained_og) if self.leaving else self.trained_og[:0]
+        self.trainers = self._seed_trainers()
+        self.cohorts = self._cohort_table()
+        self.ending: dict[int, Started] = {}
+        self.kept: list[tuple[IntArray, IntArray]] = []  # facilitations of the replicates keeping events
+        self.keeping = np.array(keep_events, np.bool_)
+        self.running = np.zeros(replicates, np.int64)
+        self.org_started = np.zeros(replicates * n_orgs, np.bool_)
+        shape = (scenario.horizon + 1, replicates)
+        self.series = {
+            name: np.zeros(shape, np.int64) for name in ("trained", "trainers", "active", "running", "started")
+        }
+        self.series_gen = np.zeros((scenario.horizon + 1, replicates, GENERATIONS), np.int64)
+        self.series_org = np.zeros((scenario.horizon + 1, replicates * n_orgs), np.int64)
+        self.series["trainers"][0] = self.trainers.counts
+
+    def _seed_trainers(self) -> Columns:
+        """The trainer table, holding the seed trainers: generation 0, fidelity 1, active from period 1."""
+        scenario, replicates, n_orgs = self.scenario, self.replicates, self.n_orgs
+        seeds = int(scenario.seeds.sum())
+        trainers = Columns(
+            max(64, seeds * replicates * 4), replicates,
+            org=np.int64, gen=np.int64, fid=np.float64, active_from=np.int64, stop_at=np.int64, leave_at=np.int64,
+            running=np.int64,
+            total=np.int64, trained_at=np.int64, source=np.int64, last_start=np.int64, new_trainers=np.float64,
+            concurrent=np.int64, quota=np.int64,
+        )  # fmt: skip
+        seed_rep = np.repeat(np.arange(replicates, dtype=np.int64), seeds)
+        first = tier_index(0, len(self.tiers))
+        attrition = self.per_tier["attrition"][seed_rep, first]
+        seed_stop, seed_leave = stops(
+            self.rngs, seed_rep, attrition, np.ones(seed_rep.size, np.int64), self.turnover, 1
+        )
+        trainers.add(
+            seed_rep,
+            org=(np.arange(replicates, dtype=np.int64)[:, None] * n_orgs + np.repeat(np.arange(n_orgs), scenario.seeds))
+            .reshape(-1),
+            fid=1.0,
+            active_from=1,
+            source=-1,
+            last_start=-1,
+            stop_at=seed_stop,
+            leave_at=seed_leave,
+            concurrent=self.per_tier["concurrent"][seed_rep, first],
+            quota=self.per_tier["total"][seed_rep, first],
+        )  # fmt: skip
+        return trainers
+
+    def _cohort_table(self) -> Columns:
+        """The empty cohort table."""
+        # Room for every cohort a replicate could start without turnover, so the table seldom grows.
+        expected = int(self.scenario.eligible.sum()) // max(1, min(t.cohort_size for t in self.tiers)) + 64
+        return Columns(
+            expected * self.replicates, self.replicates, org=np.int64, gen=np.int64, fid=np.float64, start=np.int64,
+            size=np.int64, completers=np.int64, facilitators=np.int64,
+        )  # fmt: skip
+
+    def _tier_of(self, generations: IntArray) -> IntArray:
+        """The tier of cohorts of these generations and of the trainers they make."""
+        result: IntArray = np.minimum(np.maximum(generations, 1), len(self.tiers)) - 1
+        return result
+
+    def period(self, t: int) -> None:
+        """Period ``t``: its steps in the model's order, then its record."""
+        self.turn_over(t)
+        active = self.active(t)
+        started = self.start(t, active)
+        self.resolve(t)
+        self.record(t, started)
+
+    def turn_over(self, t: int) -> None:
+        """(0) Turnover: trained people leave and untrained hires take their places.
+
+        Trainers' leaving periods were drawn when they were made; the other trained people's
+        leaving is drawn here, replicate by replicate.
+        """
+        if not self.leaving:
+            return
+        n_orgs, trained_og, trainers_og = self.n_orgs, self.trained_og, self.trainers_og
+        for r in self.leaving:
+            block = slice(r * n_orgs, (r + 1) * n_orgs)
+            leavers = self.rngs[r].binomial(trained_og[block] - trainers_og[block], self.turnover[r])
+            trained_og[block] -= leavers
+            gone = leavers.sum(axis=1)
+            self.pool[block] += gone
+            self.by_org[block] -= gone
+            self.by_gen[r] -= leavers.sum(axis=0)
+        trainers = self.trainers
+        going = np.flatnonzero(trainers.view("leave_at") == t)
+        made = going[trainers["source"][going] >= 0]
+        org, gen = trainers["org"][made], np.minimum(trainers["gen"][made], GENERATIONS - 1)
+        np.subtract.at(trained_og.reshape(-1), org * GENERATIONS + gen, 1)
+        np.subtract.at(trainers_og.reshape(-1), org * GENERATIONS + gen, 1)
+        np.subtract.at(self.by_org, org, 1)
+        np.subtract.at(self.by_gen.reshape(-1), org // max(n_orgs, 1) * GENERATIONS + gen, 1)
+        np.add.at(self.pool, trainers["org"][going if self.scenario.plan.seeds_are_staff else made], 1)
+
+    def active(self, t: int) -> BoolArray:
+        """(1) Trainers whose delay has passed are active; (2) those whose stopping period has come stop."""
+        result: BoolArray = (self.trainers.view("active_from") <= t) & (self.trainers.view("stop_at") > t)
+        return result
+
+    def start(self, t: int, active: BoolArray) -> IntArray:
+        """(3) Trainers with spare capacity start cohorts. Returns how many each replicate started."""
+        trainers = self.trainers
+        spare = np.minimum(
+            trainers.view("concurrent") - trainers.view("running"), trainers.view("quota") - trainers.view("total")
+        )
+        available = np.flatnonzero(active & (spare > 0))
+        started_now = np.zeros(self.replicates, np.int64)
+        if available.size and places_within_reach(self.layout, self.pool, trainers["org"][available]):
+            started = start_cohorts(
+                self.scenario.min_group, self.layout, self.rngs, self.tiers, self.per_tier["retention"], t,
+                trainers, self.cohorts, available, spare[available], self.pool,
+            )  # fmt: skip
+            if started is not None:
+                self._started(t, started)
+                started_now = started.per_replicate
+        self.running += started_now
+        return started_now
+
+    def _started(self, t: int, started: Started) -> None:
+        """Note cohorts just started: their hosts have started one, and they end in ``d`` periods."""
+        self.org_started[self.cohorts["org"][started.cohort]] = True
+        self.ending[t + self.scenario.cohort_periods - 1] = started  # every cohort lasts as long
+        if self.keeping.any():
+            trainer = started.facilitation_trainer
+            wanted = self.keeping[self.trainers["rep"][trainer]]
+            self.kept.append((started.facilitation_cohort[wanted], trainer[wanted]))
+
+    def resolve(self, t: int) -> None:
+        """(4) Cohorts ending now resolve: completers are trained, some of them become trainers."""
+        ending = self.ending.pop(t, None)
+        if ending is None:
+            return
+        self.running -= ending.per_replicate
+        part_rep = ending.place_org // max(self.n_orgs, 1)
+        tidx = self._tier_of(self.cohorts["gen"][ending.place_cohort])
+        completers = self._complete(ending, part_rep, tidx)
+        np.subtract.at(self.trainers["running"], ending.facilitation_trainer, 1)
+        conversion = self.per_tier["conversion"][part_rep, tidx]
+        converted = binomial(self.rngs, part_rep, completers, conversion)
+        if converted.any():
+            self._credit(ending, converted)
+            self._new_trainers(t, ending, part_rep, tidx, converted)
+
+    def _complete(self, ending: Started, part_rep: IntArray, tidx: IntArray) -> IntArray:
+        """Draw the completers of each place entry; they count as trained, the others go back to the pool."""
+        cohorts = self.cohorts
+        part_cohort, part_org, part_count = ending.place_cohort, ending.place_org, ending.place_count
+        completion = self.per_tier["completion"][part_rep, tidx]
+        completers = binomial(self.rngs, part_rep, part_count, completion)
+        cohorts["completers"][ending.cohort] = 0
+        np.add.at(cohorts["completers"], part_cohort, completers)
+        column = np.minimum(cohorts["gen"][part_cohort], GENERATIONS - 1)
+        np.add.at(self.trained_og.reshape(-1), part_org * GENERATIONS + column, completers)
+        np.add.at(self.by_org, part_org, completers)
+        np.add.at(self.by_gen.reshape(-1), part_rep * GENERATIONS + column, completers)
+        np.add.at(self.pool, part_org, part_count - completers)
+        return completers
+
+    def _credit(self, ending: Started, converted: IntArray) -> None:
+        """Credit each cohort's new trainers to its facilitators, shared equally among them."""
+        cohorts, fac_cohort = self.cohorts, ending.facilitation_cohort
+        per_cohort = np.bincount(ending.place_cohort, weights=converted, minlength=cohorts.n)
+        credit = per_cohort[fac_cohort] / cohorts["facilitators"][fac_cohort]
+        np.add.at(self.trainers["new_trainers"], ending.facilitation_trainer, credit)
+
+    def _new_trainers(self, t: int, ending: Started, part_rep: IntArray, tidx: IntArray, converted: IntArray) -> None:
+        """Add the ``converted`` completers of each place entry as trainers, active from ``t + 1 + delay``."""
+        part_cohort = ending.place_cohort
+        gens = self.cohorts["gen"][part_cohort]
+        new_rep = np.repeat(part_rep, converted)
+        new_tier = np.repeat(tidx, converted)
+        active_from = t + 1 + self.per_tier["delay"][new_rep, new_tier]
+        attrition = self.per_tier["attrition"][new_rep, new_tier]
+        stop_at, leave_at = stops(self.rngs, new_rep, attrition, active_from, self.turnover, t + 1)
+        new_org = np.repeat(ending.place_org, converted)
+        if self.leaving:
+            new_gen = np.minimum(np.repeat(gens, converted), GENERATIONS - 1)
+            np.add.at(self.trainers_og.reshape(-1), new_org * GENERATIONS + new_gen, 1)
+        self.trainers.add(
+            new_rep,
+            org=new_org,
+            gen=np.repeat(gens, converted),
+            fid=np.repeat(self.cohorts["fid"][part_cohort], converted),
+            active_from=active_from,
+            stop_at=stop_at,
+            leave_at=leave_at,
+            trained_at=t,
+            source=np.repeat(part_cohort, converted),
+            last_start=-1,
+            concurrent=self.per_tier["concurrent"][new_rep, new_tier],
+            quota=self.per_tier["total"][new_rep, new_tier],
+        )
+
+    def record(self, t: int, started_now: IntArray) -> None:
+        """Record period ``t``'s series, after its last step."""
+        self.series_gen[t] = self.by_gen
+        self.series_org[t] = self.by_org
+        self.series["trained"][t] = self.by_gen.sum(axis=1)
+        self.series["trainers"][t] = self.trainers.counts
+        self.series["active"][t] = np.bincount(self.trainers.view("rep")[self.active(t)], minlength=self.replicates)
+        self.series["running"][t] = self.running
+        self.series["started"][t] = started_now
+
+    def facilitations(self) -> tuple[IntArray, IntArray]:
+        """The kept facilitations (cohort, trainer) of the replicates keeping events, in the order they started."""
+        if not self.kept:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        cohort, trainer = (np.concatenate(c) for c in zip(*self.kept, strict=True))
+        return cohort, trainer
