@@ -67,6 +67,7 @@ from tipframe.model import (
     Workforce,
     WorkforceOrganisation,
 )
+from tipframe.model.feasibility import Infeasibility, plan_infeasibilities
 from tipframe.model.kinds import KINDS
 from tipframe.progress import terminal_progress
 from tipframe.report.notebook import load_ipython_extension, to_frame, to_html
@@ -81,6 +82,8 @@ _LAZY: Final = {
     "MemoryLimitError": "tipframe.reach",
     "PeerUptake": "tipframe.reach",
     "PlanError": "tipframe.reach",
+    "Rerun": "tipframe.reach",
+    "rerun": "tipframe.reach",
     "ReachSummary": "tipframe.reach",
     "StaffGraph": "tipframe.reach",
     "SweepResult": "tipframe.reach",
@@ -113,11 +116,13 @@ if TYPE_CHECKING:
         PeerUptake,
         PlanError,
         ReachSummary,
+        Rerun,
         StaffGraph,
         SweepResult,
         SweepScenario,
         estimate_memory,
         project_reach,
+        rerun,
         simulate_peer_uptake,
         simulate_reach,
         summarise_reach,
@@ -150,6 +155,7 @@ __all__ = [
     "Format",
     "Framework",
     "Illustrative",
+    "Infeasibility",
     "IntRange",
     "IsoDate",
     "LevelForSupport",
@@ -175,6 +181,7 @@ __all__ = [
     "ReferralNetwork",
     "Registry",
     "Relation",
+    "Rerun",
     "Resource",
     "ResourceType",
     "Role",
@@ -207,8 +214,10 @@ __all__ = [
     "load_bundle",
     "load_ipython_extension",
     "loads",
+    "plan_infeasibilities",
     "project_reach",
     "read_bundle",
+    "rerun",
     "simulate_peer_uptake",
     "simulate_reach",
     "summarise_reach",

@@ -73,11 +73,6 @@ class DocumentError(ValueError):
         head = f"{count} problem{'s' if count != 1 else ''}"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
 
-    @property
-    def unreadable(self) -> bool:
-        """True when some input could not be read at all (the CLI's exit code 2)."""
-        return any(p.layer == "read" for p in self.problems)
-
 
 @attrs.frozen(kw_only=True)
 class Limits:

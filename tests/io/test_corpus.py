@@ -14,7 +14,7 @@ import tipframe
 from tipframe.io.problems import Limits
 from tipframe.io.text import parse_text
 
-from .conftest import CASES, ROOT
+from ..conftest import CASES, ROOT
 
 VALID = sorted(p for p in (CASES / "valid").iterdir() if not p.name.startswith("."))
 INVALID = sorted((CASES / "invalid").glob("*.expect"))

@@ -14,7 +14,7 @@ import pytest
 
 import tipframe
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 
 
 def test_a_save_killed_midway_leaves_the_old_file_whole(tmp_path: Path) -> None:

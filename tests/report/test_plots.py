@@ -14,7 +14,7 @@ matplotlib.use("Agg")  # no screen here; a test may set the backend, the library
 
 from tipframe import plots  # noqa: E402
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 PLAN = tipframe.load("builtin:help-the-helpers-rollout", CascadePlan)
 WORKFORCE = tipframe.load("builtin:help-the-helpers-community", Workforce)
 PROGRAMME = tipframe.load("builtin:help-the-helpers", Programme)

@@ -13,7 +13,7 @@ import yaml
 import tipframe
 from tipframe.checks import CheckOptions, Finding, Registry, Severity, check
 
-from .conftest import CASES, EXAMPLES, ROOT
+from ..conftest import CASES, EXAMPLES, ROOT
 
 CHECKS = CASES / "checks"
 RULES = list(Registry.builtin())
@@ -144,7 +144,7 @@ def test_a_host_adds_its_own_rule_without_changing_tipframe() -> None:
 def test_rules_come_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
     from importlib import metadata
 
-    from . import host_rules
+    from .. import host_rules
 
     entry = metadata.EntryPoint(name="host", value="tests.host_rules:RULES", group="tipframe.rules")
     monkeypatch.setattr(metadata, "entry_points", lambda group: [entry] if group == "tipframe.rules" else [])

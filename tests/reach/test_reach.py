@@ -252,9 +252,9 @@ def test_generators_are_reproducible_and_shaped_as_asked() -> None:
     scotland = scotland_public_sector(seed=2018)
     assert len(scotland.organisations) == 46
     assert scotland.organisations[0].id == "aberdeen-city"
-    assert tipframe.load(Path(__file__).parent.parent / "examples" / "scotland-public-sector.yaml").organisations == (
-        scotland.organisations
-    )
+    assert tipframe.load(
+        Path(__file__).parent.parent.parent / "examples" / "scotland-public-sector.yaml"
+    ).organisations == (scotland.organisations)
     network = synthetic_staff_network([100, 50, 50], ties=8, within=0.9, seed=1)
     assert network.people == 200
     same = network.organisation[network.indices] == np.repeat(network.organisation, network.degree())
@@ -262,7 +262,7 @@ def test_generators_are_reproducible_and_shaped_as_asked() -> None:
 
 
 def test_the_national_example_runs() -> None:
-    bundle = tipframe.load_bundle([Path(__file__).parent.parent / "examples"])
+    bundle = tipframe.load_bundle([Path(__file__).parent.parent.parent / "examples"])
     plan = bundle.get("national-rollout", CascadePlan)
     workforce = bundle.get(plan.workforce, Workforce)
     programme = bundle.get(plan.programme, Programme)

@@ -14,7 +14,7 @@ import tipframe
 from tipframe.cli import main
 from tipframe.io.documents import schema_filename
 
-from .conftest import CASES, EXAMPLES
+from ..conftest import CASES, EXAMPLES
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -76,7 +76,7 @@ def test_bad_edges_are_refused() -> None:
 
 
 def test_a_workforce_carries_its_staff_network(tmp_path: Path) -> None:
-    examples = Path(__file__).parent.parent / "examples"
+    examples = Path(__file__).parent.parent.parent / "examples"
     workforce = tipframe.load(examples / "childrens-services-teams.yaml", tipframe.Workforce)
     graph = StaffGraph.from_workforce(workforce)
     assert graph.people == 60

@@ -10,7 +10,7 @@ import tipframe
 from tipframe import CascadePlan, Programme, Workforce
 from tipframe.model.feasibility import plan_infeasibilities
 
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).parent.parent / "cases"
 
 
 def test_validate_check_and_the_engine_word_an_impossible_plan_alike() -> None:

@@ -14,7 +14,7 @@ import tipframe
 from tipframe import DocumentError, Format, Limits, Organisation, Programme
 from tipframe.cli import main
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 ORG = "tipframe: 1\nkind: Organisation\nid: o\n"
 

@@ -17,7 +17,7 @@ from tipframe.bundle import Bundle
 from tipframe.checks import RULE_FAILED
 from tipframe.io.documents import Loaded
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+EXAMPLES = sorted((Path(__file__).parent.parent.parent / "examples").glob("*.yaml"))
 TEXTS = [p.read_text(encoding="utf-8") for p in EXAMPLES]
 BUDGET = settings(
     max_examples=int(os.environ.get("TIPFRAME_FUZZ_EXAMPLES", "150")),

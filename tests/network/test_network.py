@@ -23,7 +23,7 @@ from tipframe.network import (
     write_graph,
 )
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "svru-community-referrals.yaml"
+EXAMPLE = Path(__file__).parent.parent.parent / "examples" / "svru-community-referrals.yaml"
 NES = tipframe.load("builtin:nes-levels", tipframe.LevelScale)
 
 

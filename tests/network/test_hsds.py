@@ -14,7 +14,7 @@ from tipframe.cli import main
 from tipframe.model import Pathway, ReferralNetwork, ServiceStatus, Support
 from tipframe.network.hsds import hsds_from_network, network_from_hsds, read_hsds, write_hsds
 
-HSDS = Path(__file__).parent / "cases" / "hsds"
+HSDS = Path(__file__).parent.parent / "cases" / "hsds"
 
 
 def _through_a_document(network: ReferralNetwork, tmp_path: Path) -> ReferralNetwork:
@@ -103,7 +103,7 @@ def test_services_nested_as_an_api_returns_them_are_read(tmp_path: Path) -> None
 
 
 def test_a_network_made_in_tipframe_exports_with_stable_ids(tmp_path: Path) -> None:
-    network = tipframe.load(Path(__file__).parent.parent / "examples" / "svru-community-referrals.yaml")
+    network = tipframe.load(Path(__file__).parent.parent.parent / "examples" / "svru-community-referrals.yaml")
     assert isinstance(network, ReferralNetwork)
     first, second = hsds_from_network(network), hsds_from_network(network)
     assert first.tables == second.tables

@@ -22,7 +22,7 @@ from tipframe import (
     Session,
 )
 
-from . import strategies as s
+from .. import strategies as s
 
 NTTP = tipframe.load("builtin:nttp", tipframe.Framework)
 NES = tipframe.load("builtin:nes-levels", tipframe.LevelScale)

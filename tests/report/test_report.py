@@ -12,7 +12,7 @@ import pytest
 from tipframe.cli import main
 
 pytest.importorskip("matplotlib")
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
     "--headless",

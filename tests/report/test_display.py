@@ -11,8 +11,8 @@ from tipframe import CascadePlan, Programme, ReferralNetwork, Workforce
 from tipframe.io.arrays import to_numpy
 from tipframe.network import analyse_network
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
-CASES = Path(__file__).parent / "cases"
+EXAMPLES = Path(__file__).parent.parent.parent / "examples"
+CASES = Path(__file__).parent.parent / "cases"
 pandas = pytest.importorskip("pandas")
 
 

@@ -14,8 +14,8 @@ from tipframe import Document
 from tipframe.io.problems import Limits
 from tipframe.io.text import parse_text
 
-from . import strategies as s
-from .conftest import EXAMPLES, ROOT
+from .. import strategies as s
+from ..conftest import EXAMPLES, ROOT
 
 _VALIDATORS = {
     kind: jsonschema.Draft202012Validator(

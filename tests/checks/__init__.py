@@ -1,0 +1,1 @@
+"""Tests of the practice rules and their engine (mirrors src/tipframe/checks)."""

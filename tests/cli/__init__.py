@@ -1,0 +1,1 @@
+"""Tests of the tipframe command (mirrors src/tipframe/cli)."""

@@ -1,0 +1,1 @@
+"""Tests of reading and writing documents: text, conversion, files, corpus, hostile input (src/tipframe/io)."""

@@ -1,0 +1,1 @@
+"""Tests of the typed model and plan feasibility (mirrors src/tipframe/model)."""

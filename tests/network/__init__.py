@@ -1,0 +1,1 @@
+"""Tests of referral network analyses and Open Referral (mirrors src/tipframe/network)."""
