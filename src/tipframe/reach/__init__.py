@@ -3,36 +3,23 @@ results and measures, sweeps over designs, and peer uptake over a staff network.
 
 Replicate i of a run seeded ``seed`` uses ``numpy.random.default_rng(SeedSequence(seed,
 spawn_key=(i,)))``, so results are the same however replicates are split between processes.
+Each name is re-exported as ``X as X`` (mypy's explicit re-export), which keeps this face free
+of a second copy of the top-level ``tipframe.__all__``.
 """
 
-from tipframe.reach.measures import ReachSummary, summarise_reach
-from tipframe.reach.peer import PeerUptake, StaffGraph, simulate_peer_uptake
-from tipframe.reach.run import (
-    MemoryLimitError,
-    Rerun,
-    estimate_memory,
-    project_reach,
-    rerun,
-    simulate_reach,
-)
-from tipframe.reach.scenario import PlanError
-from tipframe.reach.sweeps import SweepResult, SweepScenario, sweep, variant
-
-__all__ = [
-    "MemoryLimitError",
-    "PeerUptake",
-    "PlanError",
-    "ReachSummary",
-    "Rerun",
-    "StaffGraph",
-    "SweepResult",
-    "SweepScenario",
-    "estimate_memory",
-    "project_reach",
-    "rerun",
-    "simulate_peer_uptake",
-    "simulate_reach",
-    "summarise_reach",
-    "sweep",
-    "variant",
-]
+from tipframe.reach.measures import ReachSummary as ReachSummary
+from tipframe.reach.measures import summarise_reach as summarise_reach
+from tipframe.reach.peer import PeerUptake as PeerUptake
+from tipframe.reach.peer import StaffGraph as StaffGraph
+from tipframe.reach.peer import simulate_peer_uptake as simulate_peer_uptake
+from tipframe.reach.run import MemoryLimitError as MemoryLimitError
+from tipframe.reach.run import Rerun as Rerun
+from tipframe.reach.run import estimate_memory as estimate_memory
+from tipframe.reach.run import project_reach as project_reach
+from tipframe.reach.run import rerun as rerun
+from tipframe.reach.run import simulate_reach as simulate_reach
+from tipframe.reach.scenario import PlanError as PlanError
+from tipframe.reach.sweeps import SweepResult as SweepResult
+from tipframe.reach.sweeps import SweepScenario as SweepScenario
+from tipframe.reach.sweeps import sweep as sweep
+from tipframe.reach.sweeps import variant as variant
