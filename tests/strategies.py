@@ -58,6 +58,7 @@ from tipframe.model import (
     ServiceStatus,
     Support,
 )
+from tipframe.model.cascade import UptakeOverride
 
 ids = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
 refs = st.one_of(ids, ids.map(lambda i: "builtin:" + i))
@@ -358,6 +359,27 @@ rates = st.one_of(
 )
 
 
+#: a plan's period: mostly weeks, as most plans have, else days, months, quarters, half-years or years
+plan_periods = st.one_of(
+    st.integers(1, 4).map(lambda n: Duration(weeks=n)),
+    st.integers(1, 14).map(lambda n: Duration(days=n)),
+    st.sampled_from([Duration(months=1), Duration(months=3), Duration(months=6), Duration(years=1)]),
+)
+
+
+@st.composite
+def uptake_overrides(draw: st.DrawFn) -> tuple[UptakeOverride, ...]:
+    """Entries with distinct (organisation, role) keys, each naming at least one of the two."""
+    keys = draw(
+        st.lists(
+            st.tuples(st.none() | ids, st.none() | ids).filter(lambda k: k != (None, None)), unique=True, max_size=3
+        )
+    )
+    return tuple(
+        UptakeOverride(organisation=o, role=r, uptake=draw(probabilities), extensions=draw(extensions)) for o, r in keys
+    )
+
+
 @st.composite
 def cascade_plans(draw: st.DrawFn) -> CascadePlan:
     tiers = tuple(
@@ -385,12 +407,17 @@ def cascade_plans(draw: st.DrawFn) -> CascadePlan:
         workforce=draw(refs),
         seed_trainers=seeds,
         seeds_are_staff=draw(st.booleans()),
-        period=Duration(weeks=draw(st.integers(1, 4))),
+        period=draw(plan_periods),
+        start=draw(st.none() | iso_dates()),
         horizon=draw(st.integers(1, 500)),
         eligible_roles=tuple(draw(st.lists(ids, unique=True, max_size=2))),
         eligible_levels=tuple(draw(st.lists(ids, unique=True, max_size=2))),
         tiers=tiers,
         turnover=draw(probabilities),
+        uptake=draw(st.just(Parameter.fixed(1)) | probabilities),
+        uptake_by=draw(st.just(()) | uptake_overrides()),
+        retakes=draw(st.none() | st.integers(0, 10)),
+        adoption_after=draw(st.integers(1, 100)),
         maintenance_after=draw(st.integers(0, 100)),
         maintenance_window=draw(st.integers(1, 50)),
         **_envelope(draw),

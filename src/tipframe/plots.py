@@ -38,7 +38,11 @@ def _axes(ax: Any) -> Any:
 
 
 def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = None) -> Any:
-    """Reach over time: each design's mean with its 90% band across replicates, on one axis.
+    """Reach over time: each design's mean (a line) with its 90% interval across replicates (a band), on one axis.
+
+    The line is the mean, as the legend says, since a sweep keeps each design's mean per period
+    (not its median). Where some cascades die out early the mean can fall below the band; the
+    median at the horizon is in `summarise_reach`.
 
     Parameters
     ----------
@@ -86,9 +90,9 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
     ax.set_xlabel("period")
     ax.set_ylabel("reach, % of eligible staff (modelled)")
     ax.set_ylim(0, 100)
-    ax.set_title("Modelled reach: mean and 90% interval across replicates")
+    ax.set_title("Modelled reach: mean (line) and 90% interval (band) across replicates")
     if items:
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="small", title="line: mean; band: 5th to 95th percentile", title_fontsize="small")
     return ax
 
 

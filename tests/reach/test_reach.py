@@ -182,10 +182,14 @@ def test_cli_reach_prints_a_summary_and_reruns(tmp_path: Path, capsys: pytest.Ca
     assert main(["reach", "--replicates", "30", "--seed", "2", "--json", str(out), "--csv", str(table)]) == 0
     text = capsys.readouterr().out
     assert "Monte Carlo, 30 replicates, seed 2" in text
-    assert "Reach at period 104" in text
+    assert "Reach by week 104" in text
     assert "90% interval" in text
     assert json.loads(out.read_text())["kind"] == "ReachResult"
-    assert table.read_text().splitlines()[0].startswith("period,trained_mean")
+    assert (
+        table.read_text()
+        .splitlines()[0]
+        .startswith("period,trained_median,trained_low,trained_high,trained_mean,trained_mcse")
+    )
     assert main(["reach", "--rerun", str(out)]) == 0
     assert "reproduced bit for bit" in capsys.readouterr().out
     assert main(["reach", "--projection"]) == 0

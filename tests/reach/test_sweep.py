@@ -88,7 +88,8 @@ def test_results_export_as_csv_and_tables(tmp_path: Path) -> None:
     with (tmp_path / "sweep.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["tiers[0].conversion"] for r in rows] == ["0.1", '{"beta": [3, 17]}']
-    assert float(rows[0]["reach"]) == pytest.approx(result.scenarios[0].summary.reach.mean)
+    assert float(rows[0]["reach"]) == pytest.approx(result.scenarios[0].summary.reach.median)
+    assert float(rows[0]["reach_mean"]) == pytest.approx(result.scenarios[0].summary.reach.mean)
     pytest.importorskip("pandas")
     frame = result.to_frame()
     assert list(frame["scenario"]) == [0, 1]

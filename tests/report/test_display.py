@@ -27,8 +27,9 @@ def test_a_result_is_a_table_of_periods() -> None:
     result = _result()
     frame = tipframe.to_frame(result)
     assert list(frame["period"]) == list(range(105))
-    assert frame["trained_mean"].iloc[-1] == pytest.approx(to_numpy(result.trained)[:, -1].mean())
-    assert (frame["reach_p05"] <= frame["reach_p95"]).all()
+    people = to_numpy(result.trained)[:, -1] + to_numpy(result.staff_seeds)[:, -1]  # seed trainers are trained too
+    assert frame["trained_mean"].iloc[-1] == pytest.approx(people.mean())
+    assert (frame["reach_low"] <= frame["reach_high"]).all()
 
 
 def test_findings_coverage_and_analyses_are_tables() -> None:
@@ -69,7 +70,7 @@ def test_notebook_displays_are_html_with_everything_escaped() -> None:
     assert "Help the &lt;script&gt;alert(1)&lt;/script&gt; Helpers" in html
     assert "<table>" in html
     result_html = tipframe.to_html(_result())
-    assert "Reach at period 104" in result_html
+    assert "Reach by week 104" in result_html
     assert "Modelled numbers" in result_html
     findings = tipframe.check(tipframe.read_bundle([CASES / "weak-programme.yaml"])[0])
     assert "TIP205" in findings._repr_html_()

@@ -72,7 +72,7 @@ def test_a_browser_renders_the_coverage_matrix_and_the_reach_curve(report: Path,
     ).stdout
     assert "Which sessions enact which of" in dom
     assert "Modelled reach over time" in dom
-    assert "Reach at period 104" in dom
+    assert "Reach by week 104" in dom
     assert "The referral network of Referral pathways in the Help the Helpers community" in dom
     shot = tmp_path / "page.png"
     subprocess.run(

@@ -23,7 +23,8 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="simulate a train-the-trainer rollout and summarise its reach",
         description=(
             "Simulate a cascade plan (default: the built-in Help the Helpers rollout) and print reach, time to "
-            "reach, adoption, maintenance and depth, with 90% intervals across replicates."
+            "reach, adoption, maintenance and depth: each the median across replicates with its 90% interval, "
+            "and the mean with its Monte Carlo standard error."
         ),
     )
     parser.add_argument("plan", nargs="?", default="builtin:help-the-helpers-rollout", metavar="PLAN")
@@ -36,7 +37,11 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--workers", type=positive, metavar="N", help="processes to run replicates in (default: the cores, up to 8)"
     )
     parser.add_argument("--json", metavar="OUT", help="save the result (a ReachResult document) as JSON")
-    parser.add_argument("--csv", metavar="OUT", help="save per-period means and intervals as CSV")
+    parser.add_argument(
+        "--csv",
+        metavar="OUT",
+        help="save per period the median, 90%% interval, mean and Monte Carlo s.e. of trained and reach as CSV",
+    )
     parser.add_argument(
         "--graph", metavar="OUT", help="save who trained whom in replicate 0 (.graphml, .gexf or node-link .json)"
     )

@@ -2,7 +2,8 @@
 
 cattrs dispatches on types; the hooks here refuse coercion (``"10"`` is not a number, ``false``
 is not a name), check every field before an object is built, and collect every problem with its
-path instead of stopping at the first. ``x-`` keys are kept on every object, in order.
+path instead of stopping at the first. ``x-`` keys are kept on every object, in order. A field
+with a `NoneAs` check reads and writes its word for None (``retakes: unlimited``) and refuses null.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tipframe.io.problems import Layer
 from tipframe.model.cascade import Distribution, Parameter
 from tipframe.model.document import Illustrative
 from tipframe.model.fields import ModelError, Path, describe, field_checks, json_data
-from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN, Duration, IsoDate
+from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN, Duration, IsoDate, NoneAs
 
 #: (path, message, layer, whether the problem is with the key itself)
 Issue = tuple[Path, str, Layer, bool]
@@ -274,6 +275,32 @@ def _other_keys(
     return extensions, issues
 
 
+def _none_word(field: attrs.Attribute[Any]) -> str | None:
+    """The word documents write for None in ``field`` (`NoneAs`), if it has one."""
+    return next((check.word for check in field_checks(field) if isinstance(check, NoneAs)), None)
+
+
+def _structure_field(raw: Any, field: attrs.Attribute[Any], converter: cattrs.Converter) -> Any:
+    """One field's value; a field with a `NoneAs` word reads the word as None and refuses null."""
+    word = _none_word(field)
+    if word is None:
+        return converter.structure(raw, typing.cast(type[Any], field.type))
+    if isinstance(raw, str) and raw == word:
+        return None
+    kept = [a for a in typing.get_args(field.type) if a is not type(None)]
+    target: Any = kept[0] if len(kept) == 1 else typing.Union[tuple(kept)]  # noqa: UP007
+    try:  # as the field's type without None, so that null is refused
+        return converter.structure(raw, target)
+    except Invalid as error:
+        hint = did_you_mean(raw, [word]) if isinstance(raw, str) else ""
+        raise Invalid(
+            [
+                (path, message.replace(", not ", f" or {word!r}, not ", 1) + hint if not path else message, layer, key)
+                for path, message, layer, key in error.issues
+            ]
+        ) from None
+
+
 def _field_values(
     value: Mapping[Any, Any], fields: list[attrs.Attribute[Any]], converter: cattrs.Converter
 ) -> tuple[dict[str, Any], list[Issue]]:
@@ -286,7 +313,7 @@ def _field_values(
                 issues.append(((field.name,), f"missing required key {field.name!r}", "schema", True))
             continue
         try:
-            item = converter.structure(value[field.name], typing.cast(type[Any], field.type))
+            item = _structure_field(value[field.name], field, converter)
         except Invalid as error:
             issues.extend(_prefix(error.issues, field.name))
             continue
@@ -352,7 +379,8 @@ def _attrs_unhook(cls: type[Any], converter: cattrs.Converter) -> Callable[[Any]
             item = getattr(obj, field.name)
             if field.default is not attrs.NOTHING and item == _field_default(field):
                 continue
-            out[field.name] = converter.unstructure(item, unstructure_as=field.type)
+            word = _none_word(field) if item is None else None
+            out[field.name] = word if word is not None else converter.unstructure(item, unstructure_as=field.type)
         out.update(getattr(obj, "extensions", {}))
         return out
 

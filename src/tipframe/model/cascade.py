@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from enum import Enum
@@ -9,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from tipframe.model import calendar
 from tipframe.model.document import Document
 from tipframe.model.fields import (
     IDENTIFIER,
@@ -24,7 +26,7 @@ from tipframe.model.fields import (
     field,
     repeats,
 )
-from tipframe.model.values import Duration
+from tipframe.model.values import Duration, IsoDate, NoneAs
 
 
 class Distribution(Enum):
@@ -218,6 +220,34 @@ class SeedTrainers:
 
 
 @attrs.frozen(kw_only=True)
+class UptakeOverride:
+    """An uptake for the eligible staff of one organisation, one role, or one role in one organisation."""
+
+    organisation: str | None = field(
+        doc="Organisation id in the plan's workforce; none for every organisation.",
+        default=None,
+        checks=[IDENTIFIER],
+        member_of="workforce",
+        member="organisations",
+    )
+    role: str | None = field(
+        doc="Role id in the plan's workforce; none for every role.",
+        default=None,
+        checks=[IDENTIFIER],
+        member_of="workforce",
+        member="roles",
+    )
+    uptake: Parameter = field(
+        doc="Chance that such a person will take part when offered a place.", checks=[PROBABILITY]
+    )
+    extensions: Mapping[str, Any] = extensions_field()
+
+    def __attrs_post_init__(self) -> None:
+        if self.organisation is None and self.role is None:
+            check_problems([((), "name an organisation, a role or both")])
+
+
+@attrs.frozen(kw_only=True)
 class CascadePlan(Document):
     """The parameters of a train-the-trainer rollout over a workforce."""
 
@@ -242,7 +272,15 @@ class CascadePlan(Document):
         doc="True when seed trainers are among their organisation's eligible staff (they are then not trained again).",
         default=True,
     )
-    period: Duration = field(doc="Length of one period (ISO 8601, P1W for weekly).")
+    period: Duration = field(
+        doc="Length of one period (ISO 8601): whole days or weeks (P1W for weekly), or whole months or years "
+        "(P1M, P3M for quarters, P1Y), which follow the calendar from start."
+    )
+    start: IsoDate | None = field(
+        doc="The first day of period 1 (ISO date; a month or a year means its first day); "
+        "none for periods counted but not dated.",
+        default=None,
+    )
     horizon: int = field(doc="Number of periods simulated.", checks=[Range(1, 10_000)])
     eligible_roles: tuple[str, ...] = field(
         doc="Roles whose staff are eligible; with eligible_levels empty too, everyone is.",
@@ -262,6 +300,28 @@ class CascadePlan(Document):
         default=_parameter(0.0),
         checks=[PROBABILITY],
     )
+    uptake: Parameter = field(
+        doc="Chance that an eligible person will take part when offered a place, drawn once per person "
+        "when they join the workforce.",
+        default=_parameter(1.0),
+        checks=[PROBABILITY],
+    )
+    uptake_by: tuple[UptakeOverride, ...] = field(
+        doc="Uptake by organisation, role or both; the most specific entry applies (see uptake_for).",
+        default=(),
+    )
+    retakes: int | None = field(
+        doc="Times a participant who does not complete may enrol again: a whole number, "
+        "or unlimited (the default; None in Python).",
+        default=None,
+        checks=[Range(0, 1_000_000), NoneAs("unlimited", {"type": "integer"})],
+    )
+    adoption_after: int = field(
+        doc="A trainer counts toward adoption once it has been active this many periods with willing "
+        "people left to train.",
+        default=26,
+        checks=[Range(1)],
+    )
     maintenance_after: int = field(
         doc="Maintenance counts trainers trained at least this many periods ago.", default=26, checks=[Range(0)]
     )
@@ -274,12 +334,16 @@ class CascadePlan(Document):
         problems += repeats(
             self.seed_trainers, "seed_trainers", "organisation", "organisation {value!r} is listed twice"
         )
-        if self.period.is_calendar:
-            problems.append(
-                (("period",), "a period must have a fixed length (weeks, days or hours), not months or years")
-            )
-        elif self.period.to_timedelta().total_seconds() == 0:
-            problems.append((("period",), "a period cannot be empty"))
+        period = calendar.period_problem(self.period)
+        if period is not None:
+            problems.append((("period",), period))
+        seen: set[tuple[str | None, str | None]] = set()
+        for index, entry in enumerate(self.uptake_by):
+            key = (entry.organisation, entry.role)
+            if key in seen:
+                named = " and ".join(f"{k} {v!r}" for k, v in zip(("organisation", "role"), key, strict=True) if v)
+                problems.append((("uptake_by", index), f"{named} already has an uptake"))
+            seen.add(key)
         return problems
 
     def tier(self, generation: int) -> Tier:
@@ -299,13 +363,108 @@ class CascadePlan(Document):
     def periods(self, duration: Duration) -> int:
         """Whole periods a duration takes, rounded up.
 
+        With a period of days or weeks, months and years in ``duration`` count as average
+        Gregorian months (365.2425 / 12 days). With a period of months or years, months and
+        years count exactly (``P3M`` is 3 periods of ``P1M``; ``P1M`` is 1 of ``P3M``) and
+        weeks, days and hours as average months (``P4W`` is 1 period of ``P1M``, ``P5W`` 2).
+
         Parameters
         ----------
         duration
-            Months and years count as average Gregorian months.
+            Any duration (a delay, a programme's length).
 
         Returns
         -------
         int
         """
-        return math.ceil(duration.to_timedelta(average_months=True) / self.period.to_timedelta())
+        return calendar.periods_in(duration, self.period)
+
+    def uptake_for(self, organisation: str, role: str | None) -> Parameter:
+        """The uptake of eligible staff in ``organisation`` holding ``role``: the most specific entry.
+
+        An ``uptake_by`` entry naming both the organisation and the role, else one naming the role
+        only, else one naming the organisation only, else the plan's ``uptake``.
+
+        Parameters
+        ----------
+        organisation
+            An organisation id of the plan's workforce.
+        role
+            A role id, or None for staff in no listed role.
+
+        Returns
+        -------
+        Parameter
+            The entry's own parameter object (or the plan's).
+        """
+        found = {(e.organisation, e.role): e.uptake for e in self.uptake_by}
+        keys = [(organisation, role), (None, role)] if role is not None else []
+        for key in [*keys, (organisation, None)]:
+            if key in found:
+                return found[key]
+        return self.uptake
+
+    def _start(self) -> dt.date:
+        if self.start is None:
+            raise ValueError(f"plan {self.id!r} has no start date: give start (such as 2026-04-01) to date its periods")
+        return self.start.start()
+
+    def period_end(self, t: int) -> dt.date:
+        """The last day of period ``t``; period 1 begins on the plan's ``start``.
+
+        Periods of months or years end the day before ``start`` plus t periods, the day clamped
+        to the month's length (from 2026-01-31 with ``P1M``, period 1 ends 2026-02-27).
+
+        Parameters
+        ----------
+        t
+            A period, from 1 (0 gives the day before ``start``).
+
+        Returns
+        -------
+        datetime.date
+
+        Raises
+        ------
+        ValueError
+            When the plan has no ``start``, ``t`` is negative or the day is past the year 9999.
+        """
+        return calendar.period_end(self._start(), self.period, t)
+
+    def period_label(self, t: int) -> str:
+        """Period ``t`` as a summary names it.
+
+        Its last day at the period's precision (``2027-03`` for months and quarters, ``2027`` for
+        years, ``2026-04-07`` for days and weeks); with no ``start``, its number and unit
+        (``week 12``, ``month 12``, ``quarter 12``, ``period 12`` for other lengths).
+
+        Parameters
+        ----------
+        t
+            A period, from 1.
+
+        Returns
+        -------
+        str
+        """
+        return calendar.period_label(None if self.start is None else self._start(), self.period, t)
+
+    def period_at(self, deadline: IsoDate) -> int:
+        """The last period that ends on or before ``deadline``.
+
+        Parameters
+        ----------
+        deadline
+            A day, or a month or a year, which means its last day.
+
+        Returns
+        -------
+        int
+            0 when period 1 ends after the deadline; it may be beyond the horizon.
+
+        Raises
+        ------
+        ValueError
+            When the plan has no ``start``.
+        """
+        return calendar.period_at(self._start(), self.period, deadline)

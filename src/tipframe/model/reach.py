@@ -74,10 +74,40 @@ class ReachResult(Document):
     organisations_started: ArrayData = field(doc="Organisations that started a cohort, per replicate.")
     trainers_who_ran: ArrayData = field(doc="Share of trainers who ran a cohort, per replicate.")
     maintenance: ArrayData = field(
-        doc="Maintenance(m, w) at the horizon, per replicate (NaN with no trainer old enough)."
+        doc="Trainer maintenance at the horizon, per replicate: of trainers trained at least maintenance_after "
+        "periods before it who had willing people within reach in the last maintenance_window periods, the share "
+        "who started a cohort in them (NaN: none)."
     )
     new_trainers_per_trainer: ArrayData = field(
         doc="Mean new trainers per trainer, replicates x generations (NaN: none)."
     )
     mean_fidelity: ArrayData = field(doc="Mean cohort fidelity, replicates x generations (NaN: none).")
+    trainer_adoption: ArrayData | None = field(
+        doc="Of trainers with at least adoption_after active periods with willing people within reach, the share "
+        "who ran a cohort, per replicate (NaN: none; absent in results saved before it was recorded).",
+        default=None,
+    )
+    trainers_idle: ArrayData | None = field(
+        doc="Share of trainers active at least adoption_after periods who had too few of them with willing people "
+        "within reach to be judged, per replicate.",
+        default=None,
+    )
+    trainers_stopped: ArrayData | None = field(
+        doc="Share of trainers who stopped delivering before they could be judged, per replicate.", default=None
+    )
+    organisation_maintenance: ArrayData | None = field(
+        doc="Of organisations that started a cohort before the last maintenance_window periods and had a trainer "
+        "with willing people within reach in them, the share that started another in them, per replicate.",
+        default=None,
+    )
+    reached: ArrayData | None = field(
+        doc="Eligible people who started the programme (seeds aside) and are still in the workforce, "
+        "replicates x periods (absent in results saved before it was recorded).",
+        default=None,
+    )
+    staff_seeds: ArrayData | None = field(
+        doc="Seed trainers who are eligible staff and still in the workforce, replicates x periods "
+        "(zeros when seeds come from outside; absent in results saved before it was recorded).",
+        default=None,
+    )
     events: tuple[EventLog, ...] = field(doc="Event logs of the replicates kept.", default=())

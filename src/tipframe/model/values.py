@@ -1,15 +1,17 @@
-"""Small value types: ISO 8601 durations and dates, ranges of whole numbers."""
+"""Small value types: ISO 8601 durations and dates, ranges of whole numbers, a word for "no value"."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
-from typing import Final
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
 
 import attrs
 
-from tipframe.model.fields import ModelError, Path, Range, check_problems, field
+from tipframe.model.fields import Check, ModelError, Path, Range, check_problems, field
 
 DURATION_PATTERN: Final = (
     r"^P(?!$)(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?"
@@ -346,3 +348,20 @@ class IntRange:
         if self.max is not None:
             return f"up to {self.max}"
         return "any number"
+
+
+class NoneAs(Check):
+    """Documents write ``word`` where an optional field's value is None, and never null.
+
+    ``retakes: unlimited`` reads as None and None is written back as ``unlimited``; ``null`` is
+    refused. The JSON Schema accepts what ``value`` (the schema of the field's other values)
+    describes, or the word, and not null. A check with nothing to refuse itself: the converter
+    reads and writes the word.
+    """
+
+    def __init__(self, word: str, value: Mapping[str, Any]) -> None:
+        self.word = word
+        self.schema = MappingProxyType({"anyOf": [dict(value), {"const": word}]})
+
+    def problem(self, value: Any) -> str | None:
+        return None

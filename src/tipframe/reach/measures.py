@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import textwrap
 from typing import Any
 
 import attrs
@@ -16,48 +16,98 @@ LEVELS = (0.5, 0.8, 0.9)
 
 
 @attrs.frozen
-class Interval:
-    """A mean with its 90 percent interval across replicates (5th to 95th percentile)."""
+class Estimate:
+    """A measure across replicates: the median with its 90% interval, and the mean with its Monte Carlo error.
 
+    The median is the headline: it always lies inside its interval. The mean can fall outside
+    it (even below the 5th percentile) when a few replicates are far from the rest, such as
+    cascades that died out early. ``mcse`` is the Monte Carlo standard error of the mean, the
+    sample standard deviation (``ddof=1``) over the square root of ``n``: it says how far the mean
+    may move with other random numbers, and halves with four times the replicates. It is NaN
+    when ``n`` is below 2, which includes a projection (one row of expected values has no Monte
+    Carlo error; 0 would claim it is the simulation's mean known exactly, and it is only an
+    approximation of it).
+    """
+
+    median: float
+    low: float  # 5th percentile
+    high: float  # 95th percentile
     mean: float
-    low: float
-    high: float
+    mcse: float  # standard deviation (ddof=1) / sqrt(n); NaN when n < 2
+    n: int  # replicates with a value (NaNs left out)
 
     @classmethod
-    def of(cls, values: Any) -> Interval:
-        """The mean and 5th to 95th percentiles of ``values``, NaNs left out (all NaN when none are left).
+    def of(cls, values: Any) -> Estimate:
+        """The estimate from one value per replicate, NaNs left out (all NaN, ``n`` 0, when none are left).
 
         Parameters
         ----------
         values
-            Numbers, one per replicate.
+            Numbers, one per replicate (or one expected value, for a projection).
 
         Returns
         -------
-        Interval
+        Estimate
+            Percentiles by linear interpolation (numpy's default).
         """
-        array = np.asarray(values, dtype=np.float64)
+        array = np.asarray(values, dtype=np.float64).ravel()
         array = array[~np.isnan(array)]
         if array.size == 0:
-            return cls(math.nan, math.nan, math.nan)
-        low, high = np.percentile(array, [5, 95])
-        return cls(float(array.mean()), float(low), float(high))
+            return cls(math.nan, math.nan, math.nan, math.nan, math.nan, 0)
+        median, low, high = np.percentile(array, [50, 5, 95])
+        mcse = float(array.std(ddof=1) / math.sqrt(array.size)) if array.size > 1 else math.nan
+        return cls(float(median), float(low), float(high), float(array.mean()), mcse, int(array.size))
+
+    def columns(self, name: str) -> dict[str, float]:
+        """The estimate as table columns: ``NAME_median``, ``_low``, ``_high``, ``_mean`` and ``_mcse``.
+
+        Parameters
+        ----------
+        name
+            The measure's name (``reach``).
+
+        Returns
+        -------
+        dict
+        """
+        return {
+            f"{name}_median": self.median,
+            f"{name}_low": self.low,
+            f"{name}_high": self.high,
+            f"{name}_mean": self.mean,
+            f"{name}_mcse": self.mcse,
+        }
+
+
+Interval = Estimate
+"""The earlier name of `Estimate`, kept so that code using ``Interval.of``, ``.mean``, ``.low`` and
+``.high`` still runs; those mean what they did (``mean`` is the mean, which is no longer the
+headline: quote ``median``)."""
 
 
 @attrs.frozen
 class TimeTo:
-    """When reach first gets to ``level``: quantiles over replicates, censored at the horizon."""
+    """When reach first gets to ``level``: the median over replicates with its 90% interval, and the share reached.
+
+    Replicates that never get there are censored at the horizon: they sort last, and a quantile
+    among them is ``inf`` (shown ``>H``). There is no mean: a mean of censored times would be
+    biased low, so the share of replicates that get there stands beside the median instead.
+    """
 
     level: float
     share_reached: float
     median: float  # inf when fewer than half the replicates get there
-    low: float
-    high: float
+    low: float  # 5th percentile
+    high: float  # 95th percentile
 
 
 @attrs.frozen
 class ReachSummary:
-    """What a researcher quotes from a result: reach, time to reach, adoption, maintenance, depth."""
+    """What a researcher quotes from a result: reach, time to reach, adoption, maintenance, depth.
+
+    Each measure is an `Estimate` (median, 90% interval, mean and its Monte Carlo error); each
+    time to reach a `TimeTo` (median, interval and share reached).
+    """
 
     engine: Engine
     replicates: int
@@ -65,19 +115,61 @@ class ReachSummary:
     eligible: int
     organisations: int
     seeds: int
-    reach: Interval
-    trained: Interval
+    reach: Estimate  # share of eligible staff who started the programme, staff seeds included
+    trained: Estimate  # people who completed it, staff seeds included
     time_to: tuple[TimeTo, ...]
-    adoption_organisations: Interval
-    adoption_trainers: Interval
-    maintenance: Interval
-    depth: Interval
-    new_trainers_per_trainer: tuple[float, ...]  # by trainer generation (0 = seeds)
-    mean_fidelity: tuple[float, ...]  # by cohort generation (index 0 unused)
+    adoption_organisations: Estimate
+    adoption_trainers: Estimate  # of trainers judged (ran a cohort, or had the chances and did not)
+    maintenance: Estimate  # trainer level, among trainers with the chance in the window
+    depth: Estimate
+    new_trainers_per_trainer: tuple[float, ...]  # mean over replicates, by trainer generation (0 = seeds)
+    mean_fidelity: tuple[float, ...]  # mean over replicates, by cohort generation (index 0 unused)
+    trained_share: Estimate  # people trained / eligible staff
+    cascade_reach: Estimate  # reach by the cascade: seeds left out
+    trainers_idle: Estimate  # share of trainers never judged for lack of people to train
+    trainers_stopped: Estimate  # share of trainers who stopped delivering
+    organisation_maintenance: Estimate
+
+
+def _series(result: ReachResult, name: str) -> Any:
+    """A per-replicate, per-period series as floats; zeros when the result predates it."""
+    data = getattr(result, name)
+    if data is None:
+        return np.zeros(to_numpy(result.trained).shape, np.float64)
+    return to_numpy(data).astype(np.float64)
+
+
+def people_series(result: ReachResult) -> tuple[Any, Any]:
+    """People reached (who started the programme) and people trained (who completed it), staff seeds
+    included, per replicate and period.
+
+    Parameters
+    ----------
+    result
+        A simulation's or projection's result.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Reached, then trained: replicates x periods. A result saved before starters were recorded
+        counts its trained people as its reached ones.
+    """
+    seeds = _series(result, "staff_seeds")
+    trained = to_numpy(result.trained).astype(np.float64) + seeds
+    reached = trained if result.reached is None else _series(result, "reached") + seeds
+    return reached, trained
+
+
+def _shares(result: ReachResult, people: Any) -> Any:
+    eligible = float(to_numpy(result.eligible).sum())
+    if eligible == 0:
+        return np.full_like(people, np.nan)  # nobody eligible: reach is undefined, not zero
+    return people / eligible
 
 
 def reach_series(result: ReachResult) -> Any:
-    """Reach (trained / eligible headcount) per replicate and period.
+    """Reach (RE-AIM: participation) per replicate and period: eligible staff who started the programme,
+    staff seed trainers included, over the eligible headcount.
 
     Parameters
     ----------
@@ -89,11 +181,7 @@ def reach_series(result: ReachResult) -> Any:
     numpy.ndarray
         Replicates x periods of floats; NaN throughout when nobody is eligible.
     """
-    eligible = float(to_numpy(result.eligible).sum())
-    trained = to_numpy(result.trained).astype(np.float64)
-    if eligible == 0:
-        return np.full_like(trained, np.nan)  # nobody eligible: reach is undefined, not zero
-    return trained / eligible
+    return _shares(result, people_series(result)[0])
 
 
 def summarise_reach(result: ReachResult) -> ReachSummary:
@@ -107,9 +195,11 @@ def summarise_reach(result: ReachResult) -> ReachSummary:
     Returns
     -------
     ReachSummary
-        Reach and people trained at the horizon, time to 50, 80 and 90 percent reach, adoption,
-        maintenance and depth, each with its 90 percent interval across replicates (a
-        projection's interval is its one value).
+        Reach and people trained at the horizon, adoption, maintenance and depth, each as an
+        `Estimate` (median with its 90 percent interval across replicates, mean with its Monte
+        Carlo standard error); time to 50, 80 and 90 percent reach as medians with their
+        intervals and the share of replicates that get there. A projection's median, interval
+        and mean are its one value, and its Monte Carlo error is NaN.
     """
     reach = reach_series(result)
     horizon = reach.shape[1] - 1
@@ -129,6 +219,12 @@ def summarise_reach(result: ReachResult) -> ReachSummary:
     with_staff = max(int((eligible > 0).sum()), 1)
     per_trainer = to_numpy(result.new_trainers_per_trainer)
     fidelity = to_numpy(result.mean_fidelity)
+    _, trained = people_series(result)
+
+    def optional(name: str) -> Estimate:
+        data = getattr(result, name)
+        return Estimate.of([] if data is None else to_numpy(data))
+
     return ReachSummary(
         engine=result.engine,
         replicates=result.replicates,
@@ -136,13 +232,18 @@ def summarise_reach(result: ReachResult) -> ReachSummary:
         eligible=int(eligible.sum()),
         organisations=len(result.organisations),
         seeds=sum(s.trainers for s in result.plan.seed_trainers),
-        reach=Interval.of(reach[:, -1]),
-        trained=Interval.of(to_numpy(result.trained)[:, -1]),
+        reach=Estimate.of(reach[:, -1]),
+        trained=Estimate.of(trained[:, -1]),
         time_to=tuple(times),
-        adoption_organisations=Interval.of(to_numpy(result.organisations_started) / with_staff),
-        adoption_trainers=Interval.of(to_numpy(result.trainers_who_ran)),
-        maintenance=Interval.of(to_numpy(result.maintenance)),
-        depth=Interval.of(depth),
+        adoption_organisations=Estimate.of(to_numpy(result.organisations_started) / with_staff),
+        adoption_trainers=optional("trainer_adoption"),
+        maintenance=Estimate.of(to_numpy(result.maintenance)),
+        depth=Estimate.of(depth),
+        trained_share=Estimate.of(_shares(result, trained)[:, -1]),
+        cascade_reach=Estimate.of(_shares(result, _series(result, "reached"))[:, -1]),
+        trainers_idle=optional("trainers_idle"),
+        trainers_stopped=optional("trainers_stopped"),
+        organisation_maintenance=optional("organisation_maintenance"),
         new_trainers_per_trainer=tuple(float(x) for x in _nanmean(per_trainer)),
         mean_fidelity=tuple(float(x) for x in _nanmean(fidelity)),
     )
@@ -155,16 +256,156 @@ def _nanmean(array: Any) -> Any:
     return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def _percent(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
+@attrs.frozen
+class _Unit:
+    """How a measure is written: its value (scaled, to fixed decimals) and its error (two significant figures)."""
+
+    scale: float
+    decimals: int
+    suffix: str = ""
+
+    def value(self, x: float) -> str:
+        return "n/a" if math.isnan(x) else f"{self.scale * x:,.{self.decimals}f}{self.suffix}"
+
+    def error(self, x: float) -> str:
+        if math.isnan(x):
+            return "n/a"
+        scaled = self.scale * x
+        # two significant figures, but no more than three decimals beyond the value's own
+        decimals = min(max(0, 1 - math.floor(math.log10(scaled))), self.decimals + 3) if scaled > 0 else self.decimals
+        return f"{scaled:,.{decimals}f}{self.suffix}"
+
+    def outside(self, e: Estimate) -> bool:
+        """Whether the mean, as written, lies outside the interval as written."""
+        mean, low, high = (round(self.scale * x, self.decimals) for x in (e.mean, e.low, e.high))
+        return mean < low or mean > high
 
 
-def _period(value: float, horizon: int) -> str:
-    return f">{horizon}" if math.isinf(value) else f"{value:g}"
+_PERCENT = _Unit(100, 1, "%")
+_WHOLE = _Unit(1, 0)
+_ONE_DECIMAL = _Unit(1, 1)
+_LABEL = 26  # the width of the label column
+_WIDTH = 96  # lines are wrapped to this width
+_KEEP = "\u00a0"  # a space lines are not broken at (textwrap breaks only at ASCII whitespace); printed as a space
+
+
+def _period(value: float, horizon: int, plan: Any = None) -> str:
+    """A period as people read it: its date when the plan has a start (``2027-03``), else its number."""
+    if math.isinf(value):
+        last = plan.period_label(horizon) if plan is not None and plan.start is not None else f"{horizon}"
+        return f">{last}" if plan is None or plan.start is None else f"after {last}"
+    if plan is not None and plan.start is not None:
+        return str(plan.period_label(int(value)))
+    return f"{value:g}"
+
+
+def _wrapped(text: str) -> list[str]:
+    return textwrap.wrap(text, _WIDTH, break_on_hyphens=False)
+
+
+def _labelled(label: str, text: str) -> list[str]:
+    """``text`` beside ``label``, wrapped to the width, its later lines under the first (never at a `_KEEP`)."""
+    lines = [line.replace(_KEEP, " ") for line in textwrap.wrap(text, _WIDTH - _LABEL, break_on_hyphens=False) or [""]]
+    return [f"{label:<{_LABEL}}{lines[0]}", *(" " * _LABEL + line for line in lines[1:])]
+
+
+def _estimate_lines(label: str, e: Estimate, unit: _Unit, summary: ReachSummary, after: str = "") -> list[str]:
+    """The headline (median and 90% interval) beside the label; the mean and its error on the next line."""
+    tail = f" {after}" if after else ""
+    if e.n == 0:
+        return _labelled(label, f"n/a{tail}")
+    if summary.engine is Engine.PROJECTION:
+        return _labelled(label, f"{unit.value(e.median)}{tail}")
+    headline = f"{unit.value(e.median)} (90% interval {unit.value(e.low)} to {unit.value(e.high)}){tail}"
+    if math.isnan(e.mcse):
+        mean = f"mean {unit.value(e.mean)} (no Monte Carlo s.e. from one replicate)"
+    else:
+        mean = f"mean {unit.value(e.mean)} ± {unit.error(e.mcse)} (Monte Carlo s.e.)"
+    if e.n < summary.replicates:
+        mean += f"; {e.n:,} of {summary.replicates:,} replicates have a value"
+    return [*_labelled(label, headline), *_labelled("", mean)]
+
+
+def _time_lines(summary: ReachSummary, plan: Any) -> list[str]:
+    lines = []
+    dated = plan.start is not None
+    for time in summary.time_to:
+        label = f"{time.level:.0%} reached by" if dated else f"Time to {time.level:.0%} reach"
+        text = ("" if dated else "period ") + _period(time.median, summary.horizon, plan)
+        if summary.engine is not Engine.PROJECTION:
+            low, high = (_period(x, summary.horizon, plan) for x in (time.low, time.high))
+            text += f" (90% interval {low} to {high}); reached in {time.share_reached:.0%} of replicates"
+        lines += _labelled(label, text)
+    return lines
+
+
+def _by_generation(values: tuple[float, ...], skip_first: bool) -> str:
+    text = ", ".join(
+        f"{g}:{_KEEP}{v:.2f}" for g, v in enumerate(values) if not ((skip_first and g == 0) or math.isnan(v))
+    )
+    return text or "n/a"
+
+
+def _measure_lines(summary: ReachSummary, result: ReachResult) -> list[str]:
+    """Every measure's lines, then a note naming any mean that lies outside its own interval."""
+    plan = result.plan
+    at = plan.period_label(summary.horizon)
+    seeds = "" if not summary.seeds or not plan.seeds_are_staff else ", seed trainers included"
+    window = f"in the last {plan.maintenance_window} periods"
+    measures: list[tuple[str, Estimate, _Unit, str]] = [
+        (f"Reach by {at}", summary.reach, _PERCENT, f"of eligible staff started the programme{seeds}"),
+        ("  by the cascade", summary.cascade_reach, _PERCENT, "started it in cohorts (seed trainers left out)"),
+        ("Trained", summary.trained_share, _PERCENT, f"completed it{seeds}"),
+        ("People trained", summary.trained, _WHOLE, ""),
+        ("Adoption: organisations", summary.adoption_organisations, _PERCENT, "started a cohort"),
+        (
+            "Adoption: trainers",
+            summary.adoption_trainers,
+            _PERCENT,
+            f"ran a cohort, of trainers who did or had {plan.adoption_after} chances to",
+        ),
+        ("  idle", summary.trainers_idle, _PERCENT, "of trainers never had the chances: nobody left to train"),
+        ("  stopped", summary.trainers_stopped, _PERCENT, "of trainers stopped delivering"),
+        (
+            "Maintenance: settings",
+            summary.organisation_maintenance,
+            _PERCENT,
+            f"of adopting organisations with the chance started a cohort {window}",
+        ),
+        (
+            "Maintenance: trainers",
+            summary.maintenance,
+            _PERCENT,
+            f"of trainers trained at least {plan.maintenance_after} periods before with the chance started a "
+            f"cohort {window}",
+        ),
+        ("Depth (generations)", summary.depth, _ONE_DECIMAL, ""),
+    ]
+    lines: list[str] = []
+    for label, estimate, unit, after in measures:
+        lines += _estimate_lines(label, estimate, unit, summary, after)
+        if label == "People trained":
+            lines += _time_lines(summary, plan)
+    per = _by_generation(summary.new_trainers_per_trainer, skip_first=False)
+    lines += _labelled("New trainers per trainer", f"mean by trainer generation {per}")
+    lines += _labelled("Mean fidelity", f"mean by cohort generation {_by_generation(summary.mean_fidelity, True)}")
+    if summary.engine is not Engine.PROJECTION:
+        outside = [label for label, e, unit, _ in measures if e.n and unit.outside(e)]
+        if outside:
+            note = (
+                f"The mean lies outside its own 90% interval for: {'; '.join(outside)}. A few replicates are far "
+                "from the rest (cascades that died out early, say) and pull the mean with them: quote the median."
+            )
+            lines += ["", *_wrapped(note)]
+    return lines
 
 
 def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
     """The summary as text a researcher can quote (what ``tipframe reach`` prints).
+
+    Each measure's headline is its median with its 90% interval across replicates; the line
+    below gives its mean, named as a mean, with the mean's Monte Carlo standard error. A
+    projection's lines give its one expected value each.
 
     Parameters
     ----------
@@ -182,52 +423,24 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
     period = plan.period.cadence_word().replace("every ", "")
     if summary.engine is Engine.PROJECTION:
         how = "Expected-value projection"
+        key = "Expected values, computed once: no intervals across replicates and no Monte Carlo error."
     else:
-        how = f"Monte Carlo, {summary.replicates:,} replicates, seed {result.seed}"
+        how = (
+            f"Monte Carlo, {summary.replicates:,} replicate{'' if summary.replicates == 1 else 's'}, seed {result.seed}"
+        )
+        key = (
+            "Each figure is the median over replicates with its 90% interval (5th to 95th percentile); "
+            "below it, the mean ± its Monte Carlo standard error (s.e.): how far the mean could move with other "
+            "random numbers, halved by running four times as many replicates. Times to reach are medians only: "
+            f"replicates that never get there count as >{summary.horizon}."
+        )
     lines = [
         f"{plan.name}  (CascadePlan {plan.id})",
         f"{how}; {summary.horizon} {period} periods ({plan.period}); {summary.eligible:,} eligible staff in "
-        f"{summary.organisations} organisations; {summary.seeds} seed trainers",
+        f"{summary.organisations} organisations; {summary.seeds} seed trainer{'' if summary.seeds == 1 else 's'}",
+        *_wrapped(key),
         "",
-    ]
-
-    def interval(i: Interval, fmt: Callable[[float], str]) -> str:
-        if summary.engine is Engine.PROJECTION:
-            return fmt(i.mean)
-        return f"{fmt(i.mean)}  (90% interval {fmt(i.low)} to {fmt(i.high)})"
-
-    def whole(x: float) -> str:
-        return "n/a" if math.isnan(x) else f"{x:,.0f}"
-
-    def one_decimal(x: float) -> str:
-        return "n/a" if math.isnan(x) else f"{x:.1f}"
-
-    lines.append(f"{'Reach at period ' + str(summary.horizon):<26}{interval(summary.reach, _percent)}")
-    lines.append(f"{'People trained':<26}{interval(summary.trained, whole)}")
-    for time in summary.time_to:
-        label = f"Time to {time.level:.0%} reach"
-        if summary.engine is Engine.PROJECTION:
-            text = f"period {_period(time.median, summary.horizon)}"
-        else:
-            text = (
-                f"period {_period(time.median, summary.horizon)}  (90% interval {_period(time.low, summary.horizon)} "
-                f"to {_period(time.high, summary.horizon)}); reached in {time.share_reached:.0%} of replicates"
-            )
-        lines.append(f"{label:<26}{text}")
-    lines.append(
-        f"{'Adoption: organisations':<26}{interval(summary.adoption_organisations, _percent)} started a cohort"
-    )
-    lines.append(f"{'Adoption: trainers':<26}{interval(summary.adoption_trainers, _percent)} ran a cohort")
-    lines.append(
-        f"{'Maintenance':<26}{interval(summary.maintenance, _percent)} of trainers trained at least "
-        f"{plan.maintenance_after} periods ago started a cohort in the last {plan.maintenance_window}"
-    )
-    lines.append(f"{'Depth (generations)':<26}{interval(summary.depth, one_decimal)}")
-    per = ", ".join(f"{g}: {v:.2f}" for g, v in enumerate(summary.new_trainers_per_trainer) if not math.isnan(v))
-    lines.append(f"{'New trainers per trainer':<26}by generation {per or 'n/a'}")
-    fid = ", ".join(f"{g}: {v:.2f}" for g, v in enumerate(summary.mean_fidelity) if g and not math.isnan(v))
-    lines.append(f"{'Mean fidelity':<26}by cohort generation {fid or 'n/a'}")
-    lines += [
+        *_measure_lines(summary, result),
         "",
         "Modelled numbers: they follow from the plan's assumptions and are not observed counts.",
     ]
@@ -235,7 +448,13 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
 
 
 def series_rows(result: ReachResult) -> list[dict[str, float]]:
-    """Per-period rows for CSV: mean and 90% interval of trained and reach, trainers, cohorts.
+    """Per-period rows for CSV and tables: people trained, reach and the trained share as estimates, then mean
+    trainers and cohorts. People trained and both shares count staff seed trainers (docs/reach.md, Measures).
+
+    Trained, reach and trained_share each give ``_median``, ``_low`` and ``_high`` (the 90% interval across
+    replicates), ``_mean`` and ``_mcse`` (the mean's Monte Carlo standard error), as
+    `Estimate.columns` names them; trainers, active trainers, cohorts running and cohorts
+    started give their means.
 
     Parameters
     ----------
@@ -247,25 +466,19 @@ def series_rows(result: ReachResult) -> list[dict[str, float]]:
     list of dict
         One row per period, from 0.
     """
-    reach = reach_series(result)
-    trained = to_numpy(result.trained).astype(np.float64)
+    reached, trained = people_series(result)
+    reach = _shares(result, reached)
+    trained_share = _shares(result, trained)
+    means = {
+        name: to_numpy(getattr(result, name)).astype(np.float64).mean(axis=0)
+        for name in ("trainers", "active_trainers", "cohorts_running", "cohorts_started")
+    }
     rows = []
     for t in range(reach.shape[1]):
-        r = Interval.of(reach[:, t])
-        n = Interval.of(trained[:, t])
-        rows.append(
-            {
-                "period": t,
-                "trained_mean": n.mean,
-                "trained_p05": n.low,
-                "trained_p95": n.high,
-                "reach_mean": r.mean,
-                "reach_p05": r.low,
-                "reach_p95": r.high,
-                "trainers_mean": float(to_numpy(result.trainers)[:, t].mean()),
-                "active_trainers_mean": float(to_numpy(result.active_trainers)[:, t].mean()),
-                "cohorts_running_mean": float(to_numpy(result.cohorts_running)[:, t].mean()),
-                "cohorts_started_mean": float(to_numpy(result.cohorts_started)[:, t].mean()),
-            }
-        )
+        row: dict[str, float] = {"period": t}
+        row |= Estimate.of(trained[:, t]).columns("trained")
+        row |= Estimate.of(reach[:, t]).columns("reach")
+        row |= Estimate.of(trained_share[:, t]).columns("trained_share")
+        row |= {f"{name}_mean": float(values[t]) for name, values in means.items()}
+        rows.append(row)
     return rows

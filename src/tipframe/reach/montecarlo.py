@@ -80,6 +80,15 @@ class Run:
     cohort_count: IntArray  # cohorts started, by generation
     cohort_fidelity_sum: FloatArray  # their fidelity summed, by generation
     events: Events | None
+    reached: IntArray  # (H+1,) eligible people who started (seeds aside), still in the workforce
+    staff_seeds: IntArray  # (H+1,) seed trainers who are staff, still in the workforce
+    trainer_chances: IntArray  # active periods each trainer had willing people within reach
+    trainer_last_chance: IntArray  # the last of them (-1: none)
+    trainer_active_from: IntArray
+    trainer_stop_at: IntArray  # the period it stopped delivering (NEVER: it did not)
+    org_first_start: IntArray  # each organisation's first and last cohort (-1: none)
+    org_last_start: IntArray
+    org_last_chance: IntArray  # the last period one of its active trainers had willing people within reach
 
 
 def batch_size(scenario: Scenario) -> int:
@@ -122,6 +131,8 @@ def _run_of(batch: Batch, r: int, facilitation: tuple[IntArray, IntArray] | None
         active_trainers=series["active"][:, r].copy(),
         cohorts_running=series["running"][:, r].copy(),
         cohorts_started=series["started"][:, r].copy(),
+        reached=series["reached"][:, r].copy(),
+        staff_seeds=series["seeds"][:, r].copy(),
         organisations_started=batch.org_started[block].copy(),
         trainer_generation=trainer("gen"),
         trainer_trained_at=trainer("trained_at"),
@@ -129,6 +140,13 @@ def _run_of(batch: Batch, r: int, facilitation: tuple[IntArray, IntArray] | None
         trainer_last_start=trainer("last_start"),
         trainer_new_trainers=trainer("new_trainers"),
         trainer_fidelity=trainer("fid"),
+        trainer_chances=trainer("chances"),
+        trainer_last_chance=trainer("last_chance"),
+        trainer_active_from=trainer("active_from"),
+        trainer_stop_at=trainer("stop_at"),
+        org_first_start=batch.org_first_start[block].copy(),
+        org_last_start=batch.org_last_start[block].copy(),
+        org_last_chance=batch.org_last_chance[block].copy(),
         cohort_count=np.bincount(cohort_gens, minlength=GENERATIONS),
         cohort_fidelity_sum=np.bincount(
             cohort_gens, weights=batch.cohorts.view("fid")[cohorts], minlength=GENERATIONS

@@ -75,7 +75,17 @@ class _Projection:
         self.turnover, self.tiers = scenario.draw(None)
         horizon = scenario.horizon
         n_orgs = len(scenario.organisations)
-        self.pool = (scenario.eligible - (scenario.seeds if scenario.plan.seeds_are_staff else 0)).astype(np.float64)
+        uptakes = scenario.uptakes(None)
+        self.pool = np.zeros(n_orgs)
+        for org, people, parameter in scenario.uptake_groups:
+            self.pool[org] += people * uptakes[parameter]
+        self.hire_uptake = scenario.mean_uptake(uptakes)
+        # The pool by enrolments so far, as in the simulation: class 0 never started.
+        self.width = 2 if scenario.retakes is None else scenario.retakes + 1
+        self.waiting = np.zeros((n_orgs, self.width))
+        self.waiting[:, 0] = self.pool
+        self.reached = np.zeros(n_orgs)
+        self.staff_seeds = float(scenario.seeds.sum()) if scenario.plan.seeds_are_staff else 0.0
         self.trained_og = np.zeros((n_orgs, GENERATIONS))
         self.classes = _Classes()
         for seeded in np.nonzero(scenario.seeds)[0]:
@@ -87,8 +97,11 @@ class _Projection:
         self.org_started = np.zeros(n_orgs, np.bool_)
         self.out: dict[str, Any] = {
             name: np.zeros(horizon + 1)
-            for name in ("trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started")
-        }
+            for name in (
+                "trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started", "reached", "staff_seeds"
+            )
+        }  # fmt: skip
+        self.out["staff_seeds"][0] = self.staff_seeds
         self.by_generation = np.zeros((horizon + 1, GENERATIONS))
         self.by_organisation = np.zeros((horizon + 1, n_orgs))
         self.out["trainers"][0] = float(scenario.seeds.sum())
@@ -112,11 +125,16 @@ class _Projection:
         classes, turnover = self.classes, self.turnover
         leavers = self.trained_og * turnover
         self.trained_og -= leavers
-        self.pool += leavers.sum(axis=1)
+        gone = leavers.sum(axis=1)
+        self.reached -= gone
         if self.scenario.plan.seeds_are_staff:  # a seed trainer who leaves is replaced by an untrained hire
             for i in range(len(classes.n)):
                 if classes.gen[i] == 0:
-                    self.pool[classes.org[i]] += classes.n[i] * turnover
+                    gone[classes.org[i]] += classes.n[i] * turnover
+            self.staff_seeds *= 1 - turnover
+        hires = gone * self.hire_uptake
+        self.pool += hires
+        self.waiting[:, 0] += hires
         classes.n = [n * (1 - turnover) for n in classes.n]
 
     def active(self, t: int) -> list[int]:
@@ -160,6 +178,7 @@ class _Projection:
         if started <= 0:
             self.pool += participants
             return 0.0
+        participants = self._take(participants)
         share = started / cohorts
         for i, spare in members:
             x = spare * share
@@ -194,6 +213,17 @@ class _Projection:
                 pool[partners] -= take
         return participants
 
+    def _take(self, participants: FloatArray) -> FloatArray:
+        """Who the participants are, by enrolment class: people who never started first, then those with
+        fewer enrolments, as in the simulation. Returns organisations x classes."""
+        top = np.cumsum(self.waiting, axis=1)
+        bottom = top - self.waiting
+        wanted = participants[:, None]
+        taken: FloatArray = np.clip(np.minimum(wanted, top) - bottom, 0.0, None)
+        self.waiting -= taken
+        self.reached += taken[:, 0]
+        return taken
+
     def resolve(self, t: int) -> None:
         """(4) Cohorts ending now: completers are trained, the rest go back, some completers become trainers."""
         classes = self.classes
@@ -203,9 +233,16 @@ class _Projection:
                 continue
             self.running -= amount
             values = self.tier(generation)
-            completers = participants * values.completion
+            by_class = participants * values.completion
+            completers = by_class.sum(axis=1)
             self.trained_og[:, min(generation, GENERATIONS - 1)] += completers
-            self.pool += participants - completers
+            failed = participants - by_class
+            if self.scenario.retakes is None:
+                self.waiting[:, 1] += failed.sum(axis=1)
+                self.pool += failed.sum(axis=1)
+            else:  # each non-completer moves up a class, or out of the pool at the last
+                self.waiting[:, 1:] += failed[:, :-1]
+                self.pool += failed[:, :-1].sum(axis=1)
             made = completers * values.conversion
             self.produced[min(generation - 1, GENERATIONS - 1)] += made.sum()
             for home in np.nonzero(made > 0)[0]:
@@ -221,6 +258,8 @@ class _Projection:
         out["active_trainers"][t] = sum(n for i, n in enumerate(classes.n) if classes.active_from[i] <= t)
         out["cohorts_running"][t] = self.running
         out["cohorts_started"][t] = started_now
+        out["reached"][t] = self.reached.sum()
+        out["staff_seeds"][t] = self.staff_seeds
 
     def result(self) -> dict[str, Any]:
         """The series and the measures at the horizon."""

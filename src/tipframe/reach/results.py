@@ -32,6 +32,8 @@ class Compact:
     fidelity: Any
     who_ran: float
     maintenance: float
+    #: trainer adoption, trainers idle and stopped, and setting-level maintenance (`_opportunity`)
+    opportunity: tuple[float, float, float, float] = (math.nan, math.nan, math.nan, math.nan)
 
 
 _EMPTY = np.zeros(0, np.int64)
@@ -47,10 +49,10 @@ def _compact(run: Run, scenario: Scenario) -> tuple[Compact, Any]:
     made = np.bincount(gens, weights=run.trainer_new_trainers, minlength=GENERATIONS)
     per_trainer = np.where(counts > 0, made / np.maximum(counts, 1), np.nan)
     who_ran = float((run.trainer_ran > 0).mean()) if run.trainer_generation.size else math.nan
-    old = run.trainer_trained_at <= horizon - plan.maintenance_after
-    maintenance = (
-        float((run.trainer_last_start[old] >= horizon - plan.maintenance_window + 1).mean()) if old.any() else math.nan
-    )
+    window = horizon - plan.maintenance_window + 1
+    # Trainers trained long enough ago who had willing people within reach in the window.
+    judged = (run.trainer_trained_at <= horizon - plan.maintenance_after) & (run.trainer_last_chance >= window)
+    maintenance = _share(run.trainer_last_start[judged] >= window)
     light = attrs.evolve(
         run,
         by_organisation=_EMPTY,
@@ -60,9 +62,50 @@ def _compact(run: Run, scenario: Scenario) -> tuple[Compact, Any]:
         trainer_last_start=_EMPTY,
         trainer_new_trainers=_EMPTY_FLOAT,
         trainer_fidelity=_EMPTY_FLOAT,
+        trainer_chances=_EMPTY,
+        trainer_last_chance=_EMPTY,
+        trainer_active_from=_EMPTY,
+        trainer_stop_at=_EMPTY,
+        org_first_start=_EMPTY,
+        org_last_start=_EMPTY,
+        org_last_chance=_EMPTY,
     )
     fidelity = np.where(run.cohort_count > 0, run.cohort_fidelity_sum / np.maximum(run.cohort_count, 1), np.nan)
-    return Compact(light, per_trainer, fidelity, who_ran, maintenance), run.by_organisation
+    compact = Compact(light, per_trainer, fidelity, who_ran, maintenance, _opportunity(run, scenario))
+    return compact, run.by_organisation
+
+
+def _share(flags: Any) -> float:
+    """The share of True among ``flags`` (NaN when there are none)."""
+    return float(flags.mean()) if flags.size else math.nan
+
+
+def _opportunity(run: Run, scenario: Scenario) -> tuple[float, float, float, float]:
+    """Trainer adoption, the shares of trainers idle and stopped, and setting-level maintenance.
+
+    A trainer is judged once it has run a cohort, or has had ``adoption_after`` chances to start
+    one without doing so (stopping delivering does not end its chances: people were there to
+    train): adoption is the share of judged trainers who ran a cohort. Of every trainer, those
+    who stopped delivering are one share, and those who never ran, were activated at least
+    ``adoption_after`` periods before the horizon and were never judged are idle for lack of
+    participants. An organisation is maintained when, having started a cohort before the last
+    ``maintenance_window`` periods, it started another in them; it is judged when one of its
+    trainers had a chance in that window.
+    """
+    plan = scenario.plan
+    horizon = plan.horizon
+    ran = run.trainer_ran > 0
+    judged = ran | (run.trainer_chances >= plan.adoption_after)
+    adoption = _share(ran[judged])
+    count = run.trainer_chances.size
+    stopped = run.trainer_stop_at <= horizon
+    idle = ~judged & (run.trainer_active_from <= horizon + 1 - plan.adoption_after)
+    window = horizon - plan.maintenance_window + 1
+    settled = (run.org_first_start >= 0) & (run.org_first_start < window) & (run.org_last_chance >= window)
+    organisations = _share(run.org_last_start[settled] >= window)
+    if count == 0:
+        return adoption, math.nan, math.nan, organisations
+    return adoption, float(idle.sum() / count), float(stopped.sum() / count), organisations
 
 
 def run_replicates(
@@ -156,10 +199,16 @@ def monte_carlo_result(
         active_trainers=stack("active_trainers"),
         cohorts_running=stack("cohorts_running"),
         cohorts_started=stack("cohorts_started"),
+        reached=stack("reached"),
+        staff_seeds=stack("staff_seeds"),
         organisations_started=from_numpy(
             np.array([(run.organisations_started & (scenario.eligible > 0)).sum() for run in runs], np.int64)
         ),
         trainers_who_ran=from_numpy(np.array([c.who_ran for c in compacts])),
+        trainer_adoption=from_numpy(np.array([c.opportunity[0] for c in compacts])),
+        trainers_idle=from_numpy(np.array([c.opportunity[1] for c in compacts])),
+        trainers_stopped=from_numpy(np.array([c.opportunity[2] for c in compacts])),
+        organisation_maintenance=from_numpy(np.array([c.opportunity[3] for c in compacts])),
         maintenance=from_numpy(np.array([c.maintenance for c in compacts])),
         new_trainers_per_trainer=from_numpy(per_trainer[:, :used]),
         mean_fidelity=from_numpy(fidelity[:, : used + 1]),
@@ -205,9 +254,16 @@ def projection_result(scenario: Scenario, values: dict[str, Any]) -> ReachResult
         active_trainers=row("active_trainers"),
         cohorts_running=row("cohorts_running"),
         cohorts_started=row("cohorts_started"),
+        reached=row("reached"),
+        staff_seeds=row("staff_seeds"),
         organisations_started=row("organisations_started"),
         trainers_who_ran=row("trainers_who_ran"),
         maintenance=row("maintenance"),
+        # The projection follows expected numbers, not trainers' opportunities: these are not modelled.
+        trainer_adoption=from_numpy(np.array([math.nan])),
+        trainers_idle=from_numpy(np.array([math.nan])),
+        trainers_stopped=from_numpy(np.array([math.nan])),
+        organisation_maintenance=from_numpy(np.array([math.nan])),
         new_trainers_per_trainer=row("new_trainers_per_trainer"),
         mean_fidelity=row("mean_fidelity"),
     )

@@ -39,7 +39,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: the fields a rerun must reproduce bit for bit (with the event logs kept)
-REPRODUCED = ("trained", "by_generation", "by_organisation", "trainers", "cohorts_started", "maintenance")
+REPRODUCED = ("trained", "reached", "by_generation", "by_organisation", "trainers", "cohorts_started", "maintenance")
 
 
 class MemoryLimitError(ValueError):

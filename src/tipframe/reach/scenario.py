@@ -49,6 +49,13 @@ class Scenario:
     component: IntArray  # partnership component of each organisation
     cohort_periods: int
     min_group: int
+    #: groups of eligible people (seeds aside) who share an uptake: organisation, people, parameter
+    #: (an index into `uptake_parameters`)
+    uptake_groups: tuple[tuple[int, int, int], ...] = ()
+    #: the plan's uptake, then each of its ``uptake_by`` entries', each drawn once per replicate
+    uptake_parameters: tuple[Parameter, ...] = ()
+    #: how many more times a non-completer may enrol (None: no limit)
+    retakes: int | None = None
 
     @property
     def horizon(self) -> int:
@@ -77,19 +84,10 @@ class Scenario:
         """
 
         def value(parameter: Parameter) -> float:
-            if rng is None or parameter.distribution is Distribution.FIXED:
-                return parameter.mean()
-            a, b = parameter.values
-            if parameter.distribution is Distribution.BETA:
-                return float(rng.beta(a, b))
-            if parameter.distribution is Distribution.UNIFORM:
-                return float(rng.uniform(a, b))
-            if parameter.distribution is Distribution.GAMMA:
-                return float(rng.gamma(a, b))
-            return float(rng.lognormal(a, b))
+            return _value(parameter, rng)
 
         turnover = value(self.plan.turnover)
-        tiers = []
+        tiers: list[TierValues] = []
         for tier in self.plan.tiers:
             tiers.append(
                 TierValues(
@@ -106,6 +104,84 @@ class Scenario:
                 )
             )
         return turnover, tiers
+
+    def uptakes(self, rng: np.random.Generator | None) -> FloatArray:
+        """Each uptake parameter's value for one replicate (drawn after `draw`), or its mean when ``rng`` is None."""
+        return np.array([_value(p, rng) for p in self.uptake_parameters], np.float64)
+
+    def willing(self, rng: np.random.Generator, uptakes: FloatArray) -> IntArray:
+        """Eligible people (seeds aside) who will take part when offered a place, by organisation.
+
+        Each person is drawn once; a group whose uptake is 1 (or 0) draws nothing, so plans that
+        leave uptake at its default use the same random numbers as before it existed.
+        """
+        willing = np.zeros(len(self.organisations), np.int64)
+        for org, people, parameter in self.uptake_groups:
+            chance = float(uptakes[parameter])
+            if people == 0 or chance <= 0.0:
+                continue
+            willing[org] += people if chance >= 1.0 else int(rng.binomial(people, chance))
+        return willing
+
+    def mean_uptake(self, uptakes: FloatArray) -> FloatArray:
+        """Each organisation's uptake averaged over its groups by headcount: the chance a new hire is willing."""
+        people = np.zeros(len(self.organisations), np.float64)
+        weighted = np.zeros(len(self.organisations), np.float64)
+        for org, count, parameter in self.uptake_groups:
+            people[org] += count
+            weighted[org] += count * uptakes[parameter]
+        default = float(uptakes[0]) if uptakes.size else 1.0
+        result: FloatArray = np.where(people > 0, weighted / np.maximum(people, 1), default)
+        return result
+
+
+def _value(parameter: Parameter, rng: np.random.Generator | None) -> float:
+    """A parameter's value for one replicate: drawn when it is a distribution and ``rng`` is given."""
+    if rng is None or parameter.distribution is Distribution.FIXED:
+        return parameter.mean()
+    a, b = parameter.values
+    if parameter.distribution is Distribution.BETA:
+        return float(rng.beta(a, b))
+    if parameter.distribution is Distribution.UNIFORM:
+        return float(rng.uniform(a, b))
+    if parameter.distribution is Distribution.GAMMA:
+        return float(rng.gamma(a, b))
+    return float(rng.lognormal(a, b))
+
+
+def _uptake_groups(
+    plan: CascadePlan, workforce: Workforce, seeds: IntArray
+) -> tuple[tuple[tuple[int, int, int], ...], tuple[Parameter, ...]]:
+    """Eligible people in groups that share an uptake, seeds taken from each organisation's groups in
+    proportion to their sizes (largest remainder)."""
+    parameters = (plan.uptake, *(entry.uptake for entry in plan.uptake_by))
+    numbered = {id(parameter): number for number, parameter in enumerate(parameters)}
+    filtered = bool(plan.eligible_roles or plan.eligible_levels)
+    groups: list[tuple[int, int, int]] = []
+    for org, organisation in enumerate(workforce.organisations):
+        sizes: list[tuple[int, Parameter]] = []
+        for role in organisation.roles:
+            if not filtered or role.id in plan.eligible_roles or role.required_level in plan.eligible_levels:
+                sizes.append((role.headcount, plan.uptake_for(organisation.id, role.id)))
+        if not filtered:
+            rest = organisation.headcount - sum(r.headcount for r in organisation.roles)
+            sizes.append((max(0, rest), plan.uptake_for(organisation.id, None)))
+        counts = _less_seeds([n for n, _ in sizes], int(seeds[org]) if plan.seeds_are_staff else 0)
+        groups += [(org, n, numbered[id(p)]) for n, (_, p) in zip(counts, sizes, strict=True)]
+    return tuple(groups), parameters
+
+
+def _less_seeds(sizes: list[int], seeds: int) -> list[int]:
+    """Group sizes less ``seeds`` people, taken in proportion to the sizes (largest remainder)."""
+    total = sum(sizes)
+    if seeds <= 0 or total == 0:
+        return sizes
+    shares = [seeds * n / total for n in sizes]
+    taken = [int(share) for share in shares]
+    order = sorted(range(len(sizes)), key=lambda i: (taken[i] - shares[i], i))
+    for i in order[: seeds - sum(taken)]:
+        taken[i] += 1
+    return [max(0, n - k) for n, k in zip(sizes, taken, strict=True)]
 
 
 def tier_index(generation: int, count: int) -> int:
@@ -164,6 +240,7 @@ def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Sc
         indptr.append(len(indices))
     component = _components(len(organisations), [(index[a], index[b]) for a, b in workforce.partnerships])
     min_group = minimum_group(programme)
+    uptake_groups, uptake_parameters = _uptake_groups(plan, workforce, seeds)
     return Scenario(
         plan=plan,
         workforce=workforce,
@@ -176,6 +253,9 @@ def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Sc
         component=component,
         cohort_periods=cohort_periods,
         min_group=min_group,
+        uptake_groups=uptake_groups,
+        uptake_parameters=uptake_parameters,
+        retakes=plan.retakes,
     )
 
 

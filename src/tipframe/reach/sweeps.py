@@ -166,22 +166,24 @@ class SweepResult:
         Returns
         -------
         list of dict
-            Each measure as its mean with ``_low`` and ``_high`` (the 90% interval), each time
-            to reach (``time_to_50``) as its median with the share of replicates reaching it,
-            and the scenario's ``key``.
+            Each measure as the summary gives it: under its own name (``reach``) its headline,
+            the median across replicates, then ``reach_low`` and ``reach_high`` (the 90%
+            interval), ``reach_mean`` and ``reach_mcse`` (the mean's Monte Carlo standard
+            error); each time to reach (``time_to_50``) likewise as its median with ``_low``,
+            ``_high`` and ``_share`` (the share of replicates reaching it); and the scenario's
+            ``key``.
         """
         rows = []
         for scenario in self.scenarios:
             s = scenario.summary
             row: dict[str, Any] = {"scenario": scenario.index, **dict(scenario.values)}
             for name in ("reach", "adoption_organisations", "adoption_trainers", "maintenance", "depth"):
-                interval = getattr(s, name)
-                row[name] = interval.mean
-                row[f"{name}_low"] = interval.low
-                row[f"{name}_high"] = interval.high
+                estimate = getattr(s, name)
+                row[name] = estimate.median  # the headline, as in the summary
+                row |= {k: v for k, v in estimate.columns(name).items() if k != f"{name}_median"}
             for time in s.time_to:
                 label = f"time_to_{round(100 * time.level)}"
-                row[label] = time.median
+                row |= {label: time.median, f"{label}_low": time.low, f"{label}_high": time.high}
                 row[f"{label}_share"] = time.share_reached
             row["key"] = scenario.key
             rows.append(row)

@@ -29,9 +29,9 @@ def summary_html(
         if rows:
             parts.append("<table>" + "".join(rows) + "</table>")
             rows.clear()
-        if pre:
+        if "".join(pre).strip():
             parts.append("<pre>" + html.escape("\n".join(pre).strip("\n")) + "</pre>")
-            pre.clear()
+        pre.clear()
 
     for kind, label, text, marked in content.items[1:]:  # the first is the title
         if kind == "row":
@@ -44,10 +44,10 @@ def summary_html(
             parts.append(f"<p>{html.escape(text)}</p>")
         elif kind == "note":
             notes.append(f"<li><code>{html.escape(label)}</code>: {html.escape(text)}</li>")
-        elif text.strip() and not text.startswith("* illustrative"):  # said once, below
+        elif (text.strip() or pre) and not text.startswith("* illustrative"):  # said once, below
             if rows:
                 flush()
-            pre.append(text)
+            pre.append(text)  # blank lines kept inside a block of text (a reach summary's paragraphs)
     flush()
     if content.marked:
         parts.append(

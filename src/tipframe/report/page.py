@@ -17,6 +17,7 @@ from tipframe.bundle import Bundle
 from tipframe.checks.findings import Finding
 from tipframe.model import (
     CascadePlan,
+    Engine,
     Framework,
     LevelScale,
     Programme,
@@ -126,12 +127,23 @@ def _reach(result: ReachResult) -> list[str]:
     from tipframe import plots
     from tipframe.reach.measures import describe_summary, summarise_reach
 
-    text = describe_summary(summarise_reach(result), result)
+    summary = summarise_reach(result)
+    if summary.engine is Engine.PROJECTION:
+        how = "computed once as expected values, with no intervals and no Monte Carlo error"
+    else:
+        how = (
+            "simulated many times; each figure is the median across replicates with its 90% interval (how much "
+            "they vary), and below it the mean with its Monte Carlo standard error (how far more replicates "
+            "could move it)"
+        )
     return [
         '<div class="modelled"><strong>Modelled, not observed.</strong> These numbers follow from the plan\'s '
-        "assumptions, simulated many times; the intervals show how much they vary.</div>",
-        f"<pre>{html.escape(text)}</pre>",
-        _figure(plots.plot_reach(result), "Modelled reach over time: mean and 90% interval across replicates"),
+        f"assumptions, {how}.</div>",
+        f"<pre>{html.escape(describe_summary(summary, result))}</pre>",
+        _figure(
+            plots.plot_reach(result),
+            "Modelled reach over time: the mean (line) and 90% interval (band) across replicates",
+        ),
         _figure(plots.plot_organisation_reach(result), "Modelled reach by organisation at the horizon"),
     ]
 
