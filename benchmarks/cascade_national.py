@@ -73,7 +73,7 @@ def main() -> None:
     print(f"workers {args.workers}; wall {wall:.1f} s; {wall / args.replicates:.3f} s per replicate (all workers)")
     print(f"peak memory: main process {peak_self:.0f} MiB, largest worker {peak_workers:.0f} MiB")
     reach = summary.reach
-    print(f"reach at period 104: {reach.mean:.1%} (90% interval {reach.low:.1%} to {reach.high:.1%})")
+    print(f"reach at period 104: median {reach.median:.1%} (90% interval {reach.low:.1%} to {reach.high:.1%})")
 
 
 if __name__ == "__main__":

@@ -67,8 +67,10 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
     from tipframe.reach.sweeps import SweepResult, SweepScenario
 
     items: list[Any] = []
+    plan = None
     for item in results if isinstance(results, list | tuple) else [results]:
         items.extend(item.scenarios if isinstance(item, SweepResult) else [item])
+        plan = plan or getattr(item, "plan", None)
     ax = _axes(ax)
     for index, item in enumerate(items):
         if isinstance(item, SweepScenario):
@@ -87,13 +89,27 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
         periods = np.arange(mean.size)
         (line,) = ax.plot(periods, 100 * mean, label=label)
         ax.fill_between(periods, 100 * low, 100 * high, color=line.get_color(), alpha=0.2, linewidth=0)
-    ax.set_xlabel("period")
+    _period_axis(ax, plan)
     ax.set_ylabel("reach, % of eligible staff (modelled)")
     ax.set_ylim(0, 100)
     ax.set_title("Modelled reach: mean (line) and 90% interval (band) across replicates")
     if items:
         ax.legend(fontsize="small", title="line: mean; band: 5th to 95th percentile", title_fontsize="small")
     return ax
+
+
+def _period_axis(ax: Any, plan: Any) -> None:
+    """Label the x axis with the periods' unit, or with dates when the plan has a start."""
+    if plan is None:
+        ax.set_xlabel("period")
+        return
+    unit = plan.period_label(1).rsplit(" ", 1)[0] if plan.start is None else "period ending"
+    if plan.start is None:
+        ax.set_xlabel(f"{unit}s from the start")
+        return
+    ticks = [int(t) for t in ax.get_xticks() if 0 <= t <= plan.horizon]
+    ax.set_xticks(ticks, [plan.period_label(t) if t > 0 else str(plan.start) for t in ticks])
+    ax.set_xlabel("end of period")
 
 
 def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = None) -> Any:

@@ -1,9 +1,10 @@
 """Step 3 of the cascade model (docs/reach.md): trainers with spare capacity start cohorts.
 
-Free facilitator slots are grouped into cohorts' facilitators, generation by generation (the
-highest first); cohorts whose fidelity would fall below the tier's floor are dropped; the rest
-fill their places (``tipframe.reach.places``) and start if they reach the programme's minimum
-group size. Everything works on the whole batch at once (``tipframe.reach.columns``).
+Free facilitator slots are grouped into cohorts' facilitators, generation by generation;
+cohorts whose fidelity would fall below the tier's floor are dropped; the rest take places in
+one order, first slots before second ones and higher fidelity first, fill their places
+(``tipframe.reach.places``) and start if they reach the programme's minimum group size.
+Everything works on the whole batch at once (``tipframe.reach.columns``).
 """
 
 from __future__ import annotations
@@ -83,11 +84,11 @@ def _candidates(
     available: IntArray,
     spare: IntArray,
 ) -> _Candidates | None:
-    """Facilitators for as many cohorts as the free slots allow, each generation's (highest first) in turn."""
+    """Facilitators for as many cohorts as the free slots allow, in the order their cohorts take places."""
     slot_trainer = np.repeat(available, spare)
     slot_rank = np.arange(slot_trainer.size) - np.repeat(np.cumsum(spare) - spare, spare)
     slot_gen = trainers["gen"][slot_trainer]
-    hosts, gens, fids, sizes, fac_local, fac_trainer = [], [], [], [], [], []
+    hosts, gens, fids, sizes, fac_local, fac_trainer, ranks = [], [], [], [], [], [], []
     count = 0
     for g in np.unique(slot_gen)[::-1]:
         number = tier_index(int(g) + 1, len(tiers))
@@ -96,14 +97,16 @@ def _candidates(
         mine = np.flatnonzero(slot_gen == g)
         if f > 1 and np.bincount(layout.component[trainers["org"][slot_trainer[mine]]]).max() < f:
             continue  # no partnership has enough free trainers of this generation to co-facilitate
-        members = facilitator_sets(layout, trainers, slot_trainer[mine], slot_rank[mine], f)
+        members, group_rank = facilitator_sets(layout, trainers, slot_trainer[mine], slot_rank[mine], f)
         factor = retention[trainers["rep"][members[:, 0]], number]
         fidelity = np.minimum(1.0, trainers["fid"][members].min(axis=1, initial=np.inf) * factor)
         members = members[fidelity >= values.floor]
+        group_rank = group_rank[fidelity >= values.floor]
         fidelity = fidelity[fidelity >= values.floor]
         k = members.shape[0]
         if k == 0:
             continue
+        ranks.append(group_rank)
         hosts.append(trainers["org"][members[:, 0]])
         gens.append(np.full(k, int(g) + 1, np.int64))
         fids.append(fidelity)
@@ -113,12 +116,18 @@ def _candidates(
         count += k
     if count == 0:
         return None
+    # Places go to cohorts in this order (docs/reach.md): first slots before second ones, then
+    # higher fidelity first, whatever the generation.
+    fidelity = np.concatenate(fids)
+    order = np.lexsort((-fidelity, np.concatenate(ranks)))
+    position = np.empty_like(order)
+    position[order] = np.arange(order.size)
     return _Candidates(
-        host=np.concatenate(hosts),
-        generation=np.concatenate(gens),
-        fidelity=np.concatenate(fids),
-        size=np.concatenate(sizes),
-        facilitation_row=np.concatenate(fac_local),
+        host=np.concatenate(hosts)[order],
+        generation=np.concatenate(gens)[order],
+        fidelity=fidelity[order],
+        size=np.concatenate(sizes)[order],
+        facilitation_row=position[np.concatenate(fac_local)],
         facilitation_trainer=np.concatenate(fac_trainer),
     )
 
@@ -190,11 +199,14 @@ def _launch(
 
 def facilitator_sets(
     layout: Layout, trainers: Columns, slot_trainer: IntArray, slot_rank: IntArray, f: int
-) -> IntArray:
+) -> tuple[IntArray, IntArray]:
     """Groups of ``f`` slots' trainers: within an organisation first, then across partnerships.
 
     A trainer never co-facilitates with themselves: a group that would need the same trainer
-    twice is broken up and its slots go on to be grouped across partnerships.
+    twice is broken up and its slots go on to be grouped across partnerships. Returns the groups'
+    trainers (one row a group; a cross-organisation group's first trainer is in the host
+    organisation, see `_host_first`) and each group's rank: the latest of its slots (0 for a
+    group of first slots).
     """
     orgs = trainers["org"][slot_trainer]
     # First slots before second ones, best fidelity first, then by trainer, within each organisation.
@@ -204,21 +216,41 @@ def facilitator_sets(
     order = np.lexsort((-trainers["fid"][slot_trainer], orgs * ranks + slot_rank))
     grouped, leftover = _groups(orgs, order, f)
     members = slot_trainer[order[grouped]].reshape(-1, f)
+    ranks = slot_rank[order[grouped]].reshape(-1, f).max(axis=1, initial=0)
     rest = order[leftover]
     if f > 1 and members.size:
         good = _distinct(members)
         rest = np.concatenate((rest, order[grouped].reshape(-1, f)[~good].reshape(-1)))
-        members = members[good]
-    sets = [members]
+        members, ranks = members[good], ranks[good]
+    sets, set_ranks = [members], [ranks]
     if f > 1 and rest.size >= f:
         rt = slot_trainer[rest]
         component = layout.component[orgs[rest]]
-        # Across a partnership: first slots of every trainer before anyone's second.
-        order2 = np.lexsort((rt, -trainers["fid"][rt], orgs[rest], slot_rank[rest], component))
+        # Across a partnership: first slots of every trainer before anyone's second, best fidelity
+        # first; the organisations' places in the file play no part.
+        order2 = np.lexsort((rt, -trainers["fid"][rt], slot_rank[rest], component))
         grouped2, _ = _groups(component, order2, f)
         across = rt[order2[grouped2]].reshape(-1, f)
-        sets.append(across[_distinct(across)])
-    return np.concatenate(sets)
+        across_ranks = slot_rank[rest][order2[grouped2]].reshape(-1, f).max(axis=1, initial=0)
+        good = _distinct(across)
+        sets.append(_host_first(layout, trainers, across[good]))
+        set_ranks.append(across_ranks[good])
+    return np.concatenate(sets), np.concatenate(set_ranks)
+
+
+def _host_first(layout: Layout, trainers: Columns, groups: IntArray) -> IntArray:
+    """Cross-organisation groups with their host's trainer first: the organisation among theirs whose
+    staff the cohort is most likely to serve, by a rule that does not depend on the order of the file
+    (the most eligible staff, then the alphabetically first id)."""
+    if groups.size == 0:
+        return groups
+    orgs = trainers["org"][groups]
+    key = layout.staff[orgs] * layout.organisations - layout.id_rank[orgs]
+    first = np.argmax(key, axis=1)
+    rows = np.arange(groups.shape[0])
+    swapped = groups.copy()
+    swapped[rows, 0], swapped[rows, first] = groups[rows, first], groups[rows, 0]
+    return swapped
 
 
 def _groups(keys: IntArray, order: IntArray, size: int) -> tuple[IntArray, IntArray]:

@@ -75,6 +75,8 @@ class Layout:
     owners: IntArray  # the organisation each entry of ``indices`` is a partner of
     component: IntArray
     width: int  # most partners any organisation has
+    staff: IntArray  # each organisation's eligible staff
+    id_rank: IntArray  # each organisation's place among the ids sorted alphabetically (not the file's order)
 
     @classmethod
     def of(cls, scenario: Scenario, replicates: int) -> Layout:
@@ -90,6 +92,8 @@ class Layout:
             owners=np.repeat(np.arange(replicates * count, dtype=np.int64), degrees),
             component=(scenario.component[None, :] + shift // max(count, 1) * components).reshape(-1),
             width=int(degrees.max(initial=0)),
+            staff=np.tile(scenario.eligible, replicates),
+            id_rank=np.tile(np.argsort(np.argsort(np.array(scenario.organisations))), replicates).astype(np.int64),
         )
 
     def supply(self, pool: IntArray) -> IntArray:

@@ -432,7 +432,7 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
             "Each figure is the median over replicates with its 90% interval (5th to 95th percentile); "
             "below it, the mean ± its Monte Carlo standard error (s.e.): how far the mean could move with other "
             "random numbers, halved by running four times as many replicates. Times to reach are medians only: "
-            f"replicates that never get there count as >{summary.horizon}."
+            f"replicates that never get there count as {_period(math.inf, summary.horizon, plan)}."
         )
     lines = [
         f"{plan.name}  (CascadePlan {plan.id})",
@@ -447,7 +447,7 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def series_rows(result: ReachResult) -> list[dict[str, float]]:
+def series_rows(result: ReachResult) -> list[dict[str, Any]]:
     """Per-period rows for CSV and tables: people trained, reach and the trained share as estimates, then mean
     trainers and cohorts. People trained and both shares count staff seed trainers (docs/reach.md, Measures).
 
@@ -455,6 +455,9 @@ def series_rows(result: ReachResult) -> list[dict[str, float]]:
     replicates), ``_mean`` and ``_mcse`` (the mean's Monte Carlo standard error), as
     `Estimate.columns` names them; trainers, active trainers, cohorts running and cohorts
     started give their means.
+
+    With a plan ``start``, a ``date`` column after ``period`` gives the last day of each period
+    (the start itself for period 0).
 
     Parameters
     ----------
@@ -475,7 +478,9 @@ def series_rows(result: ReachResult) -> list[dict[str, float]]:
     }
     rows = []
     for t in range(reach.shape[1]):
-        row: dict[str, float] = {"period": t}
+        row: dict[str, Any] = {"period": t}
+        if result.plan.start is not None:
+            row["date"] = result.plan.period_end(t).isoformat() if t > 0 else str(result.plan.start)
         row |= Estimate.of(trained[:, t]).columns("trained")
         row |= Estimate.of(reach[:, t]).columns("reach")
         row |= Estimate.of(trained_share[:, t]).columns("trained_share")

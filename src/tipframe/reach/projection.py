@@ -1,118 +1,177 @@
-"""The expected-value (mean-field) projection: the cascade's equations with every draw replaced by its mean.
+"""The expected-value projection: the cascade's equations, for many rows of parameters at once.
 
-Trainers are followed in classes (organisation, generation, period trained) whose expected size
-falls with attrition; each period a class starts ``n x spare`` facilitator-slots' worth of
-cohorts, divided by the facilitators per cohort; places fill from the host organisation's pool,
-then from partners in proportion to their pools; completions and conversions are expected
-values. Exact in expectation while no pool runs dry, cohorts have one facilitator and the
-minimum group size does not bind; otherwise an approximation (docs/reach.md).
-``_Projection`` holds the expected state and takes one method per step of a period, in the
-model's order.
+Every draw is replaced by its expected value. Trainers are followed in classes (organisation,
+generation, period trained) whose expected size falls with attrition and turnover; each period
+a class offers its spare capacity, and the whole sets of co-facilitators its generation can form
+in its organisation and partnership network (``tipframe.reach.expected.pairable``) start
+cohorts; places fill from the host's pool, then from partners' (``partner_places``); cohorts
+smaller than the programme's minimum group start only in part; completions and conversions are
+expected values. Each row of the arrays is one set of parameters (a draw of the plan's
+distributions, ``tipframe.reach.ensemble``), so an ensemble of projections is one pass of array
+operations. ``_Projection`` holds the expected state and takes one method per step of a period,
+in the model's order (docs/reach.md).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 
-from tipframe.reach.montecarlo import GENERATIONS
-from tipframe.reach.scenario import FloatArray, Scenario, TierValues, tier_index
+from tipframe.reach.expected import pairable, partner_places
+from tipframe.reach.scenario import FloatArray, IntArray, Scenario, TierValues, tier_index
+
+
+@attrs.frozen(eq=False)
+class Rows:
+    """The parameters of each row: rows x tiers for the tiers' probabilities, rows for the rest."""
+
+    tiers: list[TierValues]  # whole-number fields and floors (the same in every row)
+    turnover: FloatArray
+    attrition: FloatArray
+    completion: FloatArray
+    conversion: FloatArray
+    retention: FloatArray
+    uptakes: FloatArray  # rows x uptake parameters
+    #: rows x generations: a factor on the conversion of each generation's cohorts (1: as drawn)
+    scale: FloatArray
+    #: each row's weight in the means over rows that organisation series keep
+    weight: FloatArray
+
+    @property
+    def count(self) -> int:
+        """How many rows."""
+        return int(self.turnover.size)
+
+
+def generations(scenario: Scenario, tiers: list[TierValues]) -> int:
+    """Generations of trainers that can be made within the horizon (each needs a cohort and a delay), and one more."""
+    step = scenario.cohort_periods + min(t.delay for t in tiers)
+    return int(min(64, (scenario.horizon - 1) // max(1, step) + 3))
 
 
 class _Classes:
-    def __init__(self) -> None:
-        self.org: list[int] = []
-        self.gen: list[int] = []
-        self.fid: list[float] = []
-        self.active_from: list[int] = []
-        self.born: list[int] = []
-        self.n0: list[float] = []
-        self.n: list[float] = []
-        self.r: list[float] = []
-        self.u: list[float] = []
-        self.last_start: list[int] = []
-        self.tier: list[TierValues] = []
+    """Classes of trainers: fixed columns (organisation, generation, period active, period trained) and,
+    per row, their expected size at first (``n0``) and now (``n``), cohorts running and run per
+    paired trainer (``r``, ``u``), the share that can pair (``paired``) and the last period they started one."""
 
-    def add(self, org: int, gen: int, fid: float, active_from: int, born: int, n: float, tier: TierValues) -> None:
-        for name, value in (
-            ("org", org), ("gen", gen), ("fid", fid), ("active_from", active_from), ("born", born),
-            ("n0", n), ("n", n), ("r", 0.0), ("u", 0.0), ("last_start", -1), ("tier", tier),
-        ):  # fmt: skip
-            getattr(self, name).append(value)
+    def __init__(self, rows: int) -> None:
+        self.size = 0
+        self.rows = rows
+        self.fixed = {name: np.zeros(64, np.int64) for name in ("org", "gen", "active_from", "born")}
+        self.per_row = {name: np.zeros((rows, 64)) for name in ("n0", "n", "r", "u", "paired", "last")}
+
+    def add(self, org: IntArray, gen: int, active_from: int, born: int, n: FloatArray) -> None:
+        """New classes, one per organisation in ``org``; ``n`` is rows x len(org)."""
+        count = org.size
+        if self.size + count > self.fixed["org"].size:
+            grow = max(2 * self.fixed["org"].size, self.size + count)
+            self.fixed = {k: np.concatenate([v, np.zeros(grow - v.size, np.int64)]) for k, v in self.fixed.items()}
+            self.per_row = {
+                k: np.concatenate([v, np.zeros((self.rows, grow - v.shape[1]))], axis=1) for k, v in self.per_row.items()
+            }
+        at = slice(self.size, self.size + count)
+        for name, value in (("org", org), ("gen", gen), ("active_from", active_from), ("born", born)):
+            self.fixed[name][at] = value
+        for name in ("n0", "n"):
+            self.per_row[name][:, at] = n
+        self.per_row["last"][:, at] = -1
+        self.per_row["paired"][:, at] = 1.0
+        self.size += count
+
+    def __getitem__(self, name: str) -> Any:
+        """A column of the classes so far (a view)."""
+        if name in self.fixed:
+            return self.fixed[name][: self.size]
+        return self.per_row[name][:, : self.size]
 
 
-def project(scenario: Scenario) -> dict[str, Any]:
-    """Expected series and measures of the plan, as arrays shaped like one Monte Carlo replicate.
+def project(scenario: Scenario, rows: Rows) -> dict[str, Any]:
+    """Expected series and measures of the plan, for each row of parameters.
 
     Parameters
     ----------
     scenario
         The plan made ready to run (`prepare`).
+    rows
+        The parameters, one row per set.
 
     Returns
     -------
     dict of str to numpy.ndarray
-        By the name of the `ReachResult` field each becomes (see `projection_result`).
+        By the name of the `ReachResult` field each becomes (see `projection_result`), rows first;
+        ``by_organisation`` is the mean over rows by ``rows.weight``, and ``hosted`` the expected
+        cohorts each organisation hosted (seeds' cohorts and the rest).
     """
-    projection = _Projection(scenario)
+    projection = _Projection(scenario, rows)
     for t in range(1, scenario.horizon + 1):
         projection.period(t)
     return projection.result()
 
 
 class _Projection:
-    """The expected state of the rollout, and the steps of a period (``period``) that update it.
+    """The expected state of the rollout in every row, and the steps of a period (``period``) that update it.
 
-    ``pool`` holds each organisation's expected untrained eligible staff not in a cohort,
-    ``trained_og`` its trained people (seeds excluded) by generation; ``pending`` holds, by the
-    period they end in, the cohorts started (and each class's share of them); ``out`` and the
-    two tables record each period.
+    ``pool`` holds each organisation's expected untrained eligible staff not in a cohort and
+    ``waiting`` the same by enrolments so far; ``trained_o`` and ``trained_g`` the trained
+    people (seeds excluded) by organisation and by generation; ``pending`` holds, by the period
+    they end in, the cohorts started.
     """
 
-    def __init__(self, scenario: Scenario) -> None:
-        self.scenario = scenario
-        self.turnover, self.tiers = scenario.draw(None)
-        horizon = scenario.horizon
-        n_orgs = len(scenario.organisations)
-        uptakes = scenario.uptakes(None)
-        self.pool = np.zeros(n_orgs)
-        for org, people, parameter in scenario.uptake_groups:
-            self.pool[org] += people * uptakes[parameter]
-        self.hire_uptake = scenario.mean_uptake(uptakes)
-        # The pool by enrolments so far, as in the simulation: class 0 never started.
-        self.width = 2 if scenario.retakes is None else scenario.retakes + 1
-        self.waiting = np.zeros((n_orgs, self.width))
-        self.waiting[:, 0] = self.pool
-        self.reached = np.zeros(n_orgs)
-        self.staff_seeds = float(scenario.seeds.sum()) if scenario.plan.seeds_are_staff else 0.0
-        self.trained_og = np.zeros((n_orgs, GENERATIONS))
-        self.classes = _Classes()
-        for seeded in np.nonzero(scenario.seeds)[0]:
-            self.classes.add(int(seeded), 0, 1.0, 1, 0, float(scenario.seeds[seeded]), self.tier(0))
-        self.pending: dict[int, list[tuple[int, float, int, float, FloatArray, float]]] = {}
-        self.produced = np.zeros(GENERATIONS)
-        self.fidelity_sum = np.zeros(GENERATIONS)
-        self.cohort_mass = np.zeros(GENERATIONS)
-        self.org_started = np.zeros(n_orgs, np.bool_)
-        self.out: dict[str, Any] = {
-            name: np.zeros(horizon + 1)
-            for name in (
-                "trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started", "reached", "staff_seeds"
-            )
-        }  # fmt: skip
-        self.out["staff_seeds"][0] = self.staff_seeds
-        self.by_generation = np.zeros((horizon + 1, GENERATIONS))
-        self.by_organisation = np.zeros((horizon + 1, n_orgs))
-        self.out["trainers"][0] = float(scenario.seeds.sum())
-        self.running = 0.0
+    def __init__(self, scenario: Scenario, rows: Rows) -> None:
+        self.scenario, self.rows = scenario, rows
+        k, orgs, horizon = rows.count, len(scenario.organisations), scenario.horizon
+        self.k, self.orgs = k, orgs
+        self.g = generations(scenario, rows.tiers)
+        self.tier_of = np.array([tier_index(g, len(rows.tiers)) for g in range(self.g + 1)])
+        self.pool = np.zeros((k, orgs))
+        self.hire_uptake = np.zeros((k, orgs))
+        for i in range(k):
+            for org, people, parameter in scenario.uptake_groups:
+                self.pool[i, org] += people * rows.uptakes[i, parameter]
+            self.hire_uptake[i] = scenario.mean_uptake(rows.uptakes[i])
+        width = 2 if scenario.retakes is None else scenario.retakes + 1
+        self.waiting = np.zeros((k, orgs, width))
+        self.waiting[:, :, 0] = self.pool
+        self.reached = np.zeros((k, orgs))
+        self.staff_seeds = np.full(k, float(scenario.seeds.sum()) if scenario.plan.seeds_are_staff else 0.0)
+        self.trained_o, self.trained_g = np.zeros((k, orgs)), np.zeros((k, self.g))
+        self.classes = _Classes(k)
+        seeded = np.flatnonzero(scenario.seeds)
+        self.classes.add(seeded, 0, 1, 0, np.broadcast_to(scenario.seeds[seeded].astype(float), (k, seeded.size)))
+        self.fidelity = self._fidelity()
+        self.pending: dict[int, tuple[FloatArray, FloatArray, list[tuple[int, FloatArray]]]] = {}
+        self.produced, self.cohort_mass = np.zeros((k, self.g)), np.zeros((k, self.g))
+        self.fidelity_sum = np.zeros((k, self.g))
+        self.hosted = np.zeros((2, k, orgs))  # cohorts hosted: by seeds, by the others
+        names = ("trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started", "reached")
+        self.out: dict[str, Any] = {name: np.zeros((k, horizon + 1)) for name in (*names, "staff_seeds")}
+        self.out["staff_seeds"][:, 0] = self.staff_seeds
+        self.out["trainers"][:, 0] = float(scenario.seeds.sum())
+        self.by_generation = np.zeros((k, horizon + 1, self.g))
+        self.by_organisation = np.zeros((horizon + 1, orgs))
+        self.running = np.zeros(k)
+        indptr, indices = scenario.partner_indptr, scenario.partner_indices
+        self.edges = (np.repeat(np.arange(orgs), np.diff(indptr)), indices)
 
-    def tier(self, generation: int) -> TierValues:
-        return self.tiers[tier_index(generation, len(self.tiers))]
+    def _fidelity(self) -> FloatArray:
+        """Cohort fidelity by generation in each row: every cohort of a generation has the same one."""
+        fidelity = np.ones((self.k, self.g + 1))
+        for g in range(1, self.g + 1):
+            fidelity[:, g] = np.minimum(1.0, fidelity[:, g - 1] * self.rows.retention[:, self.tier_of[g]])
+        return fidelity
+
+    def _values(self, name: str, g: int) -> Any:
+        """A tier's field for generation-``g`` cohorts (or trainers): a whole number, or one value per row."""
+        tier = self.tier_of[min(g, self.g)]
+        if hasattr(self.rows, name):
+            return getattr(self.rows, name)[:, tier]
+        return getattr(self.rows.tiers[tier], name)
 
     def period(self, t: int) -> None:
         """Period ``t``: its steps in the model's order, then its record."""
-        if self.turnover > 0:
+        if (self.rows.turnover > 0).any():
             self.turn_over()
         active = self.active(t)
         started_now = self.start(t, active)
@@ -122,170 +181,183 @@ class _Projection:
 
     def turn_over(self) -> None:
         """(0) A share of the trained people, trainers included, leave; untrained hires replace them."""
-        classes, turnover = self.classes, self.turnover
-        leavers = self.trained_og * turnover
-        self.trained_og -= leavers
-        gone = leavers.sum(axis=1)
-        self.reached -= gone
+        turnover = self.rows.turnover[:, None]
+        classes = self.classes
+        leavers = self.trained_o * turnover
+        self.trained_o -= leavers
+        self.trained_g *= 1 - turnover
+        self.reached -= leavers
+        gone = leavers.copy()
         if self.scenario.plan.seeds_are_staff:  # a seed trainer who leaves is replaced by an untrained hire
-            for i in range(len(classes.n)):
-                if classes.gen[i] == 0:
-                    gone[classes.org[i]] += classes.n[i] * turnover
-            self.staff_seeds *= 1 - turnover
+            seeds = classes["gen"] == 0
+            np.add.at(gone.T, classes["org"][seeds], (classes["n"][:, seeds] * turnover).T)
+            self.staff_seeds *= 1 - turnover[:, 0]
         hires = gone * self.hire_uptake
         self.pool += hires
-        self.waiting[:, 0] += hires
-        classes.n = [n * (1 - turnover) for n in classes.n]
+        self.waiting[:, :, 0] += hires
+        classes["n"][...] *= 1 - turnover
 
-    def active(self, t: int) -> list[int]:
+    def active(self, t: int) -> IntArray:
         """(1) Classes whose delay has passed are active; (2) a share of each stops. Returns the active ones."""
         classes = self.classes
-        active = [i for i in range(len(classes.n)) if classes.active_from[i] <= t]
-        for i in active:
-            classes.n[i] *= 1 - classes.tier[i].attrition
+        active = np.flatnonzero(classes["active_from"] <= t)
+        attrition = self.rows.attrition[:, self.tier_of[np.minimum(classes["gen"][active], self.g)]]
+        classes["n"][:, active] *= 1 - attrition
         return active
 
-    def start(self, t: int, active: list[int]) -> float:
-        """(3) Active classes with spare capacity start cohorts. Returns the cohorts started.
+    def _sets(self, active: IntArray) -> tuple[FloatArray, FloatArray]:
+        """Spare slots of each active class that can form whole sets, and the sets, by organisation and generation."""
+        classes, seeds = self.classes, self.scenario.seeds.astype(float)
+        gen, org = classes["gen"][active], classes["org"][active]
+        n = classes["n"][:, active]
+        tier = self.tier_of[np.minimum(gen, self.g)]
+        concurrent = np.array([t.concurrent for t in self.rows.tiers])[tier]
+        total = np.array([t.total for t in self.rows.tiers], np.float64)[tier]
+        spare = np.clip(np.minimum(concurrent - classes["r"][:, active], total - classes["u"][:, active]), 0.0, None)
+        floors = np.array([self.rows.tiers[self.tier_of[min(g + 1, self.g)]].floor for g in range(self.g)])
+        allowed = self.fidelity[:, 1:] >= floors  # rows x generations: cohorts of g + 1 may start
+        spare *= allowed[:, np.minimum(gen, self.g - 1)]
+        counts = np.zeros((self.g, self.k, self.orgs))
+        np.add.at(counts.transpose(0, 2, 1), (gen, org), n.T)
+        share = np.ones((self.g, self.k, self.orgs))
+        for g in np.unique(gen):
+            f = int(self._values("facilitators", int(g) + 1))
+            if f > 1:
+                base = seeds if g == 0 else np.zeros(self.orgs)
+                left = counts[g] if g == 0 else np.zeros_like(counts[g])
+                made = np.zeros_like(counts[g]) if g == 0 else counts[g]
+                share[g] = pairable(base, left, made, self.scenario.component, f)
+        paired = share[gen, :, org].T
+        classes["paired"][:, active] = paired
+        slots = n * paired * spare
+        sets = np.zeros((self.g, self.k, self.orgs))
+        np.add.at(sets.transpose(0, 2, 1), (gen, org), slots.T)
+        for g in range(self.g):
+            sets[g] /= self._values("facilitators", g + 1)
+        return spare, sets
 
-        Generation by generation (the highest first), organisation by organisation.
-        """
+    def start(self, t: int, active: IntArray) -> FloatArray:
+        """(3) Active classes with spare capacity start cohorts. Returns the cohorts started in each row."""
+        if not active.size:
+            return np.zeros(self.k)
+        spare, sets = self._sets(active)
+        size = np.array([self._values("cohort_size", g + 1) for g in range(self.g)], np.float64)
+        demand = sets * size[:, None, None]
+        wanted = demand.sum(axis=0)
+        if not wanted.any():
+            return np.zeros(self.k)
+        own = np.minimum(wanted, self.pool)
+        self.pool -= own
+        given, short = partner_places(self.pool, wanted - own, *self.edges)
+        filled = wanted - short
+        with np.errstate(invalid="ignore", divide="ignore"):
+            part = np.where(wanted > 0, demand / np.maximum(wanted, 1e-300), 0.0)  # generations' shares of places
+            started = np.minimum(sets, part * filled / self.scenario.min_group)
+            ratio = np.where(sets > 0, started / np.maximum(sets, 1e-300), 0.0)
         classes = self.classes
-        started_now = 0.0
-        wanted: dict[tuple[int, int], list[tuple[int, float]]] = {}
-        for i in active:
-            spare = max(0.0, min(classes.tier[i].concurrent - classes.r[i], classes.tier[i].total - classes.u[i]))
-            cohort_tier = self.tier(classes.gen[i] + 1)
-            fidelity = min(1.0, classes.fid[i] * cohort_tier.retention)
-            if spare > 0 and classes.n[i] > 0 and fidelity >= cohort_tier.floor:
-                wanted.setdefault((classes.gen[i], classes.org[i]), []).append((i, spare))
-        for (g, org), members in sorted(wanted.items(), key=lambda item: (-item[0][0], item[0][1])):
-            started_now += self._start_group(t, g, org, members)
-        return started_now
+        gen, org = classes["gen"][active], classes["org"][active]
+        x = spare * ratio[np.minimum(gen, self.g - 1), :, org].T
+        classes["r"][:, active] += x
+        classes["u"][:, active] += x
+        last = classes["last"][:, active]
+        classes["last"][:, active] = np.where(x > 0, t, last)
+        freed = np.zeros((self.k, classes.size))
+        freed[:, active] = x
+        self.hosted[0] += started[0]
+        self.hosted[1] += started[1:].sum(axis=0)
+        self._enrol(t, own, given, part, started, freed)
+        return np.asarray(started.sum(axis=(0, 2)))
 
-    def _start_group(self, t: int, g: int, org: int, members: list[tuple[int, float]]) -> float:
-        """Start the cohorts of generation ``g`` trainers in ``org``. Returns the cohorts started.
-
-        ``members`` are the classes of those trainers, each with its spare capacity per trainer.
-        """
-        classes, min_group = self.classes, self.scenario.min_group
-        values = self.tier(g + 1)
-        slots = sum(classes.n[i] * spare for i, spare in members)
-        cohorts = slots / values.facilitators
-        participants = self._places(org, cohorts * values.cohort_size)
-        filled = participants.sum()
-        started = cohorts if filled >= cohorts * min_group else filled / min_group
-        if started <= 0:
-            self.pool += participants
-            return 0.0
-        participants = self._take(participants)
-        share = started / cohorts
-        for i, spare in members:
-            x = spare * share
-            classes.r[i] += x
-            classes.u[i] += x
-            classes.last_start[i] = t
-        fidelity = min(1.0, classes.fid[members[0][0]] * values.retention)
-        end = t + self.scenario.cohort_periods - 1
-        self.pending.setdefault(end, []).append((g + 1, started, org, fidelity, participants, 0.0))
-        for i, spare in members:
-            self.pending[end].append((-1, spare * share, i, 0.0, participants[:0], 0.0))
-        self.org_started[org] = True
-        self.cohort_mass[min(g + 1, GENERATIONS - 1)] += started
-        self.fidelity_sum[min(g + 1, GENERATIONS - 1)] += started * fidelity
-        return started
-
-    def _places(self, org: int, places: float) -> FloatArray:
-        """Participants by organisation for ``places``: from ``org``'s pool, then its partners' in proportion."""
-        pool = self.pool
-        participants = np.zeros(len(self.scenario.organisations))
-        own = min(places, pool[org])
-        participants[org] = own
-        pool[org] -= own
-        partners = self.scenario.partners(org)
-        need = places - own
-        if need > 0 and partners.size:
-            supply = pool[partners]
-            total = supply.sum()
-            if total > 0:
-                take = supply * min(1.0, need / total)
-                participants[partners] += take
-                pool[partners] -= take
-        return participants
-
-    def _take(self, participants: FloatArray) -> FloatArray:
-        """Who the participants are, by enrolment class: people who never started first, then those with
-        fewer enrolments, as in the simulation. Returns organisations x classes."""
-        top = np.cumsum(self.waiting, axis=1)
-        bottom = top - self.waiting
-        wanted = participants[:, None]
-        taken: FloatArray = np.clip(np.minimum(wanted, top) - bottom, 0.0, None)
+    def _enrol(
+        self, t: int, own: FloatArray, given: FloatArray, part: FloatArray, started: FloatArray, freed: FloatArray
+    ) -> None:
+        """Take the participants from the pool by enrolment class, and note the cohorts as ending in ``d`` periods."""
+        source, target = self.edges
+        by_source = own.copy()
+        np.add.at(by_source.T, target, given.T)
+        top = np.cumsum(self.waiting, axis=2)
+        taken = np.clip(np.minimum(by_source[:, :, None], top) - (top - self.waiting), 0.0, None)
         self.waiting -= taken
-        self.reached += taken[:, 0]
-        return taken
+        self.reached += taken[:, :, 0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_person = np.where(by_source > 0, 1 / np.maximum(by_source, 1e-300), 0.0)[:, :, None] * taken
+        cohorts: list[tuple[int, FloatArray]] = []
+        counts = started.sum(axis=2)
+        for g in np.flatnonzero(counts.any(axis=1)):
+            people = own * part[g]
+            np.add.at(people.T, target, (given * part[g][:, source]).T)
+            cohorts.append((int(g) + 1, people[:, :, None] * per_person))
+            self.cohort_mass[:, min(g + 1, self.g - 1)] += counts[g]
+            self.fidelity_sum[:, min(g + 1, self.g - 1)] += counts[g] * self.fidelity[:, g + 1]
+        end = t + self.scenario.cohort_periods - 1
+        self.pending[end] = (counts.sum(axis=0), freed, cohorts)
 
     def resolve(self, t: int) -> None:
         """(4) Cohorts ending now: completers are trained, the rest go back, some completers become trainers."""
-        classes = self.classes
-        for generation, amount, where, fidelity, participants, _ in self.pending.pop(t, []):
-            if generation < 0:  # a class's share of the cohorts ends: its trainers are free again
-                classes.r[where] -= amount
-                continue
-            self.running -= amount
-            values = self.tier(generation)
-            by_class = participants * values.completion
-            completers = by_class.sum(axis=1)
-            self.trained_og[:, min(generation, GENERATIONS - 1)] += completers
+        ending = self.pending.pop(t, None)
+        if ending is None:
+            return
+        count, freed, cohorts = ending
+        self.running -= count
+        self.classes["r"][:, : freed.shape[1]] -= freed
+        for generation, participants in cohorts:
+            g = min(generation, self.g - 1)
+            completion = self._values("completion", generation)[:, None, None]
+            by_class = participants * completion
+            completers = by_class.sum(axis=2)
+            self.trained_o += completers
+            self.trained_g[:, g] += completers.sum(axis=1)
             failed = participants - by_class
             if self.scenario.retakes is None:
-                self.waiting[:, 1] += failed.sum(axis=1)
-                self.pool += failed.sum(axis=1)
+                self.waiting[:, :, 1] += failed.sum(axis=2)
+                self.pool += failed.sum(axis=2)
             else:  # each non-completer moves up a class, or out of the pool at the last
-                self.waiting[:, 1:] += failed[:, :-1]
-                self.pool += failed[:, :-1].sum(axis=1)
-            made = completers * values.conversion
-            self.produced[min(generation - 1, GENERATIONS - 1)] += made.sum()
-            for home in np.nonzero(made > 0)[0]:
-                classes.add(int(home), generation, fidelity, t + 1 + values.delay, t, float(made[home]), values)
+                self.waiting[:, :, 1:] += failed[:, :, :-1]
+                self.pool += failed[:, :, :-1].sum(axis=2)
+            conversion = np.minimum(1.0, self._values("conversion", generation) * self.rows.scale[:, g])
+            made = completers * conversion[:, None]
+            self.produced[:, min(generation - 1, self.g - 1)] += made.sum(axis=1)
+            homes = np.flatnonzero((made > 1e-12).any(axis=0))
+            if homes.size:
+                delay = int(self._values("delay", generation))
+                self.classes.add(homes, g, t + 1 + delay, t, made[:, homes])
 
-    def record(self, t: int, started_now: float) -> None:
+    def record(self, t: int, started_now: FloatArray) -> None:
         """Record period ``t``'s series, after its last step."""
         classes, out = self.classes, self.out
-        out["trained"][t] = self.trained_og.sum()
-        self.by_generation[t] = self.trained_og.sum(axis=0)
-        self.by_organisation[t] = self.trained_og.sum(axis=1)
-        out["trainers"][t] = sum(classes.n0)
-        out["active_trainers"][t] = sum(n for i, n in enumerate(classes.n) if classes.active_from[i] <= t)
-        out["cohorts_running"][t] = self.running
-        out["cohorts_started"][t] = started_now
-        out["reached"][t] = self.reached.sum()
-        out["staff_seeds"][t] = self.staff_seeds
+        out["trained"][:, t] = self.trained_o.sum(axis=1)
+        self.by_generation[:, t] = self.trained_g
+        self.by_organisation[t] = self.rows.weight @ self.trained_o
+        out["trainers"][:, t] = classes["n0"].sum(axis=1)
+        out["active_trainers"][:, t] = classes["n"][:, classes["active_from"] <= t].sum(axis=1)
+        out["cohorts_running"][:, t] = self.running
+        out["cohorts_started"][:, t] = started_now
+        out["reached"][:, t] = self.reached.sum(axis=1)
+        out["staff_seeds"][:, t] = self.staff_seeds
 
     def result(self) -> dict[str, Any]:
-        """The series and the measures at the horizon."""
-        classes, out, scenario = self.classes, self.out, self.scenario
-        counts = np.zeros(GENERATIONS)
-        for g, size in zip(classes.gen, classes.n0, strict=True):
-            counts[min(g, GENERATIONS - 1)] += size
+        """The series and the measures at the horizon, rows first."""
+        classes, out, plan, horizon = self.classes, self.out, self.scenario.plan, self.scenario.horizon
+        n0, gen = classes["n0"], np.minimum(classes["gen"], self.g - 1)
+        counts = np.zeros((self.k, self.g))
+        np.add.at(counts.T, gen, n0.T)
         with np.errstate(invalid="ignore", divide="ignore"):
-            per_trainer = np.where(counts > 0, self.produced / counts, np.nan)
-            mean_fidelity = np.where(self.cohort_mass > 0, self.fidelity_sum / self.cohort_mass, np.nan)
-        n0 = np.array(classes.n0)
-        ran = np.array([min(1.0, u) for u in classes.u])
-        born = np.array(classes.born)
-        last = np.array(classes.last_start)
-        plan = scenario.plan
-        old = born <= scenario.horizon - plan.maintenance_after
-        recent = last >= scenario.horizon - plan.maintenance_window + 1
+            out["new_trainers_per_trainer"] = np.where(counts > 0, self.produced / np.maximum(counts, 1e-300), np.nan)
+            out["mean_fidelity"] = np.where(
+                self.cohort_mass > 0, self.fidelity_sum / np.maximum(self.cohort_mass, 1e-300), np.nan
+            )
+        # A class's paired trainers ran once they used a cohort of their quota; the unpaired never did.
+        ran = classes["paired"] * np.minimum(1.0, classes["u"])
+        old = classes["born"] <= horizon - plan.maintenance_after
+        recent = classes["last"] >= horizon - plan.maintenance_window + 1
+        total = n0.sum(axis=1)
+        judged = (n0 * old).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["trainers_who_ran"] = np.where(total > 0, (n0 * ran).sum(axis=1) / np.maximum(total, 1e-300), np.nan)
+            # Stopped trainers start nothing: of a class that started recently, only its survivors did.
+            kept = (classes["n"] * classes["paired"] * (old & recent)).sum(axis=1)
+            out["maintenance"] = np.where(judged > 0, kept / np.maximum(judged, 1e-300), np.nan)
         out["by_generation"] = self.by_generation
         out["by_organisation"] = self.by_organisation
-        out["organisations_started"] = np.array(float((self.org_started & (scenario.eligible > 0)).sum()))
-        out["trainers_who_ran"] = np.array(float((n0 * ran).sum() / n0.sum()) if n0.sum() else np.nan)
-        # Stopped trainers start nothing: of a class that started recently, only its survivors did.
-        surviving = np.array(classes.n)
-        out["maintenance"] = np.array(
-            float((surviving * (old & recent)).sum() / (n0 * old).sum()) if (n0 * old).sum() else np.nan
-        )
-        out["new_trainers_per_trainer"] = per_trainer
-        out["mean_fidelity"] = mean_fidelity
+        out["hosted"] = self.hosted
         return out

@@ -19,12 +19,11 @@ from typing import Any, Protocol
 import attrs
 import numpy as np
 
-from tipframe.io.arrays import to_numpy
 from tipframe.io.documents import from_data, to_data
 from tipframe.io.files import write_atomic
 from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, Programme, Workforce
-from tipframe.reach.measures import ReachSummary, summarise_reach
+from tipframe.reach.measures import ReachSummary, people_series, summarise_reach
 from tipframe.reach.run import check_memory, simulate_scenario
 from tipframe.reach.scenario import prepare
 from tipframe.tables import data_frame, html_table
@@ -146,7 +145,9 @@ class SweepScenario:
     values: Mapping[str, Any]
     key: str  # SHA-256 of the scenario's canonical JSON (plan and workforce)
     summary: ReachSummary
-    trained_mean: tuple[float, ...]  # mean trained per period, for plots of several designs
+    #: people reached (who started, staff seeds included) per period: the mean, for plots of several
+    #: designs (the field keeps its first name)
+    trained_mean: tuple[float, ...]
     trained_low: tuple[float, ...]  # 5th percentile across replicates, per period
     trained_high: tuple[float, ...]  # 95th percentile
 
@@ -270,7 +271,7 @@ def _run_scenario(
         from_data(programme, Programme),
     )
     result = simulate_scenario(prepare(*documents), entropy, replicates)
-    trained = to_numpy(result.trained).astype(np.float64)
+    trained = people_series(result)[0]  # people reached, as the reach measure counts them
     low, high = np.percentile(trained, [5, 95], axis=0)
     return (
         summarise_reach(result),

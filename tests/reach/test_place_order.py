@@ -1,0 +1,72 @@
+"""Who gets scarce places: first slots before second ones, higher fidelity first, in any file order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tipframe
+from tipframe import CascadePlan, Programme, Workforce
+
+COURSE = """\
+tipframe: 1
+kind: Programme
+id: one-week
+name: A one-week course
+format: course
+schedule: {cadence: P1W, sessions: 1, session_length: PT2H}
+"""
+
+
+def _documents(
+    organisations: str, partnerships: str, seeds: str, tier: str
+) -> tuple[CascadePlan, Workforce, Programme]:
+    workforce = (
+        f"tipframe: 1\nkind: Workforce\nid: w\nname: W\norganisations: {organisations}\npartnerships: {partnerships}\n"
+    )
+    plan = f"""\
+tipframe: 1
+kind: CascadePlan
+id: plan
+name: Place order
+programme: one-week
+workforce: w
+seed_trainers: {seeds}
+period: P1W
+horizon: 20
+tiers: [{tier}]
+"""
+    return tipframe.loads(plan, CascadePlan), tipframe.loads(workforce, Workforce), tipframe.loads(COURSE, Programme)
+
+
+def test_the_seed_with_higher_fidelity_takes_the_last_place_before_its_trainee() -> None:
+    # Three people, one a seed: the seed trains one person, who becomes a trainer; the one left is
+    # trained by whichever takes the place first. First slots tie, so higher fidelity (the seed) wins.
+    documents = _documents(
+        "[{id: a, headcount: 3}]",
+        "[]",
+        "[{organisation: a, trainers: 1}]",
+        "{cohort_size: 1, conversion: 1, fidelity_retention: 0.9}",
+    )
+    for result in (tipframe.simulate_reach(*documents, replicates=5, seed=1),):
+        at_end = tipframe.to_numpy(result.by_generation)[:, -1, :]
+        by_generation = np.pad(at_end, ((0, 0), (0, max(0, 3 - at_end.shape[1]))))[:, :3]
+        assert np.allclose(by_generation, [0, 2, 0]), by_generation
+
+
+def test_who_hosts_a_group_across_organisations_does_not_depend_on_the_file_order() -> None:
+    # One seed in each of two partnered organisations, cohorts need both: the cohort is hosted where
+    # most eligible staff are, listed first or not.
+    tier = "{cohort_size: 4, facilitators: 2, total_cohorts: 1}"
+    seeds = "[{organisation: small, trainers: 1}, {organisation: large, trainers: 1}]"
+    hosts = []
+    for organisations in (
+        "[{id: small, headcount: 5}, {id: large, headcount: 50}]",
+        "[{id: large, headcount: 50}, {id: small, headcount: 5}]",
+    ):
+        result = tipframe.simulate_reach(
+            *_documents(organisations, "[[small, large]]", seeds, tier), replicates=1, seed=3
+        )
+        (log,) = result.events
+        names = result.organisations
+        hosts.append({names[int(o)] for o in tipframe.to_numpy(log.cohort_organisation)})
+    assert hosts == [{"large"}, {"large"}]
