@@ -15,14 +15,7 @@ from tipframe import CascadePlan, Programme, Workforce
 from tipframe.cli import main
 from tipframe.reach.measures import Estimate, describe_summary, reach_series, series_rows, summarise_reach
 
-COURSE = """\
-tipframe: 1
-kind: Programme
-id: one-week
-name: A one-week course
-format: course
-schedule: {cadence: P1W, sessions: 1, session_length: PT2H}
-"""
+from .documents import COURSE
 
 WORKFORCE = """\
 tipframe: 1

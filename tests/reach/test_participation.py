@@ -8,14 +8,7 @@ import pytest
 import tipframe
 from tipframe import CascadePlan, Programme, Workforce
 
-COURSE = """\
-tipframe: 1
-kind: Programme
-id: one-week
-name: A one-week course
-format: course
-schedule: {cadence: P1W, sessions: 1, session_length: PT2H}
-"""
+from .documents import COURSE
 
 ONE_TEAM = """\
 tipframe: 1

@@ -7,14 +7,7 @@ import numpy as np
 import tipframe
 from tipframe import CascadePlan, Programme, Workforce
 
-COURSE = """\
-tipframe: 1
-kind: Programme
-id: one-week
-name: A one-week course
-format: course
-schedule: {cadence: P1W, sessions: 1, session_length: PT2H}
-"""
+from .documents import COURSE
 
 
 def _documents(

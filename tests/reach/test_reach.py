@@ -16,14 +16,7 @@ from tipframe.io.arrays import to_numpy
 from tipframe.reach.montecarlo import run_replicate
 from tipframe.reach.scenario import prepare
 
-COURSE = """\
-tipframe: 1
-kind: Programme
-id: one-week
-name: A one-week course
-format: course
-schedule: {cadence: P1W, sessions: 1, session_length: PT2H}
-"""
+from .documents import COURSE
 
 SMALL = """\
 tipframe: 1
