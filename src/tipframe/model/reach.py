@@ -42,12 +42,28 @@ class EventLog:
 
 
 @attrs.frozen(kw_only=True)
+class ProjectionFlag:
+    """An assumption a projection relies on that fails for this plan, and the gap in reach it may open."""
+
+    code: str = field(doc="What fails: die-out (the cascade can end early).", checks=[IDENTIFIER])
+    message: str = field(doc="What fails and what it does to the figures, in plain words.", checks=[TEXT])
+    gap: float = field(
+        doc="The largest expected gap in reach (a share of eligible staff) over the periods: the projection's "
+        "median less the median run's.",
+        checks=[Range(-1, 1)],
+    )
+    period: int = field(doc="The period of that largest gap.", checks=[Range(0)])
+    final_gap: float = field(doc="The expected gap at the horizon, likewise.", checks=[Range(-1, 1)])
+
+
+@attrs.frozen(kw_only=True)
 class ReachResult(Document):
     """The result of `simulate_reach` or `project_reach`, which `load` reads back.
 
     Series run over periods 0..H (0 is the start). Monte Carlo series hold every replicate
-    (first axis); the projection holds one row of expected values. Organisation series hold
-    means over replicates only.
+    (first axis); a projection holds one row of expected values per draw of the plan's
+    distributions (one row when it has none). Organisation series hold means over replicates
+    only.
     """
 
     KIND = "ReachResult"
@@ -56,8 +72,13 @@ class ReachResult(Document):
     plan: CascadePlan = field(doc="The plan run.")
     workforce: Workforce = field(doc="The workforce it ran over.")
     programme: Programme = field(doc="The programme delivered (it gives the cohort length).")
-    seed: int | None = field(doc="The seed (Monte Carlo only).", default=None, checks=[Range(0)])
-    replicates: int = field(doc="Number of replicates (1 for a projection).", checks=[Range(1)])
+    seed: int | None = field(
+        doc="The seed (Monte Carlo, or a projection's parameter draws).", default=None, checks=[Range(0)]
+    )
+    replicates: int = field(
+        doc="Number of replicates (a projection: its parameter draws, 1 when the plan has no distributions).",
+        checks=[Range(1)],
+    )
     tipframe_version: str = field(doc="tipframe version that produced the result.", checks=[TEXT])
     numpy_version: str = field(
         doc="numpy version that produced the result; reruns match under the same one.", checks=[TEXT]
@@ -111,3 +132,8 @@ class ReachResult(Document):
         default=None,
     )
     events: tuple[EventLog, ...] = field(doc="Event logs of the replicates kept.", default=())
+    flags: tuple[ProjectionFlag, ...] = field(
+        doc="A projection's assumptions that fail for this plan, each with its estimated gap in reach (none: the "
+        "projection expects to be within 5 points of the median run).",
+        default=(),
+    )

@@ -11,6 +11,7 @@ import numpy as np
 
 from tipframe.io.arrays import to_numpy
 from tipframe.model import Engine, ReachResult
+from tipframe.reach.flags import flag_lines, projection_heading
 
 LEVELS = (0.5, 0.8, 0.9)
 
@@ -314,9 +315,9 @@ def _estimate_lines(label: str, e: Estimate, unit: _Unit, summary: ReachSummary,
     tail = f" {after}" if after else ""
     if e.n == 0:
         return _labelled(label, f"n/a{tail}")
-    if summary.engine is Engine.PROJECTION:
-        return _labelled(label, f"{unit.value(e.median)}{tail}")
     headline = f"{unit.value(e.median)} (90% interval {unit.value(e.low)} to {unit.value(e.high)}){tail}"
+    if summary.engine is Engine.PROJECTION:  # across parameter draws, if any: no Monte Carlo error to give
+        return _labelled(label, headline if summary.replicates > 1 and e.n > 1 else f"{unit.value(e.median)}{tail}")
     if math.isnan(e.mcse):
         mean = f"mean {unit.value(e.mean)} (no Monte Carlo s.e. from one replicate)"
     else:
@@ -332,9 +333,10 @@ def _time_lines(summary: ReachSummary, plan: Any) -> list[str]:
     for time in summary.time_to:
         label = f"{time.level:.0%} reached by" if dated else f"Time to {time.level:.0%} reach"
         text = ("" if dated else "period ") + _period(time.median, summary.horizon, plan)
-        if summary.engine is not Engine.PROJECTION:
+        if summary.engine is not Engine.PROJECTION or summary.replicates > 1:
             low, high = (_period(x, summary.horizon, plan) for x in (time.low, time.high))
-            text += f" (90% interval {low} to {high}); reached in {time.share_reached:.0%} of replicates"
+            what = "parameter draws" if summary.engine is Engine.PROJECTION else "replicates"
+            text += f" (90% interval {low} to {high}); reached in {time.share_reached:.0%} of {what}"
         lines += _labelled(label, text)
     return lines
 
@@ -405,7 +407,9 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
 
     Each measure's headline is its median with its 90% interval across replicates; the line
     below gives its mean, named as a mean, with the mean's Monte Carlo standard error. A
-    projection's lines give its one expected value each.
+    projection's lines give its one expected value each, or, over draws of the plan's
+    distributions, the median with its 90% interval across the draws (parameter uncertainty, with
+    no Monte Carlo error); the assumptions it flags follow the measures.
 
     Parameters
     ----------
@@ -422,8 +426,7 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
     plan = result.plan
     period = plan.period.cadence_word().replace("every ", "")
     if summary.engine is Engine.PROJECTION:
-        how = "Expected-value projection"
-        key = "Expected values, computed once: no intervals across replicates and no Monte Carlo error."
+        how, key = projection_heading(summary.replicates, result.seed)
     else:
         how = (
             f"Monte Carlo, {summary.replicates:,} replicate{'' if summary.replicates == 1 else 's'}, seed {result.seed}"
@@ -442,6 +445,7 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
         "",
         *_measure_lines(summary, result),
         "",
+        *flag_lines(result.flags),
         "Modelled numbers: they follow from the plan's assumptions and are not observed counts.",
     ]
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ import numpy as np
 
 from tipframe.io.arrays import from_numpy
 from tipframe.model import ArrayData, Engine, EventLog, ReachResult
+from tipframe.reach.ensemble import Ensemble
 from tipframe.reach.montecarlo import GENERATIONS, Run, batch_size, run_batch
 from tipframe.reach.scenario import Scenario
 from tipframe.version import __version__
@@ -216,25 +217,31 @@ def monte_carlo_result(
     )
 
 
-def projection_result(scenario: Scenario, values: dict[str, Any]) -> ReachResult:
-    """The `ReachResult` of a projection: one row of expected values per series.
+def projection_result(scenario: Scenario, ensemble: Ensemble, seed: int) -> ReachResult:
+    """The `ReachResult` of a projection: one row of expected values per parameter draw.
 
     Parameters
     ----------
     scenario
         The plan made ready to run.
-    values
-        What `project` returned.
+    ensemble
+        What `project_ensemble` returned.
+    seed
+        The seed of the parameter draws (recorded when there is more than one draw).
 
     Returns
     -------
     ReachResult
+        Its ``replicates`` are the draws; its ``flags`` the assumptions that fail.
     """
-    plan = scenario.plan
+    plan, values = scenario.plan, ensemble.values
+    by_generation, used = _fold(values["by_generation"])
 
-    def row(name: str) -> ArrayData:
-        return from_numpy(values[name][None, ...])
+    def rows(name: str) -> ArrayData:
+        return from_numpy(np.asarray(values[name], np.float64))
 
+    # The projection follows expected numbers, not trainers' opportunities: these are not modelled.
+    missing = from_numpy(np.full(ensemble.draws, math.nan))
     return ReachResult(
         id=f"{plan.id}-projection",
         name=f"Projected reach of {plan.name}",
@@ -242,31 +249,45 @@ def projection_result(scenario: Scenario, values: dict[str, Any]) -> ReachResult
         plan=plan,
         workforce=scenario.workforce,
         programme=scenario.programme,
-        replicates=1,
+        seed=seed if ensemble.draws > 1 else None,
+        replicates=ensemble.draws,
         tipframe_version=__version__,
         numpy_version=np.__version__,
         organisations=scenario.organisations,
         eligible=from_numpy(scenario.eligible),
-        trained=row("trained"),
-        by_generation=row("by_generation"),
+        trained=rows("trained"),
+        by_generation=from_numpy(by_generation[:, :, :used]),
         by_organisation=from_numpy(values["by_organisation"]),
-        trainers=row("trainers"),
-        active_trainers=row("active_trainers"),
-        cohorts_running=row("cohorts_running"),
-        cohorts_started=row("cohorts_started"),
-        reached=row("reached"),
-        staff_seeds=row("staff_seeds"),
-        organisations_started=row("organisations_started"),
-        trainers_who_ran=row("trainers_who_ran"),
-        maintenance=row("maintenance"),
-        # The projection follows expected numbers, not trainers' opportunities: these are not modelled.
-        trainer_adoption=from_numpy(np.array([math.nan])),
-        trainers_idle=from_numpy(np.array([math.nan])),
-        trainers_stopped=from_numpy(np.array([math.nan])),
-        organisation_maintenance=from_numpy(np.array([math.nan])),
-        new_trainers_per_trainer=row("new_trainers_per_trainer"),
-        mean_fidelity=row("mean_fidelity"),
+        trainers=rows("trainers"),
+        active_trainers=rows("active_trainers"),
+        cohorts_running=rows("cohorts_running"),
+        cohorts_started=rows("cohorts_started"),
+        reached=rows("reached"),
+        staff_seeds=rows("staff_seeds"),
+        organisations_started=rows("organisations_started"),
+        trainers_who_ran=rows("trainers_who_ran"),
+        maintenance=rows("maintenance"),
+        trainer_adoption=missing,
+        trainers_idle=missing,
+        trainers_stopped=missing,
+        organisation_maintenance=missing,
+        new_trainers_per_trainer=from_numpy(values["new_trainers_per_trainer"][:, :used]),
+        mean_fidelity=from_numpy(values["mean_fidelity"][:, : used + 1]),
+        flags=ensemble.flags,
     )
+
+
+def _fold(by_generation: Any) -> tuple[Any, int]:
+    """Expected trained by generation, each row's generations after its last with half a person or more at the
+    horizon counted with that one (as the simulation counts generations after the 63rd with it), so that
+    depth counts generations someone is expected in; and how many generations are left."""
+    present = by_generation[:, -1, :] >= 0.5
+    last = np.where(present.any(axis=1), by_generation.shape[2] - 1 - np.argmax(present[:, ::-1], axis=1), 0)
+    folded = np.array(by_generation, np.float64)
+    for row, cut in enumerate(last):
+        folded[row, :, cut] += folded[row, :, cut + 1 :].sum(axis=1)
+        folded[row, :, cut + 1 :] = 0.0
+    return folded, int(last.max(initial=0)) + 1
 
 
 def _event_log(replicate: int, run: Run) -> EventLog:

@@ -19,8 +19,8 @@ import numpy as np
 
 from tipframe.io.documents import from_data, to_data
 from tipframe.model import CascadePlan, Engine, Programme, ReachResult, Workforce
+from tipframe.reach.ensemble import project_ensemble
 from tipframe.reach.montecarlo import GENERATIONS, batch_size
-from tipframe.reach.projection import project
 from tipframe.reach.results import Compact, monte_carlo_result, projection_result, run_replicates
 from tipframe.reach.scenario import Scenario, prepare
 
@@ -248,26 +248,42 @@ def simulate_reach(
     return monte_carlo_result(scenario, compacts, organisation_sum, seed)
 
 
-def project_reach(plan: CascadePlan, workforce: Workforce, programme: Programme) -> ReachResult:
-    """The deterministic expected-value projection, instant, for exploring designs (docs/reach.md).
+def project_reach(
+    plan: CascadePlan, workforce: Workforce, programme: Programme, *, draws: int | None = None, seed: int = 0
+) -> ReachResult:
+    """The expected-value projection over draws of the plan's distributions, far faster than simulating
+    (docs/reach.md, The projection).
 
     Parameters
     ----------
     plan, workforce, programme
         The cascade plan and the documents it names.
+    draws
+        Draws of the plan's distributions, one row of expected values each (default 200); a plan
+        with no distributions, or ``draws=1``, gives one row, of the parameters' means.
+    seed
+        Draw j uses ``SeedSequence(seed, spawn_key=(j,))``, so it has the parameters of replicate
+        j of a simulation with the same seed.
 
     Returns
     -------
     ReachResult
-        One row of expected values per series.
+        One row per draw; its medians and intervals are across parameter draws (parameter
+        uncertainty, not Monte Carlo error), and its ``flags`` name the assumptions that fail.
 
     Raises
     ------
     PlanError
         When the plan cannot run on its workforce.
+    ValueError
+        When ``draws`` or ``seed`` is out of range.
     """
+    if draws is not None and draws < 1:
+        raise ValueError("draws must be at least 1")
+    if seed < 0:
+        raise ValueError("seed must be a non-negative whole number")
     scenario = prepare(plan, workforce, programme)
-    return projection_result(scenario, project(scenario))
+    return projection_result(scenario, project_ensemble(scenario, draws, seed), seed)
 
 
 @attrs.frozen

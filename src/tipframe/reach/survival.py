@@ -49,6 +49,8 @@ class Survival:
     extinct_scale: FloatArray  # rows x generations
     line_extinct: FloatArray  # rows x generations: q_g, the chance a generation-g trainer's line dies out
     offspring: FloatArray  # rows x generations: m_g
+    #: rows: the chance a seed trainer runs a cohort at all if its line dies out, over its chance overall
+    first_if_extinct: FloatArray
 
 
 def _cohort_counts(
@@ -125,13 +127,15 @@ def survival(
         counts = _cohort_counts(attrition[:, own], turnover, tiers[own], delay, cohort_periods, horizon)
         p = completion[:, cohort] * conversion[:, cohort]
         laws.append((counts, tiers[cohort].cohort_size / tiers[cohort].facilitators, p))
-    # The last law repeats: its smallest fixed point, by iteration from 0 (monotone), then backwards.
+    # The last law repeats: the smallest root of q = f(q), by Newton's method from 0 (f is convex and
+    # f(q) - q falls from f(0) >= 0, so the steps climb to that root without passing it).
     counts, share, p = laws[-1]
     q = np.zeros(rows)
-    for _ in range(2000):
-        new, _slope = _generating(counts, share, p, q)
-        if np.abs(new - q).max(initial=0.0) < 1e-12:
-            q = new
+    for _ in range(200):
+        value, slope = _generating(counts, share, p, q)
+        step = np.where(slope < 1 - 1e-12, (value - q) / np.maximum(1 - slope, 1e-12), value - q)
+        new = np.clip(q + step, 0.0, 1.0)
+        if np.abs(new - q).max(initial=0.0) < 1e-13:
             break
         q = new
     line = np.ones((rows, generations))
@@ -147,7 +151,10 @@ def survival(
             tilted[:, g] = np.where(value > 0, later * slope / value, 0.0)
         later = value
     extinct = np.where(seeds > 0, line[:, 0] ** seeds, 1.0)
-    return Survival(extinct, *_scales(extinct, mean, tilted), line, mean)
+    never = laws[0][0][:, 0]  # P(K = 0) for a seed trainer
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = np.where((line[:, 0] > 0) & (never < 1), (1 - never / line[:, 0]) / (1 - never), 1.0)
+    return Survival(extinct, *_scales(extinct, mean, tilted), line, mean, np.clip(first, 0.0, 1.0))
 
 
 def _scales(extinct: FloatArray, mean: FloatArray, tilted: FloatArray) -> tuple[FloatArray, FloatArray]:
