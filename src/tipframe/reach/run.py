@@ -251,7 +251,7 @@ def simulate_reach(
 def project_reach(
     plan: CascadePlan, workforce: Workforce, programme: Programme, *, draws: int | None = None, seed: int = 0
 ) -> ReachResult:
-    """The expected-value projection over draws of the plan's distributions, far faster than simulating
+    """The expected-value projection over draws of the plan's distributions, faster than simulating
     (docs/reach.md, The projection).
 
     Parameters
@@ -259,7 +259,7 @@ def project_reach(
     plan, workforce, programme
         The cascade plan and the documents it names.
     draws
-        Draws of the plan's distributions, one row of expected values each (default 200); a plan
+        Draws of the plan's distributions, one row of expected values each (default 100); a plan
         with no distributions, or ``draws=1``, gives one row, of the parameters' means.
     seed
         Draw j uses ``SeedSequence(seed, spawn_key=(j,))``, so it has the parameters of replicate
@@ -320,7 +320,9 @@ def rerun(saved: ReachResult) -> Rerun:
         The new result and the fields that differ (none when it reproduces).
     """
     if saved.engine is Engine.PROJECTION:
-        again = project_reach(saved.plan, saved.workforce, saved.programme)
+        again = project_reach(
+            saved.plan, saved.workforce, saved.programme, draws=saved.replicates, seed=saved.seed or 0
+        )
     else:
         again = simulate_reach(
             saved.plan,

@@ -129,7 +129,10 @@ def _reach(result: ReachResult) -> list[str]:
 
     summary = summarise_reach(result)
     if summary.engine is Engine.PROJECTION:
-        how = "computed once as expected values, with no intervals and no Monte Carlo error"
+        how = (
+            "computed as expected values, once for each draw of the plan's uncertain parameters: intervals "
+            "show that uncertainty only, and there is no Monte Carlo error"
+        )
     else:
         how = (
             "simulated many times; each figure is the median across replicates with its 90% interval (how much "
