@@ -353,6 +353,13 @@ def _plan(out: _Lines, p: Document, bundle: Bundle | None) -> None:
     seeds = ", ".join(f"{s.organisation} {s.trainers}" for s in p.seed_trainers)
     out.row("Seed trainers", f"{sum(s.trainers for s in p.seed_trainers)}: {seeds}", "seed_trainers")
     out.row("Periods", f"{p.horizon} of {p.period.describe()} ({p.period})", "horizon", "period")
+    if p.start is not None:
+        out.row("Start", f"{p.start}, ending {p.period_label(p.horizon)}", "start")
+    retakes = "no limit" if p.retakes is None else str(p.retakes)
+    overrides = "".join(
+        f"; {' '.join(x for x in (entry.organisation, entry.role) if x)} {entry.uptake}" for entry in p.uptake_by
+    )
+    out.row("Take part", f"uptake {p.uptake}{overrides}; retakes {retakes}", "uptake", "uptake_by", "retakes")
     if p.eligible_roles or p.eligible_levels:
         out.row("Eligible", ", ".join((*p.eligible_roles, *p.eligible_levels)), "eligible_roles", "eligible_levels")
     for index, tier in enumerate(p.tiers):
