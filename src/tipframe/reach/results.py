@@ -151,6 +151,19 @@ def run_replicates(
     return compacts, organisation_sum
 
 
+def _scenario_fields(scenario: Scenario) -> dict[str, Any]:
+    """What every result records of the run it came from: its documents, versions and organisations."""
+    return {
+        "plan": scenario.plan,
+        "workforce": scenario.workforce,
+        "programme": scenario.programme,
+        "tipframe_version": __version__,
+        "numpy_version": np.__version__,
+        "organisations": scenario.organisations,
+        "eligible": from_numpy(scenario.eligible),
+    }
+
+
 def monte_carlo_result(
     scenario: Scenario, compacts: Sequence[Compact], organisation_sum: Any, seed: int
 ) -> ReachResult:
@@ -184,15 +197,9 @@ def monte_carlo_result(
         id=f"{plan.id}-reach",
         name=f"Simulated reach of {plan.name}",
         engine=Engine.MONTE_CARLO,
-        plan=plan,
-        workforce=scenario.workforce,
-        programme=scenario.programme,
         seed=seed,
         replicates=len(runs),
-        tipframe_version=__version__,
-        numpy_version=np.__version__,
-        organisations=scenario.organisations,
-        eligible=from_numpy(scenario.eligible),
+        **_scenario_fields(scenario),
         trained=stack("trained"),
         by_generation=from_numpy(by_generation[:, :, :used]),
         by_organisation=from_numpy(organisation_sum / len(runs)),
@@ -246,15 +253,9 @@ def projection_result(scenario: Scenario, ensemble: Ensemble, seed: int) -> Reac
         id=f"{plan.id}-projection",
         name=f"Projected reach of {plan.name}",
         engine=Engine.PROJECTION,
-        plan=plan,
-        workforce=scenario.workforce,
-        programme=scenario.programme,
         seed=seed if ensemble.draws > 1 else None,
         replicates=ensemble.draws,
-        tipframe_version=__version__,
-        numpy_version=np.__version__,
-        organisations=scenario.organisations,
-        eligible=from_numpy(scenario.eligible),
+        **_scenario_fields(scenario),
         trained=rows("trained"),
         by_generation=from_numpy(by_generation[:, :, :used]),
         by_organisation=from_numpy(values["by_organisation"]),
