@@ -40,9 +40,7 @@ def test_the_seed_with_higher_fidelity_takes_the_last_place_before_its_trainee()
         "[{organisation: a, trainers: 1}]",
         "{cohort_size: 1, conversion: 1, fidelity_retention: 0.9}",
     )
-    # The projection shares scarce places among generations in proportion to their demand (docs/reach.md,
-    # The projection): the order holds in the simulation.
-    for result in (tipframe.simulate_reach(*documents, replicates=5, seed=1),):
+    for result in (tipframe.simulate_reach(*documents, replicates=5, seed=1), tipframe.project_reach(*documents)):
         at_end = tipframe.to_numpy(result.by_generation)[:, -1, :]
         by_generation = np.pad(at_end, ((0, 0), (0, max(0, 3 - at_end.shape[1]))))[:, :3]
         assert np.allclose(by_generation, [0, 2, 0]), by_generation

@@ -138,10 +138,16 @@ def test_draw_j_has_the_parameters_of_replicate_j() -> None:
 
 
 def test_a_plan_without_distributions_has_one_row() -> None:
-    result = tipframe.project_reach(*_one_seed())
+    result = tipframe.project_reach(*_one_seed(), check=0)
     assert result.replicates == 1
-    assert result.seed is None
+    assert result.seed is None  # nothing was drawn
     assert tipframe.to_numpy(result.reached).shape[0] == 1
+    assert tipframe.project_reach(*_one_seed(), seed=4).seed == 4  # the check's seed
+
+
+def test_check_must_be_a_whole_number_of_runs() -> None:
+    with pytest.raises(ValueError, match="check must be a non-negative whole number"):
+        tipframe.project_reach(*_one_seed(), check=-1)
 
 
 def test_intervals_widen_with_a_wide_distribution() -> None:
@@ -177,13 +183,42 @@ def test_an_early_die_out_is_weighed_in_and_flagged() -> None:
     final = tipframe.to_numpy(simulated.reached)[:, -1]
     assert tipframe.to_numpy(projected.reached)[0, -1] == pytest.approx(final.mean(), rel=0.06)
     (flag,) = projected.flags
-    assert flag.code == "die-out"
+    assert (flag.code, flag.checked) == ("die-out", 200)
     measured = _largest_gap(projected, simulated)
     assert abs(flag.gap - measured) <= 0.02, (flag.gap, measured)
+    assert flag.gap_low is not None
+    assert flag.gap_high is not None
+    assert flag.gap_low - 0.02 <= measured <= flag.gap_high + 0.02
     text = describe_summary(summarise_reach(projected), projected)
     assert "Flagged: assumptions the projection relies on" in text
     assert "- die-out:" in text
-    assert f"up to {abs(flag.gap) * 100:.0f} points below the median run's" in text
+    assert f"{abs(flag.gap) * 100:.0f} points below its median run's" in text
+
+
+def test_unchecked_the_die_out_is_estimated_from_the_branching_process() -> None:
+    documents = _one_seed()
+    (flag,) = tipframe.project_reach(*documents, check=0).flags
+    assert (flag.code, flag.checked, flag.gap_low) == ("die-out", 0, None)
+    simulated = tipframe.simulate_reach(*documents, replicates=400, seed=2)
+    projected = tipframe.project_reach(*documents, check=0)
+    assert abs(flag.gap - _largest_gap(projected, simulated)) <= 0.02
+
+
+def test_where_whole_numbers_hold_the_runs_back_the_gap_is_measured_and_named() -> None:
+    # The built-in rollout with one seed per organisation: lone seeds wait for partners' trainers, and
+    # the expected (fractional) trainers run ahead of the runs by some ten points or more.
+    plan, workforce, programme = _builtin()
+    plan = attrs.evolve(plan, seed_trainers=tuple(attrs.evolve(s, trainers=1) for s in plan.seed_trainers))
+    projected = tipframe.project_reach(plan, workforce, programme, draws=40)
+    (flag,) = projected.flags
+    assert flag.code in ("whole-numbers", "die-out")
+    assert "2 facilitators" in flag.message or flag.code == "die-out"
+    simulated = tipframe.simulate_reach(plan, workforce, programme, replicates=400, seed=0, keep_events=())
+    measured = _largest_gap(projected, simulated)
+    assert measured > 0.05
+    assert flag.gap_low is not None
+    assert flag.gap_high is not None
+    assert flag.gap_low - 0.02 <= measured <= flag.gap_high + 0.02, (flag, measured)
 
 
 def test_the_built_in_rollout_is_within_five_points_and_unflagged() -> None:

@@ -188,6 +188,14 @@ def test_cli_reach_prints_a_summary_and_reruns(tmp_path: Path, capsys: pytest.Ca
     assert main(["reach", "--projection"]) == 0
     assert "Expected-value projection" in capsys.readouterr().out
     assert main(["reach", "--projection", "--graph", str(tmp_path / "g.graphml")]) == 2
+    assert main(["reach", "--check", "0"]) == 2  # --check goes with --projection
+    with pytest.raises(SystemExit) as usage:
+        main(["reach", "--projection", "--check", "-1"])
+    assert usage.value.code == 2
+    saved = tmp_path / "projection.json"
+    assert main(["reach", "--projection", "--draws", "5", "--check", "0", "--seed", "3", "--json", str(saved)]) == 0
+    reloaded = tipframe.load(saved, tipframe.ReachResult)
+    assert (reloaded.replicates, reloaded.seed) == (5, 3)
     assert main(["reach", "--replicates", "2", "--graph", str(tmp_path / "g.png")]) == 2
     assert main(["reach", "--replicates", "2", "--graph", str(tmp_path / "g.gexf")]) == 0
     assert (tmp_path / "g.gexf").exists()

@@ -9,7 +9,7 @@ import os
 import sys
 
 from tipframe.bundle import read_bundle
-from tipframe.cli.common import INVALID, OK, UNUSABLE, add_bundle, fail, positive, seed
+from tipframe.cli.common import INVALID, OK, UNUSABLE, add_bundle, fail, positive, seed, whole
 from tipframe.io.documents import dump, load_located
 from tipframe.io.files import write_csv
 from tipframe.io.problems import DocumentError
@@ -33,6 +33,18 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--replicates", type=positive, default=1000, metavar="N", help="replicates (default 1000)")
     parser.add_argument("--seed", type=seed, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument("--projection", action="store_true", help="the expected-value projection instead")
+    parser.add_argument(
+        "--draws",
+        type=positive,
+        metavar="N",
+        help="with --projection: draws of the plan's distributions (default 100; one when it has none)",
+    )
+    parser.add_argument(
+        "--check",
+        type=whole(0),
+        metavar="N",
+        help="with --projection: runs of the short simulation it is checked against (default 200; 0: none)",
+    )
     parser.add_argument(
         "--workers", type=positive, metavar="N", help="processes to run replicates in (default: the cores, up to 8)"
     )
@@ -79,7 +91,14 @@ def _simulate(args: argparse.Namespace) -> ReachResult:
 
     plan, workforce, programme = _documents(args)
     if args.projection:
-        return project_reach(plan, workforce, programme)
+        return project_reach(
+            plan,
+            workforce,
+            programme,
+            draws=args.draws,
+            seed=args.seed,
+            check=200 if args.check is None else args.check,
+        )
     show = not args.quiet and args.replicates >= 200
     workers = args.workers or min(8, os.cpu_count() or 1)
     with contextlib.ExitStack() as stack:
@@ -115,6 +134,8 @@ def _save(args: argparse.Namespace, result: ReachResult) -> None:
 
 
 def _usage_problem(args: argparse.Namespace) -> str | None:
+    if not args.projection and (args.draws is not None or args.check is not None):
+        return "--draws and --check go with --projection"
     if args.graph and args.projection:
         return "--graph needs a simulation; a projection follows expected numbers, not people"
     if args.graph and os.path.splitext(args.graph)[1].lower() not in (".graphml", ".gexf", ".json"):

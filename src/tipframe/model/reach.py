@@ -43,17 +43,34 @@ class EventLog:
 
 @attrs.frozen(kw_only=True)
 class ProjectionFlag:
-    """An assumption a projection relies on that fails for this plan, and the gap in reach it may open."""
+    """An assumption a projection relies on that fails for this plan, and the gap in reach it opens."""
 
-    code: str = field(doc="What fails: die-out (the cascade can end early).", checks=[IDENTIFIER])
+    code: str = field(
+        doc="What fails: die-out (the cascade can end early) or whole-numbers (people, trainers and cohorts "
+        "come whole, and expected values run ahead of them).",
+        checks=[IDENTIFIER],
+    )
     message: str = field(doc="What fails and what it does to the figures, in plain words.", checks=[TEXT])
     gap: float = field(
-        doc="The largest expected gap in reach (a share of eligible staff) over the periods: the projection's "
-        "median less the median run's.",
+        doc="The largest gap in reach (a share of eligible staff) over the periods: the projection's median "
+        "less the median run's.",
         checks=[Range(-1, 1)],
     )
     period: int = field(doc="The period of that largest gap.", checks=[Range(0)])
-    final_gap: float = field(doc="The expected gap at the horizon, likewise.", checks=[Range(-1, 1)])
+    final_gap: float = field(doc="The gap at the horizon, likewise.", checks=[Range(-1, 1)])
+    checked: int = field(
+        doc="Runs of the short simulation the gaps were measured against (0: estimated from the branching "
+        "process, not measured).",
+        default=0,
+        checks=[Range(0)],
+    )
+    gap_low: float | None = field(
+        doc="With gap_high, the 90% interval of the largest gap for the short simulation's Monte Carlo error "
+        "(at the period where it is widest; None when not measured).",
+        default=None,
+        checks=[Range(-1, 1)],
+    )
+    gap_high: float | None = field(doc="With gap_low, the interval's upper end.", default=None, checks=[Range(-1, 1)])
 
 
 @attrs.frozen(kw_only=True)

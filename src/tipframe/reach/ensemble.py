@@ -75,6 +75,8 @@ class Ensemble:
     values: dict[str, Any]
     flags: tuple[ProjectionFlag, ...]
     draws: int
+    #: the branching process's chance of an early die-out (the median over draws)
+    die_out: float = 0.0
 
 
 def uncertain(scenario: Scenario) -> bool:
@@ -147,7 +149,9 @@ def _rows(tiers: list[TierValues], values: dict[str, FloatArray], odds: Survival
     return rows, layout
 
 
-def project_ensemble(scenario: Scenario, draws: int | None = None, seed: int = 0) -> Ensemble:
+def project_ensemble(
+    scenario: Scenario, draws: int | None = None, seed: int = 0, *, estimate_flags: bool = True
+) -> Ensemble:
     """Project the plan over draws of its parameters, weighing early die-outs, and flag what fails.
 
     Parameters
@@ -159,6 +163,9 @@ def project_ensemble(scenario: Scenario, draws: int | None = None, seed: int = 0
         or ``draws=1``, has one row, of its parameters' means.
     seed
         Draw j uses ``SeedSequence(seed, spawn_key=(j,))``.
+    estimate_flags
+        Whether to estimate the die-out flag from the branching process (`die_out_flag`); a
+        projection checked against a simulation measures its flags instead (``tipframe.reach.check``).
 
     Returns
     -------
@@ -184,8 +191,8 @@ def project_ensemble(scenario: Scenario, draws: int | None = None, seed: int = 0
     adopted = _adopted(scenario, raw["hosted"], _first_factor(layout, odds))
     mixed["organisations_started"] = layout.mix({"adopted": adopted})["adopted"]
     mixed["by_organisation"] = raw["by_organisation"]
-    flags = die_out_flag(scenario, raw, mixed, layout.weight / count, odds)
-    return Ensemble(values=mixed, flags=flags, draws=count)
+    flags = die_out_flag(scenario, raw, mixed, layout.weight / count, odds) if estimate_flags else ()
+    return Ensemble(values=mixed, flags=flags, draws=count, die_out=float(np.median(odds.extinct)))
 
 
 def _project_in_parts(scenario: Scenario, rows: Rows, size: int) -> dict[str, Any]:

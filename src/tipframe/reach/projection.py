@@ -176,8 +176,8 @@ class _Projection:
 
     def _sets(self, live: IntArray, t: int) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
         """The generations of the ``live`` classes, each class's place among them, its spare cohorts per
-        paired trainer (classes x rows), and the sets of co-facilitators free now (generations x rows x
-        organisations)."""
+        paired trainer (classes x rows), and the sets of co-facilitators free now, their first slots apart
+        from the later ones (2 x generations x rows x organisations)."""
         classes = self.classes
         gen, org = np.minimum(classes["gen"][live], self.g - 1), classes["org"][live]
         n = self.sizes(live, t)
@@ -193,15 +193,18 @@ class _Projection:
         facilitators = np.array([int(self._values("facilitators", int(g) + 1)) for g in present])
         share = self._shares(present, facilitators)
         paired = share[0][where, :, org]
-        slots = n * paired * spare / facilitators[where, None]
         inside = share[1][where, :, org]
         key = where * self.orgs + org
-        sets = sum_rows(slots * inside, key, present.size * self.orgs).reshape(self.k, present.size, self.orgs)
-        # Sets formed across a network are hosted by the organisation with most eligible staff among theirs.
         network = where * self.comps + self.scenario.component[org]
-        across = sum_rows(slots * (1 - inside), network, present.size * self.comps)
-        across = across.reshape(self.k, present.size, self.comps)[:, :, self.scenario.component]
-        sets = (sets + across * share[2].transpose(1, 0, 2)).transpose(1, 0, 2)
+        first = np.minimum(spare, 1.0)
+        sets = np.zeros((2, present.size, self.k, self.orgs))
+        for rank, slots_each in enumerate((first, spare - first)):
+            slots = n * paired * slots_each / facilitators[where, None]
+            own = sum_rows(slots * inside, key, present.size * self.orgs).reshape(self.k, present.size, self.orgs)
+            # Sets formed across a network are hosted by the organisation with most eligible staff among theirs.
+            across = sum_rows(slots * (1 - inside), network, present.size * self.comps)
+            across = across.reshape(self.k, present.size, self.comps)[:, :, self.scenario.component]
+            sets[rank] = (own + across * share[2].transpose(1, 0, 2)).transpose(1, 0, 2)
         return present, where, spare, sets
 
     def _shares(self, present: IntArray, facilitators: IntArray) -> FloatArray:
@@ -232,20 +235,22 @@ class _Projection:
         live = np.flatnonzero(classes.live[: classes.size] & network[self.scenario.component[classes["org"]]])
         if not live.size:
             return np.zeros(self.k)
-        present, where, spare, sets = self._sets(live, t)
-        sets *= within
+        present, where, spare, ranked = self._sets(live, t)
+        ranked *= within
         size = np.array([self._values("cohort_size", int(g) + 1) for g in present], np.float64)
-        demand = sets * size[:, None, None]
-        wanted = demand.sum(axis=0)
+        demand = ranked * size[None, :, None, None]
+        wanted = demand.sum(axis=(0, 1))
         if not wanted.any():  # (lone trainers stay live: a co-facilitator may come)
             return np.zeros(self.k)
         own = np.minimum(wanted, self.pool)
         self.pool -= own
         given, short = partner_places(self.pool, wanted - own, *self.edges)
         filled = wanted - short
+        places = self._in_order(demand, filled, present).sum(axis=0)  # generations x rows x organisations
+        sets = ranked.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            part = np.where(wanted > 0, demand / np.maximum(wanted, 1e-300), 0.0)  # generations' shares of places
-            started = np.minimum(sets, part * filled / self.scenario.min_group)
+            part = np.where(filled > 0, places / np.maximum(filled, 1e-300), 0.0)  # generations' shares of places
+            started = np.minimum(sets, places / self.scenario.min_group)
             ratio = np.where(sets > 0, started / np.maximum(sets, 1e-300), 0.0)
         x = spare * ratio[where, :, classes["org"][live]]
         classes["r"][live] += x
@@ -257,6 +262,25 @@ class _Projection:
         self.hosted[1] += started[~seeds].sum(axis=0)
         self._enrol(t, own, given, part, (present, started), (live, x))
         return np.asarray(started.sum(axis=(0, 2)))
+
+    def _in_order(self, demand: FloatArray, filled: FloatArray, present: IntArray) -> FloatArray:
+        """The places each host's cohorts fill, in the simulation's order: first slots before second ones,
+        then higher fidelity first, then earlier generations (``demand``: 2 x generations x rows x
+        organisations; ``filled``: the places each host found, rows x organisations)."""
+        count = present.size
+        rank = np.repeat([0, 1], count)[:, None]
+        fidelity = np.tile(self.fidelity[:, present + 1].T, (2, 1))  # groups x rows
+        generation = np.tile(present, 2)[:, None]
+        order = np.lexsort(
+            (np.broadcast_to(generation, fidelity.shape), -fidelity, np.broadcast_to(rank, fidelity.shape)), axis=0
+        )
+        flat = demand.reshape(2 * count, self.k, self.orgs)
+        ranked = np.take_along_axis(flat, order[:, :, None], axis=0)
+        top = np.cumsum(ranked, axis=0)
+        got = np.clip(np.minimum(top, filled[None]) - (top - ranked), 0.0, None)
+        places = np.empty_like(got)
+        np.put_along_axis(places, order[:, :, None], got, axis=0)
+        return places.reshape(2, count, self.k, self.orgs)
 
     def _enrol(
         self,
