@@ -59,23 +59,29 @@ from tipframe.model import (
     Support,
 )
 from tipframe.model.cascade import UptakeOverride
+from tipframe.model.characters import refused_characters
 
 ids = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
 refs = st.one_of(ids, ids.map(lambda i: "builtin:" + i))
 # Any Unicode a person might type, including line breaks and characters YAML treats specially.
-text = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)),
-    min_size=1,
-    max_size=40,
-).filter(lambda s: s.strip() != "")
+typed = st.characters(codec="utf-8", exclude_categories=("Cs",))
+any_text = st.text(typed, min_size=1, max_size=40).filter(lambda s: s.strip() != "")
+# Text fields refuse controls and invisible format characters; x- data keeps them.
+text = st.text(typed.filter(lambda c: refused_characters(c) is None), min_size=1, max_size=40).filter(
+    lambda s: s.strip() != ""
+)
 maybe_text = st.none() | text
 
 json_scalars = (
-    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False, allow_infinity=False) | text
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | any_text
 )
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3),
     max_leaves=8,
 )
 extensions = st.dictionaries(st.from_regex(r"x-[a-z0-9-]{1,10}", fullmatch=True), json_values, max_size=2)
@@ -93,6 +99,8 @@ durations = st.builds(
 fixed_durations = st.builds(
     Duration, weeks=st.integers(0, 4), days=st.integers(0, 6), hours=st.integers(0, 12), minutes=st.integers(0, 59)
 )
+# Lengths and intervals where zero makes no sense (a cadence, a session, a network's period).
+nonzero_durations = durations.filter(lambda d: d != Duration())
 
 
 @st.composite
@@ -109,7 +117,7 @@ def iso_dates(draw: st.DrawFn) -> IsoDate:
 @st.composite
 def int_ranges(draw: st.DrawFn, low: int = 0) -> IntRange:
     a = draw(st.none() | st.integers(low, 60))
-    b = draw(st.none() | st.integers(low, 60))
+    b = draw(st.none() | st.integers(max(low, 1), 60))
     if a is not None and b is not None and a > b:
         a, b = b, a
     return IntRange(min=a, max=b)
@@ -213,7 +221,7 @@ def programmes(draw: st.DrawFn) -> Programme:
         Session(
             number=n,
             title=draw(maybe_text),
-            duration=draw(st.none() | durations),
+            duration=draw(st.none() | nonzero_durations),
             principles=draw(principle_ids),
             activities=tuple(draw(st.lists(st.sampled_from(Activity), unique=True, max_size=3))),
             description=draw(maybe_text),
@@ -247,9 +255,9 @@ def programmes(draw: st.DrawFn) -> Programme:
         st.none()
         | st.builds(
             Schedule,
-            cadence=st.none() | durations,
-            sessions=st.none() if open_ended else st.none() | st.integers(1, 40),
-            session_length=st.none() | durations,
+            cadence=st.none() | nonzero_durations,
+            sessions=st.none() if open_ended else st.none() | st.integers(max(numbers, default=1), 40),
+            session_length=st.none() | nonzero_durations,
             open_ended=st.just(open_ended),
         )
     )
@@ -263,8 +271,8 @@ def programmes(draw: st.DrawFn) -> Programme:
                 what=draw(text),
                 count=draw(st.integers(0, 10**6)),
                 qualifier=draw(st.sampled_from(Qualifier)),
-                date=draw(iso_dates()),
-                since=draw(st.none() | iso_dates()),
+                date=(date := draw(iso_dates())),
+                since=draw(st.none() | iso_dates().filter(lambda since, date=date: since.start() <= date.end())),
                 source=draw(st.sampled_from(source_ids)),
                 note=draw(maybe_text),
             )
@@ -401,6 +409,7 @@ def cascade_plans(draw: st.DrawFn) -> CascadePlan:
         SeedTrainers(organisation=o, trainers=draw(st.integers(1, 20)))
         for o in draw(st.lists(ids, min_size=1, max_size=3, unique=True))
     )
+    horizon = draw(st.integers(1, 500))
     return CascadePlan(
         programme=draw(refs),
         trainer_course=draw(st.none() | refs),
@@ -409,7 +418,7 @@ def cascade_plans(draw: st.DrawFn) -> CascadePlan:
         seeds_are_staff=draw(st.booleans()),
         period=draw(plan_periods),
         start=draw(st.none() | iso_dates()),
-        horizon=draw(st.integers(1, 500)),
+        horizon=horizon,
         eligible_roles=tuple(draw(st.lists(ids, unique=True, max_size=2))),
         eligible_levels=tuple(draw(st.lists(ids, unique=True, max_size=2))),
         tiers=tiers,
@@ -417,9 +426,9 @@ def cascade_plans(draw: st.DrawFn) -> CascadePlan:
         uptake=draw(st.just(Parameter.fixed(1)) | probabilities),
         uptake_by=draw(st.just(()) | uptake_overrides()),
         retakes=draw(st.none() | st.integers(0, 10)),
-        adoption_after=draw(st.integers(1, 100)),
-        maintenance_after=draw(st.integers(0, 100)),
-        maintenance_window=draw(st.integers(1, 50)),
+        adoption_after=draw(st.integers(1, max(horizon, 26))),
+        maintenance_after=draw(st.integers(0, max(horizon, 26))),
+        maintenance_window=draw(st.integers(1, max(horizon, 13))),
         **_envelope(draw),
     )
 
@@ -465,7 +474,7 @@ def referral_networks(draw: st.DrawFn) -> ReferralNetwork:
         for a, b in (draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)) if pairs else [])
     )
     return ReferralNetwork(
-        period=draw(fixed_durations),
+        period=draw(fixed_durations.filter(lambda d: d != Duration())),
         levels=draw(refs) if with_levels else None,
         workforce=draw(refs) if with_workforce else draw(st.none() | refs),
         level_for_support=(

@@ -114,3 +114,41 @@ def test_origin_gives_the_file_and_positions() -> None:
     origin = bundle.origin(clinics)
     assert origin.file.endswith("safe-and-together-clinics.yaml")
     assert origin.locations.find(("cases_per_session", "min")) == (24, 8)  # "  min: 3" in the example
+
+
+def test_a_plans_eligible_levels_belong_to_its_workforces_scale() -> None:
+    plan = tipframe.loads(
+        "tipframe: 1\nkind: CascadePlan\nid: plan\nname: Plan\nprogramme: builtin:help-the-helpers\n"
+        "workforce: builtin:help-the-helpers-community\nseed_trainers: [{organisation: foodbank, trainers: 2}]\n"
+        "period: P1W\nhorizon: 52\neligible_levels: [skilled, grandmaster]\ntiers: [{cohort_size: 8}]\n",
+        tipframe.CascadePlan,
+    )
+    with pytest.raises(DocumentError) as caught:
+        Bundle.of([plan])
+    (problem,) = caught.value.problems
+    assert (problem.where, problem.code) == ("eligible_levels[1]", "unknown-level")
+    assert "LevelScale 'nes-levels' (named by workforce.levels) has no level 'grandmaster'" in problem.message
+    (finding,) = tipframe.check([plan], select=["TIP201"])  # tipframe check reports it as an unknown level
+    assert finding.where == "eligible_levels[1]"
+
+
+def test_eligible_levels_need_a_scale_on_the_workforce() -> None:
+    workforce = tipframe.Workforce(
+        id="teams", name="Teams", organisations=(tipframe.WorkforceOrganisation(id="a", headcount=20),)
+    )
+    plan = tipframe.CascadePlan(
+        id="plan",
+        name="Plan",
+        programme="builtin:help-the-helpers",
+        workforce="teams",
+        seed_trainers=(tipframe.SeedTrainers(organisation="a", trainers=1),),
+        period=tipframe.Duration(weeks=1),
+        horizon=52,
+        eligible_levels=("skilled",),
+        tiers=(tipframe.Tier(cohort_size=8),),
+    )
+    with pytest.raises(DocumentError) as caught:
+        Bundle.of([workforce, plan])
+    (problem,) = caught.value.problems
+    assert problem.where == "eligible_levels[0]"
+    assert problem.message == "names a level, but Workforce 'teams' (named by workforce) names no level scale (levels)"

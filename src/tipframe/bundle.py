@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -10,8 +11,8 @@ import attrs
 
 from tipframe.io.convert import did_you_mean
 from tipframe.io.documents import BUILTIN_PREFIX, Loaded, builtins, load_located
-from tipframe.io.files import document_files
 from tipframe.io.problems import DEFAULT_LIMITS, DocumentError, Limits, Problem
+from tipframe.io.walk import BUDGET, Walker
 from tipframe.model import CascadePlan, Document, Programme, Workforce
 from tipframe.model.feasibility import INVALID_PLAN, plan_infeasibilities
 from tipframe.model.fields import Path
@@ -241,6 +242,7 @@ class Bundle:
             if member_of is not None:
                 container = self._container(document, path, member_of)
                 if container is None:
+                    problems += self._no_container(loaded, path, member_of)
                     continue
                 collection = meta.get("member") or container.MEMBERS[0]
                 if value not in container.members(collection):
@@ -249,14 +251,36 @@ class Bundle:
         return problems
 
     def _container(self, document: Document, path: Path, member_of: str) -> Document | None:
-        """The document whose members the value at ``path`` must be: named by ``member_of``."""
-        ref = getattr(document, member_of, None)
-        field = attrs.fields_dict(type(document)).get(member_of)
-        if not isinstance(ref, str) or field is None:
-            return None
-        kind_name = field.metadata.get("ref")
-        loaded = self._index.get((kind_name, ref)) if kind_name else None
-        return loaded.document if loaded is not None else None
+        """The document whose members the value at ``path`` must be: named by ``member_of``.
+
+        A dotted ``member_of`` follows references: ``workforce.levels`` is the level scale named
+        by the workforce that the document names.
+        """
+        current: Document | None = document
+        for name in member_of.split("."):
+            if current is None:
+                return None
+            ref = getattr(current, name, None)
+            field = attrs.fields_dict(type(current)).get(name)
+            if not isinstance(ref, str) or field is None:
+                return None
+            kind_name = field.metadata.get("ref")
+            loaded = self._index.get((kind_name, ref)) if kind_name else None
+            current = loaded.document if loaded is not None else None
+        return current
+
+    def _no_container(self, loaded: Loaded, path: Path, member_of: str) -> list[Problem]:
+        """A member named through a document that names no container (a workforce without a level scale)."""
+        via, _, last = member_of.rpartition(".")
+        holder = self._container(loaded.document, path, via) if via else None
+        field = attrs.fields_dict(type(holder)).get(last) if holder is not None else None
+        if holder is None or field is None or getattr(holder, last) is not None:
+            return []  # nothing to follow, or a missing reference, reported on its own
+        kind = KINDS[field.metadata["ref"]]
+        noun = kind.MEMBERS[0].removesuffix("s")
+        words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind.KIND).lower()  # LevelScale: level scale
+        message = f"names a {noun}, but {holder.KIND} {holder.id!r} (named by {via}) names no {words} ({last})"
+        return [_problem(loaded, path, message, f"unknown-{noun}")]
 
     def _cycle_problems(self, loaded: Loaded) -> list[Problem]:
         """A follow-on cycle, reported at the first of its programmes in reading order."""
@@ -334,14 +358,15 @@ def _problem(loaded: Loaded, path: Path, message: str, code: str, where: tuple[i
 Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 
 
-def _expand(paths: Paths) -> list[str]:
+def _expand(paths: Paths, walker: Walker) -> list[str]:
+    """The files to read: those named, and the documents the walker finds in the folders named."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     files: list[str] = []
     for path in paths:
         name = os.fspath(path)
         if not name.startswith(BUILTIN_PREFIX) and os.path.isdir(name):
-            files.extend(document_files(name))
+            files.extend(walker.walk(name))
         else:
             files.append(name)
     unique: dict[str, str] = {}
@@ -358,9 +383,11 @@ def load_bundle(paths: Paths, *, limits: Limits = DEFAULT_LIMITS) -> Bundle:
     ----------
     paths
         One path or several: files, folders, or ``builtin:ID`` for a built-in document. A file
-        named twice is read once.
+        named twice is read once. A folder is walked without leaving it: a link whose target
+        lies outside the folder, and a link loop, are reported and not followed.
     limits
-        Bounds on what each file may hold.
+        Bounds on what each file may hold, and on the files and bytes the folders' walks list
+        (``max_files``, ``max_total_bytes``; over them, nothing is read).
 
     Returns
     -------
@@ -392,8 +419,12 @@ def read_bundle(paths: Paths, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Bundl
         (references) are checked only when every file could be read.
     """
     entries: list[Loaded] = []
-    problems: list[Problem] = []
-    for name in _expand(paths):
+    walker = Walker(limits)
+    names = _expand(paths, walker)
+    problems: list[Problem] = list(walker.problems)
+    if any(problem.code == BUDGET for problem in problems):
+        return Bundle(()), problems
+    for name in names:
         try:
             entries.append(load_located(name, limits=limits))
         except DocumentError as error:

@@ -14,6 +14,7 @@ import numpy as np
 
 from tipframe.io.arrays import to_numpy
 from tipframe.model import LevelScale, PrincipleCoverage, ReachResult, ReferralNetwork, Support
+from tipframe.privacy import visible
 
 __all__ = ["plot_coverage_matrix", "plot_dissemination", "plot_network", "plot_organisation_reach", "plot_reach"]
 
@@ -24,6 +25,25 @@ SUPPORT_COLOURS = {
     Support.TARGETED: "#e69f00",
     Support.SPECIALIST: "#009e73",
 }
+
+
+def _label(text: str) -> str:
+    """A document's text as a plot shows it: control characters escaped, and dollar signs literal
+    (matplotlib reads text between two as mathematics, and stops at what it cannot parse)."""
+    return visible(text).replace("$", r"\$")
+
+
+def _columns(graph: Any) -> dict[int, list[Any]]:
+    """The graph's nodes by their ``column``, each column in the graph's order.
+
+    networkx groups a layout's layers into sets, whose order follows the nodes' hashes and so
+    changes from one process to the next; lists in the graph's order draw the same picture
+    every time.
+    """
+    columns: dict[int, list[Any]] = {}
+    for node, column in graph.nodes(data="column"):
+        columns.setdefault(column, []).append(node)
+    return dict(sorted(columns.items()))
 
 
 def _axes(ax: Any) -> Any:
@@ -83,7 +103,7 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
             series = reach_series(item)
             mean = series.mean(axis=0)
             low, high = np.percentile(series, [5, 95], axis=0)
-            label = item.plan.name
+            label = _label(item.plan.name)
         if labels is not None and index < len(labels):
             label = labels[index]
         periods = np.arange(mean.size)
@@ -178,7 +198,7 @@ def plot_dissemination(result: ReachResult, *, replicate: int = 0, ax: Any = Non
     graph = dissemination_graph(result, replicate)
     for _, data in graph.nodes(data=True):
         data["column"] = 2 * data["generation"] - (1 if data["kind"] == "cohort" else 0)
-    positions = nx.multipartite_layout(graph, subset_key="column") if graph.number_of_nodes() else {}
+    positions = nx.multipartite_layout(graph, subset_key=_columns(graph)) if graph.number_of_nodes() else {}
     ax = _axes(ax)
     trainers = [n for n, d in graph.nodes(data=True) if d["kind"] == "trainer"]
     cohorts = [n for n, d in graph.nodes(data=True) if d["kind"] == "cohort"]
@@ -257,7 +277,7 @@ def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, a
     last = max(hops.values(), default=0) + 1
     for node in graph:
         graph.nodes[node]["column"] = hops.get(node, last)
-    positions = nx.multipartite_layout(graph, subset_key="column")
+    positions = nx.multipartite_layout(graph, subset_key=_columns(graph))
     ax = _axes(ax)
     services = {s.id: s for s in network.services}
     colours = [SUPPORT_COLOURS[services[n].support] for n in graph]
@@ -281,14 +301,24 @@ def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, a
             graph, positions, nodelist=dead, node_size=200, node_shape="x", node_color="#000000", ax=ax
         )
     over = {load.service for load in analysis.capacity.over_capacity}
+    # A white ground keeps a label readable where an edge runs through it.
+    ground = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
     for node, (x, y) in positions.items():
-        ax.annotate(node, (x, y), xytext=(0, -18), textcoords="offset points", ha="center", fontsize="small",
-                    fontweight="bold" if node in over else "normal")  # fmt: skip
+        ax.annotate(
+            node,
+            (x, y),
+            xytext=(0, -18),
+            textcoords="offset points",
+            ha="center",
+            fontsize="small",
+            fontweight="bold" if node in over else "normal",
+            bbox=ground,
+        )
     handles = [
         ax.scatter([], [], color=colour, label=support.value if support else "not set", s=60)
         for support, colour in SUPPORT_COLOURS.items()
     ]
     ax.legend(handles=handles, title="support", fontsize="small", loc="best")
-    ax.set_title(f"{network.name}: red ring, on every route; cross, dead end; bold, over capacity")
+    ax.set_title(f"{_label(network.name)}\nred ring, on every route; cross, dead end; bold, over capacity")
     ax.set_axis_off()
     return ax

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from ..conftest import CASES, EXAMPLES, ROOT
 
 CHECKS = CASES / "checks"
 RULES = list(Registry.builtin())
-OPTIONS = CheckOptions(private_names=("Smith",))
+OPTIONS = CheckOptions(private_names=("Smith",), as_of=dt.date(2026, 1, 1))
 
 
 def _case(code: str, outcome: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,27 @@ def test_check_cli_json_usage_and_comments(tmp_path: Path, capsys: pytest.Captur
     names.write_text("  # staff\nNobody Here\n")
     capsys.readouterr()
     assert main(["check", "builtin:nttp", "--private-names", str(names)]) == 0
+
+
+def test_counts_are_judged_against_the_day_given_and_never_a_hidden_clock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "tipframe: 1\nkind: Programme\nid: p\nname: P\nformat: clinic\nsources: [{id: s, title: S}]\n"
+        "delivery_records: [{what: case discussions, count: 600, date: 2999, source: s}]\n"
+    )
+    document = tipframe.loads(text)
+    assert check(document, select=["TIP309"]) == tipframe.checks.Findings(())  # no as_of: no date judged
+    (finding,) = check(document, select=["TIP309"], options=CheckOptions(as_of=dt.date(2026, 4, 1)))
+    assert (finding.where, finding.severity) == ("delivery_records[0].date", Severity.WARNING)
+    assert list(check(document, select=["TIP309"], options=CheckOptions(as_of=dt.date(2999, 1, 1)))) == []
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    assert main(["check", str(path), "--select", "TIP309"]) == 0  # a warning; today is before 2999
+    assert "TIP309 warning a count of case discussions dated 2999, after " in capsys.readouterr().out
+    assert main(["check", str(path), "--select", "TIP309", "--as-of", "2999-06-01"]) == 0
+    assert "TIP309" not in capsys.readouterr().out
+    with pytest.raises(SystemExit) as usage:
+        main(["check", str(path), "--as-of", "next week"])
+    assert usage.value.code == 2
+    assert "is not a day such as 2026-04-01" in capsys.readouterr().err

@@ -91,7 +91,7 @@ def test_show_survives_the_largest_values_validate_accepts(capsys: pytest.Captur
     path = tmp_path / "big.yaml"
     path.write_text(
         "tipframe: 1\nkind: Programme\nid: p\nname: P\nformat: course\n"
-        f"group_size: {{max: {'9' * 100}}}\n"
+        "group_size: {max: 100000}\n"
         "schedule: {sessions: 1000000, session_length: PT1000000H, cadence: P1000000Y}\n"
     )
     assert main(["validate", str(path)]) == 0
@@ -102,11 +102,12 @@ def test_show_survives_the_largest_values_validate_accepts(capsys: pytest.Captur
 def test_show_never_writes_control_characters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "evil.yaml"
     path.write_text(ORG + 'name: "\\e[2J\\e]0;pwned\\a evil\\rok\\u202e"\n')
-    assert main(["show", str(path)]) == 0
-    out = capsys.readouterr().out
+    assert main(["show", str(path)]) == 1  # text may not hold them: the problem names them instead
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
     for unsafe in ("\x1b", "\x07", "\r", "\u202e"):
         assert unsafe not in out
-    assert "\\x1b[2J" in out
+    assert "U+001B ESCAPE" in out
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
@@ -124,13 +125,12 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
 
 
 def test_folders_follow_links_once_and_skip_hidden_files(tmp_path: Path) -> None:
-    real = tmp_path / "real"
-    real.mkdir()
-    (real / "o.yaml").write_text(ORG + "name: n\n")
+    # Links leading out of the folder, and loops, are refused: tests/io/test_walks.py.
     top = tmp_path / "top"
-    top.mkdir()
+    real = top / "real"
+    real.mkdir(parents=True)
+    (real / "o.yaml").write_text(ORG + "name: n\n")
     (top / "linked").symlink_to(real, target_is_directory=True)
-    (top / "loop").symlink_to(top, target_is_directory=True)
     (top / ".#o.yaml").symlink_to(tmp_path / "gone.yaml")  # an editor's lock file
     assert len(tipframe.load_bundle([top])) == 1
 

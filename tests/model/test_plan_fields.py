@@ -181,8 +181,8 @@ def test_whole_months_years_days_and_weeks_are_periods(period: str) -> None:
         ("P1Y1W", "not a mix of the two: P1Y1W"),
         ("PT12H", "not hours, minutes or seconds: PT12H"),
         ("P1DT12H", "not hours, minutes or seconds: P1DT12H"),
-        ("PT0S", "a period cannot be empty"),
-        ("P0M", "a period cannot be empty"),
+        ("PT0S", "must be longer than zero"),
+        ("P0M", "must be longer than zero"),
     ],
 )
 def test_mixed_sub_day_and_empty_periods_are_refused(period: str, message: str) -> None:

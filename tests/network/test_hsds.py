@@ -220,3 +220,16 @@ def test_nested_records_become_tables_of_their_own_in_a_package(tmp_path: Path) 
     assert "phones" not in package.columns["service"]
     assert package.tables["organization_identifier"][0]["organization_id"] == "0fdfb57f-c147-4cfb-864c-44788a335d8c"
     assert package.tables["service_area"][0]["name"] == "Eastfield"
+
+
+def test_line_breaks_a_spreadsheet_writes_in_a_cell_become_plain_ones(tmp_path: Path) -> None:
+    package = tmp_path / "package"
+    shutil.copytree(HSDS / "package", package)
+    services = package / "services.csv"
+    text = services.read_text(encoding="utf-8").replace(
+        "Three days of food for anyone who needs it.", '"Three days of food\r\nfor anyone who needs it."'
+    )
+    services.write_bytes(text.encode("utf-8"))
+    network = network_from_hsds(read_hsds(package))
+    descriptions = [service.description or "" for service in network.services]
+    assert "Three days of food\nfor anyone who needs it." in descriptions

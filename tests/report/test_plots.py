@@ -67,3 +67,26 @@ def test_coverage_matrix_and_network(tmp_path: Path) -> None:
     assert labels["counselling"].get_fontweight() == "bold"  # over capacity
     assert labels["drop-in"].get_fontweight() == "normal"
     assert _saved(ax, tmp_path) > 10_000
+
+
+def test_the_network_is_laid_out_in_document_order() -> None:
+    # networkx groups a layout's columns into sets, whose order changes from process to process;
+    # each column follows the document's order instead.
+    network = tipframe.load(EXAMPLES / "svru-community-referrals.yaml", ReferralNetwork)
+    ax = plots.plot_network(network)
+    heights = {t.get_text(): t.xy[1] for t in ax.texts}
+    order = [s.id for s in network.services if s.id in ("community-policing", "youth-work", "drop-in", "food-parcels")]
+    assert sorted(order, key=lambda service: heights[service]) == order
+
+
+def test_text_from_documents_is_drawn_as_written(tmp_path: Path) -> None:
+    import attrs
+
+    network = tipframe.load(EXAMPLES / "svru-community-referrals.yaml", ReferralNetwork)
+    named = attrs.evolve(network, name="Costs $5 to $\\frac{ a")  # matplotlib would read mathematics
+    ax = plots.plot_network(named)
+    assert ax.get_title().startswith("Costs \\$5 to \\$\\frac{ a\n")
+    assert _saved(ax, tmp_path) > 10_000  # drawn, not refused by the mathematics parser
+    hostile = attrs.evolve(network)
+    object.__setattr__(hostile, "name", "Pathways \u202eright to left\x1b[2J")  # as checks off could let in
+    assert plots.plot_network(hostile).get_title().startswith("Pathways \\u202eright to left\\x1b[2J\n")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
+import tipframe
 from tipframe.cli import main
 
 pytest.importorskip("matplotlib")
@@ -103,3 +106,69 @@ def test_observed_counts_of_people_are_suppressed_in_the_report(tmp_path: Path) 
     main(["report", str(ROOT / "examples" / "safe-and-together-clinics.yaml"), "--bundle", str(ROOT / "examples"),
           "-o", str(target)])  # fmt: skip
     assert "at least 600" in target.read_text(encoding="utf-8")
+
+
+_MAKE = """
+import contextlib, io, sys
+from pathlib import Path
+from tipframe.cli import main
+
+out, examples = Path(sys.argv[1]), sys.argv[2]
+network, course = f"{examples}/svru-community-referrals.yaml", f"{examples}/trauma-skilled-course.yaml"
+plan = "builtin:help-the-helpers-rollout"
+with contextlib.redirect_stderr(io.StringIO()):
+    main(["report", course, plan, network, "--bundle", examples, "--replicates", "10", "-o", str(out / "report.html")])
+for name, path in [("network", network), ("plan", plan), ("course", course)]:
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown):
+        main(["show", path, "--bundle", examples])
+    (out / f"{name}.txt").write_text(shown.getvalue(), encoding="utf-8")
+"""
+
+
+def test_the_same_inputs_give_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    made = {}
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        out.mkdir()
+        subprocess.run(
+            [sys.executable, "-c", _MAKE, str(out), str(ROOT / "examples")],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+            timeout=300,
+        )
+        made[seed] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert sorted(made["1"]) == ["course.txt", "network.txt", "plan.txt", "report.html"]
+    for name, content in made["1"].items():
+        assert content == made["2"][name], f"{name} differs between hash seeds"
+    page = made["1"]["report.html"].decode("utf-8")
+    assert str(ROOT) not in page  # no paths: the page is the same wherever its inputs lie
+    assert str(tmp_path) not in page
+    assert f"Made with tipframe {tipframe.__version__}. " in page  # and no date unless one is asked for
+
+
+def test_a_date_only_when_asked_for(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    assert main(["report", "builtin:nttp", "-o", str(target), "--date", "2025-03-31"]) == 0
+    assert "Made with tipframe " in target.read_text(encoding="utf-8")
+    assert " on 2025-03-31." in target.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "builtin:nttp", "-o", str(target), "--date", "last tuesday"])
+    assert exit_.value.code == 2
+
+
+def test_the_report_shows_control_characters_escaped(tmp_path: Path) -> None:
+    from tipframe import Bundle, ReferralNetwork, load
+    from tipframe.report.content import gather_report
+    from tipframe.report.page import render_report
+
+    network = load(ROOT / "examples" / "svru-community-referrals.yaml", ReferralNetwork)
+    hostile = attrs.evolve(network)
+    # What validation refuses, as an older file or an object built with checks off can hold it.
+    object.__setattr__(hostile, "name", "Pathways \u202esyawhtap\u202c \x1b[31mred\x1b[0m")
+    object.__setattr__(hostile, "description", "one\ntwo \u2066isolated\u2069")
+    page = render_report(gather_report([hostile], Bundle.of([hostile])))
+    assert not {"\x1b", "\u202e", "\u202c", "\u2066", "\u2069"} & set(page)
+    assert '<h2 id="svru-community-referrals">Pathways \\u202esyawhtap\\u202c \\x1b[31mred\\x1b[0m</h2>' in page
+    assert "two \\u2066isolated\\u2069" in page
+    (tmp_path / "hostile.html").write_text(page, encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TypeVar
 
@@ -29,6 +30,10 @@ class CheckOptions:
     clinic_cases: IntRange = IntRange(min=3, max=5)
     #: Names of real people (staff, families) that must never appear in a document.
     private_names: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    #: The day observed counts are judged against (tipframe check gives today); None judges no dates.
+    as_of: dt.date | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(dt.date))
+    )
 
 
 @attrs.frozen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from tipframe.bundle import read_bundle
@@ -40,10 +41,20 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--private-names", metavar="FILE", help="a file of names (one a line) that must never appear in a document"
     )
+    parser.add_argument(
+        "--as-of", type=_day, metavar="DATE", help="judge observed counts' dates against this day (default today)"
+    )
     parser.set_defaults(run=run)
     rules = commands.add_parser("rules", help="list the practice rules", description="List every practice rule.")
     rules.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     rules.set_defaults(run=run_rules)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day such as 2026-04-01") from None
 
 
 def _private_names(path: str | None) -> tuple[str, ...]:
@@ -92,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
         code = print_problems(unreadable, sys.stdout)
         print("documents could not be read: fix these, then check again", file=sys.stderr)
         return code
-    options = CheckOptions(private_names=_private_names(args.private_names))
+    # The library keeps no clock: the command line is where "today" comes from.
+    as_of = args.as_of if args.as_of is not None else dt.date.today()
+    options = CheckOptions(private_names=_private_names(args.private_names), as_of=as_of)
     findings = check(bundle, registry, select=args.select, ignore=args.ignore, options=options)
     if args.format == "json":
         print_json({"findings": findings.to_dicts(), "counts": findings.counts()})

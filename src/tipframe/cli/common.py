@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
 import re
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Final, NoReturn, TextIO
 
 from tipframe.io.problems import Problem
@@ -89,6 +93,17 @@ positive = whole(1)
 seed = whole(0)
 
 
+def gibibytes(text: str) -> int:
+    """An argument type: a positive, finite number of GiB (``--memory-limit 2.5``), returned in bytes."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of GiB, not {text!r}") from None
+    if not math.isfinite(value) or value <= 0 or value * 2**30 < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number of GiB, not {text!r}")
+    return int(value * 2**30)
+
+
 def identifier(text: str) -> str:
     """An argument type: a document id."""
     if not re.fullmatch(ID_PATTERN, text):
@@ -112,3 +127,33 @@ def codes(text: str) -> list[str]:
 
 def add_bundle(parser: argparse.ArgumentParser, help: str = "other files or folders its references point to") -> None:
     parser.add_argument("--bundle", nargs="*", default=[], metavar="PATH", help=help)
+
+
+def add_threshold(parser: argparse.ArgumentParser) -> None:
+    """``--threshold N``: the disclosure-control rule of a command that prints observed counts of people."""
+    from tipframe.privacy import DEFAULT_THRESHOLD
+
+    parser.add_argument(
+        "--threshold",
+        type=positive,
+        default=DEFAULT_THRESHOLD,
+        metavar="N",
+        help=f"suppress observed counts of people from 1 to N-1 (default {DEFAULT_THRESHOLD}; 1 shows them all)",
+    )
+
+
+@contextlib.contextmanager
+def terminable() -> Iterator[None]:
+    """While writing files, turn SIGTERM into `SystemExit` (143) so that writes undo and clean up as on Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler; a host's threads keep theirs
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)

@@ -54,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except DocumentError as error:
         return print_problems(error.problems, sys.stderr)
+    except MemoryError as error:
+        print(f"tipframe: {out_of_memory(error)}", file=sys.stderr)
+        return UNUSABLE
     except KeyboardInterrupt:
         print("tipframe: interrupted", file=sys.stderr)
         return 130
@@ -67,10 +70,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return UNUSABLE
 
 
+def out_of_memory(error: MemoryError) -> str:
+    """What to say when memory ran out: the engines' own message names the estimate and the limit."""
+    resources = sys.modules.get("tipframe.reach.resources")  # loaded when an engine ran; never loaded for this
+    if resources is not None and isinstance(error, resources.MemoryExhaustedError):
+        return str(error)
+    detail = f" ({error})" if str(error) else ""
+    return (
+        f"out of memory{detail}: the work needs more memory than this machine or process can give; try a smaller "
+        "run (fewer replicates, a shorter horizon, a smaller input), or --memory-limit GIB where the command has "
+        "it, to be told before it starts"
+    )
+
+
 def run() -> NoReturn:
     """Entry point of the ``tipframe`` console script."""
     try:
         code = main()
+    except MemoryError as error:  # raised outside a command (while reading its arguments)
+        print(f"tipframe: {out_of_memory(error)}", file=sys.stderr)
+        code = UNUSABLE
     except Exception as error:  # the last guard: a bug must still not print a traceback
         print(f"tipframe: internal error: {type(error).__name__}: {error} (please report this)", file=sys.stderr)
         code = UNUSABLE

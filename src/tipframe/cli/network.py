@@ -9,7 +9,7 @@ import attrs
 
 from tipframe.bundle import read_bundle
 from tipframe.checks import Registry, check
-from tipframe.cli.common import INVALID, OK, add_bundle, fail, identifier, print_problems
+from tipframe.cli.common import INVALID, OK, add_bundle, fail, identifier, print_problems, terminable
 from tipframe.io.documents import dump, dumps, load_located
 from tipframe.model import ReferralNetwork
 from tipframe.report.text import summarise
@@ -32,7 +32,12 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         choices=("graphml", "gexf", "hsds-json", "hsds-csv"),
         help="write it instead: a graph for Gephi, or an Open Referral directory (JSON, or a CSV package in a folder)",
     )
-    parser.add_argument("-o", "--output", metavar="FILE", help="where --export writes (a folder for hsds-csv)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where --export writes (a folder for hsds-csv: its package files are replaced all or none)",
+    )
     parser.set_defaults(run=run)
 
     hsds = commands.add_parser(
@@ -56,7 +61,8 @@ def _export(network: ReferralNetwork, export: str, output: str) -> int:
     if export.startswith("hsds-"):
         from tipframe.network.hsds import hsds_from_network, write_hsds
 
-        written = write_hsds(hsds_from_network(network), output, export.removeprefix("hsds-"))
+        with terminable():
+            written = write_hsds(hsds_from_network(network), output, export.removeprefix("hsds-"))
         print(f"wrote {len(written)} file(s): {', '.join(written)}", file=sys.stderr)
         return OK
     from tipframe.network import referral_graph, write_graph

@@ -7,13 +7,26 @@ import concurrent.futures
 import contextlib
 import os
 import sys
+import textwrap
 
 from tipframe.bundle import read_bundle
-from tipframe.cli.common import INVALID, OK, UNUSABLE, add_bundle, fail, positive, seed, whole
+from tipframe.cli.common import (
+    INVALID,
+    OK,
+    UNUSABLE,
+    add_bundle,
+    add_threshold,
+    fail,
+    gibibytes,
+    positive,
+    seed,
+    whole,
+)
 from tipframe.io.documents import dump, load_located
 from tipframe.io.files import write_csv
 from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, Programme, ReachResult, Workforce
+from tipframe.privacy import suppression_note
 from tipframe.progress import terminal_progress
 
 
@@ -59,11 +72,15 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--rerun", metavar="FILE", help="rerun a saved result and check it reproduces bit for bit")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_threshold(parser)  # for the eligible staff it prints; --json and --csv keep every count
     parser.add_argument(
         "--memory-limit",
-        type=float,
+        type=gibibytes,
         metavar="GIB",
-        help="refuse runs estimated to need more than this many GiB (default: half the machine's memory)",
+        help=(
+            "refuse runs estimated to need more than this many GiB (default: half the machine's memory, or less "
+            "where the process or its cgroup is limited, less what is in use)"
+        ),
     )
     parser.set_defaults(run=run)
 
@@ -98,6 +115,7 @@ def _simulate(args: argparse.Namespace) -> ReachResult:
             draws=args.draws,
             seed=args.seed,
             check=200 if args.check is None else args.check,
+            memory_limit=args.memory_limit,
         )
     show = not args.quiet and args.replicates >= 200
     workers = args.workers or min(8, os.cpu_count() or 1)
@@ -116,7 +134,7 @@ def _simulate(args: argparse.Namespace) -> ReachResult:
             executor=executor,
             chunks=4 * workers,
             progress=terminal_progress("simulating") if show else None,
-            memory_limit=int(args.memory_limit * 2**30) if args.memory_limit else None,
+            memory_limit=args.memory_limit,
         )
 
 
@@ -144,7 +162,8 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tipframe.reach import MemoryLimitError, PlanError
+    from tipframe.reach import PlanError
+    from tipframe.reach.limits import ResourceLimitError
     from tipframe.reach.measures import describe_summary, summarise_reach
 
     problem = _usage_problem(args)
@@ -153,21 +172,24 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.rerun:
             saved = load_located(args.rerun, kind=ReachResult).document
-            return _rerun(saved) if isinstance(saved, ReachResult) else INVALID
+            return _rerun(saved, args.memory_limit) if isinstance(saved, ReachResult) else INVALID
         result = _simulate(args)
-    except MemoryLimitError as error:
+    except ResourceLimitError as error:
         return fail("reach", str(error), UNUSABLE)
     except (PlanError, KeyError) as error:
         return fail("reach", str(error).strip('"'), INVALID)
-    sys.stdout.write(describe_summary(summarise_reach(result), result))
+    summary = summarise_reach(result)
+    sys.stdout.write(describe_summary(summary, result, threshold=args.threshold))
+    if 0 < summary.eligible < args.threshold:
+        print("\n" + textwrap.fill(suppression_note(args.threshold), 96))
     _save(args, result)
     return OK
 
 
-def _rerun(saved: ReachResult) -> int:
+def _rerun(saved: ReachResult, memory_limit: int | None) -> int:
     from tipframe.reach import rerun
 
-    again = rerun(saved)
+    again = rerun(saved, memory_limit=memory_limit)
     if again.numpy_changed:
         import numpy
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from tipframe.bundle import read_bundle
-from tipframe.cli.common import OK, UNUSABLE, add_bundle, fail, plural, positive, print_problems, seed
+from tipframe.cli.common import OK, UNUSABLE, add_bundle, add_threshold, fail, plural, positive, print_problems, seed
 from tipframe.io.files import write_atomic
-from tipframe.privacy import DEFAULT_THRESHOLD
 from tipframe.report.content import gather_report
+
+
+def _date(text: str) -> dt.date:
+    """An argument type: an ISO date, or ``today``."""
+    if text == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2025-03-31, or today, not {text!r}") from None
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,12 +39,13 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--replicates", type=positive, default=200, metavar="N", help="replicates for plans (200)")
     parser.add_argument("--seed", type=seed, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument("--title", help="the page's title")
+    add_threshold(parser)
     parser.add_argument(
-        "--threshold",
-        type=positive,
-        default=DEFAULT_THRESHOLD,
-        metavar="N",
-        help=f"observed counts of people below N are suppressed (default {DEFAULT_THRESHOLD})",
+        "--date",
+        type=_date,
+        metavar="DATE",
+        help="say the page was made on DATE (YYYY-MM-DD, or today); by default no date, so the same inputs "
+        "give the same page",
     )
     parser.set_defaults(run=run)
 
@@ -56,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         return fail("report", "no documents found", UNUSABLE)
     content = gather_report(documents, bundle, replicates=args.replicates, seed=args.seed)
     try:
-        page = render_report(content, title=args.title, threshold=args.threshold)
+        page = render_report(content, title=args.title, threshold=args.threshold, date=args.date)
     except ImportError as error:
         return fail("report", str(error))
     write_atomic(args.output, page)

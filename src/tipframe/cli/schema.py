@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
-from tipframe.cli.common import OK, fail, kind
+from tipframe.cli.common import OK, fail, kind, terminable
 from tipframe.io.documents import BUILTIN_PREFIX, builtins, schema_filename
-from tipframe.io.files import write_atomic
+from tipframe.io.files import write_atomic, write_files
 from tipframe.model.kinds import KINDS
 from tipframe.schema import json_schema
 
@@ -22,7 +21,11 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("kind", nargs="?", type=kind, help=", ".join(KINDS))
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
-    parser.add_argument("--all", metavar="DIR", help="write every kind's schema into DIR")
+    parser.add_argument(
+        "--all",
+        metavar="DIR",
+        help="write every kind's schema into DIR, all or none (other files in DIR are left alone)",
+    )
     parser.set_defaults(run=run)
     listing = commands.add_parser(
         "builtins", help="list the built-in documents", description="List the documents shipped with tipframe."
@@ -36,11 +39,10 @@ def _text(kind_name: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.all:
-        os.makedirs(args.all, exist_ok=True)
-        for kind_name in KINDS:
-            path = os.path.join(args.all, schema_filename(kind_name))
-            write_atomic(path, _text(kind_name))
-            print(path)
+        schemas = {schema_filename(kind_name): _text(kind_name) for kind_name in KINDS}
+        with terminable():
+            written = write_files(args.all, schemas)
+        print("\n".join(written))
         return OK
     if args.kind is None:
         return fail("schema", "name a kind (" + ", ".join(KINDS) + ") or use --all DIR")

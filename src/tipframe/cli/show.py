@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from tipframe.bundle import read_bundle
-from tipframe.cli.common import OK, UNUSABLE, add_bundle, fail, print_problems
+from tipframe.cli.common import OK, UNUSABLE, add_bundle, add_threshold, fail, print_problems
 from tipframe.io.documents import BUILTIN_PREFIX, load_located
 from tipframe.io.problems import DocumentError
 from tipframe.model import Crosswalk, Framework, Programme
@@ -18,7 +18,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "show",
         help="summarise a document for people",
         description=(
-            "Summarise a document: schedule, contact hours, facilitation and principle coverage for a programme."
+            "Summarise a document: schedule, contact hours, facilitation and principle coverage for a programme. "
+            "Observed counts of people (delivery records, workforce headcounts) below the threshold are suppressed; "
+            "control characters in the document are shown escaped."
         ),
     )
     parser.add_argument("path", metavar="PATH", help="a file, or builtin:ID")
@@ -30,6 +32,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="REF",
         help="also show principle coverage through this crosswalk (builtin:nttp-samhsa)",
     )
+    add_threshold(parser)
     parser.set_defaults(run=run)
 
 
@@ -52,5 +55,5 @@ def run(args: argparse.Namespace) -> int:
             if document.framework.removeprefix(BUILTIN_PREFIX) != source.id:
                 return fail("show", f"{ref} maps from {crosswalk.source}, not from {document.framework}")
         crosswalks.append((crosswalk, bundle.get(crosswalk.target, Framework)))
-    sys.stdout.write(summarise(document, bundle, crosswalks=crosswalks))
+    sys.stdout.write(summarise(document, bundle, crosswalks=crosswalks, threshold=args.threshold))
     return OK

@@ -15,7 +15,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "validate",
         help="check documents: syntax, types, schema and references between them",
         description=(
-            "Check documents and the references between them; every problem is reported with its file and line."
+            "Check documents and the references between them; every problem is reported with its file and line. "
+            "Folders are walked without leaving them: a link that leads outside the folder, or round in a loop, "
+            "is reported and not followed."
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or builtin:ID")

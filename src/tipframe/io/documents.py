@@ -17,10 +17,10 @@ import cattrs
 import yaml
 
 from tipframe.io.convert import Invalid, did_you_mean, make_converter
-from tipframe.io.files import read_text, write_atomic
+from tipframe.io.files import read_text, write_atomic, write_files
 from tipframe.io.problems import DEFAULT_LIMITS, NO_LOCATIONS, DocumentError, Limits, Locations, Problem
 from tipframe.io.text import ParseFailure, Syntax, parse_text, plain_is_text
-from tipframe.model import Document
+from tipframe.model import Document, ReachResult
 from tipframe.model.fields import SCHEMA_KEY, describe
 from tipframe.model.kinds import KINDS
 
@@ -269,8 +269,12 @@ def load_located(
                 ]
             )
         return loaded
-    text = read_text(name, limits)
-    return parse_document(text, file=name, format=_format_for(name), limits=limits, kind=kind)
+    loaded = parse_document(read_text(name, limits), file=name, format=_format_for(name), limits=limits, kind=kind)
+    if isinstance(loaded.document, ReachResult) and loaded.document.arrays is not None:
+        from tipframe.io.companion import join_arrays  # numpy: only for results
+
+        return attrs.evolve(loaded, document=join_arrays(loaded.document, name, limits))
+    return loaded
 
 
 @overload
@@ -440,8 +444,14 @@ def dump(
     """
     name = os.fspath(path)
     chosen = format or _format_for(name) or "yaml"
-    text = dumps(document, chosen, schema_ref=schema_ref)
-    write_atomic(name, text)
+    payload = None
+    if isinstance(document, ReachResult):
+        from tipframe.io.companion import split_arrays  # numpy: only for results
+
+        document, payload = split_arrays(document, name)
+    # A result with a companion is written with it as one set, all or none.
+    text, (folder, base) = dumps(document, chosen, schema_ref=schema_ref), os.path.split(name)
+    write_atomic(name, text) if payload is None else write_files(folder or ".", {base: text, f"{base}.npz": payload})
 
 
 # Built-in documents ---------------------------------------------------------------------------

@@ -83,6 +83,12 @@ class Limits:
     max_depth: int = attrs.field(default=40, validator=[attrs.validators.ge(1), attrs.validators.le(100)])
     max_nodes: int = attrs.field(default=500_000, validator=attrs.validators.ge(1))
     max_string: int = attrs.field(default=1_000_000, validator=attrs.validators.ge(1))
+    #: the arrays a saved result keeps in its companion .npz file (tipframe.io.companion)
+    max_array_bytes: int = attrs.field(default=2 * 1024**3, validator=attrs.validators.ge(1))
+    #: the most files one walk reads: documents under the folders of a bundle, or a package's tables
+    max_files: int = attrs.field(default=10_000, validator=attrs.validators.ge(1))
+    #: the most bytes those files may hold in all (each is also bounded by ``max_bytes``)
+    max_total_bytes: int = attrs.field(default=2**30, validator=attrs.validators.ge(1))
 
 
 DEFAULT_LIMITS = Limits()

@@ -8,6 +8,7 @@ package's public names.
 """
 
 from tipframe.model.arrays import ArrayData as ArrayData
+from tipframe.model.arrays import Companion as Companion
 from tipframe.model.cascade import CascadePlan as CascadePlan
 from tipframe.model.cascade import Distribution as Distribution
 from tipframe.model.cascade import Parameter as Parameter

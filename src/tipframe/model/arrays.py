@@ -1,6 +1,9 @@
 """Numeric arrays inside documents: kept exactly (little-endian bytes, base64) so results reload bit for bit.
 
 The model holds the encoded form only; `tipframe.io.arrays` turns it into numpy arrays and back.
+A saved document too large to hold its arrays inline keeps them in a companion ``.npz`` file
+(`Companion`): each array then names its entry there (``stored``) instead of carrying ``data``,
+and loading the document from its file puts the data back.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ import base64
 import attrs
 
 from tipframe.model.fields import Each, Path, Pattern, Range, check_problems, field
+
+#: an entry of a companion file: a dotted path of names and numbers
+STORED = Pattern(r"^[a-z_]+(\.([a-z_]+|[0-9]+))*$", "a dotted path such as events.0.trainer_fidelity")
 
 
 @attrs.frozen(kw_only=True)
@@ -22,8 +28,17 @@ class ArrayData:
     )
     shape: tuple[int, ...] = field(doc="Length of each dimension.", default=(), checks=[Each(Range(0))])
     data: str = field(doc="The values, little-endian, base64-encoded.", default="")
+    stored: str | None = field(
+        doc="Its entry in the document's companion .npz file, when the values are kept there (data is then empty).",
+        default=None,
+        checks=[STORED],
+    )
 
     def __attrs_post_init__(self) -> None:
+        if self.stored is not None:
+            if self.data:
+                check_problems([(("data",), "must be empty when the values are stored in the companion file")])
+            return
         width = {"int32": 4, "int64": 8, "float64": 8, "bool": 1}.get(self.dtype, 0)
         count = 1
         for n in self.shape:
@@ -42,3 +57,17 @@ class ArrayData:
                     )
                 )
         check_problems(problems)
+
+
+@attrs.frozen(kw_only=True)
+class Companion:
+    """The ``.npz`` file beside a document that holds its arrays, and the file's SHA-256."""
+
+    file: str = field(
+        doc="The file's name, in the document's folder.",
+        checks=[Pattern(r"^[^/\\\x00-\x1f]+\.npz$", "a file name ending .npz, without a folder")],
+    )
+    sha256: str = field(
+        doc="SHA-256 of the file, in hexadecimal.",
+        checks=[Pattern(r"^[0-9a-f]{64}$", "a SHA-256 digest in hexadecimal")],
+    )

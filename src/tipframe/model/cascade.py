@@ -26,7 +26,8 @@ from tipframe.model.fields import (
     field,
     repeats,
 )
-from tipframe.model.values import Duration, IsoDate, NoneAs
+from tipframe.model.limits import MAX_CONCURRENT, MAX_COUNT, MAX_FACILITATORS, MAX_GROUP, MAX_PERIODS
+from tipframe.model.values import LONGER_THAN_ZERO, Duration, IsoDate, NoneAs
 
 
 class Distribution(Enum):
@@ -176,13 +177,17 @@ class Tier:
     produce. Seed trainers (generation 0) take their quotas and attrition from tier 0.
     """
 
-    cohort_size: int = field(doc="Places in a cohort.", checks=[Range(1, 100_000)])
+    cohort_size: int = field(doc="Places in a cohort.", checks=[Range(1, MAX_GROUP)])
     facilitators: int = field(
-        doc="Facilitators per cohort; each counts it fully against their quotas.", default=1, checks=[Range(1, 100)]
+        doc="Facilitators per cohort; each counts it fully against their quotas.",
+        default=1,
+        checks=[Range(1, MAX_FACILITATORS)],
     )
-    concurrent_cohorts: int = field(doc="Cohorts a trainer may run at once.", default=1, checks=[Range(1, 1_000)])
+    concurrent_cohorts: int = field(
+        doc="Cohorts a trainer may run at once.", default=1, checks=[Range(1, MAX_CONCURRENT)]
+    )
     total_cohorts: int | None = field(
-        doc="Cohorts a trainer may run in all; none for no limit.", default=None, checks=[Range(1, 1_000_000)]
+        doc="Cohorts a trainer may run in all; none for no limit.", default=None, checks=[Range(1, MAX_COUNT)]
     )
     delay: Duration = field(doc="Time from completing to delivering a first cohort (ISO 8601).", factory=Duration)
     attrition: Parameter = field(
@@ -215,7 +220,7 @@ class SeedTrainers:
         member_of="workforce",
         member="organisations",
     )
-    trainers: int = field(doc="How many.", checks=[Range(1, 1_000_000)])
+    trainers: int = field(doc="How many.", checks=[Range(1, MAX_COUNT)])
     extensions: Mapping[str, Any] = extensions_field()
 
 
@@ -274,14 +279,15 @@ class CascadePlan(Document):
     )
     period: Duration = field(
         doc="Length of one period (ISO 8601): whole days or weeks (P1W for weekly), or whole months or years "
-        "(P1M, P3M for quarters, P1Y), which follow the calendar from start."
+        "(P1M, P3M for quarters, P1Y), which follow the calendar from start.",
+        checks=[LONGER_THAN_ZERO],
     )
     start: IsoDate | None = field(
         doc="The first day of period 1 (ISO date; a month or a year means its first day); "
         "none for periods counted but not dated.",
         default=None,
     )
-    horizon: int = field(doc="Number of periods simulated.", checks=[Range(1, 10_000)])
+    horizon: int = field(doc="Number of periods simulated.", checks=[Range(1, MAX_PERIODS)])
     eligible_roles: tuple[str, ...] = field(
         doc="Roles whose staff are eligible; with eligible_levels empty too, everyone is.",
         default=(),
@@ -290,9 +296,10 @@ class CascadePlan(Document):
         member="roles",
     )
     eligible_levels: tuple[str, ...] = field(
-        doc="Staff in roles whose required level is one of these are eligible.",
+        doc="Staff in roles whose required level is one of these are eligible (level ids in the workforce's scale).",
         default=(),
         checks=[Each(IDENTIFIER), Unique()],
+        member_of="workforce.levels",
     )
     tiers: tuple[Tier, ...] = field(doc="Parameters by generation; the last repeats.", checks=[NonEmpty(array=True)])
     turnover: Parameter = field(
@@ -314,19 +321,23 @@ class CascadePlan(Document):
         doc="Times a participant who does not complete may enrol again: a whole number, "
         "or unlimited (the default; None in Python).",
         default=None,
-        checks=[Range(0, 1_000_000), NoneAs("unlimited", {"type": "integer"})],
+        checks=[Range(0, MAX_COUNT), NoneAs("unlimited", {"type": "integer"})],
     )
     adoption_after: int = field(
         doc="A trainer counts toward adoption once it has been active this many periods with willing "
-        "people left to train.",
+        "people left to train; at most the horizon, or the default.",
         default=26,
-        checks=[Range(1)],
+        checks=[Range(1, MAX_PERIODS)],
     )
     maintenance_after: int = field(
-        doc="Maintenance counts trainers trained at least this many periods ago.", default=26, checks=[Range(0)]
+        doc="Maintenance counts trainers trained at least this many periods ago; at most the horizon, or the default.",
+        default=26,
+        checks=[Range(0, MAX_PERIODS)],
     )
     maintenance_window: int = field(
-        doc="... who started a cohort within this many periods.", default=13, checks=[Range(1)]
+        doc="... who started a cohort within this many periods; at most the horizon, or the default.",
+        default=13,
+        checks=[Range(1, MAX_PERIODS)],
     )
 
     def _problems(self) -> list[tuple[Path, str]]:
@@ -344,6 +355,12 @@ class CascadePlan(Document):
                 named = " and ".join(f"{k} {v!r}" for k, v in zip(("organisation", "role"), key, strict=True) if v)
                 problems.append((("uptake_by", index), f"{named} already has an uptake"))
             seen.add(key)
+        for name in ("adoption_after", "maintenance_after", "maintenance_window"):
+            value: int = getattr(self, name)
+            default = attrs.fields_dict(CascadePlan)[name].default
+            # A default beyond a short horizon only leaves the measure empty; a value written so is a mistake.
+            if isinstance(default, int) and value > max(self.horizon, default):
+                problems.append(((name,), f"{value} periods is beyond the horizon of {self.horizon} periods"))
         return problems
 
     def tier(self, generation: int) -> Tier:

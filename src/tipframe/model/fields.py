@@ -19,8 +19,12 @@ from typing import Any, Final
 
 import attrs
 
+from tipframe.model.characters import REFUSED, refused_characters
+
 ID_PATTERN: Final = r"^[a-z][a-z0-9-]*$"
 REF_PATTERN: Final = r"^(builtin:)?[a-z][a-z0-9-]*$"
+#: text with something besides white space in it, and no refused character (tab and line feed are fine)
+TEXT_PATTERN: Final = rf"^(?=[\s\S]*\S)[^{REFUSED}]*$"
 
 #: a path inside a document: keys and list indices, outermost first
 Path = tuple[str | int, ...]
@@ -103,7 +107,8 @@ class Pattern(Check):
 
     def problem(self, value: Any) -> str | None:
         if isinstance(value, str) and not self._re.fullmatch(value):
-            return f"{value!r} is not {self._meaning}"
+            hidden = refused_characters(value)
+            return f"{value!r} is not {self._meaning}" + (f"; it {hidden}" if hidden else "")
         return None
 
 
@@ -117,6 +122,16 @@ class NonEmpty(Check):
         if isinstance(value, tuple) and not value:
             return "must list at least one item"
         return None
+
+
+class Text(NonEmpty):
+    """Text with something to read, and none of the characters `tipframe.model.characters` refuses."""
+
+    def __init__(self) -> None:
+        self.schema = MappingProxyType({"minLength": 1, "pattern": TEXT_PATTERN})
+
+    def problem(self, value: Any) -> str | None:
+        return super().problem(value) or (refused_characters(value) if isinstance(value, str) else None)
 
 
 class Range(Check):
@@ -194,7 +209,7 @@ def _num(value: float) -> str:
 
 IDENTIFIER: Final = Pattern(ID_PATTERN, "a valid id (lower-case letters, digits and '-', starting with a letter)")
 REFERENCE: Final = Pattern(REF_PATTERN, "a valid reference (an id, or builtin:ID for a built-in document)")
-TEXT: Final = NonEmpty()
+TEXT: Final = Text()
 
 
 def field(

@@ -23,8 +23,9 @@ from tipframe.model.fields import (
     field,
     repeats,
 )
+from tipframe.model.limits import MAX_COUNT, MAX_FACILITATORS, MAX_PEOPLE
 from tipframe.model.principles import Crosswalk, Framework
-from tipframe.model.values import MAX_DURATION_PART, Duration, IntRange, IsoDate
+from tipframe.model.values import LONGER_THAN_ZERO, MAX_DURATION_PART, Duration, IntRange, IsoDate
 
 
 class Format(Enum):
@@ -102,11 +103,15 @@ class Qualifier(Enum):
 class Schedule:
     """How often a programme meets, how many times and for how long; open-ended for recurring spaces."""
 
-    cadence: Duration | None = field(doc="Time from one session to the next (ISO 8601: P1W is weekly).", default=None)
-    sessions: int | None = field(
-        doc="Number of sessions, when the programme has an end.", default=None, checks=[Range(1)]
+    cadence: Duration | None = field(
+        doc="Time from one session to the next (ISO 8601: P1W is weekly).", default=None, checks=[LONGER_THAN_ZERO]
     )
-    session_length: Duration | None = field(doc="Length of one session (ISO 8601: PT2H).", default=None)
+    sessions: int | None = field(
+        doc="Number of sessions, when the programme has an end.", default=None, checks=[Range(1, MAX_COUNT)]
+    )
+    session_length: Duration | None = field(
+        doc="Length of one session (ISO 8601: PT2H).", default=None, checks=[LONGER_THAN_ZERO]
+    )
     open_ended: bool = field(doc="True for a space that recurs with no planned end.", default=False)
     start: IsoDate | None = field(doc="First session, at the precision known.", default=None)
     end: IsoDate | None = field(doc="Last session, at the precision known.", default=None)
@@ -127,29 +132,21 @@ class Schedule:
         """
         if self.sessions is None or self.cadence is None:
             return None
-        c = self.cadence
-        n = self.sessions
-        parts = (c.years, c.months, c.weeks, c.days, c.hours, c.minutes, c.seconds)
-        if max(parts) * n > MAX_DURATION_PART:
+        parts: dict[str, int] = attrs.asdict(self.cadence)
+        if max(parts.values()) * self.sessions > MAX_DURATION_PART:
             return None
-        return Duration(
-            years=c.years * n,
-            months=c.months * n,
-            weeks=c.weeks * n,
-            days=c.days * n,
-            hours=c.hours * n,
-            minutes=c.minutes * n,
-            seconds=c.seconds * n,
-        )
+        return Duration(**{name: value * self.sessions for name, value in parts.items()})
 
 
 @attrs.frozen(kw_only=True)
 class Session:
     """One session of a programme."""
 
-    number: int = field(doc="Position in the programme, from 1.", checks=[Range(1)])
+    number: int = field(doc="Position in the programme, from 1.", checks=[Range(1, MAX_COUNT)])
     title: str | None = field(doc="Title.", default=None, checks=[TEXT])
-    duration: Duration | None = field(doc="Length, when it differs from the schedule's session length.", default=None)
+    duration: Duration | None = field(
+        doc="Length, when it differs from the schedule's session length.", default=None, checks=[LONGER_THAN_ZERO]
+    )
     principles: tuple[str, ...] = field(
         doc="Ids of the principles of the programme's framework this session enacts.",
         default=(),
@@ -166,7 +163,7 @@ class FacilitatorRole:
     """Who may facilitate: a title with the qualification, credential or practice level it needs."""
 
     title: str = field(doc="Role, such as 'psychotherapeutic counsellor'.", checks=[TEXT])
-    count: int = field(doc="How many facilitators in this role.", default=1, checks=[Range(1)])
+    count: int = field(doc="How many facilitators in this role.", default=1, checks=[Range(1, MAX_FACILITATORS)])
     qualification: str | None = field(doc="Professional qualification needed.", default=None, checks=[TEXT])
     credential: str | None = field(doc="Accreditation or registration needed.", default=None, checks=[TEXT])
     practice_level: str | None = field(
@@ -189,16 +186,16 @@ class FacilitatorRole:
 class Facilitation:
     """How many facilitators a group has, and what each needs."""
 
-    facilitators: int = field(doc="Facilitators per group or session; 0 for self-directed use.", checks=[Range(0)])
+    facilitators: int = field(
+        doc="Facilitators per group or session; 0 for self-directed use.", checks=[Range(0, MAX_FACILITATORS)]
+    )
     roles: tuple[FacilitatorRole, ...] = field(doc="What the facilitators must hold.", default=())
     extensions: Mapping[str, Any] = extensions_field()
 
     def __attrs_post_init__(self) -> None:
         declared = sum(role.count for role in self.roles)
-        problems: list[tuple[Path, str]] = []
         if declared > self.facilitators:
-            problems.append((("roles",), f"roles name {declared} facilitators but the group has {self.facilitators}"))
-        check_problems(problems)
+            check_problems([(("roles",), f"roles name {declared} facilitators but the group has {self.facilitators}")])
 
 
 @attrs.frozen(kw_only=True)
@@ -221,13 +218,18 @@ class DeliveryRecord:
     """An observed count the sources report (never a modelled number)."""
 
     what: str = field(doc="What was counted: 'case discussions', 'people trained'.", checks=[TEXT])
-    count: int = field(doc="The count as reported.", checks=[Range(0)])
+    count: int = field(doc="The count as reported.", checks=[Range(0, MAX_PEOPLE)])
     qualifier: Qualifier = field(doc="exact, at-least ('600+') or about ('about 3,000').", default=Qualifier.EXACT)
     date: IsoDate = field(doc="When the count stood, at the precision reported.")
     since: IsoDate | None = field(doc="Start of the period counted, when reported.", default=None)
     source: str = field(doc="Id of the source, in this document's sources, that reports it.", checks=[IDENTIFIER])
     note: str | None = field(doc="Context for the count.", default=None, checks=[TEXT])
     extensions: Mapping[str, Any] = extensions_field()
+
+    def __attrs_post_init__(self) -> None:
+        if self.since is not None and self.since.start() > self.date.end():
+            message = f"the period counted starts ({self.since}) after the count's date ({self.date})"
+            check_problems([(("since",), message)])
 
     def describe(self) -> str:
         """The count as people read it: ``at least 600 case discussions (2019-09 to 2022-08)``."""
@@ -371,22 +373,23 @@ class Programme(Document):
     def _problems(self) -> list[tuple[Path, str]]:
         problems = super()._problems()
         problems += repeats(self.sessions, "sessions", "number", "session {value} is listed twice")
+        count = self.schedule.sessions if self.schedule is not None else None
+        for index, session in enumerate(self.sessions):
+            if count is not None and session.number > count:
+                message = f"session {session.number}, but the schedule has {count} sessions"
+                problems.append((("sessions", index, "number"), message))
         for index, session in enumerate(self.sessions):
             if session.principles and self.framework is None:
                 problems.append(
                     (("sessions", index, "principles"), "names principles, but the programme names no framework")
                 )
+        no_scale = "names a level, but the programme names no level scale (levels)"
         if self.target_level is not None and self.levels is None:
-            problems.append((("target_level",), "names a level, but the programme names no level scale (levels)"))
-        if self.facilitation is not None and self.levels is None:
-            for index, role in enumerate(self.facilitation.roles):
-                if role.practice_level is not None:
-                    problems.append(
-                        (
-                            ("facilitation", "roles", index, "practice_level"),
-                            "names a level, but the programme names no level scale (levels)",
-                        )
-                    )
+            problems.append((("target_level",), no_scale))
+        roles = self.facilitation.roles if self.facilitation is not None and self.levels is None else ()
+        for index, role in enumerate(roles):
+            if role.practice_level is not None:
+                problems.append((("facilitation", "roles", index, "practice_level"), no_scale))
         if self.follow_on is not None and self.follow_on == self.id:
             problems.append((("follow_on",), "a programme cannot be its own follow-on"))
         if self.id in self.strands:
@@ -399,12 +402,8 @@ class Programme(Document):
         for index, record in enumerate(self.delivery_records):
             if record.source not in known:
                 available = ", ".join(sorted(known)) or "none: add it under sources"
-                problems.append(
-                    (
-                        ("delivery_records", index, "source"),
-                        f"no source {record.source!r} in this document (sources: {available})",
-                    )
-                )
+                message = f"no source {record.source!r} in this document (sources: {available})"
+                problems.append((("delivery_records", index, "source"), message))
         return problems
 
     # Derived values -----------------------------------------------------------------------------

@@ -6,10 +6,11 @@ from enum import Enum
 
 import attrs
 
-from tipframe.model.arrays import ArrayData
+from tipframe.model.arrays import ArrayData, Companion
 from tipframe.model.cascade import CascadePlan
 from tipframe.model.document import Document
-from tipframe.model.fields import IDENTIFIER, TEXT, Each, Range, field
+from tipframe.model.feasibility import plan_infeasibilities
+from tipframe.model.fields import IDENTIFIER, TEXT, Each, Path, Range, field
 from tipframe.model.programme import Programme
 from tipframe.model.workforce import Workforce
 
@@ -154,3 +155,82 @@ class ReachResult(Document):
         "projection expects to be within 5 points of the median run).",
         default=(),
     )
+    arrays: Companion | None = field(
+        doc="The companion .npz file holding the arrays of a result too large to save inline (None: inline).",
+        default=None,
+    )
+
+    def _problems(self) -> list[tuple[Path, str]]:
+        problems = super()._problems()
+        for found in plan_infeasibilities(self.plan, self.workforce, self.programme):
+            problems.append((("plan", *found.where), found.message))
+        if tuple(o.id for o in self.workforce.organisations) != self.organisations:
+            problems.append((("organisations",), "must list the workforce's organisations, in its order"))
+        problems += _shape_problems(self)
+        stored = [path for path, array in _arrays(self) if array.stored is not None]
+        if stored and self.arrays is None:
+            problems.append(((*stored[0],), "is stored in a companion file, but the result names none (arrays)"))
+        if self.arrays is not None and len(stored) != len(_arrays(self)):
+            problems.append((("arrays",), "names a companion file, but some arrays are written inline"))
+        return problems
+
+
+def _arrays(result: ReachResult) -> list[tuple[Path, ArrayData]]:
+    """Every array of a result, with its path."""
+    found: list[tuple[Path, ArrayData]] = []
+    for name in attrs.fields_dict(ReachResult):
+        value = getattr(result, name)
+        if isinstance(value, ArrayData):
+            found.append(((name,), value))
+    for index, log in enumerate(result.events):
+        for name in attrs.fields_dict(EventLog):
+            value = getattr(log, name)
+            if isinstance(value, ArrayData):
+                found.append((("events", index, name), value))
+    return found
+
+
+#: the leading dimensions of a result's arrays: R replicates, T periods, O organisations
+_SHAPES = {
+    "eligible": ("O",),
+    "by_organisation": ("T", "O"),
+    "by_generation": ("R", "T"),
+    **dict.fromkeys(("trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started"), ("R", "T")),
+    **dict.fromkeys(("reached", "staff_seeds"), ("R", "T")),
+    **dict.fromkeys(
+        (
+            "organisations_started",
+            "trainers_who_ran",
+            "maintenance",
+            "new_trainers_per_trainer",
+            "mean_fidelity",
+            "trainer_adoption",
+            "trainers_idle",
+            "trainers_stopped",
+            "organisation_maintenance",
+        ),
+        ("R",),
+    ),
+}
+
+
+def _shape_problems(result: ReachResult) -> list[tuple[Path, str]]:
+    """Arrays whose shape disagrees with the replicates, the periods or the organisations declared."""
+    sizes = {"R": result.replicates, "T": result.plan.horizon + 1, "O": len(result.organisations)}
+    words = {"R": "replicates", "T": "periods (horizon + 1)", "O": "organisations"}
+    problems: list[tuple[Path, str]] = []
+    for name, dims in _SHAPES.items():
+        array = getattr(result, name)
+        if array is None:
+            continue
+        shape = array.shape
+        for axis, dim in enumerate(dims):
+            if len(shape) <= axis or shape[axis] != sizes[dim]:
+                got = "missing" if len(shape) <= axis else shape[axis]
+                problems.append(((name, "shape"), f"axis {axis} must be the {sizes[dim]} {words[dim]}, not {got}"))
+                break
+    for index, log in enumerate(result.events):
+        if log.replicate >= result.replicates:
+            message = f"replicate {log.replicate} is beyond the result's {result.replicates} replicates"
+            problems.append((("events", index, "replicate"), message))
+    return problems

@@ -24,8 +24,9 @@ from tipframe.model.fields import (
     repeats,
 )
 from tipframe.model.levels import LevelForSupport, LevelScale
+from tipframe.model.limits import MAX_PEOPLE
 from tipframe.model.programme import DeliveryMode
-from tipframe.model.values import Duration
+from tipframe.model.values import LONGER_THAN_ZERO, Duration
 from tipframe.model.workforce import Workforce
 
 
@@ -74,7 +75,7 @@ class Service:
     )
     eligibility: str | None = field(doc="Who it is for, in its own words.", default=None, checks=[TEXT])
     capacity: float | None = field(
-        doc="People it can take each period (the network's period).", default=None, checks=[Range(0, 1e9)]
+        doc="People it can take each period (the network's period).", default=None, checks=[Range(0, MAX_PEOPLE)]
     )
     waiting_time: Duration | None = field(doc="Typical wait before support starts (ISO 8601).", default=None)
     delivery: tuple[DeliveryMode, ...] = field(doc="How it is delivered.", default=(), checks=[Unique()])
@@ -114,7 +115,7 @@ class Pathway:
     from_service: str = field(doc="The referring service (an id in services).", checks=[IDENTIFIER])
     to_service: str = field(doc="The service referred to (an id in services).", checks=[IDENTIFIER])
     criteria: str | None = field(doc="When a referral is made.", default=None, checks=[TEXT])
-    volume: float | None = field(doc="Expected referrals each period.", default=None, checks=[Range(0, 1e9)])
+    volume: float | None = field(doc="Expected referrals each period.", default=None, checks=[Range(0, MAX_PEOPLE)])
     consent: bool = field(doc="Whether the person's consent is needed before referring.", default=True)
     warm_handover: bool = field(
         doc="Whether the referrer introduces the person in person rather than passing on details.", default=False
@@ -136,6 +137,7 @@ class ReferralNetwork(Document):
     period: Duration = field(
         doc="The period capacities and volumes are counted per (ISO 8601; P1M is a month).",
         default=Duration.parse("P1M"),
+        checks=[LONGER_THAN_ZERO],
     )
     levels: str | None = field(
         doc="Level scale for staff and required levels (a reference, such as builtin:nes-levels).",

@@ -12,12 +12,15 @@ from typing import Any, Final
 import attrs
 
 from tipframe.model.fields import Check, ModelError, Path, Range, check_problems, field
+from tipframe.model.limits import MAX_GROUP
 
 DURATION_PATTERN: Final = (
     r"^P(?!$)(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?"
     r"(?:T(?=[0-9])(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?$"
 )
 DATE_PATTERN: Final = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
+#: a duration with a part above zero: DURATION_PATTERN with a digit 1-9 somewhere
+NONZERO_DURATION_PATTERN: Final = r"^(?=.*[1-9])" + DURATION_PATTERN[1:]
 _DURATION_RE: Final = re.compile(DURATION_PATTERN)
 #: each part of a duration is at most this, so that every duration converts to a timedelta
 MAX_DURATION_PART: Final = 1_000_000
@@ -324,10 +327,14 @@ class IsoDate:
 
 @attrs.frozen(kw_only=True)
 class IntRange:
-    """A range of whole numbers; either end may be open."""
+    """A range of counts in one group (participants, cases); either end may be open."""
 
-    min: int | None = field(doc="Smallest allowed value.", default=None, checks=[Range(0)])
-    max: int | None = field(doc="Largest allowed value.", default=None, checks=[Range(0)])
+    min: int | None = field(doc="Smallest allowed value.", default=None, checks=[Range(0, MAX_GROUP)])
+    max: int | None = field(
+        doc="Largest allowed value; at least 1, since a group of none makes no sense.",
+        default=None,
+        checks=[Range(1, MAX_GROUP)],
+    )
 
     def __attrs_post_init__(self) -> None:
         problems: list[tuple[Path, str]] = []
@@ -365,3 +372,17 @@ class NoneAs(Check):
 
     def problem(self, value: Any) -> str | None:
         return None
+
+
+class NonZero(Check):
+    """A duration longer than zero, for lengths and intervals where nothing makes no sense (a cadence)."""
+
+    schema = MappingProxyType({"pattern": NONZERO_DURATION_PATTERN})
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, Duration) and value == Duration():
+            return "must be longer than zero"
+        return None
+
+
+LONGER_THAN_ZERO: Final = NonZero()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
@@ -22,9 +23,7 @@ from tipframe.model.fields import (
     organisation_reference,
     repeats,
 )
-
-#: more people than any organisation employs; larger numbers are mistakes, and would overflow the engines
-MAX_PEOPLE: Final = 100_000_000
+from tipframe.model.limits import MAX_PEOPLE
 
 
 @attrs.frozen(kw_only=True)
@@ -105,11 +104,11 @@ class StaffNetwork:
             problems.append(((), "give people and edges, or a file"))
         for index, edge in enumerate(self.edges):
             if len(edge) != 2 or min(edge) < 0 or max(edge) >= len(self.people):
+                message = f"an edge joins two people numbered 0 to {len(self.people) - 1}, not {list(edge)}"
+                problems.append((("edges", index), message))
+            elif edge[0] == edge[1]:
                 problems.append(
-                    (
-                        ("edges", index),
-                        f"an edge joins two people numbered 0 to {len(self.people) - 1}, not {list(edge)}",
-                    )
+                    (("edges", index), f"an edge joins two different people, not person {edge[0]} to itself")
                 )
         check_problems(problems)
 
@@ -156,9 +155,7 @@ class Workforce(Document):
                 problems.append((where, f"the partnership {pair[0]} - {pair[1]} is listed twice"))
             seen.add(key)
         if self.staff_network is not None:
-            for index, org in enumerate(self.staff_network.people):
-                if org not in known:
-                    problems.append((("staff_network", "people", index), f"no organisation {org!r} in this workforce"))
+            problems += self._network_problems(self.staff_network)
         if self.levels is None:
             for o_index, organisation in enumerate(self.organisations):
                 for r_index, role in enumerate(organisation.roles):
@@ -169,6 +166,19 @@ class Workforce(Document):
                                 "names a level, but the workforce names no level scale (levels)",
                             )
                         )
+        return problems
+
+    def _network_problems(self, network: StaffNetwork) -> list[tuple[Path, str]]:
+        """People in organisations the workforce lacks, or more people in one than its headcount."""
+        problems: list[tuple[Path, str]] = []
+        headcounts = {o.id: o.headcount for o in self.organisations}
+        for index, org in enumerate(network.people):
+            if org not in headcounts:
+                problems.append((("staff_network", "people", index), f"no organisation {org!r} in this workforce"))
+        for org, people in Counter(network.people).items():
+            if org in headcounts and people > headcounts[org]:
+                message = f"{people} people in organisation {org!r}, more than its headcount of {headcounts[org]}"
+                problems.append((("staff_network", "people"), message))
         return problems
 
     def members(self, collection: str) -> tuple[str, ...]:

@@ -7,18 +7,20 @@ from typing import Any
 import attrs
 
 from tipframe.model import LevelScale, ReferralNetwork, Workforce
-from tipframe.network.capacity import CapacityReport, capacity
+from tipframe.network.capacity import CapacityReport, _capacity
+from tipframe.network.graph import _active
 from tipframe.network.routes import (
     Bottleneck,
     DeadEnd,
     Reachability,
     SinglePoint,
-    bottlenecks,
-    dead_ends,
-    reachability,
-    single_points_of_failure,
+    _bottlenecks,
+    _dead_ends,
+    _reachability,
+    _single_points_of_failure,
+    bottleneck_sample,
 )
-from tipframe.network.workforce import WorkforceGap, workforce_gaps
+from tipframe.network.workforce import WorkforceGap, _workforce_gaps
 from tipframe.tables import data_frame, html_table
 
 __all__ = ["NetworkAnalysis", "analyse_network"]
@@ -26,7 +28,11 @@ __all__ = ["NetworkAnalysis", "analyse_network"]
 
 @attrs.frozen
 class NetworkAnalysis:
-    """Every analysis of one network."""
+    """Every analysis of one network.
+
+    Betweenness (``bottlenecks``) is exact up to `EXACT_BETWEENNESS_UP_TO` active services and
+    estimated above it from ``bottleneck_sample`` source services (see `bottlenecks`).
+    """
 
     network: ReferralNetwork
     reachability: Reachability
@@ -35,13 +41,17 @@ class NetworkAnalysis:
     bottlenecks: tuple[Bottleneck, ...]
     capacity: CapacityReport
     workforce_gaps: tuple[WorkforceGap, ...] | None  # None without a level scale
+    bottleneck_sample: int | None = None  # source services betweenness was estimated from; None when exact
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per service: its support, what the analyses found about it, its load and staff level."""
         return _service_rows(self)
 
     def _repr_html_(self) -> str:
-        return html_table(self.rows(), caption=f"Analyses of {self.network.name}")
+        caption = f"Analyses of {self.network.name}"
+        if self.bottleneck_sample is not None:
+            caption += f" (betweenness estimated from routes out of {self.bottleneck_sample} sampled services)"
+        return html_table(self.rows(), caption=caption)
 
     def to_frame(self) -> Any:
         """One row per service with what each analysis found, as a pandas DataFrame (``tipframe[table]``).
@@ -76,16 +86,20 @@ def analyse_network(
     Returns
     -------
     NetworkAnalysis
-        Reachability, dead ends, single points of failure, bottlenecks, capacity and workforce gaps.
+        Reachability, dead ends, single points of failure, bottlenecks (with the sample they were
+        estimated from, in a large network), capacity and workforce gaps.
     """
+    graph = _active(network)  # built once for every analysis; none of them changes it
+    sample = bottleneck_sample(network)
     return NetworkAnalysis(
         network=network,
-        reachability=reachability(network),
-        dead_ends=dead_ends(network),
-        single_points=single_points_of_failure(network),
-        bottlenecks=bottlenecks(network),
-        capacity=capacity(network),
-        workforce_gaps=workforce_gaps(network, scale, workforce) if scale is not None else None,
+        reachability=_reachability(network, graph),
+        dead_ends=_dead_ends(network, graph),
+        single_points=_single_points_of_failure(network, graph),
+        bottlenecks=_bottlenecks(network, graph, None, sample),
+        capacity=_capacity(network, graph),
+        workforce_gaps=_workforce_gaps(network, graph, scale, workforce) if scale is not None else None,
+        bottleneck_sample=sample,
     )
 
 

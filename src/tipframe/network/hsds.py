@@ -16,21 +16,22 @@ come back as they went in. Referral pathways have no place in HSDS and stay in t
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
 import uuid
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
 
-from tipframe.io.files import read_text, write_atomic
-from tipframe.io.problems import DocumentError, Limits, Problem
+from tipframe.io.files import read_text, recover_folder, unfinished_writes, write_atomic
+from tipframe.io.problems import DEFAULT_LIMITS, DocumentError, Limits, Problem
+from tipframe.io.walk import path_inside
 from tipframe.model import NetworkOrganisation, ReferralNetwork, Service, ServiceStatus
+from tipframe.network.datapackage import columns_of as _columns
+from tipframe.network.datapackage import fail as _fail
+from tipframe.network.datapackage import read_package, table_of, write_package
 
 __all__ = ["Directory", "hsds_from_network", "network_from_hsds", "read_hsds", "write_hsds"]
 
@@ -57,33 +58,36 @@ class Directory:
     datapackage: Mapping[str, Any] | None = None  # the package's descriptor, kept as read
 
 
-def _fail(file: str, message: str, line: int | None = None, layer: Any = "schema") -> DocumentError:
-    return DocumentError([Problem(message=message, layer=layer, file=file, line=line)])
-
-
-def _columns(rows: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(key for row in rows for key in row))
-
-
 def read_hsds(path: str | os.PathLike[str], limits: Limits | None = None) -> Directory:
     """Read an HSDS directory: a JSON file, a ``datapackage.json``, or a folder holding one.
 
     Parameters
     ----------
     path, limits
-        The file or folder, and bounds on each file read (default: ``Limits()``).
+        The file or folder, and bounds on each file read and on a package's files together
+        (``max_files``, ``max_total_bytes``); default ``Limits()``.
 
     Raises
     ------
     DocumentError
-        When a file cannot be read or parsed, or does not hold HSDS tables.
+        When a file cannot be read or parsed, or does not hold HSDS tables; when a package's
+        file lies outside its folder (a link leading out included); when an export into the
+        folder is still being written (one a killed process left is finished first, as by
+        `recover_folder`).
     """
-    name = os.fspath(path)
+    name, limits = os.fspath(path), limits or DEFAULT_LIMITS
     if os.path.isdir(name):
+        recover_folder(name)
+        pending = unfinished_writes(name)
+        if pending:
+            message = "an export into this folder is being written, or could not be finished; try again"
+            raise _fail(pending[0], message, layer="read")
+        if not os.path.lexists(os.path.join(name, "datapackage.json")):
+            raise _fail(name, "a folder read as HSDS needs a datapackage.json", layer="read")
+        if path_inside(name, "datapackage.json") is None:
+            raise _fail(os.path.join(name, "datapackage.json"), "is a link leading outside its folder", layer="read")
         name = os.path.join(name, "datapackage.json")
-        if not os.path.exists(name):
-            raise _fail(os.fspath(path), "a folder read as HSDS needs a datapackage.json", layer="read")
-    text = read_text(name, limits) if limits is not None else read_text(name)
+    text = read_text(name, limits)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -91,7 +95,8 @@ def read_hsds(path: str | os.PathLike[str], limits: Limits | None = None) -> Dir
             [Problem(message=error.msg, layer="parse", file=name, line=error.lineno, column=error.colno)]
         ) from None
     if isinstance(data, dict) and "resources" in data and os.path.basename(name) == "datapackage.json":
-        return _read_package(name, data)
+        tables, columns = read_package(name, data, limits)
+        return Directory(tables, columns, data)
     return _read_json(name, data)
 
 
@@ -132,43 +137,6 @@ def _flatten(name: str, services: list[Any]) -> Directory:
     result = {t: tuple(rows.values()) for t, rows in tables.items()}
     result["service_at_location"] = tuple(links)
     return Directory(result, {t: _columns(r) for t, r in result.items()})
-
-
-def _read_package(name: str, descriptor: dict[str, Any]) -> Directory:
-    folder = os.path.dirname(name)
-    tables: dict[str, tuple[Mapping[str, Any], ...]] = {}
-    columns: dict[str, tuple[str, ...]] = {}
-    for index, resource in enumerate(descriptor.get("resources") or []):
-        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
-            raise _fail(name, f"resources[{index}] needs a path to its CSV file")
-        table = str(resource.get("name") or Path(resource["path"]).stem)
-        csv_path = _inside(folder, resource["path"], name, index)
-        text = read_text(csv_path)
-        reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
-        header = reader.fieldnames or []
-        repeated = sorted({column for column in header if header.count(column) > 1})
-        if repeated:
-            raise _fail(csv_path, f"the header names column {repeated[0]!r} more than once", 1, "parse")
-        try:
-            rows = []
-            for row in reader:
-                if None in row:
-                    raise _fail(csv_path, "a row has more cells than the header has columns", reader.line_num)
-                rows.append({k: ("" if v is None else v) for k, v in row.items()})
-        except csv.Error as error:
-            raise _fail(csv_path, f"not valid CSV: {error}", reader.line_num, "parse") from None
-        tables[table] = tuple(rows)
-        columns[table] = tuple(reader.fieldnames or ())
-    return Directory(tables, columns, descriptor)
-
-
-def _inside(folder: str, relative: str, descriptor: str, index: int) -> str:
-    """The path of a package's file, which must lie inside the package's folder."""
-    base = os.path.realpath(folder or ".")
-    target = os.path.realpath(os.path.join(base, relative))
-    if os.path.isabs(relative) or os.path.commonpath([base, target]) != base:
-        raise _fail(descriptor, f"resources[{index}].path {relative!r} leads outside the package's folder")
-    return target
 
 
 _LINKS: Final = {"attribute": ("link_id", "link_type"), "metadata": ("resource_id", "resource_type")}
@@ -441,7 +409,8 @@ def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) ->
     Returns
     -------
     list of str
-        The files written, each atomically.
+        The files written: JSON atomically; a package's files all or none, by `write_files`,
+        which replaces only the package's files and leaves anything else in the folder.
 
     Raises
     ------
@@ -450,7 +419,7 @@ def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) ->
     DocumentError
         When a package's resource path leads outside its folder.
     OSError
-        When a file cannot be written.
+        When a file cannot be written; the folder's earlier files are then left as they were.
     """
     name = os.fspath(path)
     if form == "json":
@@ -460,41 +429,13 @@ def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) ->
     if form != "csv":
         raise ValueError(f"unknown HSDS form {form!r}: json or csv")
     directory = _tabular(directory)
-    os.makedirs(name, exist_ok=True)
     descriptor = dict(directory.datapackage or {"name": "hsds-directory", "profile": "tabular-data-package"})
     resources = [dict(r) for r in descriptor.get("resources") or [] if isinstance(r, dict)]
-    known = {str(r.get("name") or Path(str(r.get("path", ""))).stem) for r in resources}
+    known = {table_of(r) for r in resources}
     for table in directory.tables:
         if table not in known:
             resources.append(
                 {"name": table, "path": PATHS.get(table, f"{table}.csv"), "profile": "tabular-data-resource"}
             )
     descriptor["resources"] = resources
-    written = []
-    for index, resource in enumerate(resources):
-        table = str(resource.get("name") or Path(str(resource["path"])).stem)
-        target = _inside(name, str(resource["path"]), os.path.join(name, "datapackage.json"), index)
-        rows = directory.tables.get(table, ())
-        columns = directory.columns.get(table) or _columns(rows)
-        out = io.StringIO(newline="")
-        writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _cell(v) for k, v in row.items()})
-        write_atomic(target, out.getvalue())
-        written.append(target)
-    target = os.path.join(name, "datapackage.json")
-    write_atomic(target, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
-    return [*written, target]
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False)
+    return write_package(name, dict(directory.tables), dict(directory.columns), descriptor)

@@ -6,7 +6,7 @@ import attrs
 import networkx as nx
 
 from tipframe.model import LevelScale, ReferralNetwork, Workforce
-from tipframe.network.graph import _active, _entries, _specialists
+from tipframe.network.graph import _active, _breadth_first, _entries, _specialists
 
 __all__ = ["WorkforceGap", "workforce_gaps"]
 
@@ -47,14 +47,16 @@ def workforce_gaps(
     tuple of WorkforceGap
         In document order.
     """
-    graph = _active(network)
-    specialists = _specialists(network)
-    on_route: set[str] = set()
-    can_reach_specialist = set(specialists)
-    for specialist in specialists:
-        can_reach_specialist |= nx.ancestors(graph, specialist)
-    for entry in _entries(network):
-        on_route |= (nx.descendants(graph, entry) | {entry}) & can_reach_specialist
+    return _workforce_gaps(network, _active(network), scale, workforce)
+
+
+def _workforce_gaps(
+    network: ReferralNetwork, graph: nx.DiGraph[str], scale: LevelScale, workforce: Workforce | None
+) -> tuple[WorkforceGap, ...]:
+    # One search forward from every entry point and one back from every specialist service.
+    reached, _ = _breadth_first(graph.successors, _entries(network))
+    leads_on, _ = _breadth_first(graph.predecessors, _specialists(network))
+    on_route = reached.keys() & leads_on.keys()
     gaps = []
     for service in network.services:
         if service.id not in on_route:

@@ -11,6 +11,7 @@ import numpy as np
 
 from tipframe.io.arrays import to_numpy
 from tipframe.model import Engine, ReachResult
+from tipframe.privacy import DEFAULT_THRESHOLD, count_text
 from tipframe.reach.flags import flag_lines, projection_heading
 
 LEVELS = (0.5, 0.8, 0.9)
@@ -402,7 +403,7 @@ def _measure_lines(summary: ReachSummary, result: ReachResult) -> list[str]:
     return lines
 
 
-def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
+def describe_summary(summary: ReachSummary, result: ReachResult, *, threshold: int = DEFAULT_THRESHOLD) -> str:
     """The summary as text a researcher can quote (what ``tipframe reach`` prints).
 
     Each measure's headline is its median with its 90% interval across replicates; the line
@@ -417,6 +418,8 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
         The result's measures, from `summarise_reach`.
     result
         The result, for its plan and seed.
+    threshold
+        Eligible staff, an observed headcount, are suppressed from 1 to ``threshold - 1`` (`tipframe.privacy`).
 
     Returns
     -------
@@ -439,7 +442,8 @@ def describe_summary(summary: ReachSummary, result: ReachResult) -> str:
         )
     lines = [
         f"{plan.name}  (CascadePlan {plan.id})",
-        f"{how}; {summary.horizon} {period} periods ({plan.period}); {summary.eligible:,} eligible staff in "
+        f"{how}; {summary.horizon} {period} periods ({plan.period}); "
+        f"{count_text(summary.eligible, threshold)} eligible staff in "
         f"{summary.organisations} organisations; {summary.seeds} seed trainer{'' if summary.seeds == 1 else 's'}",
         *_wrapped(key),
         "",

@@ -12,6 +12,7 @@ networkx graph of a million people would cost more than the simulation.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -19,7 +20,10 @@ from typing import Any
 import attrs
 import numpy as np
 
+from tipframe.io.walk import path_inside
 from tipframe.model import Workforce
+from tipframe.reach.columns import BoolArray
+from tipframe.reach.resources import CHUNK, check_resources, exhausted, peer_resources
 from tipframe.reach.scenario import IntArray
 
 
@@ -159,7 +163,8 @@ class StaffGraph:
         Raises
         ------
         ValueError
-            When the workforce has no staff network, or its file's digest differs.
+            When the workforce has no staff network, its file lies outside ``base`` (a link
+            leading out included), or its file's digest differs.
         OSError
             When the network's file cannot be read.
         """
@@ -168,7 +173,11 @@ class StaffGraph:
             raise ValueError(f"workforce {workforce.id!r} has no staff_network")
         organisations = workforce.organisation_ids()
         if network.file is not None:
-            graph = cls.from_npz(os.path.join(os.fspath(base), network.file), sha256=network.sha256)
+            path = path_inside(base, network.file)
+            if path is None:
+                message = f"workforce {workforce.id!r}: staff_network.file {network.file!r} leads outside {base}"
+                raise ValueError(message)
+            graph = cls.from_npz(path, sha256=network.sha256)
             return attrs.evolve(graph, organisations=organisations)
         index = {org: i for i, org in enumerate(organisations)}
         edges = np.array(network.edges, dtype=np.int64).reshape(-1, 2)
@@ -227,8 +236,133 @@ def _neighbours(graph: StaffGraph, people: IntArray) -> IntArray:
     if total == 0:
         return np.zeros(0, np.int64)
     offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    result: IntArray = graph.indices[offsets + np.arange(total)]
+    offsets += np.arange(total)  # in place: one array of the ties' size less
+    result: IntArray = graph.indices[offsets]
     return result
+
+
+def _pieces(ties: IntArray) -> list[tuple[int, int]]:
+    """Slices of the active people, given their ties summed in order, holding at most `CHUNK` people and
+    `CHUNK` ties each (one person with more ties is a slice alone)."""
+    if not ties.size or (ties[-1] <= CHUNK and ties.size <= CHUNK):
+        return [(0, int(ties.size))]
+    bounds = [0]
+    while bounds[-1] < ties.size:
+        lo = bounds[-1]
+        done = int(ties[lo - 1]) if lo else 0
+        hi = min(lo + CHUNK, int(np.searchsorted(ties, done + CHUNK, side="right")))
+        bounds.append(max(lo + 1, hi))
+    return list(itertools.pairwise(bounds))
+
+
+def _draw(
+    graph: StaffGraph, people: IntArray, trained: BoolArray, p: float, rng: np.random.Generator, skipped: int
+) -> IntArray | None:
+    """The untrained colleagues ``people`` reach (with repeats); None, drawing nothing, when none is within
+    reach. ``skipped`` ties before these had nobody within reach: they are drawn for first, in order."""
+    targets = _neighbours(graph, people)
+    open_ = ~trained[targets]
+    if not open_.any():
+        return None
+    for start in range(0, skipped, CHUNK):
+        rng.random(min(CHUNK, skipped - start))
+    open_ &= rng.random(targets.size) < p
+    found: IntArray = targets[open_]
+    return found
+
+
+def _reach(
+    graph: StaffGraph,
+    degree: IntArray,
+    active: IntArray,
+    marks: tuple[BoolArray, BoolArray],
+    p: float,
+    rng: np.random.Generator,
+) -> IntArray | None:
+    """The untrained colleagues ``active`` people reach this period, sorted and distinct; None when nobody
+    untrained is within their reach (nothing is drawn then). ``marks`` are who is trained, and a blank
+    mark for those reached.
+
+    Ties are taken `CHUNK` at a time, so that the period's working arrays stay small, and drawn for
+    in order: the draws are those of one draw over every tie, whatever the pieces.
+    """
+    trained, seen = marks
+    ties = degree[active]
+    np.cumsum(ties, out=ties)
+    many = int(ties[-1]) * p > graph.people // 16  # then mark those reached rather than gather and sort them
+    found: list[IntArray] = []
+    skipped, live = 0, False
+    for lo, hi in _pieces(ties):
+        hits = _draw(graph, active[lo:hi], trained, p, rng, 0 if live else skipped)
+        if hits is None and not live:
+            skipped = int(ties[hi - 1])  # drawn for only if someone later is within reach
+            continue
+        live = True
+        if hits is None:  # nobody untrained here: the draws are taken all the same
+            rng.random(int(ties[hi - 1]) - (int(ties[lo - 1]) if lo else 0))
+        elif many:
+            seen[hits] = True
+        else:
+            found.append(hits)
+    if not live:
+        return None
+    if not many:
+        unique: IntArray = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        return unique
+    reached: IntArray = np.flatnonzero(seen)
+    seen[reached] = False
+    return reached
+
+
+def _period(
+    graph: StaffGraph, degree: IntArray, active: IntArray, marks: tuple[BoolArray, BoolArray], p: float, q: float,
+    rng: np.random.Generator,
+) -> tuple[IntArray, int] | None:  # fmt: skip
+    """One period: those reached are trained and join the active, who each stop with chance q. Returns the
+    next period's active people and how many were reached; None when nobody untrained is within reach."""
+    reached = _reach(graph, degree, active, marks, p, rng)
+    if reached is None:
+        return None
+    marks[0][reached] = True
+    still = active[rng.random(active.size) >= q] if q < 1 else active[:0]
+    return np.concatenate((still, reached)), int(reached.size)
+
+
+def _replicate(
+    graph: StaffGraph,
+    degree: IntArray,
+    initial_active: Sequence[int] | int,
+    p: float,
+    q: float,
+    rng: np.random.Generator,
+    limit: int,
+) -> IntArray:
+    """One replicate's trained people per period (index 0: the initially active)."""
+    marks = np.zeros(graph.people, np.bool_), np.zeros(graph.people, np.bool_)
+    if isinstance(initial_active, int | np.integer):
+        start = rng.choice(graph.people, size=int(initial_active), replace=False)
+    else:
+        start = np.unique(np.asarray(initial_active, dtype=np.int64))
+    marks[0][start] = True
+    active = start.astype(np.int64)
+    counts = [int(marks[0].sum())]
+    for _ in range(limit):
+        if active.size == 0:
+            break
+        step = _period(graph, degree, active, marks, p, q, rng)
+        if step is None:
+            break  # nobody left within reach: nothing more can happen
+        active, reached = step
+        counts.append(counts[-1] + reached)
+    return np.array(counts, np.int64)
+
+
+def _graph(network: StaffGraph | Any) -> StaffGraph:
+    if isinstance(network, StaffGraph):
+        return network
+    if isinstance(network, Workforce):
+        return StaffGraph.from_workforce(network)
+    return StaffGraph.from_networkx(network)
 
 
 def simulate_peer_uptake(
@@ -240,6 +374,8 @@ def simulate_peer_uptake(
     replicates: int = 1,
     seed: int = 0,
     max_periods: int = 10_000,
+    memory_limit: int | None = None,
+    time_limit: float | None = None,
 ) -> PeerUptake:
     """Simulate peer uptake ``replicates`` times (replicate i seeded by ``SeedSequence(seed, spawn_key=(i,))``).
 
@@ -259,6 +395,10 @@ def simulate_peer_uptake(
         How many replicates, and the seed their random numbers come from.
     max_periods
         The most periods a replicate runs.
+    memory_limit
+        Bytes the run may add to this process (default `default_memory_limit`).
+    time_limit
+        Seconds the run may be estimated to take (default a day).
 
     Returns
     -------
@@ -267,47 +407,42 @@ def simulate_peer_uptake(
     Raises
     ------
     ValueError
-        When ``p`` or ``q`` is not a probability, ``replicates`` is below 1, the people given
-        are out of range, or the workforce has no staff network.
+        When ``p`` or ``q`` is not a probability, ``replicates`` or ``max_periods`` is below 1,
+        the people given are out of range, or the workforce has no staff network.
+    MemoryLimitError, TimeLimitError
+        Before it starts, when `peer_resources` exceeds ``memory_limit`` or ``time_limit``.
     """
     if not 0 <= p <= 1 or not 0 <= q <= 1:
         raise ValueError("p and q are probabilities between 0 and 1")
-    if replicates < 1:
-        raise ValueError("replicates must be at least 1")
-    if isinstance(network, StaffGraph):
-        graph = network
-    elif isinstance(network, Workforce):
-        graph = StaffGraph.from_workforce(network)
+    if replicates < 1 or max_periods < 1:
+        raise ValueError("replicates and max_periods must be at least 1")
+    graph = _graph(network)
+    if isinstance(initial_active, int | np.integer):
+        if not 0 <= int(initial_active) <= graph.people:
+            raise ValueError(f"cannot choose {initial_active} of {graph.people} people")
+        initial = int(initial_active)
     else:
-        graph = StaffGraph.from_networkx(network)
-    series: list[list[int]] = []
-    for i in range(replicates):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
-        trained = np.zeros(graph.people, np.bool_)
-        if isinstance(initial_active, int | np.integer):
-            if not 0 <= int(initial_active) <= graph.people:
-                raise ValueError(f"cannot choose {initial_active} of {graph.people} people")
-            start = rng.choice(graph.people, size=int(initial_active), replace=False)
-        else:
-            start = np.unique(np.asarray(initial_active, dtype=np.int64))
-            if start.size and (start[0] < 0 or start[-1] >= graph.people):
-                raise ValueError(f"initial_active lists people outside 0 to {graph.people - 1}")
-        trained[start] = True
-        active = start.astype(np.int64)
-        counts = [int(trained.sum())]
-        for _ in range(max_periods):
-            if active.size == 0:
-                break
-            targets = _neighbours(graph, active)
-            if not (~trained[targets]).any():
-                break  # nobody left within reach: nothing more can happen
-            reached = targets[(rng.random(targets.size) < p) & ~trained[targets]]
-            reached = np.unique(reached)
-            trained[reached] = True
-            still = active[rng.random(active.size) >= q] if q < 1 else active[:0]
-            active = np.concatenate((still, reached))
-            counts.append(int(trained.sum()))
-        series.append(counts)
-    width = max(len(s) for s in series)
-    padded = np.array([s + [s[-1]] * (width - len(s)) for s in series], dtype=np.int64)
+        chosen = np.unique(np.asarray(initial_active, dtype=np.int64))
+        if chosen.size and (chosen[0] < 0 or chosen[-1] >= graph.people):
+            raise ValueError(f"initial_active lists people outside 0 to {graph.people - 1}")
+        initial = int(chosen.size)
+    degree = graph.degree()
+    widest = int(degree.max(initial=0))
+    estimate = peer_resources(
+        graph.people, int(graph.indices.size), replicates, initial=initial, p=p, q=q, max_periods=max_periods,
+        widest=widest,
+    )  # fmt: skip
+    allowed = check_resources(estimate, memory_limit, time_limit)
+    try:
+        series = []
+        for i in range(replicates):
+            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+            series.append(_replicate(graph, degree, initial_active, p, q, rng, max_periods))
+        width = max(s.size for s in series)
+        padded = np.empty((replicates, width), np.int64)
+        for row, counts in enumerate(series):
+            padded[row, : counts.size] = counts
+            padded[row, counts.size :] = counts[-1]
+    except MemoryError as error:
+        raise exhausted(estimate, allowed, error) from None
     return PeerUptake(trained=padded, p=p, q=q, seed=seed)

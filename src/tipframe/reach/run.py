@@ -1,4 +1,4 @@
-"""The replicate driver: simulate or project a plan, check its memory first, and rerun saved results.
+"""The replicate driver: simulate or project a plan, check its resources first, and rerun saved results.
 
 Every engine entry point (`simulate_reach`, sweeps, and later calibration and planning) runs
 replicates through here. Replicate i of a run seeded ``seed`` uses
@@ -21,13 +21,16 @@ from tipframe.io.documents import from_data, to_data
 from tipframe.model import CascadePlan, Engine, Programme, ReachResult, Workforce
 from tipframe.reach.check import CHECK, checked_flags
 from tipframe.reach.ensemble import project_ensemble
-from tipframe.reach.montecarlo import GENERATIONS, batch_size
+from tipframe.reach.limits import MemoryLimitError, TimeLimitError, default_memory_limit
+from tipframe.reach.montecarlo import batch_size
+from tipframe.reach.resources import check_resources, exhausted, projection_resources, simulation_resources
 from tipframe.reach.results import Compact, monte_carlo_result, projection_result, run_replicates
 from tipframe.reach.scenario import Scenario, prepare
 
 __all__ = [
     "MemoryLimitError",
     "Rerun",
+    "TimeLimitError",
     "check_memory",
     "default_memory_limit",
     "estimate_memory",
@@ -43,20 +46,8 @@ log = logging.getLogger(__name__)
 REPRODUCED = ("trained", "reached", "by_generation", "by_organisation", "trainers", "cohorts_started", "maintenance")
 
 
-class MemoryLimitError(ValueError):
-    """A simulation that would need more memory than its limit; raised before it starts."""
-
-
-def default_memory_limit() -> int:
-    """Half the machine's physical memory, in bytes (8 GiB where it cannot be read)."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")) // 2
-    except (ValueError, OSError, AttributeError):
-        return 8 * 2**30
-
-
 def estimate_memory(scenario: Scenario, replicates: int, batch: int | None = None) -> int:
-    """Bytes a simulation of ``replicates`` holds at most.
+    """Bytes a simulation of ``replicates`` adds to this process at most (`simulation_resources` has its parts).
 
     Parameters
     ----------
@@ -70,15 +61,10 @@ def estimate_memory(scenario: Scenario, replicates: int, batch: int | None = Non
     Returns
     -------
     int
-        The series kept for every replicate, the per-organisation sums, and one batch being
-        simulated.
+        The larger of the last batch being simulated beside the replicates kept so far, and the
+        result's arrays being assembled beside every replicate's record.
     """
-    periods = scenario.horizon + 1
-    per_replicate = periods * (GENERATIONS + 5) * 8 * 3 // 2 + 2 * GENERATIONS * 8  # series, then their stacked copy
-    organisations = periods * len(scenario.organisations) * 8 * 2
-    size = batch or batch_size(scenario)
-    working = size * 8 * len(scenario.organisations) * (periods + GENERATIONS) * 2
-    return replicates * per_replicate + organisations + working
+    return simulation_resources(scenario, replicates, batch=batch).bytes
 
 
 def check_memory(scenario: Scenario, replicates: int, batch: int | None = None, limit: int | None = None) -> None:
@@ -96,21 +82,24 @@ def check_memory(scenario: Scenario, replicates: int, batch: int | None = None, 
     MemoryLimitError
         Naming the estimate, the limit and what to change.
     """
-    need = estimate_memory(scenario, replicates, batch)
-    allowed = default_memory_limit() if limit is None else limit
-    if need > allowed:
-        raise MemoryLimitError(
-            f"this simulation would need about {need / 2**30:.1f} GiB ({replicates:,} replicates x "
-            f"{scenario.horizon + 1:,} periods x {GENERATIONS} generations kept for each, and "
-            f"{len(scenario.organisations):,} organisations), more than the limit of {allowed / 2**30:.1f} GiB: "
-            "use fewer replicates or a shorter horizon, or raise the limit (memory_limit, or --memory-limit)"
-        )
+    check_resources(simulation_resources(scenario, replicates, batch=batch), limit)
+
+
+def _workers(executor: concurrent.futures.Executor | None) -> int:
+    """Processes an executor runs at once: a local pool's workers (its only record of them is private), else 1."""
+    if executor is None:
+        return 1
+    count = getattr(executor, "_max_workers", None)
+    return count if isinstance(count, int) and count > 0 else 1
 
 
 def simulate_scenario(
     scenario: Scenario, entropy: int | Sequence[int], replicates: int, keep: Sequence[int] = ()
 ) -> ReachResult:
     """Simulate a prepared scenario in this process: the entry point sweeps and other drivers share.
+
+    It checks no limit: a driver estimates its whole run first (`simulation_resources`,
+    `sweep_resources`) and calls `check_resources`.
 
     Parameters
     ----------
@@ -175,6 +164,7 @@ def simulate_reach(
     progress: Callable[[int, int], None] | None = None,
     batch: int | None = None,
     memory_limit: int | None = None,
+    time_limit: float | None = None,
 ) -> ReachResult:
     """Simulate the rollout ``replicates`` times (the Monte Carlo engine; docs/reach.md defines it).
 
@@ -200,7 +190,10 @@ def simulate_reach(
         Replicates one process simulates together (default: as many as fit in about 100 MB); it
         trades memory for speed and never changes the numbers.
     memory_limit
-        Bytes the run may need (default: half the machine's memory).
+        Bytes the run may add to this process and its workers (default `default_memory_limit`:
+        half the machine's memory, or less where the process or its cgroup is limited).
+    time_limit
+        Seconds the run may be estimated to take (default a day: only absurd runs are refused).
 
     Returns
     -------
@@ -211,42 +204,82 @@ def simulate_reach(
     ------
     PlanError
         When the plan cannot run on its workforce.
-    MemoryLimitError
-        Before it starts, when its estimated memory exceeds ``memory_limit``.
+    MemoryLimitError, TimeLimitError
+        Before it starts, when its estimate (`simulation_resources`) exceeds a limit.
+    MemoryExhaustedError
+        When it runs out of memory all the same (other processes took it), naming the estimate.
     ValueError
-        When ``replicates``, ``seed`` or ``batch`` is out of range.
+        When ``replicates``, ``seed``, ``batch`` or a limit is out of range.
     """
     _check_arguments(replicates, seed, batch)
     scenario = prepare(plan, workforce, programme)
-    check_memory(scenario, replicates, batch, memory_limit)
     keep = sorted({i for i in keep_events if 0 <= i < replicates})
+    parts = _chunks(replicates, chunks or 4 * (os.cpu_count() or 2)) if executor is not None else []
+    workers = min(_workers(executor), len(parts)) if parts else 1
+    estimate = simulation_resources(
+        scenario, replicates, batch=batch, workers=workers, chunk=max(map(len, parts), default=None),
+        kept_events=len(keep),
+    )  # fmt: skip
+    allowed = check_resources(estimate, memory_limit, time_limit)
+    try:
+        if executor is None:
+            compacts, organisation_sum = _simulate_here(scenario, seed, replicates, keep, batch, progress)
+        else:
+            documents = (to_data(plan), to_data(workforce), to_data(programme))
+            compacts, organisation_sum = _simulate_on(executor, documents, seed, parts, keep, batch, progress)
+        log.debug("simulated %d replicates of %s", replicates, plan.id)
+        return monte_carlo_result(scenario, compacts, organisation_sum, seed)
+    except MemoryError as error:
+        raise exhausted(estimate, allowed, error) from error
+
+
+def _simulate_here(
+    scenario: Scenario,
+    seed: int,
+    replicates: int,
+    keep: Sequence[int],
+    batch: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[list[Compact], Any]:
+    """Every replicate in this process, a batch at a time."""
     compacts: list[Compact] = []
-    organisation_sum = np.zeros((plan.horizon + 1, len(scenario.organisations)), np.int64)
-    if executor is None:
-        size = batch or batch_size(scenario)
-        for start in range(0, replicates, size):
-            done, summed = run_replicates(scenario, seed, range(start, min(replicates, start + size)), keep, size)
+    organisation_sum = np.zeros((scenario.horizon + 1, len(scenario.organisations)), np.int64)
+    size = batch or batch_size(scenario)
+    for start in range(0, replicates, size):
+        done, summed = run_replicates(scenario, seed, range(start, min(replicates, start + size)), keep, size)
+        compacts += done
+        organisation_sum += summed
+        if progress is not None:
+            progress(len(compacts), replicates)
+    return compacts, organisation_sum
+
+
+def _simulate_on(
+    executor: concurrent.futures.Executor,
+    documents: tuple[dict[str, Any], dict[str, Any], dict[str, Any]],
+    seed: int,
+    parts: Sequence[Sequence[int]],
+    keep: Sequence[int],
+    batch: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[list[Compact], Any]:
+    """The replicates in ``parts`` on an executor, gathered in order; Ctrl-C cancels what has not started."""
+    compacts: list[Compact] = []
+    organisation_sum: Any = 0
+    total = sum(len(part) for part in parts)
+    futures = [executor.submit(_run_chunk, *documents, seed, part, keep, batch) for part in parts]
+    try:
+        for future in futures:
+            done, summed = future.result()
             compacts += done
-            organisation_sum += summed
+            organisation_sum = organisation_sum + summed
             if progress is not None:
-                progress(len(compacts), replicates)
-    else:
-        parts = _chunks(replicates, chunks or 4 * (os.cpu_count() or 2))
-        data = (to_data(plan), to_data(workforce), to_data(programme))
-        futures = [executor.submit(_run_chunk, *data, seed, part, keep, batch) for part in parts]
-        try:
-            for future in futures:
-                done, summed = future.result()
-                compacts += done
-                organisation_sum += summed
-                if progress is not None:
-                    progress(len(compacts), replicates)
-        except BaseException:
-            for future in futures:  # stop cleanly: nothing more starts
-                future.cancel()
-            raise
-    log.debug("simulated %d replicates of %s", replicates, plan.id)
-    return monte_carlo_result(scenario, compacts, organisation_sum, seed)
+                progress(len(compacts), total)
+    except BaseException:
+        for future in futures:  # stop cleanly: nothing more starts
+            future.cancel()
+        raise
+    return compacts, organisation_sum
 
 
 def project_reach(
@@ -257,6 +290,8 @@ def project_reach(
     draws: int | None = None,
     seed: int = 0,
     check: int = CHECK,
+    memory_limit: int | None = None,
+    time_limit: float | None = None,
 ) -> ReachResult:
     """The expected-value projection over draws of the plan's distributions, faster than simulating,
     checked against a short simulation (docs/reach.md, The projection).
@@ -276,6 +311,9 @@ def project_reach(
         200): where its median run parts from the projection by 4 points of reach or more, the
         result is flagged with the gap measured. 0 checks nothing and only estimates whether an
         early die-out opens a gap.
+    memory_limit, time_limit
+        As for `simulate_reach`: the projection and its check are estimated together
+        (`projection_resources`) and refused before they start when they exceed either.
 
     Returns
     -------
@@ -287,8 +325,10 @@ def project_reach(
     ------
     PlanError
         When the plan cannot run on its workforce.
+    MemoryLimitError, TimeLimitError
+        Before it starts, when its estimate exceeds a limit.
     ValueError
-        When ``draws``, ``seed`` or ``check`` is out of range.
+        When ``draws``, ``seed``, ``check`` or a limit is out of range.
     """
     if draws is not None and draws < 1:
         raise ValueError("draws must be at least 1")
@@ -297,11 +337,16 @@ def project_reach(
     if check < 0:
         raise ValueError("check must be a non-negative whole number")
     scenario = prepare(plan, workforce, programme)
-    ensemble = project_ensemble(scenario, draws, seed, estimate_flags=check == 0)
-    projected = projection_result(scenario, ensemble, seed)
-    if check == 0:
-        return projected
-    simulated = simulate_scenario(scenario, seed, check)
+    estimate = projection_resources(scenario, draws, check)
+    allowed = check_resources(estimate, memory_limit, time_limit)
+    try:
+        ensemble = project_ensemble(scenario, draws, seed, estimate_flags=check == 0)
+        projected = projection_result(scenario, ensemble, seed)
+        if check == 0:
+            return projected
+        simulated = simulate_scenario(scenario, seed, check)
+    except MemoryError as error:
+        raise exhausted(estimate, allowed, error) from error
     flags = checked_flags(scenario, projected, simulated, ensemble.die_out)
     return attrs.evolve(projected, seed=seed, flags=flags)
 
@@ -326,13 +371,15 @@ class Rerun:
         return self.saved.numpy_version != np.__version__
 
 
-def rerun(saved: ReachResult) -> Rerun:
+def rerun(saved: ReachResult, *, memory_limit: int | None = None) -> Rerun:
     """Run a saved result's plan again, with its seed and replicates, and compare.
 
     Parameters
     ----------
     saved
         A `ReachResult`, as `simulate_reach` or `project_reach` made it (or loaded from a file).
+    memory_limit
+        Bytes the run may add (default `default_memory_limit`).
 
     Returns
     -------
@@ -341,7 +388,12 @@ def rerun(saved: ReachResult) -> Rerun:
     """
     if saved.engine is Engine.PROJECTION:
         again = project_reach(
-            saved.plan, saved.workforce, saved.programme, draws=saved.replicates, seed=saved.seed or 0
+            saved.plan,
+            saved.workforce,
+            saved.programme,
+            draws=saved.replicates,
+            seed=saved.seed or 0,
+            memory_limit=memory_limit,
         )
     else:
         again = simulate_reach(
@@ -351,6 +403,7 @@ def rerun(saved: ReachResult) -> Rerun:
             replicates=saved.replicates,
             seed=saved.seed or 0,
             keep_events=[log.replicate for log in saved.events],
+            memory_limit=memory_limit,
         )
     different = [f for f in REPRODUCED if getattr(saved, f) != getattr(again, f)]
     if saved.events != again.events:

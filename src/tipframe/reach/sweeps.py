@@ -24,7 +24,8 @@ from tipframe.io.files import write_atomic
 from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, Programme, Workforce
 from tipframe.reach.measures import ReachSummary, people_series, summarise_reach
-from tipframe.reach.run import check_memory, simulate_scenario
+from tipframe.reach.resources import Resources, check_resources, exhausted, simulation_resources, sweep_resources
+from tipframe.reach.run import simulate_scenario
 from tipframe.reach.scenario import prepare
 from tipframe.tables import data_frame, html_table
 
@@ -332,6 +333,25 @@ def _run_all(
     return outcomes
 
 
+def _estimate(
+    plans: Sequence[CascadePlan],
+    workforce: Workforce,
+    programme: Programme,
+    replicates: int,
+    executor: concurrent.futures.Executor | DaskClient | None,
+) -> Resources:
+    """The sweep's `sweep_resources`: each scenario as its worker simulates it, as many at once as workers.
+
+    A Dask client's workers are other machines: each must hold one scenario, so they count as one here.
+    """
+    workers = min(os.cpu_count() or 1, len(plans)) if executor is None else 1
+    if isinstance(executor, concurrent.futures.Executor):
+        count = getattr(executor, "_max_workers", None)  # a local pool's only record of its workers is private
+        workers = count if isinstance(count, int) and count > 0 else 1
+    estimates = [simulation_resources(prepare(p, workforce, programme), replicates) for p in plans]
+    return sweep_resources(estimates, replicates, max(p.horizon for p in plans) + 1, workers)
+
+
 def sweep(
     plan: CascadePlan,
     workforce: Workforce,
@@ -343,6 +363,8 @@ def sweep(
     seed: int = 0,
     executor: concurrent.futures.Executor | DaskClient | None = None,
     progress: Callable[[int, int], None] | None = None,
+    memory_limit: int | None = None,
+    time_limit: float | None = None,
 ) -> SweepResult:
     """Simulate every combination of ``grid`` (or each of ``scenarios``), ``replicates`` times each.
 
@@ -371,6 +393,10 @@ def sweep(
     progress
         Called ``progress(done, total)`` as scenarios finish (``tipframe.terminal_progress()``
         draws a bar at a terminal).
+    memory_limit, time_limit
+        As for `simulate_reach`: every scenario is estimated, and the sweep (its largest scenario
+        in each worker at once, `sweep_resources`) is refused before it starts when it exceeds
+        either.
 
     Returns
     -------
@@ -385,8 +411,8 @@ def sweep(
         When a path names no field of the plan.
     DocumentError
         When a value is not valid where it is put.
-    MemoryLimitError
-        When the longest scenario would need more memory than the machine's limit.
+    MemoryLimitError, TimeLimitError
+        Before it starts, when its estimate exceeds a limit.
     """
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
@@ -411,11 +437,14 @@ def sweep(
             raise KeyError(f"scenario {values}: {error.args[0]}") from None
         except DocumentError as error:
             raise DocumentError(error.problems) from None
-    longest = max(plans, key=lambda p: p.horizon)
-    check_memory(prepare(longest, workforce, programme), replicates)
+    estimate = _estimate(plans, workforce, programme, replicates, executor)
+    allowed = check_resources(estimate, memory_limit, time_limit)
     keys = [scenario_key(p, workforce) for p in plans]
     tasks = [(to_data(p), scenario_entropy(seed, key), replicates) for p, key in zip(plans, keys, strict=True)]
-    outcomes = _run_all(tasks, workforce, programme, executor, progress)
+    try:
+        outcomes = _run_all(tasks, workforce, programme, executor, progress)
+    except MemoryError as error:
+        raise exhausted(estimate, allowed, error) from error
     return SweepResult(
         plan=plan,
         replicates=replicates,

@@ -6,20 +6,22 @@ import html
 
 from tipframe.bundle import Bundle
 from tipframe.model import Document
+from tipframe.privacy import DEFAULT_THRESHOLD, visible
 from tipframe.tables import STYLE as _STYLE
 
 
 def summary_html(
-    document: Document, bundle: Bundle | None = None, *, heading: bool = True, threshold: int | None = None
+    document: Document, bundle: Bundle | None = None, *, heading: bool = True, threshold: int = DEFAULT_THRESHOLD
 ) -> str:
     """A document's summary (what ``tipframe show`` prints) as an HTML fragment (``heading``: with its name).
 
-    With ``threshold``, observed counts of people below it are suppressed.
+    Observed counts of people from 1 to ``threshold - 1`` are suppressed, as ``show`` does.
     """
     from tipframe.report.text import build
 
     content = build(document, bundle, threshold=threshold)
-    title = f"{html.escape(document.name)} <small>({html.escape(document.KIND)} {html.escape(document.id)})</small>"
+    kind = f"{html.escape(document.KIND)} {html.escape(document.id)}"
+    title = f"{html.escape(visible(document.name))} <small>({kind})</small>"
     parts = [_STYLE, '<div class="tipframe">', f"<h4>{title}</h4>" if heading else ""]
     rows: list[str] = []
     pre: list[str] = []

@@ -15,13 +15,14 @@ from typing import Any
 
 from tipframe.bundle import Bundle
 from tipframe.model import Document, PrincipleCoverage, ReachResult
+from tipframe.privacy import DEFAULT_THRESHOLD
 from tipframe.report.html import summary_html
 from tipframe.tables import data_frame
 
 __all__ = ["load_ipython_extension", "register", "to_frame", "to_html"]
 
 
-def to_html(obj: Any, bundle: Bundle | None = None, *, threshold: int | None = None) -> str:
+def to_html(obj: Any, bundle: Bundle | None = None, *, threshold: int = DEFAULT_THRESHOLD) -> str:
     """An HTML fragment showing ``obj``, every value escaped: what a notebook displays.
 
     Parameters
@@ -31,7 +32,8 @@ def to_html(obj: Any, bundle: Bundle | None = None, *, threshold: int | None = N
     bundle
         Documents its references point to, for names and coverage.
     threshold
-        Observed counts of people below it are suppressed.
+        A document's observed counts of people from 1 to ``threshold - 1`` are suppressed, as
+        ``tipframe show`` does; 1 shows them all. `to_frame` never suppresses: a table is data.
 
     Returns
     -------
@@ -41,6 +43,8 @@ def to_html(obj: Any, bundle: Bundle | None = None, *, threshold: int | None = N
     ------
     TypeError
         When ``obj`` has no HTML display.
+    ValueError
+        When ``threshold`` is below 1.
     """
     if isinstance(obj, Document):
         return summary_html(obj, bundle, threshold=threshold)

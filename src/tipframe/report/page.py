@@ -1,7 +1,9 @@
 """One self-contained HTML page for commissioners: each document's summary, pictures and findings.
 
 Pictures are PNGs embedded in the page, so it opens anywhere with no network and no Python.
-Numbers from a simulation are labelled as modelled. Needs matplotlib (``tipframe[plot]``).
+Numbers from a simulation are labelled as modelled; observed counts of people go through
+disclosure control. The same content gives the same bytes: no date unless asked for, no paths,
+and every picture laid out in document order. Needs matplotlib (``tipframe[plot]``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from tipframe.model import (
     ReachResult,
     ReferralNetwork,
 )
-from tipframe.privacy import DEFAULT_THRESHOLD
+from tipframe.privacy import DEFAULT_THRESHOLD, count_text, suppression_note, visible
 from tipframe.report.content import ReportContent
 from tipframe.report.html import summary_html
 
@@ -50,10 +52,15 @@ def _png(ax: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _text(text: str) -> str:
+    """Text from a document as HTML: escaped, and its control characters made visible."""
+    return html.escape(visible(text))
+
+
 def _figure(ax: Any, caption: str) -> str:
     return (
-        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{_png(ax)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        f'<figure><img alt="{_text(caption)}" src="data:image/png;base64,{_png(ax)}">'
+        f"<figcaption>{_text(caption)}</figcaption></figure>"
     )
 
 
@@ -61,8 +68,8 @@ def _findings(findings: Sequence[Finding]) -> str:
     if not findings:
         return "<p>No findings from the practice rules.</p>"
     rows = "".join(
-        f'<tr><td class="{f.severity.value}">{html.escape(f.severity.value)}</td><td>{html.escape(f.code)}</td>'
-        f"<td>{html.escape(f.message)}</td><td>{html.escape(f.hint or '')}</td></tr>"
+        f'<tr><td class="{f.severity.value}">{_text(f.severity.value)}</td><td>{_text(f.code)}</td>'
+        f"<td>{_text(f.message)}</td><td>{_text(f.hint or '')}</td></tr>"
         for f in findings
     )
     return (
@@ -73,29 +80,24 @@ def _findings(findings: Sequence[Finding]) -> str:
 
 def _observed(programme: Programme, threshold: int) -> list[str]:
     """The programme's delivery records: observed counts of people, small ones suppressed."""
-    from tipframe.privacy import suppress_counts
-
     records = programme.delivery_records
     if not records:
         return []
-    table = suppress_counts([[r.count] for r in records], threshold=threshold, totals=False)
     rows = []
-    for record, (count,) in zip(records, table.cells, strict=True):
-        qualifier = {"at-least": "at least ", "about": "about "}.get(record.qualifier.value, "")
-        shown = f"{qualifier}{count:,}" if count is not None else f"suppressed (fewer than {threshold})"
+    for record in records:
+        # Each count stands alone, with no total beside it: primary suppression is enough.
+        shown = count_text(record.count, threshold)
+        if shown[0].isdigit():
+            shown = {"at-least": "at least ", "about": "about "}.get(record.qualifier.value, "") + shown
         period = f"{record.since} to {record.date}" if record.since else str(record.date)
         rows.append(
-            f"<tr><td>{html.escape(record.what)}</td><td>{html.escape(period)}</td><td>{html.escape(shown)}</td>"
-            f"<td>{html.escape(record.source)}</td></tr>"
+            f"<tr><td>{_text(record.what)}</td><td>{_text(period)}</td><td>{_text(shown)}</td>"
+            f"<td>{_text(record.source)}</td></tr>"
         )
     return [
         "<h3>Observed delivery</h3>",
         "<p>Counts of people as their sources report them"
-        + (
-            f"; counts from 1 to {threshold - 1} are suppressed so that nobody can be identified.</p>"
-            if threshold > 1
-            else " (no suppression asked for).</p>"
-        ),
+        + (f", those from 1 to {threshold - 1} suppressed.</p>" if threshold > 1 else ", nothing suppressed.</p>"),
         '<table class="findings"><tr><th>what</th><th>when</th><th>count</th><th>source</th></tr>'
         + "".join(rows)
         + "</table>",
@@ -123,7 +125,7 @@ def _programme(programme: Programme, bundle: Bundle, threshold: int) -> list[str
     return parts
 
 
-def _reach(result: ReachResult) -> list[str]:
+def _reach(result: ReachResult, threshold: int) -> list[str]:
     from tipframe import plots
     from tipframe.reach.measures import describe_summary, summarise_reach
 
@@ -142,7 +144,7 @@ def _reach(result: ReachResult) -> list[str]:
     return [
         '<div class="modelled"><strong>Modelled, not observed.</strong> These numbers follow from the plan\'s '
         f"assumptions, {how}.</div>",
-        f"<pre>{html.escape(describe_summary(summary, result))}</pre>",
+        f"<pre>{html.escape(visible(describe_summary(summary, result, threshold=threshold), lines=True))}</pre>",
         _figure(
             plots.plot_reach(result),
             "Modelled reach over time: the mean (line) and 90% interval (band) across replicates",
@@ -151,11 +153,11 @@ def _reach(result: ReachResult) -> list[str]:
     ]
 
 
-def _plan(plan: CascadePlan, content: ReportContent) -> list[str]:
+def _plan(plan: CascadePlan, content: ReportContent, threshold: int) -> list[str]:
     result = content.reach.get(plan.id, "the plan was not simulated")
     if isinstance(result, str):
-        return [f"<p>Not simulated: {html.escape(result)}</p>"]
-    return _reach(result)
+        return [f"<p>Not simulated: {_text(result)}</p>"]
+    return _reach(result, threshold)
 
 
 def _network(network: ReferralNetwork, bundle: Bundle) -> list[str]:
@@ -170,11 +172,18 @@ def _network(network: ReferralNetwork, bundle: Bundle) -> list[str]:
     return [_figure(plots.plot_network(network, scale=scale), f"The referral network of {network.name}")]
 
 
-def render_report(content: ReportContent, *, title: str | None = None, threshold: int = DEFAULT_THRESHOLD) -> str:
-    """The HTML page for what `gather_report` gathered.
+def render_report(
+    content: ReportContent,
+    *,
+    title: str | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    date: dt.date | None = None,
+) -> str:
+    """The HTML page for what `gather_report` gathered: the same content gives the same bytes.
 
     Observed counts of people go through disclosure control (`tipframe.privacy`): counts below
     ``threshold`` are suppressed. Modelled numbers are labelled as modelled and shown whole.
+    Control characters in the documents' text are shown escaped.
 
     Parameters
     ----------
@@ -183,7 +192,10 @@ def render_report(content: ReportContent, *, title: str | None = None, threshold
     title
         The page's title (default: from the documents' names).
     threshold
-        Observed counts of people below it are suppressed.
+        Observed counts of people from 1 to ``threshold - 1`` are suppressed; 1 shows them all.
+    date
+        A date to say the page was made on (default: none, so that the page depends on its
+        content alone).
 
     Returns
     -------
@@ -194,23 +206,27 @@ def render_report(content: ReportContent, *, title: str | None = None, threshold
     ------
     ImportError
         When matplotlib is missing (``pip install tipframe[plot]``).
+    ValueError
+        When ``threshold`` is below 1.
     """
+    if threshold < 1:
+        raise ValueError("threshold must be at least 1")
     documents, bundle, findings = content.documents, content.bundle, content.findings
     sections = []
     for document in documents:
         label = f"{document.KIND} {document.id}"
         mine = [f for f in findings if f.document == label]
         parts = [
-            f'<h2 id="{html.escape(document.id)}">{html.escape(document.name)}</h2>',
-            f"<p><small>{html.escape(label)}</small></p>",
+            f'<h2 id="{html.escape(document.id)}">{_text(document.name)}</h2>',
+            f"<p><small>{_text(label)}</small></p>",
             summary_html(document, bundle, heading=False, threshold=threshold),
         ]
         if isinstance(document, Programme):
             parts += _programme(document, bundle, threshold)
         elif isinstance(document, CascadePlan):
-            parts += _plan(document, content)
+            parts += _plan(document, content, threshold)
         elif isinstance(document, ReachResult):
-            parts += _reach(document)
+            parts += _reach(document, threshold)
         elif isinstance(document, ReferralNetwork):
             parts += _network(document, bundle)
         parts += ["<h3>Practice findings</h3>", _findings(mine)]
@@ -218,14 +234,13 @@ def render_report(content: ReportContent, *, title: str | None = None, threshold
     heading = title or ("tipframe report: " + ", ".join(d.name for d in documents))
     from tipframe.version import __version__
 
-    made = dt.date.today().isoformat()
+    made = "" if date is None else f" on {date.isoformat()}"
+    counts = suppression_note(threshold) if threshold > 1 else "Observed counts of people are shown whole."
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(heading)}</title><style>{_PAGE_STYLE}</style></head><body>"
-        f"<h1>{html.escape(heading)}</h1>"
-        f"<p>Made with tipframe {html.escape(__version__)} on {made}. Values marked * are illustrative: the sources "
-        "do not give them. Observed counts are shown as their sources publish them.</p>"
-        + "\n".join(sections)
-        + "</body></html>\n"
+        f"<title>{_text(heading)}</title><style>{_PAGE_STYLE}</style></head><body>"
+        f"<h1>{_text(heading)}</h1>"
+        f"<p>Made with tipframe {html.escape(__version__)}{made}. Values marked * are illustrative: the sources "
+        f"do not give them. {html.escape(counts)}</p>" + "\n".join(sections) + "</body></html>\n"
     )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Callable, Sequence
-from typing import Final, TypeVar
 
 from tipframe.bundle import Bundle
 from tipframe.model import (
@@ -22,72 +20,9 @@ from tipframe.model import (
     Workforce,
 )
 from tipframe.model.values import describe_hours
-
-D = TypeVar("D", bound=Document)
-
-
-_LABEL = 14
-_WIDTH = 96
-_MARK = " *"
-
-
-# Control characters (and bidirectional overrides) in a document must not reach a terminal raw:
-# they could clear the screen, set its title, or make text read differently from what it is.
-_UNSAFE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _safe(text: str) -> str:
-    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
-
-
-class _Lines:
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.lines: list[str] = []
-        self.marked = False
-        #: observed counts of people below this are suppressed (None: shown as recorded)
-        self.threshold: int | None = None
-        # The same content, kept structured for the HTML rendering: (kind, label, text, marked).
-        self.items: list[tuple[str, str, str, bool]] = []
-
-    def row(self, label: str, value: str | None, *paths: str) -> None:
-        if value is None or value == "":
-            return
-        marked = any(self._touches(p) for p in paths)
-        self.items.append(("row", label, value, marked))
-        if marked:
-            value += _MARK
-            self.marked = True
-        wrapped = textwrap.wrap(value, _WIDTH - _LABEL - 1, break_on_hyphens=False) or [""]
-        self.lines.append(f"{label:<{_LABEL}} {wrapped[0]}")
-        self.lines.extend(" " * (_LABEL + 1) + rest for rest in wrapped[1:])
-
-    def _touches(self, path: str) -> bool:
-        """True when the value at ``path`` is, holds or is held by an illustrative value."""
-        if self.document.is_illustrative(path):
-            return True
-        return any(m.path.startswith(path + ".") or m.path.startswith(path + "[") for m in self.document.illustrative)
-
-    def para(self, text: str | None) -> None:
-        if text:
-            self.items.append(("para", "", text, False))
-            self.lines.extend(textwrap.wrap(text, _WIDTH))
-            self.lines.append("")
-
-    def raw(self, line: str = "") -> None:
-        self.items.append(("raw", "", line, False))
-        self.lines.append(line)
-
-
-def _name(bundle: Bundle | None, ref: str | None, kind: type[Document]) -> str | None:
-    if ref is None:
-        return None
-    if bundle is not None:
-        try:
-            return f"{bundle.get(ref, kind).name} ({ref})"
-        except KeyError:
-            pass
-    return ref
+from tipframe.privacy import DEFAULT_THRESHOLD, suppressed_text, suppression_note, visible
+from tipframe.report import sections
+from tipframe.report.lines import LABEL, WIDTH, Lines, get, name
 
 
 def summarise(
@@ -95,13 +30,37 @@ def summarise(
     bundle: Bundle | None = None,
     *,
     crosswalks: Sequence[tuple[Crosswalk, Framework]] = (),
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> str:
-    """A human summary of any document; ``bundle`` resolves the names of what it refers to.
+    """A human summary of any document (what ``tipframe show`` prints).
 
-    For a programme, each ``(crosswalk, target framework)`` adds its principle coverage in the
-    target framework's terms.
+    Observed counts of people (delivery records, workforce headcounts) go through disclosure
+    control (`tipframe.privacy`); control characters in the document's text are escaped.
+
+    Parameters
+    ----------
+    document
+        Any document.
+    bundle
+        Documents its references point to, for their names and for coverage.
+    crosswalks
+        For a programme, each ``(crosswalk, target framework)`` adds its principle coverage in
+        the target framework's terms.
+    threshold
+        Observed counts of people from 1 to ``threshold - 1`` are suppressed; 1 shows them all.
+
+    Returns
+    -------
+    str
+        Lines ending with a newline.
+
+    Raises
+    ------
+    ValueError
+        When ``threshold`` is below 1.
     """
-    return _safe("\n".join(build(document, bundle, crosswalks=crosswalks).lines).rstrip()) + "\n"
+    text = "\n".join(build(document, bundle, crosswalks=crosswalks, threshold=threshold).lines)
+    return visible(text.rstrip(), lines=True) + "\n"  # a second guard: every part was made visible already
 
 
 def build(
@@ -109,14 +68,15 @@ def build(
     bundle: Bundle | None = None,
     *,
     crosswalks: Sequence[tuple[Crosswalk, Framework]] = (),
-    threshold: int | None = None,
-) -> _Lines:
+    threshold: int = DEFAULT_THRESHOLD,
+) -> Lines:
     """The summary's content, as lines of text and as structured items (for HTML).
 
-    With ``threshold``, observed counts of people below it are suppressed.
+    Observed counts of people from 1 to ``threshold - 1`` are suppressed.
     """
-    out = _Lines(document)
-    out.threshold = threshold
+    if threshold < 1:
+        raise ValueError("threshold must be at least 1")
+    out = Lines(document, threshold)
     out.raw(f"{document.name}  ({document.KIND} {document.id})")
     out.raw("")
     out.para(document.description)
@@ -132,25 +92,30 @@ def build(
             label = "Sources" if index == 0 else ""
             detail = ", ".join(str(x) for x in (source.publisher, source.date) if x)
             out.row(label, f"[{source.id}] {source.title}" + (f" ({detail})" if detail else ""))
-    if out.marked:
+    if out.suppressed:
         out.raw("")
+        out.para(suppression_note(threshold))
+    if out.marked:
+        if not out.suppressed:  # the note above ends with a blank line already
+            out.raw("")
         out.raw("* illustrative: the sources do not give this value; it was chosen for the example.")
         for mark in document.illustrative:
             if mark.note:
-                out.items.append(("note", mark.path, mark.note, False))
+                note = visible(mark.note)
+                out.items.append(("note", mark.path, note, False))
                 out.lines.extend(
-                    textwrap.wrap(f"{mark.path}: {mark.note}", _WIDTH, initial_indent="  ", subsequent_indent="    ")
+                    textwrap.wrap(f"{mark.path}: {note}", WIDTH, initial_indent="  ", subsequent_indent="    ")
                 )
     return out
 
 
 def _programme(
-    out: _Lines, p: Document, bundle: Bundle | None, crosswalks: Sequence[tuple[Crosswalk, Framework]] = ()
+    out: Lines, p: Document, bundle: Bundle | None, crosswalks: Sequence[tuple[Crosswalk, Framework]] = ()
 ) -> None:
     assert isinstance(p, Programme)
-    out.row("Owner", _name(bundle, p.owner, Organisation), "owner")
+    out.row("Owner", name(bundle, p.owner, Organisation), "owner")
     if p.partners:
-        out.row("Partners", ", ".join(filter(None, (_name(bundle, r, Organisation) for r in p.partners))), "partners")
+        out.row("Partners", ", ".join(filter(None, (name(bundle, r, Organisation) for r in p.partners))), "partners")
     mode = p.format.value
     if p.delivery is not None:
         mode += f", {p.delivery.value}"
@@ -177,39 +142,32 @@ def _programme(
     if p.cases_per_session is not None:
         out.row("Cases", f"{p.cases_per_session} per session", "cases_per_session")
     out.row("Facilitation", _facilitation(p, bundle), "facilitation")
-    out.row("Framework", _name(bundle, p.framework, Framework), "framework")
+    out.row("Framework", name(bundle, p.framework, Framework), "framework")
     if p.target_level is not None:
         level = p.target_level
-        scale = _get(bundle, p.levels, LevelScale)
+        scale = get(bundle, p.levels, LevelScale)
         if scale is not None and p.target_level in scale:
             level = f"{scale.level(p.target_level).name} ({p.target_level})"
         out.row("Target level", f"{level} on {p.levels}", "target_level", "levels")
-    framework = _get(bundle, p.framework, Framework)
+    framework = get(bundle, p.framework, Framework)
     if framework is not None:
         coverage = p.coverage(framework)
         _coverage(out, p, coverage)
         for crosswalk, target in crosswalks:
             _coverage(out, p, coverage.translate(crosswalk, target), f"Via {crosswalk.id}")
     for index, strand in enumerate(p.strands):
-        out.row("Strands" if index == 0 else "", _name(bundle, strand, Programme), f"strands[{index}]")
+        out.row("Strands" if index == 0 else "", name(bundle, strand, Programme), f"strands[{index}]")
     for index, resource in enumerate(p.resources):
         out.row("Resources" if index == 0 else "", f"{resource.title} ({resource.type.value})", f"resources[{index}]")
-    out.row("Follow-on", _name(bundle, p.follow_on, Programme), "follow_on")
-    out.row("Prepares for", _name(bundle, p.delivers, Programme), "delivers")
+    out.row("Follow-on", name(bundle, p.follow_on, Programme), "follow_on")
+    out.row("Prepares for", name(bundle, p.delivers, Programme), "delivers")
     for index, record in enumerate(p.delivery_records):
         text = record.describe()
-        if out.threshold is not None and 0 < record.count < out.threshold:
-            text = f"{record.what}: suppressed (fewer than {out.threshold})"
+        if 0 < record.count < out.threshold:  # a count alone, with no total: primary suppression is enough
+            period = f"{record.since} to {record.date}" if record.since else f"by {record.date}"
+            text = f"{record.what}: {suppressed_text(out.threshold)}, {period}"
+            out.suppressed = True
         out.row("Observed" if index == 0 else "", f"{text} [{record.source}]", f"delivery_records[{index}]")
-
-
-def _get(bundle: Bundle | None, ref: str | None, kind: type[D]) -> D | None:
-    if bundle is None or ref is None:
-        return None
-    try:
-        return bundle.get(ref, kind)
-    except KeyError:
-        return None
 
 
 def _schedule(p: Programme) -> str | None:
@@ -244,7 +202,7 @@ def _facilitation(p: Programme, bundle: Bundle | None) -> str | None:
         if role.practice_level:
             detail.append(f"practice level {role.practice_level}")
         if role.trained_in:
-            detail.append(f"trained in {_name(bundle, role.trained_in, Framework)}")
+            detail.append(f"trained in {name(bundle, role.trained_in, Framework)}")
         if role.peer:
             detail.append("a peer")
         roles.append(f"{role.count} x {role.title}" + (f" ({'; '.join(detail)})" if detail else ""))
@@ -256,7 +214,7 @@ def _facilitation(p: Programme, bundle: Bundle | None) -> str | None:
     return text
 
 
-def _coverage(out: _Lines, p: Programme, coverage: PrincipleCoverage, label: str = "Coverage") -> None:
+def _coverage(out: Lines, p: Programme, coverage: PrincipleCoverage, label: str = "Coverage") -> None:
     if coverage.status == "unknown":
         count = p.session_count()
         sessions = f"{count} sessions" if count else "the sessions"
@@ -274,16 +232,16 @@ def _coverage(out: _Lines, p: Programme, coverage: PrincipleCoverage, label: str
     width = max(len(pid) for pid in coverage.principles)
     header = " " * (width + 2) + " ".join(f"{n:>2}" for n, _ in coverage.sessions)
     out.raw("")
-    out.raw(" " * _LABEL + " " + header)
+    out.raw(" " * LABEL + " " + header)
     for column, pid in enumerate(coverage.principles):
         marks = " ".join(" x" if row[column] else " ." for row in coverage.matrix())
-        out.raw(" " * _LABEL + f" {pid:<{width}}  {marks}")
+        out.raw(" " * LABEL + f" {pid:<{width}}  {marks}")
     if coverage.unlisted_sessions:
-        out.raw(" " * _LABEL + f" ({coverage.unlisted_sessions} sessions not listed)")
+        out.raw(" " * LABEL + f" ({coverage.unlisted_sessions} sessions not listed)")
     out.raw("")
 
 
-def _framework(out: _Lines, f: Document, bundle: Bundle | None) -> None:
+def _framework(out: Lines, f: Document, bundle: Bundle | None) -> None:
     assert isinstance(f, Framework)
     for index, principle in enumerate(f.principles, 1):
         group = f" [{principle.group}]" if principle.group else ""
@@ -294,7 +252,7 @@ def _framework(out: _Lines, f: Document, bundle: Bundle | None) -> None:
         )
 
 
-def _scale(out: _Lines, s: Document, bundle: Bundle | None) -> None:
+def _scale(out: Lines, s: Document, bundle: Bundle | None) -> None:
     assert isinstance(s, LevelScale)
     kind = (
         "cumulative: each level includes every level below it"
@@ -307,24 +265,24 @@ def _scale(out: _Lines, s: Document, bundle: Bundle | None) -> None:
         out.row("Levels" if index == 0 else "", text, f"levels[{index}]")
 
 
-def _crosswalk(out: _Lines, c: Document, bundle: Bundle | None) -> None:
+def _crosswalk(out: Lines, c: Document, bundle: Bundle | None) -> None:
     assert isinstance(c, Crosswalk)
-    out.row("From", _name(bundle, c.source, Framework), "source")
-    out.row("To", _name(bundle, c.target, Framework), "target")
+    out.row("From", name(bundle, c.source, Framework), "source")
+    out.row("To", name(bundle, c.target, Framework), "target")
     for index, entry in enumerate(c.correspondences):
         out.row(
             "Maps" if index == 0 else "",
             f"{entry.source} -> {', '.join(entry.targets)} ({entry.relation.value})",
             f"correspondences[{index}]",
         )
-    target = _get(bundle, c.target, Framework)
+    target = get(bundle, c.target, Framework)
     if isinstance(target, Framework):
         unmapped = c.unmapped_targets(target)
         if unmapped:
             out.row("Not covered", ", ".join(unmapped), "correspondences")
 
 
-def _organisation(out: _Lines, o: Document, bundle: Bundle | None) -> None:
+def _organisation(out: Lines, o: Document, bundle: Bundle | None) -> None:
     assert isinstance(o, Organisation)
     out.row("Sector", o.sector.value if o.sector else None, "sector")
     out.row("Type", o.type, "type")
@@ -332,120 +290,11 @@ def _organisation(out: _Lines, o: Document, bundle: Bundle | None) -> None:
     out.row("Website", o.website, "website")
 
 
-def _workforce(out: _Lines, w: Document, bundle: Bundle | None) -> None:
-    assert isinstance(w, Workforce)
-    out.row("Headcount", f"{w.headcount():,} in {len(w.organisations)} organisations", "organisations")
-    for index, org in enumerate(w.organisations):
-        roles = ", ".join(
-            f"{r.id} {r.headcount}" + (f" ({r.required_level})" if r.required_level else "") for r in org.roles
-        )
-        text = f"{org.name or org.id} ({org.id}): {org.headcount:,}" + (f"; {roles}" if roles else "")
-        out.row("Organisations" if index == 0 else "", text, f"organisations[{index}]")
-    for index, (a, b) in enumerate(w.partnerships):
-        out.row("Partnerships" if index == 0 else "", f"{a} - {b}", f"partnerships[{index}]")
-
-
-def _plan(out: _Lines, p: Document, bundle: Bundle | None) -> None:
-    assert isinstance(p, CascadePlan)
-    out.row("Programme", _name(bundle, p.programme, Programme), "programme")
-    out.row("Trainer course", _name(bundle, p.trainer_course, Programme), "trainer_course")
-    out.row("Workforce", _name(bundle, p.workforce, Workforce), "workforce")
-    seeds = ", ".join(f"{s.organisation} {s.trainers}" for s in p.seed_trainers)
-    out.row("Seed trainers", f"{sum(s.trainers for s in p.seed_trainers)}: {seeds}", "seed_trainers")
-    out.row("Periods", f"{p.horizon} of {p.period.describe()} ({p.period})", "horizon", "period")
-    if p.start is not None:
-        out.row("Start", f"{p.start}, ending {p.period_label(p.horizon)}", "start")
-    retakes = "no limit" if p.retakes is None else str(p.retakes)
-    overrides = "".join(
-        f"; {' '.join(x for x in (entry.organisation, entry.role) if x)} {entry.uptake}" for entry in p.uptake_by
-    )
-    out.row("Take part", f"uptake {p.uptake}{overrides}; retakes {retakes}", "uptake", "uptake_by", "retakes")
-    if p.eligible_roles or p.eligible_levels:
-        out.row("Eligible", ", ".join((*p.eligible_roles, *p.eligible_levels)), "eligible_roles", "eligible_levels")
-    for index, tier in enumerate(p.tiers):
-        total = "no limit" if tier.total_cohorts is None else str(tier.total_cohorts)
-        text = "; ".join(
-            (
-                f"cohorts of {tier.cohort_size}, {tier.facilitators} facilitator(s)",
-                f"up to {tier.concurrent_cohorts} at once and {total} in all",
-                f"delay {tier.delay}",
-                f"attrition {tier.attrition}",
-                f"completion {tier.completion}",
-                f"conversion {tier.conversion}",
-                f"fidelity x{tier.fidelity_retention} (floor {tier.fidelity_floor:g})",
-            )
-        )
-        label = "Tiers" if index == 0 else ""
-        out.row(label, f"{index}: {text}", f"tiers[{index}]")
-
-
-def _result(out: _Lines, r: Document, bundle: Bundle | None) -> None:
-    assert isinstance(r, ReachResult)
-    from tipframe.reach.measures import describe_summary, summarise_reach
-
-    for line in describe_summary(summarise_reach(r), r).rstrip().splitlines():
-        out.raw(line)
-
-
-def _network(out: _Lines, n: Document, bundle: Bundle | None) -> None:
-    assert isinstance(n, ReferralNetwork)
-    from tipframe.network import analyse_network
-
-    scale = _get(bundle, n.levels, LevelScale)
-    if scale is None and n.levels is not None and n.levels.startswith("builtin:"):
-        from tipframe.io.documents import load
-
-        scale = load(n.levels, LevelScale)
-    out.row("Levels", _name(bundle, n.levels, LevelScale), "levels")
-    out.row("Workforce", _name(bundle, n.workforce, Workforce), "workforce")
-    out.row("Period", f"{n.period.describe()} ({n.period})", "period")
-    for index, service in enumerate(n.services):
-        details = [service.support.value if service.support else "support not set"]
-        if not service.active:
-            details.append(service.status.value)
-        if service.capacity is not None:
-            details.append(f"capacity {service.capacity:g}")
-        if service.waiting_time is not None:
-            details.append(f"wait {service.waiting_time}")
-        if service.staff_level is not None:
-            details.append(f"staff {service.staff_level}")
-        text = f"{service.name} ({service.id}, {service.organisation}): {', '.join(details)}"
-        out.row("Services" if index == 0 else "", text, f"services[{index}]")
-    for index, pathway in enumerate(n.pathways):
-        volume = "" if pathway.volume is None else f" ({pathway.volume:g} a period)"
-        out.row("Pathways" if index == 0 else "", f"{pathway.from_service} -> {pathway.to_service}{volume}",
-                f"pathways[{index}]")  # fmt: skip
-    out.row("Entry points", ", ".join(n.entry_points), "entry_points")
-    analysis = analyse_network(n, scale, _get(bundle, n.workforce, Workforce))
-    out.raw("")
-    routes = analysis.reachability
-    for index, route in enumerate(routes.routes):
-        out.row("Routes" if index == 0 else "", f"{' -> '.join(route.path)} ({route.hops} referrals)")
-    out.row("No route", ", ".join(routes.unreached) or None)
-    services = [p for p in analysis.single_points if p.kind == "service"]
-    for index, point in enumerate(services):
-        out.row("On every route" if index == 0 else "", f"{point.id}: from {', '.join(point.cuts_off)}")
-    out.row("Dead ends", ", ".join(d.service for d in analysis.dead_ends) or None)
-    for index, full in enumerate(analysis.capacity.over_capacity):
-        out.row(
-            "Over capacity" if index == 0 else "",
-            f"{full.service}: {full.referrals:g} referred, capacity {full.capacity:g}",
-        )
-    report = analysis.capacity
-    if report.demand:
-        out.row("To specialists", f"{report.deliverable:g} of {report.demand:g} expected referrals can get through")
-    out.row("Busiest", ", ".join(f"{b.service} {b.betweenness:.2f}" for b in analysis.bottlenecks[:3]) or None)
-    for index, gap in enumerate(analysis.workforce_gaps or ()):
-        out.row(
-            "Below level" if index == 0 else "", f"{gap.service}: {gap.held or 'not recorded'}, needs {gap.required}"
-        )
-
-
-_WRITERS: dict[type[Document], Callable[[_Lines, Document, Bundle | None], None]] = {
-    ReferralNetwork: _network,
-    Workforce: _workforce,
-    CascadePlan: _plan,
-    ReachResult: _result,
+_WRITERS: dict[type[Document], Callable[[Lines, Document, Bundle | None], None]] = {
+    ReferralNetwork: sections.network,
+    Workforce: sections.workforce,
+    CascadePlan: sections.plan,
+    ReachResult: sections.result,
     Framework: _framework,
     LevelScale: _scale,
     Crosswalk: _crosswalk,

@@ -12,12 +12,13 @@ from tipframe.model import LevelScale, ReferralNetwork, Support, Workforce
 _CASES = "Case studies 000 (SVRU community) and 004 (Safe & Together clinics)"
 
 
-def _service_index(network: ReferralNetwork, service_id: str) -> int:
-    return next(i for i, s in enumerate(network.services) if s.id == service_id)
+def _service_index(network: ReferralNetwork) -> dict[str, int]:
+    """Each service's position, looked up once a rule rather than searched for each finding."""
+    return {s.id: i for i, s in enumerate(network.services)}
 
 
-def _entry_index(network: ReferralNetwork, service_id: str) -> int:
-    return network.entry_points.index(service_id)
+def _entry_index(network: ReferralNetwork) -> dict[str, int]:
+    return {e: i for i, e in enumerate(network.entry_points)}
 
 
 def _names(ids: tuple[str, ...]) -> str:
@@ -49,15 +50,16 @@ def no_route(network: ReferralNetwork, context: Context) -> Iterator[Report]:
             hint="add the specialist trauma service people are referred to, with support: specialist",
         )
         return
+    entry_index = _entry_index(network)
     for entry in result.unreached:
         yield Report(
-            where=("entry_points", _entry_index(network, entry)),
+            where=("entry_points", entry_index[entry]),
             message=f"no referral route from entry point {entry!r} to specialist support",
             hint="add a pathway from it, or from a service it refers to, towards specialist support",
         )
     for entry in result.inactive_entries:
         yield Report(
-            where=("entry_points", _entry_index(network, entry)),
+            where=("entry_points", entry_index[entry]),
             message=f"entry point {entry!r} is not an active service",
         )
 
@@ -84,13 +86,15 @@ def single_point(network: ReferralNetwork, context: Context) -> Iterator[Report]
     owner = {s.id: s.organisation for s in network.services}
     # An organisation whose one service on the way is already reported adds nothing.
     explained = {(owner[p.id], p.cuts_off) for p in points if p.kind == "service"}
+    service_index = _service_index(network)
+    organisation_index = {o.id: i for i, o in enumerate(network.organisations)}
     for point in points:
         if point.kind == "organisation" and (point.id, point.cuts_off) in explained:
             continue
         if point.kind == "service":
-            where: tuple[str | int, ...] = ("services", _service_index(network, point.id))
+            where: tuple[str | int, ...] = ("services", service_index[point.id])
         else:
-            where = ("organisations", next(i for i, o in enumerate(network.organisations) if o.id == point.id))
+            where = ("organisations", organisation_index[point.id])
         yield Report(
             where=where,
             message=f"every route to specialist support from {_names(point.cuts_off)} passes through "
@@ -115,10 +119,11 @@ def single_point(network: ReferralNetwork, context: Context) -> Iterator[Report]
 def dead_end(network: ReferralNetwork, context: Context) -> Iterator[Report]:
     from tipframe.network import dead_ends
 
+    service_index = _service_index(network)
     for end in dead_ends(network):
         reached = f" (reached from {_names(end.reached_from)})" if end.reached_from else ""
         yield Report(
-            where=("services", _service_index(network, end.service)),
+            where=("services", service_index[end.service]),
             message=f"{end.support.value if end.support else 'unclassified'} service {end.service!r} has no onward "
             f"pathway{reached}",
             hint="add a pathway to the support its users may need next",
@@ -142,9 +147,10 @@ def over_capacity(network: ReferralNetwork, context: Context) -> Iterator[Report
     from tipframe.network import capacity
 
     report = capacity(network)
+    service_index = _service_index(network)
     for load in report.over_capacity:
         yield Report(
-            where=("services", _service_index(network, load.service), "capacity"),
+            where=("services", service_index[load.service], "capacity"),
             message=f"{load.referrals:g} referrals expected each {network.period} against a capacity of "
             f"{load.capacity:g} (short by {load.shortfall:g})",
             hint="raise its capacity or share its referrals with another service",
@@ -178,8 +184,9 @@ def workforce_below_level(network: ReferralNetwork, context: Context) -> Iterato
     scale = context.resolve(network.levels, LevelScale)
     if scale is None:
         return
+    service_index = _service_index(network)
     for gap in workforce_gaps(network, scale, context.resolve(network.workforce, Workforce)):
-        index = _service_index(network, gap.service)
+        index = service_index[gap.service]
         if gap.held is None:
             yield Report(
                 where=("services", index),

@@ -108,27 +108,6 @@ def session_gap(programme: Programme, context: Context) -> Iterator[Report]:
 
 
 @rule(
-    "TIP304",
-    "session-beyond-count",
-    summary="A session is numbered beyond the number of sessions the schedule gives.",
-    severity=Severity.ERROR,
-    kinds=[Programme],
-    rationale="The schedule and the session list must describe the same programme.",
-    citation="tipframe document format",
-)
-def session_beyond_count(programme: Programme, context: Context) -> Iterator[Report]:
-    schedule = programme.schedule
-    if schedule is None or schedule.sessions is None:
-        return
-    for index, session in enumerate(programme.sessions):
-        if session.number > schedule.sessions:
-            yield Report(
-                where=("sessions", index, "number"),
-                message=f"session {session.number}, but the schedule has {schedule.sessions} sessions",
-            )
-
-
-@rule(
     "TIP305",
     "durations-differ-from-schedule",
     summary="The sessions' own durations do not add up to what the schedule gives.",
@@ -250,3 +229,31 @@ def recurring_without_cadence(programme: Programme, context: Context) -> Iterato
             message="recurs with no planned end but does not say how often it meets",
             hint="add cadence, such as P1M for monthly",
         )
+
+
+@rule(
+    "TIP309",
+    "count-dated-in-future",
+    summary="An observed count is dated after the day the documents are checked as of.",
+    severity=Severity.WARNING,
+    kinds=[Programme],
+    rationale="""
+        Delivery records are counts the sources report as having happened; one dated in the
+        future is a slip in the date (2999 for 2019). tipframe check judges dates against today,
+        or the day --as-of gives; in Python, CheckOptions.as_of, without which dates are not
+        judged. A year or a month is in the future only once it has not begun.
+    """,
+    citation="tipframe document format (delivery records are observed counts, never modelled ones)",
+)
+def count_dated_in_future(programme: Programme, context: Context) -> Iterator[Report]:
+    as_of = context.options.as_of
+    if as_of is None:
+        return
+    for index, record in enumerate(programme.delivery_records):
+        if record.date.start() > as_of:
+            day = as_of.isoformat()
+            yield Report(
+                where=("delivery_records", index, "date"),
+                message=f"a count of {record.what} dated {record.date}, after {day} (the day checked as of)",
+                hint="correct the date: an observed count records what has already happened",
+            )
