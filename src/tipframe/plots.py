@@ -241,10 +241,18 @@ def plot_coverage_matrix(coverage: PrincipleCoverage, *, ax: Any = None) -> Any:
     return ax
 
 
+#: the most services the network is drawn for node by node; past them names and arrows are a blur,
+#: and the picture counts services instead
+DRAWN_UP_TO = 40
+
+
 def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, ax: Any = None) -> Any:
     """The referral network in columns by referrals from the nearest entry point, coloured by level of support.
 
-    Single points of failure have a red ring, dead ends a cross, services over capacity a bold label.
+    Up to `DRAWN_UP_TO` services each is drawn, with its pathways: single points of failure have
+    a red ring, dead ends a cross, services over capacity a bold label. Larger networks are
+    counted instead: services in each column by level of support, with the single points of
+    failure and dead ends named in the title by their number.
 
     Parameters
     ----------
@@ -270,15 +278,16 @@ def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, a
 
     analysis = analyse_network(network, scale)
     graph = referral_graph(network)
-    hops: dict[str, int] = {}
-    for entry in network.entry_points:
-        for node, distance in nx.single_source_shortest_path_length(graph, entry).items():
-            hops[node] = min(hops.get(node, distance), distance)
+    # Referrals from the nearest entry point: one search from all of them at once.
+    lengths = nx.multi_source_dijkstra_path_length(graph, set(network.entry_points), weight=lambda *_: 1)
+    hops = {node: int(length) for node, length in lengths.items()}
     last = max(hops.values(), default=0) + 1
     for node in graph:
         graph.nodes[node]["column"] = hops.get(node, last)
-    positions = nx.multipartite_layout(graph, subset_key=_columns(graph))
     ax = _axes(ax)
+    if graph.number_of_nodes() > DRAWN_UP_TO:
+        return _count_network(network, analysis, graph, last, ax)
+    positions = nx.multipartite_layout(graph, subset_key=_columns(graph))
     services = {s.id: s for s in network.services}
     colours = [SUPPORT_COLOURS[services[n].support] for n in graph]
     nx.draw_networkx_edges(graph, positions, ax=ax, arrowsize=12, edge_color="#777777", node_size=600)
@@ -321,4 +330,34 @@ def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, a
     ax.legend(handles=handles, title="support", fontsize="small", loc="best")
     ax.set_title(f"{_label(network.name)}\nred ring, on every route; cross, dead end; bold, over capacity")
     ax.set_axis_off()
+    return ax
+
+
+def _count_network(network: ReferralNetwork, analysis: Any, graph: Any, last: int, ax: Any) -> Any:
+    """A large network counted: services by referrals from the nearest entry point and level of support."""
+    columns = list(range(last + 1))
+    support = {s.id: s.support for s in network.services}
+    bottom = [0] * len(columns)
+    for level, colour in SUPPORT_COLOURS.items():
+        counts = [0] * len(columns)
+        for node, column in graph.nodes(data="column"):
+            if support[node] == level:
+                counts[column] += 1
+        if any(counts):
+            label = level.value if level else "not set"
+            ax.bar(columns, counts, bottom=bottom, color=colour, label=label, width=0.7)
+            bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    names = ["entry point", *(str(c) for c in columns[1:-1]), "not reached"]
+    ax.set_xticks(columns, names)
+    ax.set_xlabel("referrals from the nearest entry point")
+    ax.set_ylabel("services")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(title="support", fontsize="small", frameon=False)
+    single = sum(1 for p in analysis.single_points if p.kind == "service")
+    ax.set_title(
+        f"{_label(network.name)}: {graph.number_of_nodes():,} services, too many to draw one by one\n"
+        f"{single:,} on every route from an entry point, {len(analysis.dead_ends):,} dead ends "
+        "(the tables name them)",
+        fontsize="medium",
+    )
     return ax

@@ -90,3 +90,30 @@ def test_text_from_documents_is_drawn_as_written(tmp_path: Path) -> None:
     hostile = attrs.evolve(network)
     object.__setattr__(hostile, "name", "Pathways \u202eright to left\x1b[2J")  # as checks off could let in
     assert plots.plot_network(hostile).get_title().startswith("Pathways \\u202eright to left\\x1b[2J\n")
+
+
+def test_a_large_network_is_counted_not_drawn_node_by_node(tmp_path: Path) -> None:
+    from tipframe.model import NetworkOrganisation, Pathway, Service, Support
+
+    count = plots.DRAWN_UP_TO + 20
+    services = tuple(
+        Service(id=f"s{i}", name=f"s{i}", organisation="a", support=Support.UNIVERSAL if i % 3 else Support.SPECIALIST)
+        for i in range(count)
+    )
+    network = ReferralNetwork(
+        id="large",
+        name="Large",
+        organisations=(NetworkOrganisation(id="a"),),
+        services=services,
+        pathways=tuple(Pathway(from_service=f"s{i}", to_service=f"s{i + 1}") for i in range(count - 10)),
+        entry_points=("s0",),
+    )
+    ax = plots.plot_network(network)
+    assert "too many to draw one by one" in ax.get_title()
+    assert not ax.texts  # no names
+    heights = sum(bar.get_height() for bar in ax.patches)
+    assert heights == count  # every service counted once
+    labels = [label.get_text() for label in ax.get_xticklabels()]
+    assert labels[0] == "entry point"
+    assert labels[-1] == "not reached"
+    assert _saved(ax, tmp_path) > 10_000

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import attrs
 
-from tipframe.bundle import read_bundle
+from tipframe.bundle import Bundle, read_bundle
 from tipframe.checks import Registry, check
 from tipframe.cli.common import INVALID, OK, add_bundle, fail, identifier, print_problems, terminable
 from tipframe.io.documents import dump, dumps, load_located
@@ -72,13 +73,24 @@ def _export(network: ReferralNetwork, export: str, output: str) -> int:
     return OK
 
 
+def _network(path: str, bundle: Bundle) -> ReferralNetwork | None:
+    """The network read from ``path``: taken from the bundle, so that a large file is read once."""
+    for entry in bundle.entries:
+        if entry.file == path and isinstance(entry.document, ReferralNetwork):
+            return entry.document
+    network = load_located(path, kind=ReferralNetwork).document  # raises, saying what the file is instead
+    return network if isinstance(network, ReferralNetwork) else None
+
+
 def run(args: argparse.Namespace) -> int:
-    network = load_located(args.path, kind=ReferralNetwork).document
-    if not isinstance(network, ReferralNetwork):  # load_located checked the kind
-        return INVALID
     bundle, problems = read_bundle([args.path, *args.bundle])
+    if problems and not os.path.isfile(args.path):
+        load_located(args.path, kind=ReferralNetwork)  # a folder or a missing file: says so, as it reads
     if problems:
         return print_problems(problems, sys.stderr)
+    network = _network(os.fspath(args.path), bundle)
+    if network is None:
+        return INVALID
     if args.export is not None:
         if args.output is None:
             return fail("network", "--export needs -o/--output FILE")
