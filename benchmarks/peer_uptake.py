@@ -1,4 +1,5 @@
-"""Peer uptake (independent cascade, q = 1) side by side with EoN, ndlib, CyNetDiff and a networkx loop.
+"""Peer uptake (independent cascade, q = 1), compiled and reference, side by side with EoN, ndlib, CyNetDiff and a
+networkx loop.
 
     pip install -e ".[bench]"
     python benchmarks/peer_uptake.py                 # 100,000 people / 500,000 ties and 1,000,000 / 5,000,000
@@ -6,7 +7,9 @@
 
 Each engine runs in its own process on the same network (the same edge list, the same seeds and
 probability), so that its peak memory is its own. Prints the median wall time per replicate,
-peak resident memory, the ratio to tipframe, and the mean final size (which must agree).
+peak resident memory, the ratio to tipframe (the compiled backend; "reference" is its numpy
+engine), the mean final size (which must agree), and the seconds the compiled engine's first
+call took to compile or load its cached code (apart from the replicates' times).
 Not a test: timings depend on the machine.
 """
 
@@ -27,7 +30,7 @@ SIZES = {"small": (100_000, 500_000), "large": (1_000_000, 5_000_000)}
 P = 0.2
 SEEDS = 10
 # Fewer replicates for the slow peers; ndlib runs at the small size only.
-REPLICATES = {"tipframe": 50, "cynetdiff": 50, "eon": 10, "networkx": 5, "ndlib": 3}
+REPLICATES = {"tipframe": 50, "reference": 20, "cynetdiff": 50, "eon": 10, "networkx": 5, "ndlib": 3}
 
 
 def network(people: int, ties: int) -> tuple[Any, Any]:
@@ -50,11 +53,17 @@ def run_engine(engine: str, size: str) -> dict[str, Any]:
     times: list[float] = []
     sizes: list[int] = []
     setup_start = time.perf_counter()
-    if engine == "tipframe":
+    compiling = 0.0
+    if engine in ("tipframe", "reference"):
         setup = setup_start - built
+        backend = "compiled" if engine == "tipframe" else "reference"
+        if backend == "compiled":  # the first call compiles, or loads the cached code: timed apart
+            start = time.perf_counter()
+            simulate_peer_uptake(StaffGraph.from_edges(3, [0], [1]), 1, P, backend=backend)
+            compiling = time.perf_counter() - start
         for i in range(replicates):
             start = time.perf_counter()
-            sizes.append(int(simulate_peer_uptake(graph, seeds, P, 1.0, seed=i).final_size()[0]))
+            sizes.append(int(simulate_peer_uptake(graph, seeds, P, 1.0, seed=i, backend=backend).final_size()[0]))
             times.append(time.perf_counter() - start)
     elif engine == "cynetdiff":
         from cynetdiff.models import IndependentCascadeModel
@@ -129,6 +138,7 @@ def run_engine(engine: str, size: str) -> dict[str, Any]:
         "replicates": replicates,
         "median_s": statistics.median(times),
         "setup_s": setup,
+        "compile_s": compiling,
         "peak_mib": peak,
         "mean_final": float(np.mean(sizes)),
     }
@@ -137,7 +147,7 @@ def run_engine(engine: str, size: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="small,large")
-    parser.add_argument("--engines", default="tipframe,cynetdiff,eon,networkx,ndlib")
+    parser.add_argument("--engines", default="tipframe,reference,cynetdiff,eon,networkx,ndlib")
     parser.add_argument("--one", nargs=2, metavar=("ENGINE", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -150,7 +160,7 @@ def main() -> None:
             f"{name:<{width}}" if width in (7, 11) and name in ("size", "engine") else f"{name:>{width}}"
             for name, width in header
         )
-        + f"{'x tipframe':>11}{'mean final':>12}"
+        + f"{'x tipframe':>11}{'mean final':>12}{'compile s':>11}"
     )
     for size in args.sizes.split(","):
         rows = []
@@ -169,6 +179,7 @@ def main() -> None:
             print(
                 f"{size:<7}{r['engine']:<11}{r['replicates']:>5}{r['median_s']:>11.4f}{r['setup_s']:>9.2f}"
                 f"{r['peak_mib']:>10.0f}{r['median_s'] / base:>11.2f}{r['mean_final']:>12.1f}"
+                f"{r['compile_s']:>11.2f}"
             )
 
 

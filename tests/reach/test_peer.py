@@ -8,9 +8,12 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tipframe
 from tipframe import StaffGraph, simulate_peer_uptake
+from tipframe.reach.peer import sorted_unique
 
 
 def test_independent_cascade_agrees_with_eon() -> None:
@@ -110,3 +113,38 @@ def test_bad_staff_networks(network: str, message: str) -> None:
     text += f"staff_network: {network}\n"
     with pytest.raises(tipframe.DocumentError, match=message):
         tipframe.loads(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=-(2**62), max_value=2**62), max_size=60))
+def test_sorted_unique_is_numpys_unique(values: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+    assert np.array_equal(sorted_unique(array), np.unique(array))
+    assert sorted_unique(array).dtype == np.int64
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=60),
+    st.integers(min_value=0, max_value=300),
+    st.sampled_from([0.0, 0.05, 0.3, 1.0]),
+    st.sampled_from([1.0, 0.5, 0.0]),
+    st.integers(min_value=0, max_value=2**32),
+)
+def test_the_compiled_engine_draws_the_reference_engines_numbers(
+    people: int, ties: int, p: float, q: float, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    graph = StaffGraph.from_edges(people, rng.integers(0, people, ties), rng.integers(0, people, ties))
+    runs = {
+        backend: simulate_peer_uptake(graph, 2, p, q, replicates=3, seed=seed, max_periods=50, backend=backend)
+        for backend in ("compiled", "reference")
+    }
+    assert np.array_equal(runs["compiled"].trained, runs["reference"].trained)
+    assert (runs["compiled"].backend, runs["reference"].backend) == ("compiled", "reference")
+
+
+def test_an_unknown_backend_is_refused() -> None:
+    graph = StaffGraph.from_edges(3, [0], [1])
+    with pytest.raises(ValueError, match="backend must be one of compiled, reference"):
+        simulate_peer_uptake(graph, 1, 0.5, backend="gpu")
