@@ -170,3 +170,22 @@ def test_counts_are_judged_against_the_day_given_and_never_a_hidden_clock(
         main(["check", str(path), "--as-of", "next week"])
     assert usage.value.code == 2
     assert "is not a day such as 2026-04-01" in capsys.readouterr().err
+
+
+def test_the_bundle_works_out_a_documents_reference_problems_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tipframe.bundle import Bundle
+    from tipframe.checks import Registry
+
+    examples = Path(__file__).parent.parent.parent / "examples"
+    bundle = tipframe.load_bundle(examples / "svru-community-referrals.yaml")
+    calls: list[str] = []
+    original = Bundle.problems_of
+
+    def counted(self: Bundle, loaded: object) -> object:
+        calls.append(getattr(loaded, "file", ""))
+        return original(self, loaded)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Bundle, "problems_of", counted)
+    check(bundle, Registry.default())
+    assert calls
+    assert len(calls) == len(set(calls)), "a document's reference problems were worked out more than once"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import TypeVar
 
@@ -90,4 +91,10 @@ class Context:
         -------
         list of Problem
         """
-        return [p for p in self.bundle.problems_of(self.loaded) if p.code == code]
+        return [p for p in self.bundle_problems if p.code == code]
+
+    @functools.cached_property
+    def bundle_problems(self) -> list[Problem]:
+        """The bundle's problems with this document (`Bundle.problems_of`), worked out once: several
+        rules ask, and on a large document they are costly."""
+        return self.bundle.problems_of(self.loaded)

@@ -32,7 +32,7 @@ def _bundle_problems(code: str, context: Context) -> Iterator[Report]:
 )
 def missing_reference(document: Document, context: Context) -> Iterator[Report]:
     # One walk of the document for both kinds of problem: a large one takes a second a walk.
-    for problem in context.bundle.problems_of(context.loaded):
+    for problem in context.bundle_problems:
         code = problem.code or ""
         if code == "missing-reference" or (
             code.startswith("unknown-") and code not in ("unknown-principle", "unknown-level")
