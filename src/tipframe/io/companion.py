@@ -22,17 +22,20 @@ import hashlib
 import io
 import os
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 import numpy as np
 
 from tipframe.io.arrays import from_numpy, to_numpy
+from tipframe.io.files import write_atomic, write_files
 from tipframe.io.problems import DocumentError, Limits, Problem
 from tipframe.io.walk import path_inside
 from tipframe.model import ArrayData, Companion, ReachResult
+from tipframe.model.reach import result_arrays
 
-__all__ = ["INLINE_MAX", "archive", "join_arrays", "split_arrays"]
+__all__ = ["INLINE_MAX", "archive", "dump_result", "join_arrays", "split_arrays"]
 
 #: encoded characters of arrays from which a saved result keeps them in a companion file: well under
 #: the 10 MiB a document may hold, and any one array over `ONE_MAX` goes there too
@@ -49,17 +52,8 @@ def _needs_companion(result: ReachResult) -> bool:
 
 
 def _each(result: ReachResult) -> list[tuple[str, ArrayData]]:
-    """Every array of a result, with its entry name (a dotted path)."""
-    found = [
-        (name, value) for name, value in attrs.asdict(result, recurse=False).items() if isinstance(value, ArrayData)
-    ]
-    for index, log in enumerate(result.events):
-        found += [
-            (f"events.{index}.{name}", value)
-            for name, value in attrs.asdict(log, recurse=False).items()
-            if isinstance(value, ArrayData)
-        ]
-    return found
+    """Every array of a result, with its entry name: its path in the document, dotted."""
+    return [(".".join(str(part) for part in path), array) for path, array in result_arrays(result)]
 
 
 def _replace(result: ReachResult, arrays: dict[str, ArrayData], companion: Companion | None) -> ReachResult:
@@ -109,6 +103,31 @@ def split_arrays(result: ReachResult, path: str) -> tuple[ReachResult, bytes | N
     stored = {name: ArrayData(dtype=array.dtype, shape=array.shape, stored=name) for name, array in named}
     companion = Companion(file=os.path.basename(path) + ".npz", sha256=hashlib.sha256(payload).hexdigest())
     return _replace(result, stored, companion), payload
+
+
+def dump_result(result: ReachResult, path: str, render: Callable[[ReachResult], str]) -> None:
+    """Write a result to ``path``: alone when its arrays are small, else with its companion, as one set.
+
+    Parameters
+    ----------
+    result
+        The result to save.
+    path
+        The document's file.
+    render
+        The document's text for the result as saved (its format chosen by the caller).
+
+    Raises
+    ------
+    OSError
+        When the files cannot be written; neither is then changed.
+    """
+    saved, payload = split_arrays(result, path)
+    if payload is None:
+        write_atomic(path, render(saved))
+        return
+    folder, base = os.path.split(path)
+    write_files(folder or ".", {base: render(saved), f"{base}.npz": payload})
 
 
 def _problem(file: str, message: str) -> DocumentError:

@@ -17,7 +17,7 @@ import cattrs
 import yaml
 
 from tipframe.io.convert import Invalid, did_you_mean, make_converter
-from tipframe.io.files import read_text, write_atomic, write_files
+from tipframe.io.files import read_text, write_atomic
 from tipframe.io.problems import DEFAULT_LIMITS, NO_LOCATIONS, DocumentError, Limits, Locations, Problem
 from tipframe.io.text import ParseFailure, Syntax, parse_text, plain_is_text
 from tipframe.model import Document, ReachResult
@@ -444,14 +444,12 @@ def dump(
     """
     name = os.fspath(path)
     chosen = format or _format_for(name) or "yaml"
-    payload = None
-    if isinstance(document, ReachResult):
-        from tipframe.io.companion import split_arrays  # numpy: only for results
+    if isinstance(document, ReachResult):  # large arrays go to a companion file beside it
+        from tipframe.io.companion import dump_result  # numpy: only for results
 
-        document, payload = split_arrays(document, name)
-    # A result with a companion is written with it as one set, all or none.
-    text, (folder, base) = dumps(document, chosen, schema_ref=schema_ref), os.path.split(name)
-    write_atomic(name, text) if payload is None else write_files(folder or ".", {base: text, f"{base}.npz": payload})
+        dump_result(document, name, lambda saved: dumps(saved, chosen, schema_ref=schema_ref))
+    else:
+        write_atomic(name, dumps(document, chosen, schema_ref=schema_ref))
 
 
 # Built-in documents ---------------------------------------------------------------------------

@@ -167,16 +167,16 @@ class ReachResult(Document):
         if tuple(o.id for o in self.workforce.organisations) != self.organisations:
             problems.append((("organisations",), "must list the workforce's organisations, in its order"))
         problems += _shape_problems(self)
-        stored = [path for path, array in _arrays(self) if array.stored is not None]
+        stored = [path for path, array in result_arrays(self) if array.stored is not None]
         if stored and self.arrays is None:
             problems.append(((*stored[0],), "is stored in a companion file, but the result names none (arrays)"))
-        if self.arrays is not None and len(stored) != len(_arrays(self)):
+        if self.arrays is not None and len(stored) != len(result_arrays(self)):
             problems.append((("arrays",), "names a companion file, but some arrays are written inline"))
         return problems
 
 
-def _arrays(result: ReachResult) -> list[tuple[Path, ArrayData]]:
-    """Every array of a result, with its path."""
+def result_arrays(result: ReachResult) -> list[tuple[Path, ArrayData]]:
+    """Every array of a result (its series, then its event logs'), with its path in the document."""
     found: list[tuple[Path, ArrayData]] = []
     for name in attrs.fields_dict(ReachResult):
         value = getattr(result, name)
