@@ -9,6 +9,7 @@ import tipframe
 from tipframe import CascadePlan, Programme, Workforce
 
 from .documents import COURSE
+from .engines import backend as backend  # every test here runs against both backends
 
 ONE_TEAM = """\
 tipframe: 1

@@ -8,6 +8,7 @@ import tipframe
 from tipframe import CascadePlan, Programme, Workforce
 
 from .documents import COURSE
+from .engines import backend as backend  # every test here runs against both backends
 
 
 def _documents(

@@ -17,6 +17,7 @@ from tipframe.reach.montecarlo import run_replicate
 from tipframe.reach.scenario import prepare
 
 from .documents import COURSE
+from .engines import backend as backend  # every test here runs against both backends
 
 SMALL = """\
 tipframe: 1

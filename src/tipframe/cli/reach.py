@@ -61,6 +61,13 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--workers", type=positive, metavar="N", help="processes to run replicates in (default: the cores, up to 8)"
     )
+    parser.add_argument(
+        "--backend",
+        choices=("compiled", "reference"),
+        default="compiled",
+        help="the simulation's implementation: compiled (numba, the default) or reference (numpy); they agree in "
+        "distribution",
+    )
     parser.add_argument("--json", metavar="OUT", help="save the result (a ReachResult document) as JSON")
     parser.add_argument(
         "--csv",
@@ -135,6 +142,7 @@ def _simulate(args: argparse.Namespace) -> ReachResult:
             chunks=4 * workers,
             progress=terminal_progress("simulating") if show else None,
             memory_limit=args.memory_limit,
+            backend=args.backend,
         )
 
 
@@ -190,14 +198,9 @@ def _rerun(saved: ReachResult, memory_limit: int | None) -> int:
     from tipframe.reach import rerun
 
     again = rerun(saved, memory_limit=memory_limit)
-    if again.numpy_changed:
-        import numpy
-
-        print(
-            f"note: the result was made with numpy {saved.numpy_version}; this is numpy {numpy.__version__}, "
-            "so numbers may differ",
-            file=sys.stderr,
-        )
+    for library, was, now in again.changed_versions():
+        print(f"note: the result was made with {library} {was}; this is {library} {now}, so numbers may differ",
+              file=sys.stderr)  # fmt: skip
     if not again.reproduced:
         return fail("reach", f"not reproduced: {', '.join(again.different)} differ", INVALID)
     print(f"reproduced bit for bit: {saved.replicates:,} replicates, seed {saved.seed}")

@@ -44,6 +44,7 @@ from tipframe.model.programme import Resource as Resource
 from tipframe.model.programme import ResourceType as ResourceType
 from tipframe.model.programme import Schedule as Schedule
 from tipframe.model.programme import Session as Session
+from tipframe.model.reach import Backend as Backend
 from tipframe.model.reach import Engine as Engine
 from tipframe.model.reach import EventLog as EventLog
 from tipframe.model.reach import ReachResult as ReachResult

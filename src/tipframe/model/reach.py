@@ -22,6 +22,13 @@ class Engine(Enum):
     PROJECTION = "projection"
 
 
+class Backend(Enum):
+    """How the Monte Carlo engine ran: compiled (numba), or the numpy reference implementation it is checked against."""
+
+    COMPILED = "compiled"
+    REFERENCE = "reference"
+
+
 @attrs.frozen(kw_only=True)
 class EventLog:
     """Who trained whom in one replicate. Trainers and cohorts are numbered by their position."""
@@ -100,6 +107,16 @@ class ReachResult(Document):
     tipframe_version: str = field(doc="tipframe version that produced the result.", checks=[TEXT])
     numpy_version: str = field(
         doc="numpy version that produced the result; reruns match under the same one.", checks=[TEXT]
+    )
+    backend: Backend = field(
+        doc="compiled (numba) or reference (numpy): the two agree in distribution, not number for number; a "
+        "rerun uses the same one (results saved before it was recorded: reference).",
+        default=Backend.REFERENCE,
+    )
+    numba_version: str | None = field(
+        doc="numba version that produced a compiled result; reruns match under the same one.",
+        default=None,
+        checks=[TEXT],
     )
     organisations: tuple[str, ...] = field(doc="Organisation ids, in array order.", checks=[Each(IDENTIFIER)])
     eligible: ArrayData = field(doc="Eligible headcount per organisation.")

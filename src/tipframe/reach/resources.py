@@ -13,6 +13,7 @@ gives the measured peaks against these estimates (benchmarks/memory_check.py).
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from typing import Final
 
@@ -48,6 +49,8 @@ __all__ = [
 DAY: Final = 24 * 3600.0
 #: memory of one more Python process running an engine (interpreter, numpy and tipframe), in bytes
 PROCESS: Final = 64 * 2**20
+#: what loading numba and the compiled engine adds to a process (measured: 132 MiB on Linux, Python 3.11)
+COMPILED: Final = 136 * 2**20
 _WORD: Final = 8
 #: columns of the simulation's trainer and cohort tables (``tipframe.reach.batch``), ``rep`` and ``local`` included
 _TRAINER_COLUMNS: Final = 18
@@ -58,6 +61,8 @@ _RECORD: Final = 40 * _OBJECT
 #: rough costs, in seconds on one core: a step of array operations, and one element they touch
 _STEP: Final = 4e-6
 _ELEMENT: Final = 4e-9
+#: elements a block of 64 peer-uptake replicates touches a tie (measured: 1,000,000 people, 5,000,000 ties, p = 0.15)
+_BLOCK_TIES: Final = 220.0
 #: ties peer uptake draws for at once (and people it takes them from): about 20 bytes a tie
 CHUNK: Final = 1 << 20
 #: room for a batch's trainers and cohorts above their expected count (tables grow by doubling)
@@ -215,6 +220,7 @@ def simulation_resources(
     workers: int = 1,
     chunk: int | None = None,
     kept_events: int = 1,
+    compiled: bool = True,
 ) -> Resources:
     """The memory and time of simulating ``replicates`` replicates (`simulate_reach`).
 
@@ -232,6 +238,9 @@ def simulation_resources(
         With workers: the most replicates one piece of work holds (default: all).
     kept_events
         Replicates whose event logs are kept.
+    compiled
+        Whether the compiled backend runs (one replicate at a time, and its code loaded into
+        each process that has not loaded it yet) or the reference engine (in batches).
 
     Returns
     -------
@@ -242,10 +251,13 @@ def simulation_resources(
     periods, organisations = scenario.horizon + 1, len(scenario.organisations)
     flow = expected_flow(scenario)
     piece = replicates if workers <= 1 else min(replicates, chunk or replicates)
-    together = max(1, min(batch or batch_size(scenario), piece))
+    together = 1 if compiled else max(1, min(batch or batch_size(scenario), piece))
     kept = _kept(periods, organisations)
     events = kept_events * int(flow.trainers * 7 + flow.cohorts * 9 + flow.running * 8) * _WORD
     working, grown = _batch_parts(scenario, together, flow, events)
+    # Loaded once a process, and kept: it counts at both moments below.
+    code = [Part("compiled code", COMPILED, "numba and the engine's kernels")] if compiled and (
+        workers > 1 or "numba" not in sys.modules) else []  # fmt: skip
     if workers > 1:
         working = [attrs.evolve(p, bytes=p.bytes * workers, detail=f"{workers} workers: {p.detail}") for p in working]
         working.append(Part("worker processes", workers * PROCESS, f"{workers} x {size(PROCESS)}"))
@@ -254,8 +266,8 @@ def simulation_resources(
     assembly = Part("result arrays", _assembly(replicates, periods, used), f"{used} generations")
     # While the last batch runs, the replicates before it are kept; its own are in its records.
     before = attrs.evolve(held, bytes=max(0, replicates - together * max(1, workers)) * kept)
-    simulating = [before, *working]
-    finishing = [held, assembly]
+    simulating = [before, *working, *code]
+    finishing = [held, assembly, *code]
     parts = simulating if sum(p.bytes for p in simulating) > sum(p.bytes for p in finishing) else finishing
     steps = math.ceil(replicates / together) * periods * 150
     elements = replicates * (flow.trainer_periods * 30 + flow.cohorts * 1000 + periods * (organisations * 40 + 256))
@@ -266,16 +278,9 @@ def simulation_resources(
 
 
 def peer_resources(
-    people: int,
-    ties: int,
-    replicates: int,
-    *,
-    initial: int,
-    p: float,
-    q: float,
-    max_periods: int = 10_000,
-    widest: int = 0,
-) -> Resources:
+    people: int, ties: int, replicates: int, *, initial: int, p: float, q: float, max_periods: int = 10_000,
+    widest: int = 0, blocks: bool = False, workers: int = 1,
+) -> Resources:  # fmt: skip
     """The memory and time of `simulate_peer_uptake` on a staff network (the network itself not counted).
 
     Parameters
@@ -290,34 +295,44 @@ def peer_resources(
         The most periods a replicate runs.
     widest
         The most ties one person has.
+    blocks, workers
+        Whether replicates run 64 at a time; the processes they are shared between.
 
     Returns
     -------
     Resources
         Per person, who is trained and who is active (at most everyone); the ties being drawn
         for, `CHUNK` at a time; and every replicate's series, as long as a replicate can last
-        (with q = 1 someone new is reached every period, so at most one period a person).
+        (with q = 1 someone new is reached every period, so at most one period a person). With
+        workers, each holds its own working arrays and a copy of the network.
     """
     lasting = q >= 1
     periods = (min(max_periods, max(people - initial, 0) + 1) if lasting else max_periods) + 1
-    # Per person: who is trained and who was reached (a byte each), the number of ties (8); those
-    # active, and those reached then joined to them (active and reached are distinct people):
-    # 16 bytes a person at most, 24 when people stay active (q < 1); 1 for reached people gathered.
-    per_person = 2 + 8 + (16 if lasting else 24) + 1
-    piece = min(ties, CHUNK + widest)
     passes = 1.0 if lasting else min(1.0 / max(q, 1e-12), float(max_periods))
-    parts = [
-        Part("people", people * per_person, f"{people:,} people"),
-        Part(
-            "ties drawn for",
-            piece * 20 + int(min(people, CHUNK, piece * people / max(ties, 1))) * 16,
-            f"{piece:,} of {ties:,} ties at a time",
-        ),
-        Part("series", replicates * (periods * 16 + 2 * _OBJECT), f"{replicates:,} replicates x {periods:,} periods"),
-    ]
-    seconds = _seconds(replicates * 200.0, replicates * (2.0 * people + 10.0 * ties * passes))
+    if blocks:  # words for who starts, is active, trained, newly trained; lists of people; a choice of them
+        working = [Part("people", people * 56, f"{people:,} people, a word each for 64 replicates")]
+        count = -(-replicates // 64)
+        seconds = _seconds(replicates * 200.0, count * (8.0 * people + _BLOCK_TIES * ties * passes))
+    else:
+        # Per person: who is trained and who was reached (a byte each), the number of ties (8); those
+        # active, and those reached then joined to them (active and reached are distinct people):
+        # 16 bytes a person at most, 24 when people stay active (q < 1); 1 for reached people gathered.
+        piece = min(ties, CHUNK + widest)
+        drawn = piece * 20 + int(min(people, CHUNK, piece * people / max(ties, 1))) * 16
+        working = [
+            Part("people", people * (2 + 8 + (16 if lasting else 24) + 1), f"{people:,} people"),
+            Part("ties drawn for", drawn, f"{piece:,} of {ties:,} ties at a time"),
+        ]
+        seconds = _seconds(replicates * 200.0, replicates * (2.0 * people + 10.0 * ties * passes))
+    if workers > 1:
+        working = [attrs.evolve(p, bytes=p.bytes * workers, detail=f"{workers} workers: {p.detail}") for p in working]
+        working.append(Part("network copies", 2 * workers * (people + 1 + ties) * _WORD, "sent to each worker"))
+        working.append(Part("worker processes", workers * PROCESS, f"{workers} x {size(PROCESS)}"))
+    kept = f"{replicates:,} replicates x {periods:,} periods"
+    series = Part("series", replicates * (periods * 16 + 2 * _OBJECT), kept)
     what = f"{replicates:,} replicates over {people:,} people and {ties // 2:,} ties"
-    return _resources("peer uptake", what, parts, seconds, "use fewer replicates or a lower max_periods")
+    advice = "use fewer replicates or a lower max_periods"
+    return _resources("peer uptake", what, [*working, series], seconds / max(1, workers), advice)
 
 
 def projection_resources(scenario: Scenario, draws: int | None = None, check: int = 200) -> Resources:

@@ -7,6 +7,7 @@ depend on the batch, process or executor it ran in.
 
 from __future__ import annotations
 
+import importlib.metadata
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +16,7 @@ import attrs
 import numpy as np
 
 from tipframe.io.arrays import from_numpy
-from tipframe.model import ArrayData, Engine, EventLog, ReachResult
+from tipframe.model import ArrayData, Backend, Engine, EventLog, ReachResult
 from tipframe.reach.ensemble import Ensemble
 from tipframe.reach.montecarlo import GENERATIONS, Run, batch_size, run_batch
 from tipframe.reach.scenario import Scenario
@@ -115,8 +116,9 @@ def run_replicates(
     indices: Sequence[int],
     keep: Sequence[int] = (),
     batch: int | None = None,
+    backend: Backend = Backend.COMPILED,
 ) -> tuple[list[Compact], Any]:
-    """Simulate the replicates numbered ``indices``, in batches.
+    """Simulate the replicates numbered ``indices``: one at a time compiled, or in batches (the reference).
 
     Parameters
     ----------
@@ -129,8 +131,10 @@ def run_replicates(
     keep
         Replicate numbers whose event logs are kept.
     batch
-        Replicates simulated together (default: as many as fit in about 100 MB); never
-        changes the numbers.
+        Replicates the reference engine simulates together (default: as many as fit in about
+        100 MB); never changes the numbers. The compiled engine runs one at a time.
+    backend
+        The engine's implementation (`Backend`).
 
     Returns
     -------
@@ -140,6 +144,16 @@ def run_replicates(
     """
     compacts: list[Compact] = []
     organisation_sum = np.zeros((scenario.horizon + 1, len(scenario.organisations)), np.int64)
+    if backend is Backend.COMPILED:
+        from tipframe.reach.compiled import compiled_replicate, inputs
+
+        shared = inputs(scenario)
+        for i in indices:
+            rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(i,)))
+            compact, by_organisation = _compact(compiled_replicate(scenario, rng, i in keep, shared), scenario)
+            compacts.append(compact)
+            organisation_sum += by_organisation
+        return compacts, organisation_sum
     size = batch or batch_size(scenario)
     for start in range(0, len(indices), size):
         part = indices[start : start + size]
@@ -165,7 +179,11 @@ def _scenario_fields(scenario: Scenario) -> dict[str, Any]:
 
 
 def monte_carlo_result(
-    scenario: Scenario, compacts: Sequence[Compact], organisation_sum: Any, seed: int
+    scenario: Scenario,
+    compacts: Sequence[Compact],
+    organisation_sum: Any,
+    seed: int,
+    backend: Backend = Backend.COMPILED,
 ) -> ReachResult:
     """The `ReachResult` of a simulation, from its replicates' records in replicate order.
 
@@ -177,6 +195,9 @@ def monte_carlo_result(
         What `run_replicates` returned (gathered over every batch, in replicate order).
     seed
         The run's seed, recorded in the result.
+    backend
+        The engine's implementation that ran, recorded in the result (with numba's version when
+        compiled).
 
     Returns
     -------
@@ -184,6 +205,9 @@ def monte_carlo_result(
     """
     plan = scenario.plan
     runs = [c.run for c in compacts]
+    numba_version = None
+    if backend is Backend.COMPILED:
+        numba_version = importlib.metadata.version("numba")
 
     def stack(name: str) -> ArrayData:
         return from_numpy(np.stack([getattr(run, name) for run in runs]).astype(np.int32))
@@ -200,6 +224,8 @@ def monte_carlo_result(
         seed=seed,
         replicates=len(runs),
         **_scenario_fields(scenario),
+        backend=backend,
+        numba_version=numba_version,
         trained=stack("trained"),
         by_generation=from_numpy(by_generation[:, :, :used]),
         by_organisation=from_numpy(organisation_sum / len(runs)),

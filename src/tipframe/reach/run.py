@@ -9,6 +9,7 @@ however replicates are split between batches, processes and executors.
 from __future__ import annotations
 
 import concurrent.futures
+import importlib.metadata
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -18,7 +19,7 @@ import attrs
 import numpy as np
 
 from tipframe.io.documents import from_data, to_data
-from tipframe.model import CascadePlan, Engine, Programme, ReachResult, Workforce
+from tipframe.model import Backend, CascadePlan, Engine, Programme, ReachResult, Workforce
 from tipframe.reach.check import CHECK, checked_flags
 from tipframe.reach.ensemble import project_ensemble
 from tipframe.reach.limits import MemoryLimitError, TimeLimitError, default_memory_limit
@@ -94,7 +95,11 @@ def _workers(executor: concurrent.futures.Executor | None) -> int:
 
 
 def simulate_scenario(
-    scenario: Scenario, entropy: int | Sequence[int], replicates: int, keep: Sequence[int] = ()
+    scenario: Scenario,
+    entropy: int | Sequence[int],
+    replicates: int,
+    keep: Sequence[int] = (),
+    backend: Backend = Backend.COMPILED,
 ) -> ReachResult:
     """Simulate a prepared scenario in this process: the entry point sweeps and other drivers share.
 
@@ -112,15 +117,17 @@ def simulate_scenario(
         How many replicates.
     keep
         Replicates whose event logs are kept.
+    backend
+        The engine's implementation (`Backend`).
 
     Returns
     -------
     ReachResult
         Its ``seed`` is the first integer of ``entropy``.
     """
-    compacts, organisation_sum = run_replicates(scenario, entropy, range(replicates), keep)
+    compacts, organisation_sum = run_replicates(scenario, entropy, range(replicates), keep, backend=backend)
     seed = entropy if isinstance(entropy, int) else int(entropy[0])
-    return monte_carlo_result(scenario, compacts, organisation_sum, seed)
+    return monte_carlo_result(scenario, compacts, organisation_sum, seed, backend)
 
 
 def _run_chunk(
@@ -131,15 +138,24 @@ def _run_chunk(
     indices: Sequence[int],
     keep: Sequence[int],
     batch: int | None = None,
+    backend: str = "compiled",
 ) -> tuple[list[Compact], Any]:
     """Run some replicates in a worker; documents travel as plain data so any executor can carry them."""
     scenario = prepare(from_data(plan, CascadePlan), from_data(workforce, Workforce), from_data(programme, Programme))
-    return run_replicates(scenario, seed, indices, keep, batch)
+    return run_replicates(scenario, seed, indices, keep, batch, Backend(backend))
 
 
 def _chunks(count: int, parts: int) -> list[list[int]]:
     size = max(1, -(-count // max(1, parts)))
     return [list(range(start, min(count, start + size))) for start in range(0, count, size)]
+
+
+def _backend(backend: Backend | str) -> Backend:
+    try:
+        return Backend(backend)
+    except ValueError:
+        names = ", ".join(b.value for b in Backend)
+        raise ValueError(f"backend must be one of {names}, not {backend!r}") from None
 
 
 def _check_arguments(replicates: int, seed: int, batch: int | None) -> None:
@@ -165,6 +181,7 @@ def simulate_reach(
     batch: int | None = None,
     memory_limit: int | None = None,
     time_limit: float | None = None,
+    backend: Backend | str = Backend.COMPILED,
 ) -> ReachResult:
     """Simulate the rollout ``replicates`` times (the Monte Carlo engine; docs/reach.md defines it).
 
@@ -187,13 +204,18 @@ def simulate_reach(
     progress
         Called ``progress(done, total)`` as replicates finish.
     batch
-        Replicates one process simulates together (default: as many as fit in about 100 MB); it
-        trades memory for speed and never changes the numbers.
+        Replicates the reference engine simulates together in one process (default: as many as
+        fit in about 100 MB); it trades memory for speed and never changes the numbers.
     memory_limit
         Bytes the run may add to this process and its workers (default `default_memory_limit`:
         half the machine's memory, or less where the process or its cgroup is limited).
     time_limit
         Seconds the run may be estimated to take (default a day: only absurd runs are refused).
+    backend
+        ``"compiled"`` (numba, one replicate at a time; the first run on a machine compiles,
+        later ones load the compiled code) or ``"reference"`` (the numpy engine it is checked
+        against). The two agree in distribution, not number for number; the result records
+        which ran.
 
     Returns
     -------
@@ -209,26 +231,29 @@ def simulate_reach(
     MemoryExhaustedError
         When it runs out of memory all the same (other processes took it), naming the estimate.
     ValueError
-        When ``replicates``, ``seed``, ``batch`` or a limit is out of range.
+        When ``replicates``, ``seed``, ``batch`` or a limit is out of range, or ``backend`` is unknown.
     """
     _check_arguments(replicates, seed, batch)
+    backend = _backend(backend)
     scenario = prepare(plan, workforce, programme)
     keep = sorted({i for i in keep_events if 0 <= i < replicates})
     parts = _chunks(replicates, chunks or 4 * (os.cpu_count() or 2)) if executor is not None else []
     workers = min(_workers(executor), len(parts)) if parts else 1
     estimate = simulation_resources(
         scenario, replicates, batch=batch, workers=workers, chunk=max(map(len, parts), default=None),
-        kept_events=len(keep),
+        kept_events=len(keep), compiled=backend is Backend.COMPILED,
     )  # fmt: skip
     allowed = check_resources(estimate, memory_limit, time_limit)
     try:
         if executor is None:
-            compacts, organisation_sum = _simulate_here(scenario, seed, replicates, keep, batch, progress)
+            compacts, organisation_sum = _simulate_here(scenario, seed, replicates, keep, (batch, backend), progress)
         else:
             documents = (to_data(plan), to_data(workforce), to_data(programme))
-            compacts, organisation_sum = _simulate_on(executor, documents, seed, parts, keep, batch, progress)
-        log.debug("simulated %d replicates of %s", replicates, plan.id)
-        return monte_carlo_result(scenario, compacts, organisation_sum, seed)
+            compacts, organisation_sum = _simulate_on(
+                executor, documents, seed, parts, keep, (batch, backend), progress
+            )
+        log.debug("simulated %d replicates of %s (%s)", replicates, plan.id, backend.value)
+        return monte_carlo_result(scenario, compacts, organisation_sum, seed, backend)
     except MemoryError as error:
         raise exhausted(estimate, allowed, error) from error
 
@@ -238,15 +263,16 @@ def _simulate_here(
     seed: int,
     replicates: int,
     keep: Sequence[int],
-    batch: int | None,
+    how: tuple[int | None, Backend],
     progress: Callable[[int, int], None] | None,
 ) -> tuple[list[Compact], Any]:
-    """Every replicate in this process, a batch at a time."""
+    """Every replicate in this process, a batch at a time (``how``: the batch size and the backend)."""
     compacts: list[Compact] = []
     organisation_sum = np.zeros((scenario.horizon + 1, len(scenario.organisations)), np.int64)
-    size = batch or batch_size(scenario)
+    batch, backend = how
+    size = batch or (batch_size(scenario) if backend is Backend.REFERENCE else 64)
     for start in range(0, replicates, size):
-        done, summed = run_replicates(scenario, seed, range(start, min(replicates, start + size)), keep, size)
+        done, summed = run_replicates(scenario, seed, range(start, min(replicates, start + size)), keep, size, backend)
         compacts += done
         organisation_sum += summed
         if progress is not None:
@@ -260,14 +286,15 @@ def _simulate_on(
     seed: int,
     parts: Sequence[Sequence[int]],
     keep: Sequence[int],
-    batch: int | None,
+    how: tuple[int | None, Backend],
     progress: Callable[[int, int], None] | None,
 ) -> tuple[list[Compact], Any]:
     """The replicates in ``parts`` on an executor, gathered in order; Ctrl-C cancels what has not started."""
     compacts: list[Compact] = []
     organisation_sum: Any = 0
     total = sum(len(part) for part in parts)
-    futures = [executor.submit(_run_chunk, *documents, seed, part, keep, batch) for part in parts]
+    batch, backend = how
+    futures = [executor.submit(_run_chunk, *documents, seed, part, keep, batch, backend.value) for part in parts]
     try:
         for future in futures:
             done, summed = future.result()
@@ -370,6 +397,19 @@ class Rerun:
         """True when the result was made under another numpy version (numbers may then differ)."""
         return self.saved.numpy_version != np.__version__
 
+    def changed_versions(self) -> list[tuple[str, str, str]]:
+        """The libraries whose version differs from the one the result was made under: (name, then, now).
+
+        numpy always counts; numba when the result was compiled. Numbers may then differ."""
+        changed = []
+        if self.numpy_changed:
+            changed.append(("numpy", self.saved.numpy_version, np.__version__))
+        if self.saved.numba_version is not None:
+            now = importlib.metadata.version("numba")
+            if now != self.saved.numba_version:
+                changed.append(("numba", self.saved.numba_version, now))
+        return changed
+
 
 def rerun(saved: ReachResult, *, memory_limit: int | None = None) -> Rerun:
     """Run a saved result's plan again, with its seed and replicates, and compare.
@@ -404,6 +444,7 @@ def rerun(saved: ReachResult, *, memory_limit: int | None = None) -> Rerun:
             seed=saved.seed or 0,
             keep_events=[log.replicate for log in saved.events],
             memory_limit=memory_limit,
+            backend=saved.backend,
         )
     different = [f for f in REPRODUCED if getattr(saved, f) != getattr(again, f)]
     if saved.events != again.events:

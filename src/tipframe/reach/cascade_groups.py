@@ -1,0 +1,256 @@
+"""Step 3 of the compiled cascade engine (numba), first part: free facilitator slots grouped into cohorts.
+
+The reference engine's rules (``tipframe.reach.cohorts``; docs/reach.md, Definition, step 3)
+for one replicate: a generation's slots are grouped within an organisation (first slots first,
+then best fidelity), what is left over across a partnership network (host's trainer first); a
+trainer never co-facilitates with themselves; cohorts below their tier's fidelity floor are
+dropped. The work is linear in the slots (counting sorts), since late in a national rollout most
+trainers have free slots every period. Imported only when the compiled backend runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+
+# The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
+ORG, GEN, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, CONCURRENT, QUOTA = 0, 1, 2, 3, 5, 6, 10, 11
+FID = 0
+T_SIZE, T_FACILITATORS, T_RETENTION, T_FLOOR = 0, 1, 3, 4
+
+
+@numba.njit(cache=True)
+def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
+    """The tier of cohorts of ``generation`` and of the trainers they make."""
+    return min(max(generation, 1), tiers) - 1
+
+
+@numba.njit(cache=True)
+def open_to(o: int, pool: Any, p_indptr: Any, p_indices: Any) -> bool:  # pragma: no cover - compiled
+    """Whether organisation ``o`` or one of its partners has willing people."""
+    if pool[o] > 0:
+        return True
+    for k in range(p_indptr[o], p_indptr[o + 1]):  # noqa: SIM110 - a loop numba compiles
+        if pool[p_indices[k]] > 0:
+            return True
+    return False
+
+
+@numba.njit(cache=True)
+def _slots(t: int, ti: Any, n_tr: int) -> Any:  # pragma: no cover - compiled
+    """Every free facilitator slot of an active trainer: (trainer, rank), a trainer's slots in rank order."""
+    total = 0
+    spare = np.zeros(n_tr, np.int64)
+    for i in range(n_tr):
+        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]:
+            spare[i] = max(0, min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i]))
+            total += spare[i]
+    trainer = np.empty(total, np.int64)
+    rank = np.empty(total, np.int64)
+    k = 0
+    for i in range(n_tr):
+        for r in range(spare[i]):
+            trainer[k], rank[k] = i, r
+            k += 1
+    return trainer, rank
+
+
+@numba.njit(cache=True)
+def _counting(keys: Any, order: Any, size: int) -> Any:  # pragma: no cover - compiled
+    """``order`` stably sorted by ``keys`` (whole numbers below ``size``, taken at ``order``'s entries)."""
+    start = np.zeros(size + 1, np.int64)
+    for k in order:
+        start[keys[k] + 1] += 1
+    for v in range(size):
+        start[v + 1] += start[v]
+    result = np.empty(order.size, np.int64)
+    for k in order:
+        result[start[keys[k]]] = k
+        start[keys[k]] += 1
+    return result
+
+
+@numba.njit(cache=True)
+def _slot_order(slot_tr: Any, slot_rank: Any, ti: Any, tf: Any, n_orgs: int) -> Any:  # pragma: no cover - compiled
+    """The slots by generation (latest first), organisation, rank, then best fidelity, then as given."""
+    n = slot_tr.size
+    org = np.empty(n, np.int64)
+    late = np.empty(n, np.int64)
+    latest = 0
+    for k in range(n):
+        latest = max(latest, ti[GEN, slot_tr[k]])
+    for k in range(n):
+        org[k] = ti[ORG, slot_tr[k]]
+        late[k] = latest - ti[GEN, slot_tr[k]]
+    order = _counting(late, _counting(org, np.arange(n), n_orgs), latest + 1)
+    lo = 0
+    while lo < n:  # each generation and organisation's slots by rank, then best fidelity
+        hi = lo + 1
+        while hi < n and org[order[hi]] == org[order[lo]] and late[order[hi]] == late[order[lo]]:
+            hi += 1
+        if hi - lo > 32:  # a large organisation: merge sorts (stable), not an insertion sort
+            run = order[lo:hi].copy()
+            fid = np.empty(run.size, np.float64)
+            for a in range(run.size):
+                fid[a] = -tf[FID, slot_tr[run[a]]]
+            by = np.argsort(fid, kind="mergesort")
+            by = by[np.argsort(slot_rank[run[by]], kind="mergesort")]
+            order[lo:hi] = run[by]
+            lo = hi
+            continue
+        for a in range(lo + 1, hi):
+            k, b = order[a], a
+            while b > lo and (
+                slot_rank[order[b - 1]] > slot_rank[k]
+                or (slot_rank[order[b - 1]] == slot_rank[k] and tf[FID, slot_tr[order[b - 1]]] < tf[FID, slot_tr[k]])
+            ):
+                order[b] = order[b - 1]
+                b -= 1
+            order[b] = k
+        lo = hi
+    return order
+
+
+@numba.njit(cache=True)
+def _distinct(slot_tr: Any, chosen: Any) -> bool:  # pragma: no cover - compiled
+    for a in range(chosen.size):
+        for b in range(a + 1, chosen.size):
+            if slot_tr[chosen[a]] == slot_tr[chosen[b]]:
+                return False
+    return True
+
+
+@numba.njit(cache=True)
+def _within(seg: Any, slot_tr: Any, slot_rank: Any, ti: Any, f: int, groups: Any) -> Any:  # pragma: no cover - compiled
+    """Groups of ``f`` of a generation's slots ``seg`` (in `_slot_order`) within an organisation, written to
+    ``groups`` (slots, f a row; their rank after). Returns how many, and the slots left over."""
+    n = seg.size
+    rest = np.empty(n, np.int64)
+    count, left, lo = 0, 0, 0
+    while lo < n:
+        hi = lo
+        while hi < n and ti[ORG, slot_tr[seg[hi]]] == ti[ORG, slot_tr[seg[lo]]]:
+            hi += 1
+        full = lo + (hi - lo) // f * f
+        for start in range(lo, full, f):
+            if f > 1 and not _distinct(slot_tr, seg[start : start + f]):
+                rest[left : left + f] = seg[start : start + f]
+                left += f
+                continue
+            groups[count, :f] = seg[start : start + f]
+            count += 1
+        rest[left : left + hi - full] = seg[full:hi]
+        left += hi - full
+        lo = hi
+    return count, rest[:left]
+
+
+@numba.njit(cache=True)
+def _across(
+    rest: Any, slot_tr: Any, slot_rank: Any, ti: Any, tf: Any, f: int, org: Any, groups: Any, count: int
+) -> int:  # pragma: no cover - compiled
+    """Groups of ``f`` left-over slots within a partnership network, the host's trainer first, added to
+    ``groups`` after its first ``count``. Returns the new count."""
+    staff, id_rank, component = org[0], org[1], org[2]
+    rest = np.sort(rest)  # slots are in trainer order: the last key
+    n = rest.size
+    ranks = 0
+    for k in rest:
+        ranks = max(ranks, slot_rank[k] + 1)
+    key = np.empty(n, np.int64)
+    fid = np.empty(n, np.float64)
+    for a in range(n):
+        key[a] = component[ti[ORG, slot_tr[rest[a]]]] * ranks + slot_rank[rest[a]]
+        fid[a] = -tf[FID, slot_tr[rest[a]]]
+    order = np.argsort(fid, kind="mergesort")
+    order = order[np.argsort(key[order], kind="mergesort")]
+    lo = 0
+    while lo < n:
+        hi = lo
+        while hi < n and key[order[hi]] // ranks == key[order[lo]] // ranks:
+            hi += 1
+        for start in range(lo, lo + (hi - lo) // f * f, f):
+            chosen = rest[order[start : start + f]]
+            if not _distinct(slot_tr, chosen):
+                continue
+            best, first = -(1 << 62), 0
+            for m in range(f):  # the host: most eligible staff, then the alphabetically first id
+                o = ti[ORG, slot_tr[chosen[m]]]
+                if staff[o] * staff.size - id_rank[o] > best:
+                    best, first = staff[o] * staff.size - id_rank[o], m
+            chosen[0], chosen[first] = chosen[first], chosen[0]
+            groups[count, :f] = chosen
+            count += 1
+        lo = hi
+    return count
+
+
+@numba.njit(cache=True)
+def _busiest(seg: Any, slot_tr: Any, ti: Any, component: Any, tally: Any) -> int:  # pragma: no cover - compiled
+    """The most of these slots in one partnership network (``tally``: zeros, left as found)."""
+    most = 0
+    for k in seg:
+        c = component[ti[ORG, slot_tr[k]]]
+        tally[c] += 1
+        most = max(most, tally[c])
+    for k in seg:
+        tally[component[ti[ORG, slot_tr[k]]]] = 0
+    return most
+
+
+@numba.njit(cache=True)
+def candidates(
+    t: int, ti: Any, tf: Any, n_tr: int, tiers: Any, org: Any, pool: Any
+) -> Any:  # pragma: no cover - compiled
+    """Cohorts that have their facilitators and someone within their host's reach, in the order they take places.
+
+    Returns (host, generation, fidelity, size, facilitators, first member, members, rank), one
+    entry per candidate except the members (trainers), which are end to end."""
+    tiers_i, tiers_f = tiers
+    component = org[2]
+    slot_tr, slot_rank = _slots(t, ti, n_tr)
+    n = slot_tr.size
+    groups = np.empty((n, tiers_i[:, T_FACILITATORS].max()), np.int64)
+    host, gen, size, fac = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
+    rank, start = np.empty(n, np.int64), np.empty(n, np.int64)
+    fid = np.empty(n, np.float64)
+    members = np.empty(n, np.int64)
+    tally = np.zeros(component.max() + 1 if component.size else 1, np.int64)
+    order = _slot_order(slot_tr, slot_rank, ti, tf, component.size)
+    count, used, lo = 0, 0, 0
+    while lo < n:  # generation by generation, the latest first
+        g = ti[GEN, slot_tr[order[lo]]]
+        hi = lo
+        while hi < n and ti[GEN, slot_tr[order[hi]]] == g:
+            hi += 1
+        seg, lo = order[lo:hi], hi
+        number = tier_of(g + 1, tiers_i.shape[0])
+        f = tiers_i[number, T_FACILITATORS]
+        if f > 1 and _busiest(seg, slot_tr, ti, component, tally) < f:
+            continue  # no partnership has enough free trainers of this generation
+        made, rest = _within(seg, slot_tr, slot_rank, ti, f, groups)
+        if f > 1 and rest.size >= f:
+            made = _across(rest, slot_tr, slot_rank, ti, tf, f, org, groups, made)
+        for s in range(made):
+            h = ti[ORG, slot_tr[groups[s, 0]]]
+            if not open_to(h, pool, org[3], org[4]):
+                continue  # nobody within its host's reach: it could not start, wherever it came
+            fidelity, latest = np.inf, 0
+            for m in range(f):
+                fidelity = min(fidelity, tf[FID, slot_tr[groups[s, m]]])
+                latest = max(latest, slot_rank[groups[s, m]])
+            fidelity = min(1.0, fidelity * tiers_f[number, T_RETENTION])
+            if fidelity < tiers_f[number, T_FLOOR]:
+                continue
+            host[count], gen[count], fid[count], rank[count] = h, g + 1, fidelity, latest
+            size[count], fac[count], start[count] = tiers_i[number, T_SIZE], f, used
+            for m in range(f):
+                members[used + m] = slot_tr[groups[s, m]]
+            used += f
+            count += 1
+    # First slots before second ones, then higher fidelity first, whatever the generation.
+    ranks = rank[:count].max() + 1 if count else 1
+    order = _counting(rank, np.argsort(-fid[:count], kind="mergesort"), ranks)
+    return host[order], gen[order], fid[order], size[order], fac[order], start[order], members

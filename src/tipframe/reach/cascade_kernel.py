@@ -1,0 +1,350 @@
+"""The compiled cascade engine (numba): one replicate at a time, an event loop over trainers and cohorts.
+
+It follows the model's definition (docs/reach.md) step for step, as the reference engine
+(``tipframe.reach.batch``) does, with the same rules for who facilitates with whom and which
+cohort takes places first. Its random numbers come from the replicate's own generator, but in
+its own order (one draw where the reference draws a vector for a whole batch), so the two agree
+in distribution, not number for number: the tests compare them with two-sample
+Kolmogorov-Smirnov tests and by their means. Imported only when the compiled backend runs.
+
+Tables are 2-d arrays, one row per trainer, cohort, place entry or facilitation, with the
+column numbers below; they grow by doubling. Organisation arrays are indexed as in the scenario.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+
+from tipframe.reach.cascade_cohorts import start_cohorts, widened
+
+#: generations counted apart in the results (the reference engine's ``GENERATIONS``)
+G = 64
+#: a period after every horizon (the reference engine's ``NEVER``)
+NEVER = 1 << 40
+
+# Trainer table, whole-number columns; FID and NEW are its two real-valued columns.
+ORG, GEN, ACTIVE_FROM, STOP_AT, LEAVE_AT, RUNNING, TOTAL, TRAINED_AT = 0, 1, 2, 3, 4, 5, 6, 7
+SOURCE, LAST_START, CONCURRENT, QUOTA, CHANCES, LAST_CHANCE = 8, 9, 10, 11, 12, 13
+TRAINER_COLUMNS = 14
+FID, NEW = 0, 1
+# Tier numbers: whole (cohort size, facilitators, concurrent, total, delay) and real.
+T_SIZE, T_FACILITATORS, T_CONCURRENT, T_TOTAL, T_DELAY = 0, 1, 2, 3, 4
+T_ATTRITION, T_COMPLETION, T_CONVERSION, T_RETENTION, T_FLOOR = 0, 1, 2, 3, 4
+# Cohort table: organisation, generation, start, size, completers, facilitators (fidelity apart).
+C_ORG, C_GEN, C_START, C_SIZE, C_COMPLETERS, C_FACILITATORS = 0, 1, 2, 3, 4, 5
+# Series recorded each period.
+S_TRAINED, S_TRAINERS, S_ACTIVE, S_RUNNING, S_STARTED, S_REACHED, S_SEEDS = 0, 1, 2, 3, 4, 5, 6
+
+
+@numba.njit(cache=True)
+def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
+    """The tier of cohorts of ``generation`` and of the trainers they make."""
+    return min(max(generation, 1), tiers) - 1
+
+
+@numba.njit(cache=True)
+def _stops(
+    rng: Any, ti: Any, first: int, last: int, attrition: Any, turnover: float, exposed_from: int
+) -> None:  # pragma: no cover - compiled
+    """Draw the stopping and leaving periods of trainers ``first`` to ``last`` - 1 (attrition first)."""
+    for i in range(first, last):
+        ti[STOP_AT, i] = NEVER
+        ti[LEAVE_AT, i] = NEVER
+        if attrition[i - first] > 0:
+            ti[STOP_AT, i] = ti[ACTIVE_FROM, i] - 1 + rng.geometric(attrition[i - first])
+    if turnover > 0:
+        for i in range(first, last):
+            ti[LEAVE_AT, i] = exposed_from - 1 + rng.geometric(turnover)
+            ti[STOP_AT, i] = min(ti[STOP_AT, i], ti[LEAVE_AT, i])
+
+
+@numba.njit(cache=True)
+def _hire(rng: Any, hires: int, uptake: float) -> int:  # pragma: no cover - compiled
+    """Of ``hires``, those who will take part (no draw when uptake is 1)."""
+    if hires <= 0:
+        return 0
+    return hires if uptake >= 1.0 else rng.binomial(hires, uptake)
+
+
+@numba.njit(cache=True)
+def _turn_over(
+    rng: Any, t: int, turnover: float, state: Any, ti: Any, n_tr: int, staff_seeds: bool
+) -> int:  # pragma: no cover - compiled
+    """(0) Turnover: trained people leave, hires replace them. Returns how many staff seeds left."""
+    pool, waiting, reached, by_org, by_gen, trained_og, trainers_og, uptake = state
+    for o in range(pool.size):
+        gone = 0
+        for g in range(G):
+            n = trained_og[o, g] - trainers_og[o, g]
+            if n > 0:
+                k = rng.binomial(n, turnover)
+                trained_og[o, g] -= k
+                by_gen[g] -= k
+                gone += k
+        if gone:
+            willing = _hire(rng, gone, uptake[o])
+            pool[o] += willing
+            waiting[o, 0] += willing
+            reached[o] -= gone
+            by_org[o] -= gone
+    seeds_left = 0
+    for i in range(n_tr):
+        if ti[LEAVE_AT, i] != t:
+            continue
+        o, g = ti[ORG, i], min(ti[GEN, i], G - 1)
+        if ti[SOURCE, i] >= 0:
+            trained_og[o, g] -= 1
+            trainers_og[o, g] -= 1
+            by_org[o] -= 1
+            reached[o] -= 1
+            by_gen[g] -= 1
+        elif staff_seeds:
+            seeds_left += 1
+        else:
+            continue  # a seed who is not staff leaves no place to fill
+        willing = _hire(rng, 1, uptake[o])
+        pool[o] += willing
+        waiting[o, 0] += willing
+    return seeds_left
+
+
+@numba.njit(cache=True)
+def _chances(
+    t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, partnered: Any, org_last_chance: Any
+) -> None:  # pragma: no cover - compiled
+    """Note the trainers who had a chance to start a cohort this period (see the reference's ``_chances``)."""
+    for i in range(n_tr):
+        if ti[ACTIVE_FROM, i] > t or ti[LEAVE_AT, i] <= t:
+            continue
+        now = ti[LAST_START, i] == t
+        room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
+        people = reachable[ti[ORG, i]] >= min_group and partnered[i]
+        if (now and ti[TOTAL, i] == 1) or (ti[TOTAL, i] == 0 and people):
+            ti[CHANCES, i] += 1
+        if now or (people and room):
+            ti[LAST_CHANCE, i] = t
+            org_last_chance[ti[ORG, i]] = t
+
+
+@numba.njit(cache=True)
+def _partnered(
+    t: int, ti: Any, n_tr: int, tiers_i: Any, component: Any, counts: Any
+) -> Any:  # pragma: no cover - compiled
+    """Trainers who would have enough co-facilitators of their generation in their partnership network."""
+    result = np.ones(n_tr, np.bool_)
+    if tiers_i[:, T_FACILITATORS].max() <= 1:
+        return result
+    able = np.zeros(n_tr, np.bool_)
+    keys = np.empty(n_tr, np.int64)
+    for i in range(n_tr):
+        keys[i] = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
+        able[i] = (
+            ti[ACTIVE_FROM, i] <= t and ti[LEAVE_AT, i] > t and ti[STOP_AT, i] > t
+            and ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
+        )  # fmt: skip
+        if able[i]:
+            counts[keys[i]] += 1
+    tiers = tiers_i.shape[0]
+    for i in range(n_tr):
+        needed = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
+        result[i] = counts[keys[i]] - able[i] >= needed - 1
+    for i in range(n_tr):
+        counts[keys[i]] = 0  # only the touched entries: the array is reused every period
+    return result
+
+
+@numba.njit(cache=True)
+def _supply(pool: Any, p_indptr: Any, p_indices: Any) -> Any:  # pragma: no cover - compiled
+    """Each organisation's pool plus its partners' pools."""
+    reachable = pool.copy()
+    for o in range(pool.size):
+        for k in range(p_indptr[o], p_indptr[o + 1]):
+            reachable[o] += pool[p_indices[k]]
+    return reachable
+
+
+@numba.njit(cache=True)
+def _complete(
+    rng: Any, entries: Any, classes: Any, ci: Any, tiers_f: Any, limited: bool, state: Any
+) -> Any:  # pragma: no cover - compiled
+    """Draw each place entry's completers; they count as trained, the others return while retakes last."""
+    pool, waiting, by_org, by_gen, trained_og = state[0], state[1], state[3], state[4], state[5]
+    tiers = tiers_f.shape[0]
+    width = waiting.shape[1]
+    done = np.zeros(entries.shape[0], np.int64)
+    for e in range(entries.shape[0]):
+        ci[entries[e, 0], C_COMPLETERS] = 0
+    for e in range(entries.shape[0]):
+        c, o, n = entries[e, 0], entries[e, 1], entries[e, 2]
+        chance = tiers_f[tier_of(ci[c, C_GEN], tiers), T_COMPLETION]
+        returning = 0
+        if not limited:
+            done[e] = rng.binomial(n, chance)
+            returning = n - done[e]
+            waiting[o, 1] += returning
+        else:
+            for a in range(width):  # class by class: each non-completer moves up one class, or out
+                k = rng.binomial(classes[e, a], chance) if classes[e, a] > 0 else 0
+                done[e] += k
+                if a < width - 1:
+                    waiting[o, a + 1] += classes[e, a] - k
+                    returning += classes[e, a] - k
+        column = min(ci[c, C_GEN], G - 1)
+        ci[c, C_COMPLETERS] += done[e]
+        trained_og[o, column] += done[e]
+        by_org[o] += done[e]
+        by_gen[column] += done[e]
+        pool[o] += returning
+    return done
+
+
+@numba.njit(cache=True)
+def _resolve(
+    rng: Any, t: int, entries: Any, classes: Any, facilitations: Any, tables: Any, n_tr: int,
+    tiers: Any, limited: bool, turnover: float, state: Any,
+) -> Any:  # fmt: skip  # pragma: no cover - compiled
+    """(4) The cohorts of one start period end: completers are trained, some become trainers.
+
+    Returns the trainer tables (grown when needed) and the number of trainers."""
+    ti, tf, ci, cf = tables
+    tiers_i, tiers_f = tiers
+    trainers_og = state[6]
+    done = _complete(rng, entries, classes, ci, tiers_f, limited, state)
+    for k in range(facilitations.shape[0]):
+        ti[RUNNING, facilitations[k, 1]] -= 1
+    count = tiers_i.shape[0]
+    converted = np.zeros(entries.shape[0], np.int64)
+    for e in range(entries.shape[0]):
+        chance = tiers_f[tier_of(ci[entries[e, 0], C_GEN], count), T_CONVERSION]
+        converted[e] = rng.binomial(done[e], chance) if done[e] > 0 else 0
+    made = converted.sum()
+    if made == 0:
+        return ti, tf, n_tr
+    for e in range(entries.shape[0]):  # credit each cohort's new trainers to its facilitators, shared equally
+        cf[entries[e, 0], 1] += converted[e]
+    for k in range(facilitations.shape[0]):
+        c = facilitations[k, 0]
+        tf[NEW, facilitations[k, 1]] += cf[c, 1] / ci[c, C_FACILITATORS]
+    for e in range(entries.shape[0]):
+        cf[entries[e, 0], 1] = 0.0
+    ti, tf = widened(ti, n_tr, made), widened(tf, n_tr, made)
+    attrition = np.empty(made, np.float64)
+    row = n_tr
+    for e in range(entries.shape[0]):
+        c, o = entries[e, 0], entries[e, 1]
+        tier = tier_of(ci[c, C_GEN], count)
+        for _ in range(converted[e]):
+            ti[:, row] = 0
+            ti[ORG, row], ti[GEN, row], ti[TRAINED_AT, row], ti[SOURCE, row] = o, ci[c, C_GEN], t, c
+            ti[ACTIVE_FROM, row] = t + 1 + tiers_i[tier, T_DELAY]
+            ti[LAST_START, row], ti[LAST_CHANCE, row] = -1, -1
+            ti[CONCURRENT, row], ti[QUOTA, row] = tiers_i[tier, T_CONCURRENT], tiers_i[tier, T_TOTAL]
+            tf[FID, row], tf[NEW, row] = cf[c, 0], 0.0
+            attrition[row - n_tr] = tiers_f[tier, T_ATTRITION]
+            if turnover > 0:
+                trainers_og[o, min(ci[c, C_GEN], G - 1)] += 1
+            row += 1
+    _stops(rng, ti, n_tr, row, attrition, turnover, t + 1)
+    return ti, tf, row
+
+
+@numba.njit(cache=True)
+def _seed_trainers(rng: Any, seeds: Any, tiers: Any, turnover: float) -> Any:  # pragma: no cover - compiled
+    """The trainer tables, holding the seed trainers: generation 0, fidelity 1, active from period 1."""
+    tiers_i, tiers_f = tiers
+    count = seeds.sum()
+    ti = np.zeros((TRAINER_COLUMNS, max(64, 4 * count)), np.int64)  # a row a column: each pass reads few
+    tf = np.zeros((2, ti.shape[1]), np.float64)
+    row = 0
+    for o in range(seeds.size):
+        for _ in range(seeds[o]):
+            ti[ORG, row], ti[ACTIVE_FROM, row], ti[SOURCE, row] = o, 1, -1
+            ti[LAST_START, row], ti[LAST_CHANCE, row] = -1, -1
+            ti[CONCURRENT, row], ti[QUOTA, row] = tiers_i[0, T_CONCURRENT], tiers_i[0, T_TOTAL]
+            tf[FID, row] = 1.0
+            row += 1
+    _stops(rng, ti, 0, count, np.full(count, tiers_f[0, T_ATTRITION]), turnover, 1)
+    return ti, tf
+
+
+@numba.njit(cache=True)
+def _record(
+    t: int, series: Any, by_gen_series: Any, by_org_series: Any, state: Any, ti: Any, n_tr: int
+) -> None:  # pragma: no cover - compiled
+    """Record period ``t``'s series, after its last step (the running, started and seed counts are the caller's)."""
+    reached, by_org, by_gen = state[2], state[3], state[4]
+    by_gen_series[t] = by_gen
+    by_org_series[t] = by_org
+    series[t, S_TRAINED] = by_gen.sum()
+    series[t, S_TRAINERS] = n_tr
+    active = 0
+    for i in range(n_tr):
+        active += ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]
+    series[t, S_ACTIVE] = active
+    series[t, S_REACHED] = reached.sum()
+
+
+@numba.njit(cache=True)
+def cascade_replicate(
+    rng: Any, org: Any, tiers: Any, pool: Any, uptake: Any, seeds: Any, settings: Any, turnover: float
+) -> Any:  # pragma: no cover - compiled
+    """One replicate of the cascade, period by period.
+
+    ``org`` is (eligible staff, rank of the id, partnership component, partner indptr, partner
+    indices); ``tiers`` (whole-number, real) tier tables; ``pool`` the willing people by
+    organisation; ``uptake`` a hire's chance to be willing; ``settings`` (horizon, cohort
+    periods, minimum group, enrolment classes, retakes limited, seeds are staff).
+    Returns the series and the tables (see ``tipframe.reach.compiled``)."""
+    horizon, periods, min_group, width = settings[0], settings[1], settings[2], settings[3]
+    limited, staff_seeds = settings[4] != 0, settings[5] != 0
+    n_orgs = pool.size
+    waiting = np.zeros((n_orgs, width), np.int64)
+    waiting[:, 0] = pool
+    trained_og = np.zeros((n_orgs, G), np.int64)
+    state = (pool, waiting, np.zeros(n_orgs, np.int64), np.zeros(n_orgs, np.int64), np.zeros(G, np.int64),
+             trained_og, np.zeros_like(trained_og), uptake)  # fmt: skip
+    ti, tf = _seed_trainers(rng, seeds, tiers, turnover)
+    n_tr = seeds.sum()
+    guess = max(64, pool.sum() // max(1, tiers[0][:, T_SIZE].min()) + 64)
+    ci, cf = np.zeros((guess, 6), np.int64), np.zeros((guess, 2), np.float64)
+    places, classes = np.zeros((guess, 3), np.int64), np.zeros((guess, width), np.int64)
+    tables = (ti, tf, ci, cf, places, classes, np.zeros((guess, 2), np.int64))
+    counts = np.array([n_tr, 0, 0, 0], np.int64)
+    marks = (np.zeros(n_orgs, np.bool_), np.full(n_orgs, -1, np.int64), np.full(n_orgs, -1, np.int64),
+             np.full(n_orgs, -1, np.int64))  # fmt: skip
+    bounds = np.zeros((horizon + 2, 2), np.int64)  # each start period's place entries and facilitations
+    series = np.zeros((horizon + 1, 7), np.int64)
+    by_gen_series = np.zeros((horizon + 1, G), np.int64)
+    by_org_series = np.zeros((horizon + 1, n_orgs), np.int64)
+    scratch = np.zeros(int(org[2].max()) * G + G if n_orgs else G, np.int64)
+    series[0, S_TRAINERS] = n_tr
+    seeds_here = n_tr if staff_seeds else 0
+    series[0, S_SEEDS] = seeds_here
+    running = 0
+    for t in range(1, horizon + 1):
+        if turnover > 0:
+            seeds_here -= _turn_over(rng, t, turnover, state, tables[0], counts[0], staff_seeds)
+        bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
+        tables, started = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks)
+        running += started
+        ti, tf, ci, cf, places, classes, facilitations = tables
+        n_tr = counts[0]
+        partnered = _partnered(t, ti, n_tr, tiers[0], org[2], scratch)
+        _chances(t, ti, n_tr, _supply(pool, org[3], org[4]), min_group, partnered, marks[3])
+        s = t - periods + 1
+        if s >= 1:
+            running -= started if s == t else series[s, S_STARTED]
+            lo, hi = bounds[s, 0], bounds[s + 1, 0] if s < t else counts[2]
+            f_lo, f_hi = bounds[s, 1], bounds[s + 1, 1] if s < t else counts[3]
+            ti, tf, n_tr = _resolve(rng, t, places[lo:hi], classes[lo:hi], facilitations[f_lo:f_hi],
+                                    (ti, tf, ci, cf), n_tr, tiers, limited, turnover, state)  # fmt: skip
+            counts[0] = n_tr
+            tables = (ti, tf, ci, cf, places, classes, facilitations)
+        series[t, S_STARTED], series[t, S_RUNNING], series[t, S_SEEDS] = started, running, seeds_here
+        _record(t, series, by_gen_series, by_org_series, state, ti, n_tr)
+    ti, tf, ci, cf, places, classes, facilitations = tables
+    return (series, by_gen_series, by_org_series, ti[:, : counts[0]], tf[:, : counts[0]], ci[: counts[1]],
+            cf[: counts[1], 0].copy(), facilitations[: counts[3]], marks)  # fmt: skip
