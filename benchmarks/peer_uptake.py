@@ -1,16 +1,20 @@
-"""Peer uptake (independent cascade, q = 1), compiled and reference, side by side with EoN, ndlib, CyNetDiff and a
-networkx loop.
+"""Peer uptake (independent cascade, q = 1), compiled, in blocks and reference, side by side with EoN, ndlib,
+CyNetDiff and a networkx loop.
 
     pip install -e ".[bench]"
     python benchmarks/peer_uptake.py                 # 100,000 people / 500,000 ties and 1,000,000 / 5,000,000
     python benchmarks/peer_uptake.py --sizes small   # the smaller network only
+    python benchmarks/peer_uptake.py --engines tipframe,blocks,blocks-pool,reference,cynetdiff
 
-Each engine runs in its own process on the same network (the same edge list, the same seeds and
-probability), so that its peak memory is its own. Prints the median wall time per replicate,
-peak resident memory, the ratio to tipframe (the compiled backend; "reference" is its numpy
-engine), the mean final size (which must agree), and the seconds the compiled engine's first
-call took to compile or load its cached code (apart from the replicates' times).
-Not a test: timings depend on the machine.
+Each engine runs in its own process on the same network (p = 0.15 on a random network of mean
+degree 10, the same edge list, the same ten seeds), so that its peak memory is its own. Prints
+the median wall time per replicate, peak resident memory, the ratio to tipframe (the compiled
+backend, one replicate at a time; "reference" is its numpy engine), the mean final size (which
+must agree), and the seconds the compiled engine's first call took to compile or load its
+cached code (apart from the replicates' times). "blocks" runs 128 replicates a call (two blocks
+of 64) in its one process, "blocks-pool" 256 a call shared between a pool of one process a core
+(its peak is the larger of its own and its largest worker's); their time per replicate is a
+call's wall time over its replicates. Not a test: timings depend on the machine.
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ from typing import Any
 import numpy as np
 
 SIZES = {"small": (100_000, 500_000), "large": (1_000_000, 5_000_000)}
-P = 0.2
+P = 0.15
 SEEDS = 10
-# Fewer replicates for the slow peers; ndlib runs at the small size only.
+# Fewer replicates for the slow peers; ndlib runs at the small size only. For blocks: calls, and replicates a call.
 REPLICATES = {"tipframe": 50, "reference": 20, "cynetdiff": 50, "eon": 10, "networkx": 5, "ndlib": 3}
+BLOCKS = {"blocks": (3, 128), "blocks-pool": (3, 256)}
 
 
 def network(people: int, ties: int) -> tuple[Any, Any]:
@@ -41,6 +46,30 @@ def network(people: int, ties: int) -> tuple[Any, Any]:
     return source[keep], target[keep]
 
 
+def run_blocks(engine: str, graph: Any, seeds: list[int]) -> tuple[list[float], list[int], float, int]:
+    """Times per replicate (a call's over its replicates), final sizes, compile seconds and replicates run."""
+    import concurrent.futures
+    import os
+
+    from tipframe.reach.peer import StaffGraph, simulate_peer_uptake
+
+    calls, each = BLOCKS[engine]
+    pool = concurrent.futures.ProcessPoolExecutor(os.cpu_count()) if engine == "blocks-pool" else None
+    start = time.perf_counter()
+    simulate_peer_uptake(StaffGraph.from_edges(3, [0], [1]), 1, P, blocks=True, executor=pool)
+    compiling = time.perf_counter() - start  # compiles, or loads the cached code (in each worker too)
+    times: list[float] = []
+    sizes: list[int] = []
+    for i in range(calls):
+        start = time.perf_counter()
+        run = simulate_peer_uptake(graph, seeds, P, 1.0, replicates=each, seed=i, blocks=True, executor=pool)
+        times.append((time.perf_counter() - start) / each)
+        sizes += run.final_size().tolist()
+    if pool is not None:
+        pool.shutdown()
+    return times, sizes, compiling, calls * each
+
+
 def run_engine(engine: str, size: str) -> dict[str, Any]:
     from tipframe.reach.peer import StaffGraph, simulate_peer_uptake
 
@@ -49,12 +78,15 @@ def run_engine(engine: str, size: str) -> dict[str, Any]:
     built = time.perf_counter()
     graph = StaffGraph.from_edges(people, source, target)  # the CSR every engine shares
     seeds = list(range(SEEDS))
-    replicates = REPLICATES[engine]
+    replicates = REPLICATES.get(engine, 0)
     times: list[float] = []
     sizes: list[int] = []
     setup_start = time.perf_counter()
     compiling = 0.0
-    if engine in ("tipframe", "reference"):
+    if engine in BLOCKS:
+        setup = setup_start - built
+        times, sizes, compiling, replicates = run_blocks(engine, graph, seeds)
+    elif engine in ("tipframe", "reference"):
         setup = setup_start - built
         backend = "compiled" if engine == "tipframe" else "reference"
         if backend == "compiled":  # the first call compiles, or loads the cached code: timed apart
@@ -131,7 +163,7 @@ def run_engine(engine: str, size: str) -> dict[str, Any]:
                 status = model.status
                 sizes.append(sum(1 for s in status.values() if s != 0))
                 times.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB on Linux
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     return {
         "engine": engine,
         "size": size,
@@ -147,19 +179,16 @@ def run_engine(engine: str, size: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="small,large")
-    parser.add_argument("--engines", default="tipframe,reference,cynetdiff,eon,networkx,ndlib")
+    parser.add_argument("--engines", default="tipframe,blocks,blocks-pool,reference,cynetdiff,eon,networkx,ndlib")
     parser.add_argument("--one", nargs=2, metavar=("ENGINE", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_engine(*args.one)))
         return
-    print(f"peer uptake, independent cascade p = {P}, {SEEDS} seeds; median wall time per replicate")
-    header = ("size", 7), ("engine", 11), ("reps", 5), ("median s", 11), ("setup s", 9), ("peak MiB", 10)
+    print(f"peer uptake, independent cascade p = {P}, mean degree 10, {SEEDS} seeds; median wall time per replicate")
+    header = ("size", 7), ("engine", 13), ("reps", 5), ("median s", 11), ("setup s", 9), ("peak MiB", 10)
     print(
-        "".join(
-            f"{name:<{width}}" if width in (7, 11) and name in ("size", "engine") else f"{name:>{width}}"
-            for name, width in header
-        )
+        "".join(f"{name:<{width}}" if name in ("size", "engine") else f"{name:>{width}}" for name, width in header)
         + f"{'x tipframe':>11}{'mean final':>12}{'compile s':>11}"
     )
     for size in args.sizes.split(","):
@@ -171,13 +200,13 @@ def main() -> None:
                 [sys.executable, __file__, "--one", engine, size], capture_output=True, text=True, check=False
             )
             if out.returncode != 0:
-                print(f"{size:<7}{engine:<11} failed: {out.stderr.strip().splitlines()[-1:]}")
+                print(f"{size:<7}{engine:<13} failed: {out.stderr.strip().splitlines()[-1:]}")
                 continue
             rows.append(json.loads(out.stdout))
         base = next((r["median_s"] for r in rows if r["engine"] == "tipframe"), float("nan"))
         for r in rows:
             print(
-                f"{size:<7}{r['engine']:<11}{r['replicates']:>5}{r['median_s']:>11.4f}{r['setup_s']:>9.2f}"
+                f"{size:<7}{r['engine']:<13}{r['replicates']:>5}{r['median_s']:>11.4f}{r['setup_s']:>9.2f}"
                 f"{r['peak_mib']:>10.0f}{r['median_s'] / base:>11.2f}{r['mean_final']:>12.1f}"
                 f"{r['compile_s']:>11.2f}"
             )

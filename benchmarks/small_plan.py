@@ -46,7 +46,8 @@ def main() -> None:
         final = to_numpy(result.trained)[:, -1]
         print(
             f"{backend:>9}: {wall:.2f} s, {1000 * wall / args.replicates:.3f} ms a replicate; final trained: "
-            f"median {np.median(final):.0f}, mean {final.mean():.1f} (s.e. {final.std(ddof=1) / np.sqrt(final.size):.1f})"
+            f"median {np.median(final):.0f}, mean {final.mean():.1f} "
+            f"(s.e. {final.std(ddof=1) / np.sqrt(final.size):.1f})"
         )
     print(f"reference / compiled wall time: {walls['reference'] / walls['compiled']:.1f}x")
 

@@ -160,3 +160,24 @@ def test_the_compiled_engine_is_reproducible_and_recorded() -> None:
     assert tipframe.simulate_reach(*documents, replicates=20, seed=3, backend="reference").numba_version is None
     with pytest.raises(ValueError, match="backend must be one of compiled, reference"):
         tipframe.simulate_reach(*documents, replicates=2, backend="fast")
+
+
+@pytest.mark.parametrize(
+    ("module", "calls"),
+    [("cascade_kernel", ["cascade_cohorts", "cascade_groups"]), ("cascade_cohorts", ["cascade_groups"])],
+)
+def test_compiled_modules_name_the_code_they_call(module: str, calls: list[str]) -> None:
+    # numba's cache checks only the date of the file a function is in, yet holds the code of the
+    # functions it calls: each kernel module carries a digest of the modules it calls, so that
+    # changing one changes the caller's file and its cache is rebuilt.
+    import hashlib
+    import importlib
+    from pathlib import Path
+
+    folder = Path(tipframe.__file__).parent / "reach"
+    digest = hashlib.sha256()
+    for name in calls:
+        digest.update((folder / f"{name}.py").read_bytes())
+    expected = digest.hexdigest()[:16]
+    found = importlib.import_module(f"tipframe.reach.{module}").CALLS
+    assert found == expected, f'set CALLS = "{expected}" in src/tipframe/reach/{module}.py'

@@ -17,6 +17,10 @@ import numpy as np
 
 from tipframe.reach.cascade_groups import candidates, open_to
 
+#: numba caches a function with the code of those it calls, but checks only its own file's date:
+#: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
+#: they change, so that no stale compiled code is loaded
+CALLS = "fc2d0d75be1edf91"  # cascade_groups.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
 

@@ -20,6 +20,10 @@ import numpy as np
 
 from tipframe.reach.cascade_cohorts import start_cohorts, widened
 
+#: numba caches a function with the code of those it calls, but checks only its own file's date:
+#: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
+#: they change, so that no stale compiled code is loaded
+CALLS = "659018b8dcd9d38c"  # cascade_cohorts.py, cascade_groups.py
 #: generations counted apart in the results (the reference engine's ``GENERATIONS``)
 G = 64
 #: a period after every horizon (the reference engine's ``NEVER``)

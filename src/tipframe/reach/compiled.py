@@ -9,14 +9,16 @@ from the reference engine's while their distribution is the same (tests/reach/te
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numba
 import numpy as np
 
 from tipframe.reach.montecarlo import GENERATIONS, Events, Run
 from tipframe.reach.scenario import IntArray, Scenario
 
-__all__ = ["compiled_replicate", "inputs"]
+__all__ = ["compiled_compact", "inputs"]
 
 
 def inputs(scenario: Scenario) -> tuple[Any, int]:
@@ -48,8 +50,75 @@ def _tiers(tiers: list[Any]) -> tuple[IntArray, Any]:
     return whole, real
 
 
-def compiled_replicate(scenario: Scenario, rng: np.random.Generator, keep_events: bool, shared: Any = None) -> Run:
-    """Simulate one replicate of ``scenario`` with the compiled kernel.
+def _simulate(scenario: Scenario, rng: np.random.Generator, shared: Any) -> Any:
+    """The kernel's tables for one replicate: its parameters and uptake drawn first, as the reference draws them."""
+    from tipframe.reach.cascade_kernel import cascade_replicate
+
+    (org, settings), _width = shared if shared is not None else inputs(scenario)
+    turnover, tiers = scenario.draw(rng)
+    uptakes = scenario.uptakes(rng)
+    willing = scenario.willing(rng, uptakes)
+    hires = scenario.mean_uptake(uptakes)
+    seeds = scenario.seeds.astype(np.int64)
+    out = cascade_replicate(rng, org, _tiers(tiers), willing.astype(np.int64), hires, seeds, settings, float(turnover))
+    return out
+
+
+def _events(scenario: Scenario, ti: Any, tf: Any, ci: Any, cf: Any, facilitations: Any) -> Events:
+    """A replicate's event log from the kernel's tables (views: the tables belong to this replicate alone)."""
+    from tipframe.reach import cascade_kernel as k
+
+    completers = ci[:, k.C_COMPLETERS]
+    completers[ci[:, k.C_START] + scenario.cohort_periods - 1 > scenario.horizon] = -1
+    return Events(
+        trainer_org=ti[k.ORG], trainer_generation=ti[k.GEN], trainer_fidelity=tf[k.FID],
+        trainer_trained_at=ti[k.TRAINED_AT], trainer_source=ti[k.SOURCE],
+        cohort_org=ci[:, k.C_ORG], cohort_generation=ci[:, k.C_GEN], cohort_fidelity=cf,
+        cohort_start=ci[:, k.C_START], cohort_size=ci[:, k.C_SIZE], cohort_completers=completers,
+        facilitation_cohort=facilitations[:, 0], facilitation_trainer=facilitations[:, 1],
+    )  # fmt: skip
+
+
+@numba.njit(cache=True)
+def _share(flags: Any) -> float:  # pragma: no cover - compiled
+    return flags.sum() / flags.size if flags.size else math.nan
+
+
+@numba.njit(cache=True)
+def _summary(ti: Any, tf: Any, marks: Any, judging: Any) -> Any:  # pragma: no cover - compiled
+    """What `tipframe.reach.results` keeps of a replicate, worked out as its ``_compact`` and ``_opportunity``
+    do: new trainers per trainer by generation, who ran, maintenance, adoption, idle, stopped, settings."""
+    horizon, adoption_after, maintenance_after, window = judging[0], judging[1], judging[2], judging[3]
+    n = ti.shape[1]
+    counts = np.zeros(GENERATIONS, np.int64)
+    made = np.zeros(GENERATIONS, np.float64)
+    for i in range(n):
+        g = min(ti[1, i], GENERATIONS - 1)
+        counts[g] += 1
+        made[g] += tf[1, i]
+    per_trainer = np.full(GENERATIONS, np.nan)
+    for g in range(GENERATIONS):
+        if counts[g] > 0:
+            per_trainer[g] = made[g] / counts[g]
+    ran = ti[6] > 0
+    judged = (ti[7] <= horizon - maintenance_after) & (ti[13] >= window)
+    maintenance = _share(ti[9][judged] >= window)
+    adopting = ran | (ti[12] >= adoption_after)
+    adoption = _share(ran[adopting])
+    idle = ~adopting & (ti[2] <= horizon + 1 - adoption_after)
+    first, last, chance = marks[1], marks[2], marks[3]
+    settled = (first >= 0) & (first < window) & (chance >= window)
+    organisations = _share(last[settled] >= window)
+    if n == 0:
+        return per_trainer, math.nan, maintenance, adoption, math.nan, math.nan, organisations
+    stopped = (ti[3] <= horizon).sum() / n
+    return per_trainer, ran.sum() / n, maintenance, adoption, idle.sum() / n, stopped, organisations
+
+
+def compiled_compact(
+    scenario: Scenario, rng: np.random.Generator, keep_events: bool, shared: Any = None
+) -> tuple[tuple[Any, ...], Any]:
+    """One replicate with the compiled kernel, reduced to what a result keeps (``results.Compact``'s fields).
 
     Parameters
     ----------
@@ -64,63 +133,35 @@ def compiled_replicate(scenario: Scenario, rng: np.random.Generator, keep_events
 
     Returns
     -------
-    Run
+    tuple
+        The fields of its ``Compact`` record (the run, new trainers per trainer, fidelity, who ran,
+        maintenance, opportunity), and its per-organisation series.
     """
-    from tipframe.reach.cascade_kernel import cascade_replicate
-
-    (org, settings), _width = shared if shared is not None else inputs(scenario)
-    turnover, tiers = scenario.draw(rng)
-    uptakes = scenario.uptakes(rng)
-    willing = scenario.willing(rng, uptakes)
-    hires = scenario.mean_uptake(uptakes)
-    seeds = scenario.seeds.astype(np.int64)
-    out = cascade_replicate(rng, org, _tiers(tiers), willing.astype(np.int64), hires, seeds, settings, float(turnover))
-    return _run(scenario, out, keep_events)
-
-
-def _run(scenario: Scenario, out: Any, keep_events: bool) -> Run:
-    """The kernel's output as a `Run`, numbered as the reference engine numbers it."""
     from tipframe.reach import cascade_kernel as k
 
+    out = _simulate(scenario, rng, shared)
     series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks = out
-    cohort_gens = np.minimum(ci[:, k.C_GEN], GENERATIONS - 1)
-    events = None
-    if keep_events:
-        completers = ci[:, k.C_COMPLETERS].copy()
-        completers[ci[:, k.C_START] + scenario.cohort_periods - 1 > scenario.horizon] = -1
-        events = Events(
-            trainer_org=ti[k.ORG].copy(), trainer_generation=ti[k.GEN].copy(),
-            trainer_fidelity=tf[k.FID].copy(), trainer_trained_at=ti[k.TRAINED_AT].copy(),
-            trainer_source=ti[k.SOURCE].copy(),
-            cohort_org=ci[:, k.C_ORG].copy(), cohort_generation=ci[:, k.C_GEN].copy(), cohort_fidelity=cf.copy(),
-            cohort_start=ci[:, k.C_START].copy(), cohort_size=ci[:, k.C_SIZE].copy(), cohort_completers=completers,
-            facilitation_cohort=facilitations[:, 0].copy(), facilitation_trainer=facilitations[:, 1].copy(),
-        )  # fmt: skip
-    return Run(
-        trained=series[:, k.S_TRAINED].copy(),
-        by_generation=by_gen,
-        by_organisation=by_org,
-        trainers=series[:, k.S_TRAINERS].copy(),
-        active_trainers=series[:, k.S_ACTIVE].copy(),
-        cohorts_running=series[:, k.S_RUNNING].copy(),
-        cohorts_started=series[:, k.S_STARTED].copy(),
-        organisations_started=marks[0],
-        trainer_generation=ti[k.GEN].copy(),
-        trainer_trained_at=ti[k.TRAINED_AT].copy(),
-        trainer_ran=ti[k.TOTAL].copy(),
-        trainer_last_start=ti[k.LAST_START].copy(),
-        trainer_new_trainers=tf[k.NEW].copy(),
-        trainer_fidelity=tf[k.FID].copy(),
-        cohort_count=np.bincount(cohort_gens, minlength=GENERATIONS),
-        cohort_fidelity_sum=np.bincount(cohort_gens, weights=cf, minlength=GENERATIONS).astype(np.float64),
-        events=events,
-        reached=series[:, k.S_REACHED].copy(),
-        staff_seeds=series[:, k.S_SEEDS].copy(),
-        trainer_chances=ti[k.CHANCES].copy(),
-        trainer_last_chance=ti[k.LAST_CHANCE].copy(),
-        trainer_active_from=ti[k.ACTIVE_FROM].copy(),
-        trainer_stop_at=ti[k.STOP_AT].copy(),
-        org_first_start=marks[1],
-        org_last_start=marks[2],
-        org_last_chance=marks[3],
+    plan = scenario.plan
+    judging = np.array(
+        [plan.horizon, plan.adoption_after, plan.maintenance_after, plan.horizon - plan.maintenance_window + 1],
+        np.int64,
     )
+    per_trainer, who_ran, maintenance, adoption, idle, stopped, organisations = _summary(ti, tf, marks, judging)
+    cohort_gens = np.minimum(ci[:, k.C_GEN], GENERATIONS - 1)
+    cohort_count = np.bincount(cohort_gens, minlength=GENERATIONS)
+    fidelity_sum = np.bincount(cohort_gens, weights=cf, minlength=GENERATIONS).astype(np.float64)
+    empty, empty_float = np.zeros(0, np.int64), np.zeros(0, np.float64)
+    light = Run(
+        trained=series[:, k.S_TRAINED], by_generation=by_gen, by_organisation=empty,
+        trainers=series[:, k.S_TRAINERS], active_trainers=series[:, k.S_ACTIVE], cohorts_running=series[:, k.S_RUNNING],
+        cohorts_started=series[:, k.S_STARTED], organisations_started=marks[0], trainer_generation=empty,
+        trainer_trained_at=empty, trainer_ran=empty, trainer_last_start=empty, trainer_new_trainers=empty_float,
+        trainer_fidelity=empty_float, cohort_count=cohort_count, cohort_fidelity_sum=fidelity_sum,
+        events=_events(scenario, ti, tf, ci, cf, facilitations) if keep_events else None,
+        reached=series[:, k.S_REACHED], staff_seeds=series[:, k.S_SEEDS], trainer_chances=empty,
+        trainer_last_chance=empty, trainer_active_from=empty, trainer_stop_at=empty, org_first_start=empty,
+        org_last_start=empty, org_last_chance=empty,
+    )  # fmt: skip
+    fidelity = np.where(cohort_count > 0, fidelity_sum / np.maximum(cohort_count, 1), np.nan)
+    opportunity = (adoption, idle, stopped, organisations)
+    return (light, per_trainer, fidelity, who_ran, maintenance, opportunity), by_org

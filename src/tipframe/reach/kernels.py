@@ -24,7 +24,7 @@ def peer_replicate(  # pragma: no cover - compiled; checked against the referenc
     In each period every tie of every active person, in order, draws one number (whether or
     not its colleague is trained), but only when someone untrained is within reach at all;
     those reached (sorted) are trained and join the active, who each stop with chance ``q``
-    (one draw each, in order, when ``q`` < 1). The reference engine (``tipframe.reach.peer``)
+    (one draw each, in order, when ``q`` < 1). The reference engine (``tipframe.reach.spread``)
     draws the same numbers in the same order, in pieces.
     """
     people = indptr.size - 1

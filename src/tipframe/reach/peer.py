@@ -6,13 +6,16 @@ who was active stops with probability q. With q = 1 this is the independent casc
 ``basic_discrete_SIR`` with transmission probability p).
 
 The network is held as compressed sparse rows built straight from edge lists: building a
-networkx graph of a million people would cost more than the simulation.
+networkx graph of a million people would cost more than the simulation. The engines are
+`tipframe.reach.spread` (the numpy reference, and a process's share of a run),
+`tipframe.reach.kernels` (compiled, a replicate at a time) and `tipframe.reach.blocks` (compiled,
+64 replicates at a time).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
-import itertools
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -22,9 +25,10 @@ import numpy as np
 
 from tipframe.io.walk import path_inside
 from tipframe.model import Workforce
-from tipframe.reach.columns import BoolArray
-from tipframe.reach.resources import CHUNK, check_resources, exhausted, peer_resources
+from tipframe.reach.resources import check_resources, exhausted, peer_resources
 from tipframe.reach.scenario import IntArray
+from tipframe.reach.spread import Ties, run_part
+from tipframe.reach.spread import sorted_unique as sorted_unique
 
 
 @attrs.frozen(eq=False)
@@ -224,6 +228,8 @@ class PeerUptake:
     seed: int
     #: the engine that ran: compiled (numba) or reference (numpy); the numbers are the same
     backend: str = "compiled"
+    #: whether replicates ran 64 at a time (block b seeded by ``SeedSequence(seed, spawn_key=(b,))``)
+    blocks: bool = False
 
     def final_size(self) -> IntArray:
         """People trained by the end of each replicate, as an array over replicates."""
@@ -233,155 +239,6 @@ class PeerUptake:
 
 #: the peer engine's backends: numba-compiled, and the numpy reference the tests check it against
 BACKENDS = ("compiled", "reference")
-
-
-def sorted_unique(values: IntArray) -> IntArray:
-    """The distinct values, sorted: what `numpy.unique` gives, by a sort and a mask.
-
-    numpy 2's `numpy.unique` hashes integers before sorting them, many times slower here (10
-    million ids: seconds against a tenth of one) for the same result.
-    """
-    ordered = np.sort(values)
-    if ordered.size < 2:
-        return ordered
-    keep = np.empty(ordered.size, np.bool_)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    result: IntArray = ordered[keep]
-    return result
-
-
-def _neighbours(graph: StaffGraph, people: IntArray) -> IntArray:
-    starts = graph.indptr[people]
-    lengths = graph.indptr[people + 1] - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, np.int64)
-    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    offsets += np.arange(total)  # in place: one array of the ties' size less
-    result: IntArray = graph.indices[offsets]
-    return result
-
-
-def _pieces(ties: IntArray) -> list[tuple[int, int]]:
-    """Slices of the active people, given their ties summed in order, holding at most `CHUNK` people and
-    `CHUNK` ties each (one person with more ties is a slice alone)."""
-    if not ties.size or (ties[-1] <= CHUNK and ties.size <= CHUNK):
-        return [(0, int(ties.size))]
-    bounds = [0]
-    while bounds[-1] < ties.size:
-        lo = bounds[-1]
-        done = int(ties[lo - 1]) if lo else 0
-        hi = min(lo + CHUNK, int(np.searchsorted(ties, done + CHUNK, side="right")))
-        bounds.append(max(lo + 1, hi))
-    return list(itertools.pairwise(bounds))
-
-
-def _draw(
-    graph: StaffGraph, people: IntArray, trained: BoolArray, p: float, rng: np.random.Generator, skipped: int
-) -> IntArray | None:
-    """The untrained colleagues ``people`` reach (with repeats); None, drawing nothing, when none is within
-    reach. ``skipped`` ties before these had nobody within reach: they are drawn for first, in order."""
-    targets = _neighbours(graph, people)
-    open_ = ~trained[targets]
-    if not open_.any():
-        return None
-    for start in range(0, skipped, CHUNK):
-        rng.random(min(CHUNK, skipped - start))
-    open_ &= rng.random(targets.size) < p
-    found: IntArray = targets[open_]
-    return found
-
-
-def _reach(
-    graph: StaffGraph,
-    degree: IntArray,
-    active: IntArray,
-    marks: tuple[BoolArray, BoolArray],
-    p: float,
-    rng: np.random.Generator,
-) -> IntArray | None:
-    """The untrained colleagues ``active`` people reach this period, sorted and distinct; None when nobody
-    untrained is within their reach (nothing is drawn then). ``marks`` are who is trained, and a blank
-    mark for those reached.
-
-    Ties are taken `CHUNK` at a time, so that the period's working arrays stay small, and drawn for
-    in order: the draws are those of one draw over every tie, whatever the pieces.
-    """
-    trained, seen = marks
-    ties = degree[active]
-    np.cumsum(ties, out=ties)
-    many = int(ties[-1]) * p > graph.people // 16  # then mark those reached rather than gather and sort them
-    found: list[IntArray] = []
-    skipped, live = 0, False
-    for lo, hi in _pieces(ties):
-        hits = _draw(graph, active[lo:hi], trained, p, rng, 0 if live else skipped)
-        if hits is None and not live:
-            skipped = int(ties[hi - 1])  # drawn for only if someone later is within reach
-            continue
-        live = True
-        if hits is None:  # nobody untrained here: the draws are taken all the same
-            rng.random(int(ties[hi - 1]) - (int(ties[lo - 1]) if lo else 0))
-        elif many:
-            seen[hits] = True
-        else:
-            found.append(hits)
-    if not live:
-        return None
-    if not many:
-        return sorted_unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
-    reached: IntArray = np.flatnonzero(seen)
-    seen[reached] = False
-    return reached
-
-
-def _period(
-    graph: StaffGraph, degree: IntArray, active: IntArray, marks: tuple[BoolArray, BoolArray], p: float, q: float,
-    rng: np.random.Generator,
-) -> tuple[IntArray, int] | None:  # fmt: skip
-    """One period: those reached are trained and join the active, who each stop with chance q. Returns the
-    next period's active people and how many were reached; None when nobody untrained is within reach."""
-    reached = _reach(graph, degree, active, marks, p, rng)
-    if reached is None:
-        return None
-    marks[0][reached] = True
-    still = active[rng.random(active.size) >= q] if q < 1 else active[:0]
-    return np.concatenate((still, reached)), int(reached.size)
-
-
-def _replicate(
-    graph: StaffGraph,
-    degree: IntArray,
-    initial_active: Sequence[int] | int,
-    p: float,
-    q: float,
-    rng: np.random.Generator,
-    limit: int,
-    backend: str = "compiled",
-) -> IntArray:
-    """One replicate's trained people per period (index 0: the initially active), by either backend."""
-    if isinstance(initial_active, int | np.integer):
-        start = rng.choice(graph.people, size=int(initial_active), replace=False)
-    else:
-        start = sorted_unique(np.asarray(initial_active, dtype=np.int64))
-    active = start.astype(np.int64)
-    if backend == "compiled":
-        from tipframe.reach.kernels import peer_replicate
-
-        compiled: IntArray = peer_replicate(graph.indptr, graph.indices, active, p, q, rng, limit)
-        return compiled
-    marks = np.zeros(graph.people, np.bool_), np.zeros(graph.people, np.bool_)
-    marks[0][start] = True
-    counts = [int(marks[0].sum())]
-    for _ in range(limit):
-        if active.size == 0:
-            break
-        step = _period(graph, degree, active, marks, p, q, rng)
-        if step is None:
-            break  # nobody left within reach: nothing more can happen
-        active, reached = step
-        counts.append(counts[-1] + reached)
-    return np.array(counts, np.int64)
 
 
 def _graph(network: StaffGraph | Any) -> StaffGraph:
@@ -404,6 +261,9 @@ def simulate_peer_uptake(
     memory_limit: int | None = None,
     time_limit: float | None = None,
     backend: str = "compiled",
+    blocks: bool = False,
+    executor: concurrent.futures.Executor | None = None,
+    chunks: int | None = None,
 ) -> PeerUptake:
     """Simulate peer uptake ``replicates`` times (replicate i seeded by ``SeedSequence(seed, spawn_key=(i,))``).
 
@@ -424,12 +284,24 @@ def simulate_peer_uptake(
     max_periods
         The most periods a replicate runs.
     memory_limit
-        Bytes the run may add to this process (default `default_memory_limit`).
+        Bytes the run may add to this process and its workers (default `default_memory_limit`).
     time_limit
         Seconds the run may be estimated to take (default a day).
     backend
         ``"compiled"`` (numba; the first call in a process compiles, or loads the cached code)
         or ``"reference"`` (numpy): the same numbers either way, recorded in the result.
+    blocks
+        Run replicates 64 at a time, one bit of a word each (compiled only; docs/reach.md gives
+        the speed). The exception to one stream a replicate: replicates come in blocks of 64
+        (the last holds those left) and block b draws from ``SeedSequence(seed, spawn_key=(b,))``,
+        so the numbers differ from those without blocks but not in distribution, and are
+        identical however blocks are split between processes. Recorded in the result.
+    executor
+        Any `concurrent.futures.Executor` (a process pool); None runs here. Results are
+        identical however replicates (or blocks) are split.
+    chunks
+        How many pieces the replicates (or blocks) are cut into for the executor (default: one
+        per worker of a local pool, else one per core of this machine); each carries the network.
 
     Returns
     -------
@@ -439,7 +311,8 @@ def simulate_peer_uptake(
     ------
     ValueError
         When ``p`` or ``q`` is not a probability, ``replicates`` or ``max_periods`` is below 1,
-        the people given are out of range, or the workforce has no staff network.
+        the people given are out of range, the backend is unknown (or reference, with blocks),
+        or the workforce has no staff network.
     MemoryLimitError, TimeLimitError
         Before it starts, when `peer_resources` exceeds ``memory_limit`` or ``time_limit``.
     """
@@ -449,33 +322,73 @@ def simulate_peer_uptake(
         raise ValueError("replicates and max_periods must be at least 1")
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    if blocks and backend != "compiled":
+        raise ValueError(f"blocks run compiled only, not with backend {backend!r}")
     graph = _graph(network)
+    initial = _initial(graph, initial_active)
+    parts = _shares(-(-replicates // 64) if blocks else replicates, executor, chunks)  # blocks of 64, or replicates
+    workers = min(_pool(executor), len(parts)) if executor is not None else 1
+    started = initial if isinstance(initial, int) else int(initial.size)
+    estimate = peer_resources(
+        graph.people, int(graph.indices.size), replicates, initial=started, p=p, q=q, max_periods=max_periods,
+        widest=int(graph.degree().max(initial=0)), blocks=blocks, workers=workers, compiled=backend == "compiled",
+    )  # fmt: skip
+    allowed = check_resources(estimate, memory_limit, time_limit)
+    ties = Ties(graph.indptr, graph.indices)
+    arguments = (ties, initial, (p, q), seed)
+    run = replicates, max_periods, (backend, blocks)
+    try:
+        if executor is None:
+            series = run_part(*arguments, parts[0], *run)
+        else:
+            series = _gathered([executor.submit(run_part, *arguments, part, *run) for part in parts])
+        trained = _padded(series)
+    except MemoryError as error:
+        raise exhausted(estimate, allowed, error) from None
+    return PeerUptake(trained=trained, p=p, q=q, seed=seed, backend=backend, blocks=blocks)
+
+
+def _initial(graph: StaffGraph, initial_active: Sequence[int] | int) -> IntArray | int:
+    """How many people to choose in each replicate, or those given, distinct and sorted; checked."""
     if isinstance(initial_active, int | np.integer):
         if not 0 <= int(initial_active) <= graph.people:
             raise ValueError(f"cannot choose {initial_active} of {graph.people} people")
-        initial = int(initial_active)
-    else:
-        chosen = sorted_unique(np.asarray(initial_active, dtype=np.int64))
-        if chosen.size and (chosen[0] < 0 or chosen[-1] >= graph.people):
-            raise ValueError(f"initial_active lists people outside 0 to {graph.people - 1}")
-        initial = int(chosen.size)
-    degree = graph.degree()
-    widest = int(degree.max(initial=0))
-    estimate = peer_resources(
-        graph.people, int(graph.indices.size), replicates, initial=initial, p=p, q=q, max_periods=max_periods,
-        widest=widest,
-    )  # fmt: skip
-    allowed = check_resources(estimate, memory_limit, time_limit)
+        return int(initial_active)
+    chosen = sorted_unique(np.asarray(initial_active, dtype=np.int64))
+    if chosen.size and (chosen[0] < 0 or chosen[-1] >= graph.people):
+        raise ValueError(f"initial_active lists people outside 0 to {graph.people - 1}")
+    return chosen
+
+
+def _pool(executor: concurrent.futures.Executor | None) -> int:
+    """Processes an executor runs at once: a local pool's workers (its only record of them is private), else
+    this machine's cores."""
+    count = getattr(executor, "_max_workers", None)
+    return count if isinstance(count, int) and count > 0 else os.cpu_count() or 1
+
+
+def _shares(units: int, executor: concurrent.futures.Executor | None, chunks: int | None) -> list[range]:
+    """The replicates (or blocks) cut into pieces: one here, else ``chunks`` (default: `_pool`) for the executor."""
+    pieces = 1 if executor is None else max(1, chunks or _pool(executor))
+    size = -(-units // pieces)
+    return [range(start, min(units, start + size)) for start in range(0, units, size)]
+
+
+def _gathered(futures: list[concurrent.futures.Future[list[IntArray]]]) -> list[IntArray]:
+    """The pieces' series, gathered in order; on an error or Ctrl-C, what has not started is cancelled."""
     try:
-        series = []
-        for i in range(replicates):
-            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
-            series.append(_replicate(graph, degree, initial_active, p, q, rng, max_periods, backend))
-        width = max(s.size for s in series)
-        padded = np.empty((replicates, width), np.int64)
-        for row, counts in enumerate(series):
-            padded[row, : counts.size] = counts
-            padded[row, counts.size :] = counts[-1]
-    except MemoryError as error:
-        raise exhausted(estimate, allowed, error) from None
-    return PeerUptake(trained=padded, p=p, q=q, seed=seed, backend=backend)
+        return [counts for future in futures for counts in future.result()]
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+
+
+def _padded(series: list[IntArray]) -> IntArray:
+    """The series as rows, each padded with its last value to the longest."""
+    width = max(s.size for s in series)
+    padded = np.empty((len(series), width), np.int64)
+    for row, counts in enumerate(series):
+        padded[row, : counts.size] = counts
+        padded[row, counts.size :] = counts[-1]
+    return padded

@@ -1,13 +1,10 @@
 """What a run will cost before it starts: memory and time for every engine, and the limit it must fit.
 
 Each engine has one estimate (`simulation_resources`, `projection_resources`, `peer_resources`,
-`sweep_resources`), a `Resources` naming the large allocations it holds at its peak (people and
-trainers, the cohort table the simulation preallocates, every replicate's series, the result
-arrays as they are assembled, the ties of a staff network) and a rough time. `check_resources`
-refuses a run, before any work, whose memory exceeds its limit (`default_memory_limit`: the
-smallest of half the machine's memory, the process's address-space limit and its cgroup's
-limit, less what the process already uses) or whose time is absurd. docs/reach.md ("Resources")
-gives the measured peaks against these estimates (benchmarks/memory_check.py).
+`sweep_resources`): a `Resources` naming the large allocations at its peak (tables, series, result
+arrays, a staff network's ties, compiled code) and a rough time. `check_resources` refuses, before
+any work, a run whose memory exceeds its limit (`default_memory_limit`) or whose time is absurd.
+docs/reach.md ("Resources") gives measured peaks against these estimates (benchmarks/memory_check.py).
 """
 
 from __future__ import annotations
@@ -69,8 +66,7 @@ CHUNK: Final = 1 << 20
 _MARGIN: Final = 1.05
 #: the allocator's share above the arrays counted: Python's objects, and memory freed but kept (glibc)
 _OVERHEAD: Final = 0.1
-#: of the smaller copies a batch's growing tables leave behind (they double, each batch anew), the share
-#: the allocator still holds when batch follows batch: holes later arrays of other sizes cannot all fill
+#: the share of a batch's outgrown table copies the allocator keeps as batches follow (holes left unfilled)
 _CHURN: Final = 0.5
 
 
@@ -135,6 +131,12 @@ def size(count: float) -> str:
         if abs(count) >= scale:
             return f"{count / scale:.1f} {unit}"
     return f"{count:.0f} bytes"
+
+
+def _code(compiled: bool, workers: int) -> list[Part]:
+    """Numba and the compiled kernels, loaded into each worker, and into this process unless it has them."""
+    count = workers if workers > 1 else int("numba" not in sys.modules)
+    return [Part("compiled code", count * COMPILED, f"numba and kernels, {count} process(es)")] if compiled else []
 
 
 def _growth(initial: float, needed: float) -> float:
@@ -255,9 +257,7 @@ def simulation_resources(
     kept = _kept(periods, organisations)
     events = kept_events * int(flow.trainers * 7 + flow.cohorts * 9 + flow.running * 8) * _WORD
     working, grown = _batch_parts(scenario, together, flow, events)
-    # Loaded once a process, and kept: it counts at both moments below.
-    code = [Part("compiled code", COMPILED, "numba and the engine's kernels")] if compiled and (
-        workers > 1 or "numba" not in sys.modules) else []  # fmt: skip
+    code = _code(compiled, workers)  # loaded once a process, and kept: it counts at both moments below
     if workers > 1:
         working = [attrs.evolve(p, bytes=p.bytes * workers, detail=f"{workers} workers: {p.detail}") for p in working]
         working.append(Part("worker processes", workers * PROCESS, f"{workers} x {size(PROCESS)}"))
@@ -279,7 +279,7 @@ def simulation_resources(
 
 def peer_resources(
     people: int, ties: int, replicates: int, *, initial: int, p: float, q: float, max_periods: int = 10_000,
-    widest: int = 0, blocks: bool = False, workers: int = 1,
+    widest: int = 0, blocks: bool = False, workers: int = 1, compiled: bool = True,
 ) -> Resources:  # fmt: skip
     """The memory and time of `simulate_peer_uptake` on a staff network (the network itself not counted).
 
@@ -295,8 +295,9 @@ def peer_resources(
         The most periods a replicate runs.
     widest
         The most ties one person has.
-    blocks, workers
-        Whether replicates run 64 at a time; the processes they are shared between.
+    blocks, workers, compiled
+        Whether replicates run 64 at a time; the processes they are shared between; whether the
+        compiled backend runs (its code counts where it is not loaded yet).
 
     Returns
     -------
@@ -309,14 +310,13 @@ def peer_resources(
     lasting = q >= 1
     periods = (min(max_periods, max(people - initial, 0) + 1) if lasting else max_periods) + 1
     passes = 1.0 if lasting else min(1.0 / max(q, 1e-12), float(max_periods))
-    if blocks:  # words for who starts, is active, trained, newly trained; lists of people; a choice of them
-        working = [Part("people", people * 56, f"{people:,} people, a word each for 64 replicates")]
+    if blocks:  # who starts, is active, is and was trained, the active (8 bytes each); people chosen (8)
+        working = [Part("people", people * 48, f"{people:,} people, a word each for 64 replicates")]
         count = -(-replicates // 64)
         seconds = _seconds(replicates * 200.0, count * (8.0 * people + _BLOCK_TIES * ties * passes))
     else:
-        # Per person: who is trained and who was reached (a byte each), the number of ties (8); those
-        # active, and those reached then joined to them (active and reached are distinct people):
-        # 16 bytes a person at most, 24 when people stay active (q < 1); 1 for reached people gathered.
+        # Per person: trained and reached (a byte each), ties (8); the active and those reached joined to
+        # them (16 bytes, 24 when people stay active, q < 1); 1 for reached people gathered.
         piece = min(ties, CHUNK + widest)
         drawn = piece * 20 + int(min(people, CHUNK, piece * people / max(ties, 1))) * 16
         working = [
@@ -332,7 +332,8 @@ def peer_resources(
     series = Part("series", replicates * (periods * 16 + 2 * _OBJECT), kept)
     what = f"{replicates:,} replicates over {people:,} people and {ties // 2:,} ties"
     advice = "use fewer replicates or a lower max_periods"
-    return _resources("peer uptake", what, [*working, series], seconds / max(1, workers), advice)
+    parts = [*working, series, *_code(compiled, workers)]
+    return _resources("peer uptake", what, parts, seconds / max(1, workers), advice)
 
 
 def projection_resources(scenario: Scenario, draws: int | None = None, check: int = 200) -> Resources:

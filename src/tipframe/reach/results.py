@@ -145,13 +145,13 @@ def run_replicates(
     compacts: list[Compact] = []
     organisation_sum = np.zeros((scenario.horizon + 1, len(scenario.organisations)), np.int64)
     if backend is Backend.COMPILED:
-        from tipframe.reach.compiled import compiled_replicate, inputs
+        from tipframe.reach.compiled import compiled_compact, inputs
 
         shared = inputs(scenario)
         for i in indices:
             rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(i,)))
-            compact, by_organisation = _compact(compiled_replicate(scenario, rng, i in keep, shared), scenario)
-            compacts.append(compact)
+            fields, by_organisation = compiled_compact(scenario, rng, i in keep, shared)
+            compacts.append(Compact(*fields))
             organisation_sum += by_organisation
         return compacts, organisation_sum
     size = batch or batch_size(scenario)
