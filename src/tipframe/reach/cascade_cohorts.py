@@ -20,17 +20,17 @@ from tipframe.reach.cascade_groups import candidates, open_to
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "fc2d0d75be1edf91"  # cascade_groups.py
+CALLS = "e06edd47ece3426f"  # cascade_groups.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _hypergeometric(
     rng: Any, pool: Any, partners: Any, total: int, units: int, asked: Any, picked: Any
 ) -> None:  # pragma: no cover - compiled
     """How many of ``units`` people drawn without replacement come from each of ``partners``' pools, into
-    ``asked``; ``total`` is their sum and ``picked`` room for the draws.
+    ``asked``; ``total`` is their sum and ``picked`` room for the draws (inlined: it runs once a cohort).
 
     Distinct positions among all the people are drawn uniformly (a repeat is drawn again);
     where more than half are wanted, those left out are drawn instead."""
@@ -222,7 +222,8 @@ def start_cohorts(
             fac[c],
         )
         cf[n_c, 0], cf[n_c, 1] = fid[c], 0.0
-        for m in members[first[c] : first[c] + fac[c]]:
+        for k in range(first[c], first[c] + fac[c]):
+            m = members[k]
             facilitations[n_f, 0], facilitations[n_f, 1] = n_c, m
             ti[RUNNING, m] += 1
             ti[TOTAL, m] += 1

@@ -21,13 +21,13 @@ FID = 0
 T_SIZE, T_FACILITATORS, T_RETENTION, T_FLOOR = 0, 1, 3, 4
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")  # small and called in loops: no call, no reference counting
 def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
     """The tier of cohorts of ``generation`` and of the trainers they make."""
     return min(max(generation, 1), tiers) - 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")  # small and called in loops: no call, no reference counting
 def open_to(o: int, pool: Any, p_indptr: Any, p_indices: Any) -> bool:  # pragma: no cover - compiled
     """Whether organisation ``o`` or one of its partners has willing people."""
     if pool[o] > 0:
@@ -113,7 +113,7 @@ def _slot_order(slot_tr: Any, slot_rank: Any, ti: Any, tf: Any, n_orgs: int) -> 
     return order
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")  # small and called in loops: no call, no reference counting
 def _distinct(slot_tr: Any, chosen: Any) -> bool:  # pragma: no cover - compiled
     for a in range(chosen.size):
         for b in range(a + 1, chosen.size):
@@ -134,15 +134,21 @@ def _within(seg: Any, slot_tr: Any, slot_rank: Any, ti: Any, f: int, groups: Any
         while hi < n and ti[ORG, slot_tr[seg[hi]]] == ti[ORG, slot_tr[seg[lo]]]:
             hi += 1
         full = lo + (hi - lo) // f * f
-        for start in range(lo, full, f):
-            if f > 1 and not _distinct(slot_tr, seg[start : start + f]):
-                rest[left : left + f] = seg[start : start + f]
-                left += f
-                continue
-            groups[count, :f] = seg[start : start + f]
-            count += 1
-        rest[left : left + hi - full] = seg[full:hi]
-        left += hi - full
+        for start in range(lo, full, f):  # element by element: a slice is a view, and views are counted
+            distinct = True
+            for a in range(start, start + f):
+                for b in range(a + 1, start + f):
+                    distinct &= slot_tr[seg[a]] != slot_tr[seg[b]]
+            for a in range(f):
+                if distinct:
+                    groups[count, a] = seg[start + a]
+                else:
+                    rest[left + a] = seg[start + a]
+            count += distinct
+            left += 0 if distinct else f
+        for a in range(full, hi):
+            rest[left] = seg[a]
+            left += 1
         lo = hi
     return count, rest[:left]
 

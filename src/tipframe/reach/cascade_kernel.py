@@ -23,7 +23,7 @@ from tipframe.reach.cascade_cohorts import start_cohorts, widened
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "659018b8dcd9d38c"  # cascade_cohorts.py, cascade_groups.py
+CALLS = "88c98e3b095877aa"  # cascade_cohorts.py, cascade_groups.py
 #: generations counted apart in the results (the reference engine's ``GENERATIONS``)
 G = 64
 #: a period after every horizon (the reference engine's ``NEVER``)
@@ -43,7 +43,7 @@ C_ORG, C_GEN, C_START, C_SIZE, C_COMPLETERS, C_FACILITATORS = 0, 1, 2, 3, 4, 5
 S_TRAINED, S_TRAINERS, S_ACTIVE, S_RUNNING, S_STARTED, S_REACHED, S_SEEDS = 0, 1, 2, 3, 4, 5, 6
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")  # small and called in loops: no call, no reference counting
 def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
     """The tier of cohorts of ``generation`` and of the trainers they make."""
     return min(max(generation, 1), tiers) - 1
@@ -65,7 +65,7 @@ def _stops(
             ti[STOP_AT, i] = min(ti[STOP_AT, i], ti[LEAVE_AT, i])
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")  # small and called in loops: no call, no reference counting
 def _hire(rng: Any, hires: int, uptake: float) -> int:  # pragma: no cover - compiled
     """Of ``hires``, those who will take part (no draw when uptake is 1)."""
     if hires <= 0:
