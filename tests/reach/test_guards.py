@@ -51,7 +51,21 @@ def test_the_command_line_refuses_with_usage_exit(capsys: pytest.CaptureFixture[
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_stops_a_long_run_cleanly() -> None:
     child = subprocess.Popen(
-        [sys.executable, "-m", "tipframe", "reach", "--replicates", "20000", "--workers", "2", "--quiet"],
+        # The reference backend: a run long enough to interrupt on any machine, and no first compilation
+        # (numba cannot be interrupted while it compiles, which the first run on a machine does).
+        [
+            sys.executable,
+            "-m",
+            "tipframe",
+            "reach",
+            "--replicates",
+            "20000",
+            "--workers",
+            "2",
+            "--quiet",
+            "--backend",
+            "reference",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
