@@ -106,8 +106,8 @@ def test_estimates_grow_with_what_each_engine_holds() -> None:
         > 4 * simulation_resources(scenario, 1000, compiled=False).bytes
     )
     assert projection_resources(scenario, check=2000).bytes > projection_resources(scenario, check=0).bytes
-    small = peer_resources(10_000, 100_000, 10, initial=1, p=0.2, q=1.0)
-    assert peer_resources(1_000_000, 10_000_000, 10, initial=1, p=0.2, q=1.0).bytes > 10 * small.bytes
+    small = peer_resources(10_000, 100_000, 10, initial=1, p=0.2, q=1.0, compiled=False)
+    assert peer_resources(1_000_000, 10_000_000, 10, initial=1, p=0.2, q=1.0, compiled=False).bytes > 10 * small.bytes
     assert {part.name for part in small.parts} >= {"people", "ties drawn for", "series"}
 
 
