@@ -130,8 +130,7 @@ def _simulate(args: argparse.Namespace) -> ReachResult:
         executor = None
         if workers > 1 and args.replicates >= 100:
             executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
-            # On Ctrl-C, give the workers back at once rather than wait for their work.
-            stack.callback(executor.shutdown, wait=False, cancel_futures=True)
+            stack.callback(_stop, executor)
         return simulate_reach(
             plan,
             workforce,
@@ -144,6 +143,17 @@ def _simulate(args: argparse.Namespace) -> ReachResult:
             memory_limit=args.memory_limit,
             backend=args.backend,
         )
+
+
+def _stop(executor: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Give the workers back at once (on Ctrl-C too): cancel what has not started, end what has.
+
+    A worker interrupted goes on to the pieces already queued for it, and the process could not
+    exit before they finish; by the time this runs, every result wanted has been gathered."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())  # shutdown forgets them
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def _save(args: argparse.Namespace, result: ReachResult) -> None:
