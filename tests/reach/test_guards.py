@@ -73,14 +73,16 @@ def test_ctrl_c_stops_a_long_run_cleanly() -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # a terminal's Ctrl-C reaches the whole process group
+        # A job started in the background by a shell ignores Ctrl-C, and its children inherit that:
+        # the child is given Ctrl-C's default, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(4)
     assert child.poll() is None, child.communicate()
     started = time.monotonic()
     os.killpg(child.pid, signal.SIGINT)
     out, err = child.communicate(timeout=60)
-    # 4 s here; up to 37 s measured in a freshly cloned environment (not yet understood): a bound, not a target
-    assert time.monotonic() - started < 55
+    assert time.monotonic() - started < 30
     assert child.returncode == 130, err
     assert "interrupted" in err
     assert "Traceback" not in err + out
