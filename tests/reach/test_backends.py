@@ -164,7 +164,10 @@ def test_the_compiled_engine_is_reproducible_and_recorded() -> None:
 
 @pytest.mark.parametrize(
     ("module", "calls"),
-    [("cascade_kernel", ["cascade_cohorts", "cascade_groups"]), ("cascade_cohorts", ["cascade_groups"])],
+    [
+        ("cascade_kernel", ["cascade_cohorts", "cascade_groups", "cascade_random"]),
+        ("cascade_cohorts", ["cascade_groups", "cascade_random"]),
+    ],
 )
 def test_compiled_modules_name_the_code_they_call(module: str, calls: list[str]) -> None:
     # numba's cache checks only the date of the file a function is in, yet holds the code of the

@@ -1,15 +1,14 @@
 """Peer uptake 64 replicates at a time: each person holds a 64-bit word, bit j for replicate j of a block.
 
 Imported only when ``simulate_peer_uptake(..., blocks=True)`` runs, so that ``import tipframe``
-stays light. A block visits each active person's ties once a period for all of its replicates
-at once: for a tie u -> v the replicates that may reach v are ``active[u] & ~trained[v]``, and a
-Bernoulli(p) mask over those bits says which do. The masks are exact: each random bit comes from
-p's binary expansion (`bernoulli_masks`) and is used at most once, so each replicate's chance of
-reaching a colleague is exactly p, independently of everything else. Block b draws from
-``SeedSequence(seed, spawn_key=(b,))``, so its numbers do not depend on the process it runs in.
-A period costs the ties of the people active in any of the block's replicates: replicates share
-a visit only when active in the same period, about 2.5 replicates a visit at p = 0.15 on a
-random network of mean degree 10 (their outbreaks peak at different times).
+stays light. Each period, every tie of a person active in replicate j is a trial for replicate j
+with chance p; a block takes the trials of all its replicates together, tie by tie and the
+replicates of a tie in bit order, and jumps from one success to the next by geometric gaps (as
+the one-at-a-time kernel does), so that it touches only the ties that succeed in some replicate.
+A success trains the colleague in that replicate unless already trained there. The chance of
+stopping, q, is drawn as exact Bernoulli masks over the active replicates' bits from q's binary
+expansion (`bernoulli_masks`). Block b draws from ``SeedSequence(seed, spawn_key=(b,))``, so its
+numbers do not depend on the process it runs in.
 
 Periods count as in the one-at-a-time engine: a replicate's period counts when one of its active
 people has an untrained colleague, and a replicate with none stops for good (its active people
@@ -24,14 +23,15 @@ from typing import Any, Final
 import numba
 import numpy as np
 
+from tipframe.reach.kernels import AHEAD, gap_scale, geometric_gap, popcount, prefetch
 from tipframe.reach.scenario import IntArray
 
 #: replicates in a block: the bits of a word
 LANES: Final = 64
-#: ties gathered before their masks are drawn: the gather has no branch on a colleague's word, so
-#: that the loads of many colleagues' words, each a trip to memory at 1,000,000 people, overlap
+#: successful ties gathered before their colleagues are looked up (and active people whose stopping
+#: masks are drawn together): looking them up from a list lets those trips to memory overlap
 TIES: Final = 4096
-#: random words drawn at once; a mask never needs more than twice p's digits beyond them
+#: random words drawn at once; a mask never needs more than twice q's digits beyond them
 WORDS: Final = 4096
 #: a mask's first bits come one at a time from a reservoir of 64 drawn together; more than this
 #: many are drawn together, straight from p's digits
@@ -143,53 +143,93 @@ def _masks(  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _apply(vbuf: Any, cbuf: Any, fill: int, trained: Any, marks: Any) -> None:  # pragma: no cover - compiled
-    """Train the colleagues the masks reach (bits already trained earlier in the chunk aside), and mark
-    them (one bit a person) to join the active. Their words are in cache since they were gathered."""
-    for k in range(fill):
-        mask = cbuf[k]
-        if mask:
-            person = vbuf[k]
-            mask &= ~trained[person]
-            if mask:
-                trained[person] |= mask
-                marks[person >> 6] |= np.uint64(1) << np.uint64(person & 63)
+def _nth(word: Any, k: int) -> Any:  # pragma: no cover - compiled
+    """The ``k``-th lowest set bit of ``word`` (counting from 0), alone."""
+    for _ in range(k):
+        word &= word - np.uint64(1)
+    return word & (~word + np.uint64(1))
+
+
+@numba.njit(cache=True)
+def _train(indices: Any, hits: Any, n: int, trained: Any, marks: Any) -> Any:  # pragma: no cover - compiled
+    """Train each tie's colleague in the replicates of its bit (``hits``: tie positions, then bits),
+    unless already trained there, and mark them to be listed; returns the replicates that trained
+    someone, as a word."""
+    ties, bits = hits
+    reached = np.uint64(0)
+    for j in range(n):
+        if j + 2 * AHEAD < n:
+            prefetch(indices, ties[j + 2 * AHEAD])
+        if j + AHEAD < n:
+            prefetch(trained, indices[ties[j + AHEAD]])
+        colleague = indices[ties[j]]
+        new = bits[j] & ~trained[colleague]
+        if new:
+            trained[colleague] |= new
+            reached |= new
+            marks[colleague >> 6] |= np.uint64(1) << np.uint64(colleague & 63)
+    return reached
 
 
 @numba.njit(cache=True)
 def _reach(  # pragma: no cover - compiled
-    graph: Any, people: Any, words: Any, p_digits: Any, how: int, buf: Any, state: Any, rng: Any
+    graph: Any, people: Any, words: Any, scale: float, gaps: Any, rng: Any
 ) -> Any:
-    """One period's reaching; returns the replicates with an untrained colleague within reach, as a word.
+    """One period's reaching; returns the replicates that trained someone, and those active, as words.
 
     ``graph`` is (indptr, indices); ``people`` the active list and its length; ``words`` is (active,
-    trained, trained before the period, marks, the gathered colleagues, their candidate words).
-    Ties are gathered `TIES` at a time, those with a candidate bit kept, then their masks drawn.
-    A colleague reached is trained at once, which changes no count: a bit trained earlier in the
-    period was within reach then, and is no candidate for a later tie.
+    trained, trained before the period, marks, tie positions, bits). Each tie of a person active in replicate j is a
+    trial for replicate j; a person's trials are taken tie by tie, the replicates of each tie in
+    bit order, and the trials of all the active people one after another, and the successes are
+    found by geometric gaps (``gaps[0]`` carries the gap left over), so only ties that succeed in
+    some replicate are touched: they are gathered, `TIES` at a time, then trained.
     """
     indptr, indices = graph
     act, count = people
-    active, trained, _before, marks, vbuf, cbuf = words
-    within = np.uint64(0)
-    fill = 0
+    active, trained, _before, marks, ties, bits = words
+    hits = ties, bits
+    reached = lanes = np.uint64(0)
+    gap, n = gaps[0], 0
     for i in range(count):
+        if i + AHEAD < count:
+            prefetch(indptr, act[i + AHEAD])
+            prefetch(active, act[i + AHEAD])
         person = act[i]
         word = active[person]
-        for tie in range(indptr[person], indptr[person + 1]):
-            colleague = indices[tie]
-            cand = word & ~trained[colleague]
-            within |= cand
-            vbuf[fill] = colleague
-            cbuf[fill] = cand
-            fill += cand != 0
-            if fill == TIES:
-                _masks(cbuf, fill, p_digits, how, buf, state, 0, rng)
-                _apply(vbuf, cbuf, fill, trained, marks)
-                fill = 0
-    _masks(cbuf, fill, p_digits, how, buf, state, 0, rng)
-    _apply(vbuf, cbuf, fill, trained, marks)
-    return within
+        lanes |= word
+        width = np.int64(popcount(word))
+        lo = indptr[person]
+        trials = width * (indptr[person + 1] - lo)
+        while gap < trials:
+            if n == TIES:
+                reached |= _train(indices, hits, n, trained, marks)
+                n = 0
+            if width == 1:  # most often: no division
+                ties[n], bits[n] = lo + gap, word
+            else:
+                ties[n], bits[n] = lo + gap // width, _nth(word, gap % width)
+            n += 1
+            gap += 1 + geometric_gap(rng, scale)
+        gap -= trials
+    gaps[0] = gap
+    return reached | _train(indices, hits, n, trained, marks), lanes
+
+
+@numba.njit(cache=True)
+def _within(graph: Any, people: Any, words: Any, lanes: Any) -> Any:  # pragma: no cover - compiled
+    """Which of the replicates ``lanes`` have an active person with an untrained colleague, as a word."""
+    indptr, indices = graph
+    act, count = people
+    active, trained = words[0], words[1]
+    found = np.uint64(0)
+    for i in range(count):
+        word = active[act[i]] & lanes & ~found
+        if word:
+            for tie in range(indptr[act[i]], indptr[act[i] + 1]):
+                found |= word & ~trained[indices[tie]]
+            if found == lanes:
+                break
+    return found
 
 
 @numba.njit(cache=True)
@@ -280,26 +320,30 @@ def simulate_block(  # pragma: no cover - compiled
     initially active) for each replicate (columns), and each replicate's number of periods.
 
     ``start`` is each person's word of the replicates they start active in (``initial`` of them
-    in each); ``p`` and ``q`` are (digits, how masks are drawn) as `digits` and `mode` give them.
+    in each); ``p`` is `gap_scale` of the chance of reaching a colleague, ``q`` the chance of
+    stopping as (digits, how masks are drawn) from `digits` and `mode`.
     Rows past a replicate's periods are not its own.
     """
     people = indptr.size - 1
     marks = np.zeros((people >> 6) + 1, np.uint64)
-    words = (start.copy(), start.copy(), start.copy(), marks, np.empty(TIES, indices.dtype),
-             np.empty(TIES, np.uint64))  # fmt: skip
+    words = (start.copy(), start.copy(), start.copy(), marks, np.empty(TIES, np.int64), np.empty(TIES, np.uint64))
     act = np.empty(people, np.int64)
     first = np.flatnonzero(start)
     act[: first.size] = first
     count = first.size
-    buf = np.empty(WORDS + 2 * max(p[0].size, q[0].size) + 1, np.uint64)
+    buf = np.empty(WORDS + 2 * q[0].size + 1, np.uint64)
     state = (np.array([buf.size, 0, 0], np.int64), np.zeros(2, np.uint64))
+    gaps = np.array([geometric_gap(rng, p)], np.int64)
     levels = np.zeros(LANES, np.uint64)
     counts = np.empty((min(limit + 1, LANES), LANES), np.int64)
     counts[0, :] = initial
     lengths = np.zeros(LANES, np.int64)
     periods = 0
     while periods < limit and count > 0:
-        within = _reach((indptr, indices), (act, count), words, p[0], p[1], buf, state, rng)
+        reached, lanes = _reach((indptr, indices), (act, count), words, p, gaps, rng)
+        within = reached
+        if lanes & ~reached:  # replicates that reached nobody: do they have anyone within reach?
+            within |= _within((indptr, indices), (act, count), words, lanes & ~reached)
         if within == 0:
             break  # nobody untrained within any replicate's reach: nothing more can happen
         periods += 1
@@ -350,7 +394,7 @@ def run_blocks(
         Trained people per period (index 0: the initially active), one series a replicate.
     """
     indptr, indices = graph
-    p, q = ((digits(c), mode(c)) for c in chances)
+    p, q = gap_scale(chances[0]), (digits(chances[1]), mode(chances[1]))
     series: list[IntArray] = []
     for block in blocks:
         lanes = min(LANES, replicates - LANES * block)

@@ -15,12 +15,13 @@ from typing import Any
 import numba
 import numpy as np
 
-from tipframe.reach.cascade_groups import candidates, open_to
+from tipframe.reach.cascade_groups import candidates, opened
+from tipframe.reach.cascade_random import below
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "e06edd47ece3426f"  # cascade_groups.py
+CALLS = "1bebfe2e93484a8e"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
 
@@ -38,7 +39,7 @@ def _hypergeometric(
     wanted = total - units if leave_out else units
     for k in range(wanted):
         while True:
-            position = rng.integers(0, total)
+            position = below(rng, total)
             repeat = False
             for q in range(k):
                 repeat |= picked[q] == position
@@ -72,7 +73,7 @@ def _contest(rng: Any, pool: Any, ask_org: Any, granted: Any, demand: Any) -> No
         while hi < contested.size and ask_org[contested[hi]] == o:
             hi += 1
         for k in range(lo, lo + pool[o]):  # a partial shuffle: the first pool[o] asks win
-            j = rng.integers(k, hi)
+            j = k + below(rng, hi - k)
             contested[k], contested[j] = contested[j], contested[k]
         for k in range(lo + pool[o], hi):
             granted[contested[k]] = False
@@ -136,16 +137,14 @@ def _from_partners(
 
 
 @numba.njit(cache=True)
-def _within_reach(
-    t: int, ti: Any, n_tr: int, pool: Any, p_indptr: Any, p_indices: Any
-) -> bool:  # pragma: no cover - compiled
+def _within_reach(t: int, ti: Any, n_tr: int, open_: Any) -> bool:  # pragma: no cover - compiled
     """Whether any active trainer with a free slot has willing people in its organisation or a partner."""
     for i in range(n_tr):
         if (
             ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]
             and ti[RUNNING, i] < ti[CONCURRENT, i]
             and ti[TOTAL, i] < ti[QUOTA, i]
-            and open_to(ti[ORG, i], pool, p_indptr, p_indices)
+            and open_[ti[ORG, i]]
         ):
             return True
     return False
@@ -176,9 +175,10 @@ def start_cohorts(
     pool, waiting, reached = state[0], state[1], state[2]
     p_indptr, p_indices = org[3], org[4]
     n_tr, n_c, n_p, n_f = counts[0], counts[1], counts[2], counts[3]
-    if not _within_reach(t, ti, n_tr, pool, p_indptr, p_indices):
+    open_ = marks[4]
+    if not opened(pool, p_indptr, p_indices, open_) or not _within_reach(t, ti, n_tr, open_):
         return tables, 0
-    host, gen, fid, size, fac, first, members = candidates(t, ti, tf, n_tr, tiers, org, pool)
+    host, gen, fid, size, fac, first, members = candidates(t, ti, tf, n_tr, tiers, org, open_)
     k = host.size
     filled = np.zeros(k, np.int64)
     for c in range(k):  # the host's own people first, cohorts taking them in turn

@@ -27,33 +27,36 @@ def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
     return min(max(generation, 1), tiers) - 1
 
 
-@numba.njit(cache=True, inline="always")  # small and called in loops: no call, no reference counting
-def open_to(o: int, pool: Any, p_indptr: Any, p_indices: Any) -> bool:  # pragma: no cover - compiled
-    """Whether organisation ``o`` or one of its partners has willing people."""
-    if pool[o] > 0:
-        return True
-    for k in range(p_indptr[o], p_indptr[o + 1]):  # noqa: SIM110 - a loop numba compiles
-        if pool[p_indices[k]] > 0:
-            return True
-    return False
+@numba.njit(cache=True)
+def opened(pool: Any, p_indptr: Any, p_indices: Any, out: Any) -> bool:  # pragma: no cover - compiled
+    """Write to ``out`` whether each organisation or one of its partners has willing people; whether any has.
+
+    Worked out once a period for every organisation: a function with array arguments called in a
+    loop costs numba a reference count on each array at each call."""
+    anyone = False
+    for o in range(pool.size):
+        out[o] = pool[o] > 0
+        for k in range(p_indptr[o], p_indptr[o + 1]):
+            out[o] |= pool[p_indices[k]] > 0
+        anyone |= out[o]
+    return anyone
 
 
 @numba.njit(cache=True)
 def _slots(t: int, ti: Any, n_tr: int) -> Any:  # pragma: no cover - compiled
     """Every free facilitator slot of an active trainer: (trainer, rank), a trainer's slots in rank order."""
     total = 0
-    spare = np.zeros(n_tr, np.int64)
-    for i in range(n_tr):
+    for i in range(n_tr):  # counted, then written: no array a trainer (page faults at national scale)
         if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]:
-            spare[i] = max(0, min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i]))
-            total += spare[i]
+            total += max(0, min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i]))
     trainer = np.empty(total, np.int64)
     rank = np.empty(total, np.int64)
     k = 0
     for i in range(n_tr):
-        for r in range(spare[i]):
-            trainer[k], rank[k] = i, r
-            k += 1
+        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]:
+            for r in range(min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i])):
+                trainer[k], rank[k] = i, r
+                k += 1
     return trainer, rank
 
 
@@ -92,12 +95,10 @@ def _slot_order(slot_tr: Any, slot_rank: Any, ti: Any, tf: Any, n_orgs: int) -> 
             hi += 1
         if hi - lo > 32:  # a large organisation: merge sorts (stable), not an insertion sort
             run = order[lo:hi].copy()
-            fid = np.empty(run.size, np.float64)
-            for a in range(run.size):
-                fid[a] = -tf[FID, slot_tr[run[a]]]
-            by = np.argsort(fid, kind="mergesort")
-            by = by[np.argsort(slot_rank[run[by]], kind="mergesort")]
-            order[lo:hi] = run[by]
+            key = np.empty(run.size, np.float64)
+            for a in range(run.size):  # rank, then best fidelity (from 0 to 1) in one key
+                key[a] = 2.0 * slot_rank[run[a]] + (1.0 - tf[FID, slot_tr[run[a]]])
+            order[lo:hi] = run[np.argsort(key, kind="mergesort")]
             lo = hi
             continue
         for a in range(lo + 1, hi):
@@ -111,15 +112,6 @@ def _slot_order(slot_tr: Any, slot_rank: Any, ti: Any, tf: Any, n_orgs: int) -> 
             order[b] = k
         lo = hi
     return order
-
-
-@numba.njit(cache=True, inline="always")  # small and called in loops: no call, no reference counting
-def _distinct(slot_tr: Any, chosen: Any) -> bool:  # pragma: no cover - compiled
-    for a in range(chosen.size):
-        for b in range(a + 1, chosen.size):
-            if slot_tr[chosen[a]] == slot_tr[chosen[b]]:
-                return False
-    return True
 
 
 @numba.njit(cache=True)
@@ -166,28 +158,30 @@ def _across(
     for k in rest:
         ranks = max(ranks, slot_rank[k] + 1)
     key = np.empty(n, np.int64)
-    fid = np.empty(n, np.float64)
-    for a in range(n):
+    both = np.empty(n, np.float64)
+    for a in range(n):  # network and rank, then best fidelity (from 0 to 1) in one key
         key[a] = component[ti[ORG, slot_tr[rest[a]]]] * ranks + slot_rank[rest[a]]
-        fid[a] = -tf[FID, slot_tr[rest[a]]]
-    order = np.argsort(fid, kind="mergesort")
-    order = order[np.argsort(key[order], kind="mergesort")]
+        both[a] = 2.0 * key[a] + (1.0 - tf[FID, slot_tr[rest[a]]])
+    order = np.argsort(both, kind="mergesort")
     lo = 0
     while lo < n:
         hi = lo
         while hi < n and key[order[hi]] // ranks == key[order[lo]] // ranks:
             hi += 1
-        for start in range(lo, lo + (hi - lo) // f * f, f):
-            chosen = rest[order[start : start + f]]
-            if not _distinct(slot_tr, chosen):
+        for start in range(lo, lo + (hi - lo) // f * f, f):  # element by element: no views, no copies
+            distinct = True
+            for a in range(start, start + f):
+                for b in range(a + 1, start + f):
+                    distinct &= slot_tr[rest[order[a]]] != slot_tr[rest[order[b]]]
+            if not distinct:
                 continue
             best, first = -(1 << 62), 0
             for m in range(f):  # the host: most eligible staff, then the alphabetically first id
-                o = ti[ORG, slot_tr[chosen[m]]]
+                groups[count, m] = rest[order[start + m]]
+                o = ti[ORG, slot_tr[groups[count, m]]]
                 if staff[o] * staff.size - id_rank[o] > best:
                     best, first = staff[o] * staff.size - id_rank[o], m
-            chosen[0], chosen[first] = chosen[first], chosen[0]
-            groups[count, :f] = chosen
+            groups[count, 0], groups[count, first] = groups[count, first], groups[count, 0]
             count += 1
         lo = hi
     return count
@@ -208,9 +202,10 @@ def _busiest(seg: Any, slot_tr: Any, ti: Any, component: Any, tally: Any) -> int
 
 @numba.njit(cache=True)
 def candidates(
-    t: int, ti: Any, tf: Any, n_tr: int, tiers: Any, org: Any, pool: Any
+    t: int, ti: Any, tf: Any, n_tr: int, tiers: Any, org: Any, open_: Any
 ) -> Any:  # pragma: no cover - compiled
-    """Cohorts that have their facilitators and someone within their host's reach, in the order they take places.
+    """Cohorts that have their facilitators and someone within their host's reach (``open_``, from `opened`), in
+    the order they take places.
 
     Returns (host, generation, fidelity, size, facilitators, first member, members, rank), one
     entry per candidate except the members (trainers), which are end to end."""
@@ -241,7 +236,7 @@ def candidates(
             made = _across(rest, slot_tr, slot_rank, ti, tf, f, org, groups, made)
         for s in range(made):
             h = ti[ORG, slot_tr[groups[s, 0]]]
-            if not open_to(h, pool, org[3], org[4]):
+            if not open_[h]:
                 continue  # nobody within its host's reach: it could not start, wherever it came
             fidelity, latest = np.inf, 0
             for m in range(f):

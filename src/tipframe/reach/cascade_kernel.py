@@ -19,11 +19,12 @@ import numba
 import numpy as np
 
 from tipframe.reach.cascade_cohorts import start_cohorts, widened
+from tipframe.reach.cascade_random import binomial
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "88c98e3b095877aa"  # cascade_cohorts.py, cascade_groups.py
+CALLS = "e76cbcf9bde4b7fd"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
 #: generations counted apart in the results (the reference engine's ``GENERATIONS``)
 G = 64
 #: a period after every horizon (the reference engine's ``NEVER``)
@@ -70,7 +71,7 @@ def _hire(rng: Any, hires: int, uptake: float) -> int:  # pragma: no cover - com
     """Of ``hires``, those who will take part (no draw when uptake is 1)."""
     if hires <= 0:
         return 0
-    return hires if uptake >= 1.0 else rng.binomial(hires, uptake)
+    return hires if uptake >= 1.0 else binomial(rng, hires, uptake)
 
 
 @numba.njit(cache=True)
@@ -84,7 +85,7 @@ def _turn_over(
         for g in range(G):
             n = trained_og[o, g] - trainers_og[o, g]
             if n > 0:
-                k = rng.binomial(n, turnover)
+                k = binomial(rng, n, turnover)
                 trained_og[o, g] -= k
                 by_gen[g] -= k
                 gone += k
@@ -116,58 +117,58 @@ def _turn_over(
 
 
 @numba.njit(cache=True)
+def _reachable(pool: Any, p_indptr: Any, p_indices: Any, out: Any) -> None:  # pragma: no cover - compiled
+    """Write each organisation's pool plus its partners' pools to ``out``."""
+    for o in range(pool.size):
+        out[o] = pool[o]
+        for k in range(p_indptr[o], p_indptr[o + 1]):
+            out[o] += pool[p_indices[k]]
+
+
+@numba.njit(cache=True)
 def _chances(
-    t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, partnered: Any, org_last_chance: Any
+    t: int,
+    ti: Any,
+    n_tr: int,
+    reachable: Any,
+    min_group: int,
+    tiers_i: Any,
+    component: Any,
+    work: Any,
+    org_last_chance: Any,
 ) -> None:  # pragma: no cover - compiled
-    """Note the trainers who had a chance to start a cohort this period (see the reference's ``_chances``)."""
+    """Note the trainers who had a chance to start a cohort this period (see the reference's ``_chances``).
+
+    A trainer is partnered when its partnership network holds enough other able trainers of its
+    generation to facilitate with it; ``work`` (zeros, left as found) counts them by network and
+    generation. ``reachable`` is each organisation's pool plus its partners'."""
+    tiers = tiers_i.shape[0]
+    pairs = False
+    for tier in range(tiers):
+        pairs |= tiers_i[tier, T_FACILITATORS] > 1
+    for i in range(n_tr if pairs else 0):  # no helper function: numba would count references at each call
+        room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
+        if ti[ACTIVE_FROM, i] <= t and ti[LEAVE_AT, i] > t and ti[STOP_AT, i] > t and room:
+            work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] += 1
     for i in range(n_tr):
         if ti[ACTIVE_FROM, i] > t or ti[LEAVE_AT, i] <= t:
             continue
-        now = ti[LAST_START, i] == t
+        partnered = True
         room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
-        people = reachable[ti[ORG, i]] >= min_group and partnered[i]
+        if pairs:
+            key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
+            needed = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
+            able = ti[STOP_AT, i] > t and room
+            partnered = work[key] - able >= needed - 1
+        now = ti[LAST_START, i] == t
+        people = reachable[ti[ORG, i]] >= min_group and partnered
         if (now and ti[TOTAL, i] == 1) or (ti[TOTAL, i] == 0 and people):
             ti[CHANCES, i] += 1
         if now or (people and room):
             ti[LAST_CHANCE, i] = t
             org_last_chance[ti[ORG, i]] = t
-
-
-@numba.njit(cache=True)
-def _partnered(
-    t: int, ti: Any, n_tr: int, tiers_i: Any, component: Any, counts: Any
-) -> Any:  # pragma: no cover - compiled
-    """Trainers who would have enough co-facilitators of their generation in their partnership network."""
-    result = np.ones(n_tr, np.bool_)
-    if tiers_i[:, T_FACILITATORS].max() <= 1:
-        return result
-    able = np.zeros(n_tr, np.bool_)
-    keys = np.empty(n_tr, np.int64)
-    for i in range(n_tr):
-        keys[i] = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
-        able[i] = (
-            ti[ACTIVE_FROM, i] <= t and ti[LEAVE_AT, i] > t and ti[STOP_AT, i] > t
-            and ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
-        )  # fmt: skip
-        if able[i]:
-            counts[keys[i]] += 1
-    tiers = tiers_i.shape[0]
-    for i in range(n_tr):
-        needed = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
-        result[i] = counts[keys[i]] - able[i] >= needed - 1
-    for i in range(n_tr):
-        counts[keys[i]] = 0  # only the touched entries: the array is reused every period
-    return result
-
-
-@numba.njit(cache=True)
-def _supply(pool: Any, p_indptr: Any, p_indices: Any) -> Any:  # pragma: no cover - compiled
-    """Each organisation's pool plus its partners' pools."""
-    reachable = pool.copy()
-    for o in range(pool.size):
-        for k in range(p_indptr[o], p_indptr[o + 1]):
-            reachable[o] += pool[p_indices[k]]
-    return reachable
+    for i in range(n_tr if pairs else 0):
+        work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
 
 
 @numba.njit(cache=True)
@@ -186,12 +187,12 @@ def _complete(
         chance = tiers_f[tier_of(ci[c, C_GEN], tiers), T_COMPLETION]
         returning = 0
         if not limited:
-            done[e] = rng.binomial(n, chance)
+            done[e] = binomial(rng, n, chance)
             returning = n - done[e]
             waiting[o, 1] += returning
         else:
             for a in range(width):  # class by class: each non-completer moves up one class, or out
-                k = rng.binomial(classes[e, a], chance) if classes[e, a] > 0 else 0
+                k = binomial(rng, classes[e, a], chance)
                 done[e] += k
                 if a < width - 1:
                     waiting[o, a + 1] += classes[e, a] - k
@@ -223,7 +224,7 @@ def _resolve(
     converted = np.zeros(entries.shape[0], np.int64)
     for e in range(entries.shape[0]):
         chance = tiers_f[tier_of(ci[entries[e, 0], C_GEN], count), T_CONVERSION]
-        converted[e] = rng.binomial(done[e], chance) if done[e] > 0 else 0
+        converted[e] = binomial(rng, done[e], chance)
     made = converted.sum()
     if made == 0:
         return ti, tf, n_tr
@@ -318,12 +319,14 @@ def cascade_replicate(
     tables = (ti, tf, ci, cf, places, classes, np.zeros((guess, 2), np.int64))
     counts = np.array([n_tr, 0, 0, 0], np.int64)
     marks = (np.zeros(n_orgs, np.bool_), np.full(n_orgs, -1, np.int64), np.full(n_orgs, -1, np.int64),
-             np.full(n_orgs, -1, np.int64))  # fmt: skip
+             np.full(n_orgs, -1, np.int64), np.zeros(n_orgs, np.bool_))  # fmt: skip
     bounds = np.zeros((horizon + 2, 2), np.int64)  # each start period's place entries and facilitations
     series = np.zeros((horizon + 1, 7), np.int64)
     by_gen_series = np.zeros((horizon + 1, G), np.int64)
     by_org_series = np.zeros((horizon + 1, n_orgs), np.int64)
-    scratch = np.zeros(int(org[2].max()) * G + G if n_orgs else G, np.int64)
+    networks = int(org[2].max()) + 1 if n_orgs else 1
+    work = np.zeros(networks * G, np.int64)  # trainers by partnership network and generation
+    reachable = np.zeros(n_orgs, np.int64)
     series[0, S_TRAINERS] = n_tr
     seeds_here = n_tr if staff_seeds else 0
     series[0, S_SEEDS] = seeds_here
@@ -336,8 +339,8 @@ def cascade_replicate(
         running += started
         ti, tf, ci, cf, places, classes, facilitations = tables
         n_tr = counts[0]
-        partnered = _partnered(t, ti, n_tr, tiers[0], org[2], scratch)
-        _chances(t, ti, n_tr, _supply(pool, org[3], org[4]), min_group, partnered, marks[3])
+        _reachable(pool, org[3], org[4], reachable)
+        _chances(t, ti, n_tr, reachable, min_group, tiers[0], org[2], work, marks[3])
         s = t - periods + 1
         if s >= 1:
             running -= started if s == t else series[s, S_STARTED]

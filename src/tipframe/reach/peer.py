@@ -226,7 +226,7 @@ class PeerUptake:
     p: float
     q: float
     seed: int
-    #: the engine that ran: compiled (numba) or reference (numpy); the numbers are the same
+    #: the engine that ran: compiled (numba) or reference (numpy); the same in distribution, not number for number
     backend: str = "compiled"
     #: whether replicates ran 64 at a time (block b seeded by ``SeedSequence(seed, spawn_key=(b,))``)
     blocks: bool = False
@@ -289,7 +289,9 @@ def simulate_peer_uptake(
         Seconds the run may be estimated to take (default a day).
     backend
         ``"compiled"`` (numba; the first call in a process compiles, or loads the cached code)
-        or ``"reference"`` (numpy): the same numbers either way, recorded in the result.
+        or ``"reference"`` (numpy), recorded in the result. They draw differently (the compiled
+        engine jumps from one successful tie to the next), so their numbers agree in
+        distribution, not one for one; where p and q are each 0 or 1 they are the same.
     blocks
         Run replicates 64 at a time, one bit of a word each (compiled only; docs/reach.md gives
         the speed). The exception to one stream a replicate: replicates come in blocks of 64
@@ -331,7 +333,8 @@ def simulate_peer_uptake(
     started = initial if isinstance(initial, int) else int(initial.size)
     estimate = peer_resources(
         graph.people, int(graph.indices.size), replicates, initial=started, p=p, q=q, max_periods=max_periods,
-        widest=int(graph.degree().max(initial=0)), blocks=blocks, workers=workers, compiled=backend == "compiled",
+        widest=int(graph.degree().max(initial=0)) if backend == "reference" else 0, blocks=blocks, workers=workers,
+        compiled=backend == "compiled",
     )  # fmt: skip
     allowed = check_resources(estimate, memory_limit, time_limit)
     ties = Ties(graph.indptr, graph.indices)
