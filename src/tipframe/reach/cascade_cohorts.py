@@ -175,7 +175,8 @@ def start_cohorts(
     pool, waiting, reached = state[0], state[1], state[2]
     p_indptr, p_indices = org[3], org[4]
     n_tr, n_c, n_p, n_f = counts[0], counts[1], counts[2], counts[3]
-    open_ = marks[4]
+    # Taken from the tuple once, not in loops: numba counts a reference each time an array is taken out.
+    hosted, first_start, last_start, open_ = marks[0], marks[1], marks[2], marks[4]
     if not opened(pool, p_indptr, p_indices, open_) or not _within_reach(t, ti, n_tr, open_):
         return tables, 0
     host, gen, fid, size, fac, first, members = candidates(t, ti, tf, n_tr, tiers, org, open_)
@@ -229,10 +230,10 @@ def start_cohorts(
             ti[TOTAL, m] += 1
             ti[LAST_START, m] = t
             n_f += 1
-        marks[0][host[c]] = True
-        if marks[1][host[c]] < 0:
-            marks[1][host[c]] = t
-        marks[2][host[c]] = t
+        hosted[host[c]] = True
+        if first_start[host[c]] < 0:
+            first_start[host[c]] = t
+        last_start[host[c]] = t
         if own[c] > 0:
             places[n_p, 0], places[n_p, 1], places[n_p, 2] = n_c, host[c], own[c]
             n_p += 1

@@ -24,7 +24,7 @@ from tipframe.reach.cascade_random import binomial
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "e76cbcf9bde4b7fd"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
+CALLS = "f5a12225c05655fe"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
 #: generations counted apart in the results (the reference engine's ``GENERATIONS``)
 G = 64
 #: a period after every horizon (the reference engine's ``NEVER``)
@@ -242,7 +242,8 @@ def _resolve(
         c, o = entries[e, 0], entries[e, 1]
         tier = tier_of(ci[c, C_GEN], count)
         for _ in range(converted[e]):
-            ti[:, row] = 0
+            for column in range(TRAINER_COLUMNS):  # element by element: a view would be counted
+                ti[column, row] = 0
             ti[ORG, row], ti[GEN, row], ti[TRAINED_AT, row], ti[SOURCE, row] = o, ci[c, C_GEN], t, c
             ti[ACTIVE_FROM, row] = t + 1 + tiers_i[tier, T_DELAY]
             ti[LAST_START, row], ti[LAST_CHANCE, row] = -1, -1
@@ -290,6 +291,29 @@ def _record(
         active += ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]
     series[t, S_ACTIVE] = active
     series[t, S_REACHED] = reached.sum()
+
+
+@numba.njit(cache=True)
+def _settled(
+    t: int, series: Any, by_gen_series: Any, by_org_series: Any, ti: Any, n_tr: int
+) -> None:  # pragma: no cover - compiled
+    """Record every period after ``t`` when nothing more can happen: nobody willing is left, no cohort is
+    running and nobody leaves. The counts stay as they are; only trainers stopping change the
+    active ones (their stopping periods are drawn already), and no step would draw a number."""
+    horizon = series.shape[0] - 1
+    stops = np.zeros(horizon + 2, np.int64)
+    for i in range(n_tr):  # active from max(start, t + 1) until they stop: a difference array
+        lo, hi = max(ti[ACTIVE_FROM, i], t + 1), min(ti[STOP_AT, i], horizon + 1)
+        if lo < hi:
+            stops[lo] += 1
+            stops[hi] -= 1
+    active = 0
+    for u in range(t + 1, horizon + 1):
+        active += stops[u]
+        series[u] = series[t]
+        series[u, S_ACTIVE], series[u, S_STARTED] = active, 0
+        by_gen_series[u] = by_gen_series[t]
+        by_org_series[u] = by_org_series[t]
 
 
 @numba.njit(cache=True)
@@ -352,6 +376,9 @@ def cascade_replicate(
             tables = (ti, tf, ci, cf, places, classes, facilitations)
         series[t, S_STARTED], series[t, S_RUNNING], series[t, S_SEEDS] = started, running, seeds_here
         _record(t, series, by_gen_series, by_org_series, state, ti, n_tr)
+        if turnover == 0 and running == 0 and pool.sum() == 0:
+            _settled(t, series, by_gen_series, by_org_series, ti, n_tr)
+            break
     ti, tf, ci, cf, places, classes, facilitations = tables
     return (series, by_gen_series, by_org_series, ti[:, : counts[0]], tf[:, : counts[0]], ci[: counts[1]],
             cf[: counts[1], 0].copy(), facilitations[: counts[3]], marks)  # fmt: skip
