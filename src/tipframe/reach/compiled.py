@@ -10,19 +10,33 @@ from the reference engine's while their distribution is the same (tests/reach/te
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numba
 import numpy as np
 
+from tipframe.model import Distribution
 from tipframe.reach.montecarlo import GENERATIONS, Events, Run
-from tipframe.reach.scenario import IntArray, Scenario
+from tipframe.reach.scenario import FloatArray, IntArray, Scenario, parameter_value
 
 __all__ = ["compiled_compact", "inputs"]
 
 
-def inputs(scenario: Scenario) -> tuple[Any, int]:
-    """What every replicate of ``scenario`` shares: the organisation arrays, and the settings."""
+class Shared(NamedTuple):
+    """What every replicate of a scenario shares, worked out once: arrays for the kernel, and the rest."""
+
+    org: tuple[IntArray, ...]
+    settings: IntArray
+    whole: IntArray  # tiers' whole numbers: cohort size, facilitators, concurrent, total, delay
+    floors: FloatArray
+    judging: IntArray  # horizon, adoption after, maintenance after, first period of the window
+    uptakes: FloatArray | None  # the uptakes and a hire's chance to be willing, when none is drawn
+    hires: FloatArray | None
+    seeds: IntArray
+
+
+def inputs(scenario: Scenario) -> Shared:
+    """What every replicate of ``scenario`` shares (see `Shared`)."""
     ranks = (
         np.argsort(np.argsort(np.array(scenario.organisations))).astype(np.int64)
         if scenario.organisations
@@ -35,33 +49,50 @@ def inputs(scenario: Scenario) -> tuple[Any, int]:
         scenario.partner_indptr.astype(np.int64),
         scenario.partner_indices.astype(np.int64),
     )
+    plan = scenario.plan
     width = 2 if scenario.retakes is None else scenario.retakes + 1
     settings = np.array(
         [scenario.horizon, scenario.cohort_periods, scenario.min_group, width, scenario.retakes is not None,
-         scenario.plan.seeds_are_staff],
+         plan.seeds_are_staff],
         np.int64,
     )  # fmt: skip
-    return (org, settings), width
-
-
-def _tiers(tiers: list[Any]) -> tuple[IntArray, Any]:
+    _turnover, tiers = scenario.draw(None)
     whole = np.array([[t.cohort_size, t.facilitators, t.concurrent, t.total, t.delay] for t in tiers], np.int64)
-    real = np.array([[t.attrition, t.completion, t.conversion, t.retention, t.floor] for t in tiers], np.float64)
-    return whole, real
+    fixed = all(p.distribution is Distribution.FIXED for p in scenario.uptake_parameters)
+    uptakes = scenario.uptakes(None) if fixed else None
+    judging = np.array(
+        [plan.horizon, plan.adoption_after, plan.maintenance_after, plan.horizon - plan.maintenance_window + 1],
+        np.int64,
+    )
+    return Shared(
+        org, settings, whole, np.array([t.floor for t in tiers], np.float64), judging, uptakes,
+        scenario.mean_uptake(uptakes) if uptakes is not None else None, scenario.seeds.astype(np.int64),
+    )  # fmt: skip
 
 
-def _simulate(scenario: Scenario, rng: np.random.Generator, shared: Any) -> Any:
+def _real(scenario: Scenario, rng: np.random.Generator, floors: FloatArray) -> tuple[float, FloatArray]:
+    """Turnover and the tiers' real numbers for one replicate, drawn as `Scenario.draw` draws them (same order)."""
+    turnover = parameter_value(scenario.plan.turnover, rng)
+    real = np.empty((floors.size, 5), np.float64)
+    for row, tier in enumerate(scenario.plan.tiers):
+        real[row, 0] = parameter_value(tier.attrition, rng)
+        real[row, 1] = parameter_value(tier.completion, rng)
+        real[row, 2] = parameter_value(tier.conversion, rng)
+        real[row, 3] = parameter_value(tier.fidelity_retention, rng)
+    real[:, 4] = floors
+    return turnover, real
+
+
+def _simulate(scenario: Scenario, rng: np.random.Generator, shared: Shared) -> Any:
     """The kernel's tables for one replicate: its parameters and uptake drawn first, as the reference draws them."""
     from tipframe.reach.cascade_kernel import cascade_replicate
 
-    (org, settings), _width = shared if shared is not None else inputs(scenario)
-    turnover, tiers = scenario.draw(rng)
-    uptakes = scenario.uptakes(rng)
+    turnover, real = _real(scenario, rng, shared.floors)
+    uptakes = shared.uptakes if shared.uptakes is not None else scenario.uptakes(rng)
     willing = scenario.willing(rng, uptakes)
-    hires = scenario.mean_uptake(uptakes)
-    seeds = scenario.seeds.astype(np.int64)
-    out = cascade_replicate(rng, org, _tiers(tiers), willing.astype(np.int64), hires, seeds, settings, float(turnover))
-    return out
+    hires = shared.hires if shared.hires is not None else scenario.mean_uptake(uptakes)
+    tiers = (shared.whole, real)
+    return cascade_replicate(rng, shared.org, tiers, willing, hires, shared.seeds, shared.settings, float(turnover))
 
 
 def _events(scenario: Scenario, ti: Any, tf: Any, ci: Any, cf: Any, facilitations: Any) -> Events:
@@ -116,7 +147,7 @@ def _summary(ti: Any, tf: Any, marks: Any, judging: Any) -> Any:  # pragma: no c
 
 
 def compiled_compact(
-    scenario: Scenario, rng: np.random.Generator, keep_events: bool, shared: Any = None
+    scenario: Scenario, rng: np.random.Generator, keep_events: bool, shared: Shared | None = None
 ) -> tuple[tuple[Any, ...], Any]:
     """One replicate with the compiled kernel, reduced to what a result keeps (``results.Compact``'s fields).
 
@@ -139,14 +170,9 @@ def compiled_compact(
     """
     from tipframe.reach import cascade_kernel as k
 
-    out = _simulate(scenario, rng, shared)
-    series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks = out
-    plan = scenario.plan
-    judging = np.array(
-        [plan.horizon, plan.adoption_after, plan.maintenance_after, plan.horizon - plan.maintenance_window + 1],
-        np.int64,
-    )
-    per_trainer, who_ran, maintenance, adoption, idle, stopped, organisations = _summary(ti, tf, marks, judging)
+    shared = shared if shared is not None else inputs(scenario)
+    series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks = _simulate(scenario, rng, shared)
+    per_trainer, who_ran, maintenance, adoption, idle, stopped, organisations = _summary(ti, tf, marks, shared.judging)
     cohort_gens = np.minimum(ci[:, k.C_GEN], GENERATIONS - 1)
     cohort_count = np.bincount(cohort_gens, minlength=GENERATIONS)
     fidelity_sum = np.bincount(cohort_gens, weights=cf, minlength=GENERATIONS).astype(np.float64)

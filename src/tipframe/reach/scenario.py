@@ -84,7 +84,7 @@ class Scenario:
         """
 
         def value(parameter: Parameter) -> float:
-            return _value(parameter, rng)
+            return parameter_value(parameter, rng)
 
         turnover = value(self.plan.turnover)
         tiers: list[TierValues] = []
@@ -107,7 +107,7 @@ class Scenario:
 
     def uptakes(self, rng: np.random.Generator | None) -> FloatArray:
         """Each uptake parameter's value for one replicate (drawn after `draw`), or its mean when ``rng`` is None."""
-        return np.array([_value(p, rng) for p in self.uptake_parameters], np.float64)
+        return np.array([parameter_value(p, rng) for p in self.uptake_parameters], np.float64)
 
     def willing(self, rng: np.random.Generator, uptakes: FloatArray) -> IntArray:
         """Eligible people (seeds aside) who will take part when offered a place, by organisation.
@@ -135,7 +135,7 @@ class Scenario:
         return result
 
 
-def _value(parameter: Parameter, rng: np.random.Generator | None) -> float:
+def parameter_value(parameter: Parameter, rng: np.random.Generator | None) -> float:
     """A parameter's value for one replicate: drawn when it is a distribution and ``rng`` is given."""
     if rng is None or parameter.distribution is Distribution.FIXED:
         return parameter.mean()
