@@ -15,13 +15,13 @@ from typing import Any
 import numba
 import numpy as np
 
-from tipframe.reach.cascade_groups import candidates, opened
+from tipframe.reach.cascade_groups import candidates, could_group, opened
 from tipframe.reach.cascade_random import below
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "1bebfe2e93484a8e"  # cascade_groups.py, cascade_random.py
+CALLS = "5939bfafb62efe35"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
 
@@ -165,11 +165,13 @@ def _take(entries: Any, classes: Any, waiting: Any, reached: Any) -> None:  # pr
 
 @numba.njit(cache=True)
 def start_cohorts(
-    rng: Any, t: int, tables: Any, counts: Any, tiers: Any, org: Any, state: Any, min_group: int, marks: Any
-) -> Any:  # pragma: no cover - compiled
+    rng: Any, t: int, tables: Any, counts: Any, tiers: Any, org: Any, state: Any, min_group: int, marks: Any,
+    work: Any,
+) -> Any:  # fmt: skip  # pragma: no cover - compiled
     """(3) Trainers with spare capacity start cohorts, which fill their places and start if large enough.
 
-    ``counts`` holds the rows in use of the trainer, cohort, place and facilitation tables (updated).
+    ``counts`` holds the rows in use of the trainer, cohort, place and facilitation tables (updated);
+    ``work`` is zeros (left as found), a count for each partnership network and generation.
     Returns the tables (grown when needed) and how many cohorts started."""
     ti, tf, ci, cf, places, classes, facilitations = tables
     pool, waiting, reached = state[0], state[1], state[2]
@@ -178,6 +180,8 @@ def start_cohorts(
     # Taken from the tuple once, not in loops: numba counts a reference each time an array is taken out.
     hosted, first_start, last_start, open_ = marks[0], marks[1], marks[2], marks[4]
     if not opened(pool, p_indptr, p_indices, open_) or not _within_reach(t, ti, n_tr, open_):
+        return tables, 0
+    if not could_group(t, ti, n_tr, tiers[0], org[2], work):
         return tables, 0
     host, gen, fid, size, fac, first, members = candidates(t, ti, tf, n_tr, tiers, org, open_)
     k = host.size

@@ -18,6 +18,9 @@ import numpy as np
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, GEN, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, CONCURRENT, QUOTA = 0, 1, 2, 3, 5, 6, 10, 11
 FID = 0
+#: generations counted apart (the kernel's ``G``); later ones share a count in `could_group`, which only
+#: counts more slots, never fewer
+G = 64
 T_SIZE, T_FACILITATORS, T_RETENTION, T_FLOOR = 0, 1, 3, 4
 
 
@@ -40,6 +43,29 @@ def opened(pool: Any, p_indptr: Any, p_indices: Any, out: Any) -> bool:  # pragm
             out[o] |= pool[p_indices[k]] > 0
         anyone |= out[o]
     return anyone
+
+
+@numba.njit(cache=True)
+def could_group(
+    t: int, ti: Any, n_tr: int, tiers_i: Any, component: Any, work: Any
+) -> bool:  # pragma: no cover - compiled
+    """Whether `candidates` could find a cohort: some free slot's generation needs one facilitator, or has
+    as many free slots as it needs in one partnership network (``work``: zeros, left as found).
+
+    Checked before `candidates` sorts anything: in a small plan most periods with free trainers
+    have none to pair them with."""
+    tiers = tiers_i.shape[0]
+    found = False
+    for i in range(n_tr):
+        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]:
+            spare = max(0, min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i]))
+            key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
+            work[key] += spare
+            f = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
+            found |= spare > 0 and (f <= 1 or work[key] >= f)
+    for i in range(n_tr):
+        work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
+    return found
 
 
 @numba.njit(cache=True)

@@ -24,7 +24,7 @@ from tipframe.reach.cascade_random import binomial
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "f5a12225c05655fe"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
+CALLS = "851938d640a28a59"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
 #: generations counted apart in the results (the reference engine's ``GENERATIONS``)
 G = 64
 #: a period after every horizon (the reference engine's ``NEVER``)
@@ -359,7 +359,7 @@ def cascade_replicate(
         if turnover > 0:
             seeds_here -= _turn_over(rng, t, turnover, state, tables[0], counts[0], staff_seeds)
         bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
-        tables, started = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks)
+        tables, started = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, work)
         running += started
         ti, tf, ci, cf, places, classes, facilitations = tables
         n_tr = counts[0]
