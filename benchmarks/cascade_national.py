@@ -24,41 +24,9 @@ import tempfile
 import time
 
 import tipframe
-from tipframe.reach.generate import synthetic_workforce
+from tipframe.reach.generate import synthetic_rollout
 from tipframe.reach.resources import simulation_resources
 from tipframe.reach.scenario import prepare
-
-PLAN = """\
-tipframe: 1
-kind: CascadePlan
-id: national-benchmark
-name: National benchmark plan
-programme: benchmark-course
-workforce: synthetic
-seed_trainers: []
-period: P1W
-horizon: 104
-tiers:
-  - cohort_size: 12
-    facilitators: 2
-    total_cohorts: 12
-    delay: P8W
-    attrition: {beta: [1, 299]}
-    completion: {beta: [83.7, 16.3]}
-    conversion: {beta: [2, 98]}
-    fidelity_retention: 0.95
-    fidelity_floor: 0.6
-"""
-
-COURSE = """\
-tipframe: 1
-kind: Programme
-id: benchmark-course
-name: Benchmark course
-format: course
-group_size: {min: 4, max: 12}
-schedule: {cadence: P2W, sessions: 4}
-"""
 
 
 def startup() -> tuple[float, float]:
@@ -83,10 +51,7 @@ def startup() -> tuple[float, float]:
 
 def run_backend(backend: str, replicates: int, workers: int) -> dict[str, float | str]:
     """One backend's run, in this process and its own pool of workers."""
-    workforce = synthetic_workforce(5000, 1_000_000, seed=7)
-    seeds = "".join(f"\n  - {{organisation: {o.id}, trainers: 2}}" for o in workforce.organisations)
-    plan = tipframe.loads(PLAN.replace("seed_trainers: []", "seed_trainers:" + seeds), tipframe.CascadePlan)
-    course = tipframe.loads(COURSE, tipframe.Programme)
+    plan, workforce, course = synthetic_rollout(5000, 1_000_000)
     chunks = 4 * workers
     estimate = simulation_resources(
         prepare(plan, workforce, course), replicates, workers=workers, chunk=-(-replicates // chunks),

@@ -20,7 +20,7 @@ import pytest
 import tipframe
 from tipframe import CascadePlan, Programme, Workforce
 from tipframe.io.arrays import to_numpy
-from tipframe.reach.generate import synthetic_workforce
+from tipframe.reach.generate import synthetic_rollout, synthetic_workforce
 
 from .documents import COURSE
 
@@ -73,41 +73,8 @@ tiers:
 
 
 def national() -> Documents:
-    """The national benchmark's plan (benchmarks/cascade_national.py) on a fiftieth of its workforce."""
-    workforce = synthetic_workforce(100, 20_000, seed=7)
-    seeds = "".join(f"\n  - {{organisation: {o.id}, trainers: 2}}" for o in workforce.organisations)
-    plan = f"""\
-tipframe: 1
-kind: CascadePlan
-id: national-reduced
-name: The national benchmark plan, reduced
-programme: benchmark-course
-workforce: {workforce.id}
-seed_trainers:{seeds}
-period: P1W
-horizon: 60
-retakes: 2
-tiers:
-  - cohort_size: 12
-    facilitators: 2
-    total_cohorts: 12
-    delay: P8W
-    attrition: {{beta: [1, 299]}}
-    completion: {{beta: [83.7, 16.3]}}
-    conversion: {{beta: [2, 98]}}
-    fidelity_retention: 0.95
-    fidelity_floor: 0.6
-"""
-    course = """\
-tipframe: 1
-kind: Programme
-id: benchmark-course
-name: Benchmark course
-format: course
-group_size: {min: 4, max: 12}
-schedule: {cadence: P2W, sessions: 4}
-"""
-    return tipframe.loads(plan, CascadePlan), workforce, tipframe.loads(course, Programme)
+    """The national benchmark's plan (benchmarks/cascade_national.py) on a fiftieth of its workforce, with retakes."""
+    return synthetic_rollout(100, 20_000, horizon=60, retakes=2)
 
 
 def _half_time(trained: np.ndarray, eligible: int) -> np.ndarray:

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tipframe.model import Illustrative, Workforce, WorkforceOrganisation
+from tipframe.io.documents import loads
+from tipframe.model import CascadePlan, Illustrative, Programme, Workforce, WorkforceOrganisation
 from tipframe.reach.peer import StaffGraph
 
 #: Scotland's 32 council areas, as the councils are named
@@ -195,3 +196,70 @@ def synthetic_staff_network(
     target[:local] = first[org] + (rng.random(local) * counts[org]).astype(np.int64)
     target[local:] = rng.integers(0, people, edges - local)
     return StaffGraph.from_edges(people, source, target, organisation)
+
+
+_ROLLOUT = """\
+tipframe: 1
+kind: CascadePlan
+id: {id}
+name: Synthetic rollout on {workforce}
+programme: synthetic-course
+workforce: {workforce}
+seed_trainers:{seeds}
+period: P1W
+horizon: {horizon}{retakes}
+tiers:
+  - cohort_size: 12
+    facilitators: 2
+    total_cohorts: 12
+    delay: P8W
+    attrition: {{beta: [1, 299]}}
+    completion: {{beta: [83.7, 16.3]}}
+    conversion: {{beta: [2, 98]}}
+    fidelity_retention: 0.95
+    fidelity_floor: 0.6
+"""
+_COURSE = """\
+tipframe: 1
+kind: Programme
+id: synthetic-course
+name: Synthetic course
+format: course
+group_size: {min: 4, max: 12}
+schedule: {cadence: P2W, sessions: 4}
+"""
+
+
+def synthetic_rollout(
+    organisations: int, people: int, *, horizon: int = 104, retakes: int | None = None, seed: int = 7
+) -> tuple[CascadePlan, Workforce, Programme]:
+    """A cascade over a `synthetic_workforce`: two seed trainers in every organisation, weekly periods.
+
+    The benchmarks' national plan (``synthetic_rollout(5000, 1_000_000)``) and the tests' reduced
+    one. A course of four fortnightly sessions for up to 12, two facilitators, at most 12 cohorts
+    a trainer, eight weeks' delay; its numbers are invented, like the workforce's.
+
+    Parameters
+    ----------
+    organisations, people
+        The workforce's size (`synthetic_workforce`, partnerships included).
+    horizon
+        Weeks simulated.
+    retakes
+        Times a non-completer may come back (None: without limit).
+    seed
+        The workforce's seed.
+
+    Returns
+    -------
+    tuple
+        The plan, the workforce and the programme.
+    """
+
+    workforce = synthetic_workforce(organisations, people, seed=seed)
+    seeds = "".join(f"\n  - {{organisation: {o.id}, trainers: 2}}" for o in workforce.organisations)
+    text = _ROLLOUT.format(
+        id=f"synthetic-rollout-{organisations}", workforce=workforce.id, seeds=seeds, horizon=horizon,
+        retakes="" if retakes is None else f"\nretakes: {retakes}",
+    )  # fmt: skip
+    return loads(text, CascadePlan), workforce, loads(_COURSE, Programme)
