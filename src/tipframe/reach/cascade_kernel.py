@@ -127,48 +127,70 @@ def _reachable(pool: Any, p_indptr: Any, p_indices: Any, out: Any) -> None:  # p
 
 @numba.njit(cache=True)
 def _chances(
-    t: int,
-    ti: Any,
-    n_tr: int,
-    reachable: Any,
-    min_group: int,
-    tiers_i: Any,
-    component: Any,
-    work: Any,
-    org_last_chance: Any,
-) -> None:  # pragma: no cover - compiled
+    t: int, ti: Any, n_tr: int, reachable: Any, settings: Any, tiers_i: Any, component: Any, work: Any,
+    org_last_chance: Any, pending: Any, n_pending: int,
+) -> int:  # fmt: skip  # pragma: no cover - compiled
     """Note the trainers who had a chance to start a cohort this period (see the reference's ``_chances``).
 
     A trainer is partnered when its partnership network holds enough other able trainers of its
     generation to facilitate with it; ``work`` (zeros, left as found) counts them by network and
-    generation. ``reachable`` is each organisation's pool plus its partners'."""
+    generation. ``reachable`` is each organisation's pool plus its partners'.
+
+    The results use a trainer's chances only while it has never run and until they reach the
+    plan's ``adoption_after``, and last chances only from the maintenance window on
+    (``settings``: `cascade_replicate`'s). Before the
+    window, only the ``pending`` trainers (the first ``n_pending``: never run, chances short of
+    that, not left) are looked at. Returns how many stay pending."""
+    min_group, adoption_after, window = settings[2], settings[6], settings[7]
+    full = t >= window
     tiers = tiers_i.shape[0]
     pairs = False
     for tier in range(tiers):
         pairs |= tiers_i[tier, T_FACILITATORS] > 1
-    for i in range(n_tr if pairs else 0):  # no helper function: numba would count references at each call
+    counting = pairs and full
+    for k in range(0 if full or not pairs else n_pending):  # partners are counted only if someone needs them
+        i = pending[k]
+        counting |= ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i] and reachable[ti[ORG, i]] >= min_group
+    for i in range(n_tr if counting else 0):  # no helper function: numba would count references at each call
         room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
         if ti[ACTIVE_FROM, i] <= t and ti[LEAVE_AT, i] > t and ti[STOP_AT, i] > t and room:
             work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] += 1
-    for i in range(n_tr):
-        if ti[ACTIVE_FROM, i] > t or ti[LEAVE_AT, i] <= t:
-            continue
-        partnered = True
-        room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
-        if pairs:
-            key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
-            needed = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
-            able = ti[STOP_AT, i] > t and room
-            partnered = work[key] - able >= needed - 1
-        now = ti[LAST_START, i] == t
-        people = reachable[ti[ORG, i]] >= min_group and partnered
-        if (now and ti[TOTAL, i] == 1) or (ti[TOTAL, i] == 0 and people):
-            ti[CHANCES, i] += 1
-        if now or (people and room):
-            ti[LAST_CHANCE, i] = t
-            org_last_chance[ti[ORG, i]] = t
-    for i in range(n_tr if pairs else 0):
+    kept = 0
+    for k in range(n_tr if full else n_pending):
+        i = k if full else pending[k]
+        if ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i]:
+            partnered = True
+            room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
+            if pairs:
+                key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
+                needed = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
+                able = ti[STOP_AT, i] > t and room
+                partnered = work[key] - able >= needed - 1
+            now = ti[LAST_START, i] == t
+            people = reachable[ti[ORG, i]] >= min_group and partnered
+            if (now and ti[TOTAL, i] == 1) or (ti[TOTAL, i] == 0 and people):
+                ti[CHANCES, i] += 1
+            if now or (people and room):
+                ti[LAST_CHANCE, i] = t
+                org_last_chance[ti[ORG, i]] = t
+        if not full and ti[TOTAL, i] == 0 and ti[CHANCES, i] < adoption_after and ti[LEAVE_AT, i] > t:
+            pending[kept] = i
+            kept += 1
+    for i in range(n_tr if counting else 0):
         work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
+    return kept if not full else n_pending
+
+
+@numba.njit(cache=True)
+def _pending(pending: Any, n_pending: int, first: int, last: int) -> Any:  # pragma: no cover - compiled
+    """``pending`` with trainers ``first`` to ``last`` - 1 added after its first ``n_pending`` (grown when needed)."""
+    if n_pending + last - first > pending.size:
+        bigger = np.empty(max(n_pending + last - first, 2 * pending.size), np.int64)
+        bigger[:n_pending] = pending[:n_pending]
+        pending = bigger
+    for i in range(first, last):
+        pending[n_pending + i - first] = i
+    return pending
 
 
 @numba.njit(cache=True)
@@ -325,8 +347,8 @@ def cascade_replicate(
     ``org`` is (eligible staff, rank of the id, partnership component, partner indptr, partner
     indices); ``tiers`` (whole-number, real) tier tables; ``pool`` the willing people by
     organisation; ``uptake`` a hire's chance to be willing; ``settings`` (horizon, cohort
-    periods, minimum group, enrolment classes, retakes limited, seeds are staff).
-    Returns the series and the tables (see ``tipframe.reach.compiled``)."""
+    periods, minimum group, enrolment classes, retakes limited, seeds are staff, adoption after,
+    first period of the maintenance window). Returns the series and the tables (see ``tipframe.reach.compiled``)."""
     horizon, periods, min_group, width = settings[0], settings[1], settings[2], settings[3]
     limited, staff_seeds = settings[4] != 0, settings[5] != 0
     n_orgs = pool.size
@@ -337,6 +359,7 @@ def cascade_replicate(
              trained_og, np.zeros_like(trained_og), uptake)  # fmt: skip
     ti, tf = _seed_trainers(rng, seeds, tiers, turnover)
     n_tr = seeds.sum()
+    pending, n_pending = _pending(np.empty(64, np.int64), 0, 0, n_tr), n_tr  # who may yet lack a chance
     guess = max(64, pool.sum() // max(1, tiers[0][:, T_SIZE].min()) + 64)
     ci, cf = np.zeros((guess, 6), np.int64), np.zeros((guess, 2), np.float64)
     places, classes = np.zeros((guess, 3), np.int64), np.zeros((guess, width), np.int64)
@@ -364,7 +387,7 @@ def cascade_replicate(
         ti, tf, ci, cf, places, classes, facilitations = tables
         n_tr = counts[0]
         _reachable(pool, org[3], org[4], reachable)
-        _chances(t, ti, n_tr, reachable, min_group, tiers[0], org[2], work, marks[3])
+        n_pending = _chances(t, ti, n_tr, reachable, settings, tiers[0], org[2], work, marks[3], pending, n_pending)
         s = t - periods + 1
         if s >= 1:
             running -= started if s == t else series[s, S_STARTED]
@@ -372,6 +395,8 @@ def cascade_replicate(
             f_lo, f_hi = bounds[s, 1], bounds[s + 1, 1] if s < t else counts[3]
             ti, tf, n_tr = _resolve(rng, t, places[lo:hi], classes[lo:hi], facilitations[f_lo:f_hi],
                                     (ti, tf, ci, cf), n_tr, tiers, limited, turnover, state)  # fmt: skip
+            pending = _pending(pending, n_pending, counts[0], n_tr)
+            n_pending += n_tr - counts[0]
             counts[0] = n_tr
             tables = (ti, tf, ci, cf, places, classes, facilitations)
         series[t, S_STARTED], series[t, S_RUNNING], series[t, S_SEEDS] = started, running, seeds_here

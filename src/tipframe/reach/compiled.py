@@ -53,7 +53,7 @@ def inputs(scenario: Scenario) -> Shared:
     width = 2 if scenario.retakes is None else scenario.retakes + 1
     settings = np.array(
         [scenario.horizon, scenario.cohort_periods, scenario.min_group, width, scenario.retakes is not None,
-         plan.seeds_are_staff],
+         plan.seeds_are_staff, plan.adoption_after, plan.horizon - plan.maintenance_window + 1],
         np.int64,
     )  # fmt: skip
     _turnover, tiers = scenario.draw(None)
