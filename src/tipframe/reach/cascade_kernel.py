@@ -300,42 +300,45 @@ def _seed_trainers(rng: Any, seeds: Any, tiers: Any, turnover: float) -> Any:  #
 
 @numba.njit(cache=True)
 def _record(
-    t: int, series: Any, by_gen_series: Any, by_org_series: Any, state: Any, ti: Any, n_tr: int
+    t: int, series: Any, by_gen_series: Any, by_org_series: Any, state: Any, n_tr: int
 ) -> None:  # pragma: no cover - compiled
-    """Record period ``t``'s series, after its last step (the running, started and seed counts are the caller's)."""
+    """Record period ``t``'s series, after its last step (the running, started and seed counts are the caller's;
+    the active trainers are counted at the end, by `_active`)."""
     reached, by_org, by_gen = state[2], state[3], state[4]
     by_gen_series[t] = by_gen
     by_org_series[t] = by_org
     series[t, S_TRAINED] = by_gen.sum()
     series[t, S_TRAINERS] = n_tr
-    active = 0
-    for i in range(n_tr):
-        active += ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]
-    series[t, S_ACTIVE] = active
     series[t, S_REACHED] = reached.sum()
 
 
 @numba.njit(cache=True)
-def _settled(
-    t: int, series: Any, by_gen_series: Any, by_org_series: Any, ti: Any, n_tr: int
-) -> None:  # pragma: no cover - compiled
+def _settled(t: int, series: Any, by_gen_series: Any, by_org_series: Any) -> None:  # pragma: no cover - compiled
     """Record every period after ``t`` when nothing more can happen: nobody willing is left, no cohort is
-    running and nobody leaves. The counts stay as they are; only trainers stopping change the
-    active ones (their stopping periods are drawn already), and no step would draw a number."""
-    horizon = series.shape[0] - 1
-    stops = np.zeros(horizon + 2, np.int64)
-    for i in range(n_tr):  # active from max(start, t + 1) until they stop: a difference array
-        lo, hi = max(ti[ACTIVE_FROM, i], t + 1), min(ti[STOP_AT, i], horizon + 1)
-        if lo < hi:
-            stops[lo] += 1
-            stops[hi] -= 1
-    active = 0
-    for u in range(t + 1, horizon + 1):
-        active += stops[u]
+    running and nobody leaves. The counts stay as they are (the active trainers apart: `_active`)
+    and no step would draw a number."""
+    for u in range(t + 1, series.shape[0]):
         series[u] = series[t]
-        series[u, S_ACTIVE], series[u, S_STARTED] = active, 0
+        series[u, S_STARTED] = 0
         by_gen_series[u] = by_gen_series[t]
         by_org_series[u] = by_org_series[t]
+
+
+@numba.njit(cache=True)
+def _active(series: Any, ti: Any, n_tr: int) -> None:  # pragma: no cover - compiled
+    """Count the trainers active in each period, from their first and stopping periods (fixed when they are
+    made): once at the end, not a pass over every trainer each period."""
+    horizon = series.shape[0] - 1
+    change = np.zeros(horizon + 2, np.int64)
+    for i in range(n_tr):
+        lo, hi = min(ti[ACTIVE_FROM, i], horizon + 1), min(ti[STOP_AT, i], horizon + 1)
+        if lo < hi:
+            change[lo] += 1
+            change[hi] -= 1
+    active = 0
+    for t in range(horizon + 1):
+        active += change[t]
+        series[t, S_ACTIVE] = active
 
 
 @numba.njit(cache=True)
@@ -400,10 +403,11 @@ def cascade_replicate(
             counts[0] = n_tr
             tables = (ti, tf, ci, cf, places, classes, facilitations)
         series[t, S_STARTED], series[t, S_RUNNING], series[t, S_SEEDS] = started, running, seeds_here
-        _record(t, series, by_gen_series, by_org_series, state, ti, n_tr)
+        _record(t, series, by_gen_series, by_org_series, state, n_tr)
         if turnover == 0 and running == 0 and pool.sum() == 0:
-            _settled(t, series, by_gen_series, by_org_series, ti, n_tr)
+            _settled(t, series, by_gen_series, by_org_series)
             break
     ti, tf, ci, cf, places, classes, facilitations = tables
+    _active(series, ti, counts[0])
     return (series, by_gen_series, by_org_series, ti[:, : counts[0]], tf[:, : counts[0]], ci[: counts[1]],
             cf[: counts[1], 0].copy(), facilitations[: counts[3]], marks)  # fmt: skip
