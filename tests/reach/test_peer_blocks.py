@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tipframe import StaffGraph, simulate_peer_uptake
-from tipframe.reach.blocks import bernoulli_masks
+from tipframe.reach.blocks import GUIDE, bernoulli_masks, gap_table
 from tipframe.reach.resources import peer_resources
 
 
@@ -118,6 +118,24 @@ def test_masks_are_exactly_bernoulli(p: float, bits: int, seed: int) -> None:
     trials = 4000 * bits
     error = math.sqrt(trials * p * (1 - p))
     assert abs(ones - trials * p) <= 5 * error + 1e-9, (ones, trials * p, error)
+
+
+@pytest.mark.parametrize("p", [0.15, 0.5, 0.9, 0.01, 1e-6, 1 - 2**-53])
+def test_gap_tables_invert_the_geometric_distribution(p: float) -> None:
+    # A word u below table[k] has chance (1 - p)^k, and the gap is the last such k: the guide's
+    # start and the steps after it must find exactly that k, for words anywhere and at the edges.
+    table, guide = gap_table(p)
+    far = table.size - 1
+    exact = np.exp(np.arange(far + 1) * math.log1p(-p)) * 2.0**64
+    assert np.allclose(table[1:].astype(float), exact[1:], rtol=1e-12, atol=2**12)
+    assert (np.diff(table.astype(float)) <= 0).all()
+    rng = np.random.default_rng(1)
+    words = np.concatenate([rng.integers(0, 2**64, 20_000, dtype=np.uint64, endpoint=False), table[1:], table[1:] - 1])
+    words = words[words >= table[far]]  # the rest are `far` plus a fresh gap
+    gaps = guide[words >> np.uint64(64 - GUIDE)]
+    for _ in range(far):
+        gaps += words < table[np.minimum(gaps + 1, far)]
+    assert np.array_equal(gaps, (table[1:, None] > words[None, :]).sum(axis=0))
 
 
 def test_masks_of_no_chance_and_certainty_are_exact_and_bits_are_independent() -> None:

@@ -2,13 +2,14 @@
 
 Imported only when ``simulate_peer_uptake(..., blocks=True)`` runs, so that ``import tipframe``
 stays light. Each period, every tie of a person active in replicate j is a trial for replicate j
-with chance p; a block takes the trials of all its replicates together, tie by tie and the
-replicates of a tie in bit order, and jumps from one success to the next by geometric gaps (as
-the one-at-a-time kernel does), so that it touches only the ties that succeed in some replicate.
-A success trains the colleague in that replicate unless already trained there. The chance of
-stopping, q, is drawn as exact Bernoulli masks over the active replicates' bits from q's binary
-expansion (`bernoulli_masks`). Block b draws from ``SeedSequence(seed, spawn_key=(b,))``, so its
-numbers do not depend on the process it runs in.
+with chance p; a block takes the trials of all its replicates together, person by person, each
+person's replicates in bit order and each replicate's ties in order, and jumps from one success
+to the next by geometric gaps, so that it touches only the ties that succeed in some replicate.
+A gap comes from one random word by inversion with a table (`gap_table`). A success trains the
+colleague in that replicate unless already trained there. The chance of stopping, q, is drawn
+as exact Bernoulli masks over the active replicates' bits from q's binary expansion
+(`bernoulli_masks`). Block b draws from ``SeedSequence(seed, spawn_key=(b,))``, so its numbers
+do not depend on the process it runs in.
 
 Periods count as in the one-at-a-time engine: a replicate's period counts when one of its active
 people has an untrained colleague, and a replicate with none stops for good (its active people
@@ -17,13 +18,14 @@ are dropped), so each series is as long as the one-at-a-time engine's would be.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, Final
 
 import numba
 import numpy as np
 
-from tipframe.reach.kernels import AHEAD, gap_scale, geometric_gap, popcount, prefetch
+from tipframe.reach.kernels import AHEAD, gap_scale, geometric_gap, popcount, prefetch, trailing_zeros
 from tipframe.reach.scenario import IntArray
 
 #: replicates in a block: the bits of a word
@@ -37,13 +39,12 @@ WORDS: Final = 4096
 #: many are drawn together, straight from p's digits
 SINGLE: Final = 4
 _ALL: Final = 0xFFFF_FFFF_FFFF_FFFF
-#: the position of a word's one set bit, from its product with a de Bruijn sequence (the top six bits)
-_DEBRUIJN: Final = np.array(
-    [0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24,
-     18, 12, 5, 63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25,
-     14, 19, 9, 13, 8, 7, 6],
-    np.int64,
-)  # fmt: skip
+#: a gap's word is looked up by its top bits in a guide of 2 ** GUIDE entries
+GUIDE: Final = 10
+#: the most gaps the table holds: a longer gap (chance below 2 ** -GUIDE) is this plus a fresh one
+FAR: Final = 1024
+#: where a block's running gap starts when p = 0: past every trial there is
+_NONE: Final = 1 << 62
 #: how `bernoulli_masks` draws: never (p = 0), always (p = 1), or from p's digits
 NEVER, ALWAYS, DRAWN = 0, 1, 2
 
@@ -61,6 +62,25 @@ def digits(p: float) -> Any:
 def mode(p: float) -> int:
     """How masks of chance ``p`` are drawn: `NEVER`, `ALWAYS` or `DRAWN`."""
     return NEVER if p <= 0 else ALWAYS if p >= 1 else DRAWN
+
+
+def gap_table(p: float) -> tuple[Any, Any]:
+    """Tables to draw geometric gaps (failures before a success, chance ``p``) from uniform 64-bit words.
+
+    ``table[k]`` is 2^64 (1 - p)^k rounded (``table[0]``: all ones), so a word u below it has
+    chance (1 - p)^k, and the gap is the last k up to m (``table.size - 1``) with u < table[k];
+    a word below ``table[m]`` means a gap of at least m, which is m plus a fresh gap (geometric
+    gaps forget). ``guide[b]`` is the gap of the largest word whose top `GUIDE` bits are b, where
+    the search starts: a step more is needed only for the few words near a boundary. Cheaper
+    than a standard exponential a gap, and as exact (to 2^-64). For p = 1 every gap is 0.
+    """
+    if not 0 < p < 1:
+        return np.zeros(2, np.uint64), np.zeros(1 << GUIDE, np.int64)
+    far = min(FAR, math.ceil(GUIDE * math.log(2) / -math.log1p(-p)))
+    table = np.minimum(np.exp(np.arange(far + 1) * math.log1p(-p)) * 2.0**64, 2.0**64 - 2**11).astype(np.uint64)
+    table[0] = _ALL
+    tops = ((np.arange(1 << GUIDE, dtype=np.uint64) + np.uint64(1)) << np.uint64(64 - GUIDE)) - np.uint64(1)
+    return table, (table[1:, None] > tops[None, :]).sum(axis=0).astype(np.int64)
 
 
 @numba.njit(cache=True)
@@ -143,18 +163,10 @@ def _masks(  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _nth(word: Any, k: int) -> Any:  # pragma: no cover - compiled
-    """The ``k``-th lowest set bit of ``word`` (counting from 0), alone."""
-    for _ in range(k):
-        word &= word - np.uint64(1)
-    return word & (~word + np.uint64(1))
-
-
-@numba.njit(cache=True)
 def _train(indices: Any, hits: Any, n: int, trained: Any, marks: Any) -> Any:  # pragma: no cover - compiled
-    """Train each tie's colleague in the replicates of its bit (``hits``: tie positions, then bits),
+    """Train each tie's colleague in the replicate of its bit (``hits``: tie positions, then bits),
     unless already trained there, and mark them to be listed; returns the replicates that trained
-    someone, as a word."""
+    someone, as a word. Branch-free: whether the colleague is new is a coin toss to the processor."""
     ties, bits = hits
     reached = np.uint64(0)
     for j in range(n):
@@ -163,33 +175,39 @@ def _train(indices: Any, hits: Any, n: int, trained: Any, marks: Any) -> Any:  #
         if j + AHEAD < n:
             prefetch(trained, indices[ties[j + AHEAD]])
         colleague = indices[ties[j]]
-        new = bits[j] & ~trained[colleague]
-        if new:
-            trained[colleague] |= new
-            reached |= new
-            marks[colleague >> 6] |= np.uint64(1) << np.uint64(colleague & 63)
+        old = trained[colleague]
+        new = bits[j] & ~old
+        trained[colleague] = old | new
+        reached |= new
+        marks[colleague >> 6] |= np.uint64(new != 0) << np.uint64(colleague & 63)
     return reached
 
 
 @numba.njit(cache=True)
 def _reach(  # pragma: no cover - compiled
-    graph: Any, people: Any, words: Any, scale: float, gaps: Any, rng: Any
+    graph: Any, people: Any, words: Any, draws: Any, rng: Any
 ) -> Any:
     """One period's reaching; returns the replicates that trained someone, and those active, as words.
 
     ``graph`` is (indptr, indices); ``people`` the active list and its length; ``words`` is (active,
-    trained, trained before the period, marks, tie positions, bits). Each tie of a person active in replicate j is a
-    trial for replicate j; a person's trials are taken tie by tie, the replicates of each tie in
-    bit order, and the trials of all the active people one after another, and the successes are
-    found by geometric gaps (``gaps[0]`` carries the gap left over), so only ties that succeed in
-    some replicate are touched: they are gathered, `TIES` at a time, then trained.
+    trained, trained before the period, marks, tie positions, bits); ``draws`` is (random words,
+    `gap_table`'s two tables, [next unused word, running gap], `gap_scale` (p)). A person active in
+    k replicates has k times their ties as trials, replicate by replicate: trial t is tie t mod
+    degree in their (t div degree)-th replicate. The running gap goes on over everyone's trials
+    and is -1 before the first draw. Successes are gathered, `TIES` at a time, then trained. The
+    draws stay inline: a call passing arrays costs more than a gap.
     """
     indptr, indices = graph
     act, count = people
     active, trained, _before, marks, ties, bits = words
+    buf, table, guide, state, scale = draws
+    far = table.size - 1
+    tail, shift, one = table[far], np.uint64(64 - GUIDE), np.uint64(1)
+    order = np.empty(LANES, np.uint64)
     hits = ties, bits
+    pos, gap = state[0], state[1]
     reached = lanes = np.uint64(0)
-    gap, n = gaps[0], 0
+    n = 0
     for i in range(count):
         if i + AHEAD < count:
             prefetch(indptr, act[i + AHEAD])
@@ -197,21 +215,38 @@ def _reach(  # pragma: no cover - compiled
         person = act[i]
         word = active[person]
         lanes |= word
-        width = np.int64(popcount(word))
         lo = indptr[person]
-        trials = width * (indptr[person + 1] - lo)
+        degree = indptr[person + 1] - lo
+        trials = degree * np.int64(popcount(word))
+        if gap >= trials:
+            gap -= trials
+            continue
+        k = 0
+        while word:
+            order[k] = word & (~word + one)
+            word ^= order[k]
+            k += 1
         while gap < trials:
-            if n == TIES:
-                reached |= _train(indices, hits, n, trained, marks)
-                n = 0
-            if width == 1:  # most often: no division
-                ties[n], bits[n] = lo + gap, word
+            if gap >= 0:
+                lane = gap // degree
+                ties[n], bits[n] = lo + gap - lane * degree, order[lane]
+                n += 1
+                if n == TIES:
+                    reached |= _train(indices, hits, n, trained, marks)
+                    n = 0
+            if pos == buf.size:
+                pos = _refill(buf, pos, rng)
+            u = buf[pos]
+            pos += 1
+            if u < tail:
+                gap += 1 + far + geometric_gap(rng, scale)
             else:
-                ties[n], bits[n] = lo + gap // width, _nth(word, gap % width)
-            n += 1
-            gap += 1 + geometric_gap(rng, scale)
+                g = guide[u >> shift]
+                while u < table[g + 1]:
+                    g += 1
+                gap += 1 + g
         gap -= trials
-    gaps[0] = gap
+    state[0], state[1] = pos, gap
     return reached | _train(indices, hits, n, trained, marks), lanes
 
 
@@ -241,6 +276,10 @@ def _stop(  # pragma: no cover - compiled
     act, count = people
     active, _trained, _before, marks, _vbuf, cbuf = words
     q_digits, q_how = q
+    if q_how == ALWAYS:
+        for i in range(count):
+            active[act[i]] = 0
+        return
     for lo in range(0, count, TIES):
         hi = min(count, lo + TIES)
         for i in range(lo, hi):
@@ -255,59 +294,67 @@ def _stop(  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
+def _flush(spread: Any, totals: Any) -> None:  # pragma: no cover - compiled
+    """Add the byte counters of ``spread`` to ``totals``, one a replicate, and clear them."""
+    for j in range(8):
+        for b in range(8):
+            totals[8 * b + j] += np.int64((spread[j] >> np.uint64(8 * b)) & np.uint64(255))
+        spread[j] = 0
+
+
+@numba.njit(cache=True)
 def _settle(  # pragma: no cover - compiled
-    act: Any, words: Any, levels: Any
+    act: Any, words: Any, totals: Any
 ) -> int:
     """List the marked people (those still active and those reached) in increasing order on ``act``,
-    the newly trained joining the active, and count those in ``levels``; returns how many are listed.
+    the newly trained joining the active, and add those to each replicate's count in ``totals``;
+    returns how many are listed.
 
     The marks are a bit a person, so finding them costs a word per 64 people, not a sort. The
     newly trained bits are those trained but not trained before: only marked people change, so
-    the words before the period are kept up to date here rather than copied. ``levels`` are
-    bit-sliced counters: level k holds bit k of each replicate's count.
+    the words before the period are kept up to date here rather than copied. They are counted
+    without branching on them: word j of ``spread`` holds eight byte counters, for bits j,
+    j + 8, ..., emptied into ``totals`` before a byte can overflow.
     """
     active, trained, before, marks, _vbuf, _cbuf = words
-    one = np.uint64(1)
-    n = 0
+    bytewise = np.uint64(0x0101_0101_0101_0101)
+    spread = np.zeros(8, np.uint64)
+    n = added = 0
     for w in range(marks.size):
         bits = marks[w]
         marks[w] = 0
         while bits:
-            low = bits & (~bits + one)
-            person = (w << 6) + _DEBRUIJN[(low * np.uint64(0x03F79D71B4CB0A89)) >> np.uint64(58)]
-            bits ^= low
+            person = (w << 6) + trailing_zeros(bits)
+            bits &= bits - np.uint64(1)
             act[n] = person
             n += 1
-            carry = trained[person] & ~before[person]
-            if carry:
-                active[person] |= carry
+            new = trained[person] & ~before[person]
+            if new:
+                active[person] |= new
                 before[person] = trained[person]
-                k = 0
-                while carry:
-                    overflow = levels[k] & carry
-                    levels[k] ^= carry
-                    carry = overflow
-                    k += 1
+                for j in range(8):
+                    spread[j] += (new >> np.uint64(j)) & bytewise
+                added += 1
+                if added == 255:
+                    _flush(spread, totals)
+                    added = 0
+    _flush(spread, totals)
     return n
 
 
 @numba.njit(cache=True)
 def _record(  # pragma: no cover - compiled
-    counts: Any, periods: int, levels: Any, within: Any, lengths: Any
+    counts: Any, periods: int, totals: Any, within: Any, lengths: Any
 ) -> Any:
     """Write each replicate's count as row ``periods`` of ``counts`` (grown as needed, returned);
     replicates in ``within`` ran this period, so it counts in their ``lengths``."""
-    one = np.uint64(1)
     if periods == counts.shape[0]:
         grown = np.empty((2 * periods, LANES), np.int64)
         grown[:periods] = counts
         counts = grown
     for lane in range(LANES):
-        total = np.int64(0)
-        for k in range(LANES):
-            total += np.int64((levels[k] >> np.uint64(lane)) & one) << k
-        counts[periods, lane] = counts[0, lane] + total
-        if (within >> np.uint64(lane)) & one:
+        counts[periods, lane] = counts[0, lane] + totals[lane]
+        if (within >> np.uint64(lane)) & np.uint64(1):
             lengths[lane] = periods
     return counts
 
@@ -320,27 +367,29 @@ def simulate_block(  # pragma: no cover - compiled
     initially active) for each replicate (columns), and each replicate's number of periods.
 
     ``start`` is each person's word of the replicates they start active in (``initial`` of them
-    in each); ``p`` is `gap_scale` of the chance of reaching a colleague, ``q`` the chance of
-    stopping as (digits, how masks are drawn) from `digits` and `mode`.
-    Rows past a replicate's periods are not its own.
+    in each), kept as the active words (so changed); ``p`` is the chance of reaching a colleague
+    as (`gap_scale`, then `gap_table`'s tables), ``q`` the chance of stopping as (digits, how
+    masks are drawn) from `digits` and `mode`. Rows past a replicate's periods are not its own.
     """
     people = indptr.size - 1
     marks = np.zeros((people >> 6) + 1, np.uint64)
-    words = (start.copy(), start.copy(), start.copy(), marks, np.empty(TIES, np.int64), np.empty(TIES, np.uint64))
+    words = (start, start.copy(), start.copy(), marks, np.empty(TIES, np.int64), np.empty(TIES, np.uint64))
     act = np.empty(people, np.int64)
     first = np.flatnonzero(start)
     act[: first.size] = first
     count = first.size
     buf = np.empty(WORDS + 2 * q[0].size + 1, np.uint64)
     state = (np.array([buf.size, 0, 0], np.int64), np.zeros(2, np.uint64))
-    gaps = np.array([geometric_gap(rng, p)], np.int64)
-    levels = np.zeros(LANES, np.uint64)
+    scale, table, guide = p
+    running = np.array([WORDS, _NONE if scale == math.inf else -1], np.int64)
+    draws = (np.empty(WORDS, np.uint64), table, guide, running, scale)
+    totals = np.zeros(LANES, np.int64)
     counts = np.empty((min(limit + 1, LANES), LANES), np.int64)
     counts[0, :] = initial
     lengths = np.zeros(LANES, np.int64)
     periods = 0
     while periods < limit and count > 0:
-        reached, lanes = _reach((indptr, indices), (act, count), words, p, gaps, rng)
+        reached, lanes = _reach((indptr, indices), (act, count), words, draws, rng)
         within = reached
         if lanes & ~reached:  # replicates that reached nobody: do they have anyone within reach?
             within |= _within((indptr, indices), (act, count), words, lanes & ~reached)
@@ -348,8 +397,8 @@ def simulate_block(  # pragma: no cover - compiled
             break  # nobody untrained within any replicate's reach: nothing more can happen
         periods += 1
         _stop((act, count), words, within, q, buf, state, rng)
-        count = _settle(act, words, levels)
-        counts = _record(counts, periods, levels, within, lengths)
+        count = _settle(act, words, totals)
+        counts = _record(counts, periods, totals, within, lengths)
     return counts[: periods + 1], lengths
 
 
@@ -394,7 +443,7 @@ def run_blocks(
         Trained people per period (index 0: the initially active), one series a replicate.
     """
     indptr, indices = graph
-    p, q = gap_scale(chances[0]), (digits(chances[1]), mode(chances[1]))
+    p, q = (gap_scale(chances[0]), *gap_table(chances[0])), (digits(chances[1]), mode(chances[1]))
     series: list[IntArray] = []
     for block in blocks:
         lanes = min(LANES, replicates - LANES * block)
