@@ -146,6 +146,13 @@ def _summary(ti: Any, tf: Any, marks: Any, judging: Any) -> Any:  # pragma: no c
     return per_trainer, ran.sum() / n, maintenance, adoption, idle.sum() / n, stopped, organisations
 
 
+def _reached(by_gen: IntArray) -> IntArray:
+    """The series by generation up to the last generation trained (a copy: it is kept, the whole array is not)."""
+    present = np.flatnonzero(by_gen.any(axis=0))
+    kept: IntArray = by_gen[:, : int(present[-1]) + 1 if present.size else 1].copy()
+    return kept
+
+
 def compiled_compact(
     scenario: Scenario, rng: np.random.Generator, keep_events: bool, shared: Shared | None = None
 ) -> tuple[tuple[Any, ...], Any]:
@@ -178,7 +185,7 @@ def compiled_compact(
     fidelity_sum = np.bincount(cohort_gens, weights=cf, minlength=GENERATIONS).astype(np.float64)
     empty, empty_float = np.zeros(0, np.int64), np.zeros(0, np.float64)
     light = Run(
-        trained=series[:, k.S_TRAINED], by_generation=by_gen, by_organisation=empty,
+        trained=series[:, k.S_TRAINED], by_generation=_reached(by_gen), by_organisation=empty,
         trainers=series[:, k.S_TRAINERS], active_trainers=series[:, k.S_ACTIVE], cohorts_running=series[:, k.S_RUNNING],
         cohorts_started=series[:, k.S_STARTED], organisations_started=marks[0], trainer_generation=empty,
         trainer_trained_at=empty, trainer_ran=empty, trainer_last_start=empty, trainer_new_trainers=empty_float,

@@ -64,7 +64,7 @@ class Run:
     """One replicate's record: series per period (index 0 is the start) and per-trainer outcomes."""
 
     trained: IntArray  # (H+1,)
-    by_generation: IntArray  # (H+1, GENERATIONS)
+    by_generation: IntArray  # (H+1, generations): all GENERATIONS, or (compiled) up to the last one trained
     by_organisation: IntArray  # (H+1, organisations)
     trainers: IntArray  # (H+1,) every trainer, seeds included
     active_trainers: IntArray  # (H+1,) trainers able to deliver: activated and not stopped

@@ -19,7 +19,7 @@ from tipframe.io.arrays import from_numpy
 from tipframe.model import ArrayData, Backend, Engine, EventLog, ReachResult
 from tipframe.reach.ensemble import Ensemble
 from tipframe.reach.montecarlo import GENERATIONS, Run, batch_size, run_batch
-from tipframe.reach.scenario import Scenario
+from tipframe.reach.scenario import IntArray, Scenario
 from tipframe.version import __version__
 
 __all__ = ["Compact", "monte_carlo_result", "projection_result", "run_replicates"]
@@ -212,8 +212,8 @@ def monte_carlo_result(
     def stack(name: str) -> ArrayData:
         return from_numpy(np.stack([getattr(run, name) for run in runs]).astype(np.int32))
 
-    by_generation = np.stack([run.by_generation for run in runs]).astype(np.int32)
-    used = int(np.max(np.nonzero(by_generation.any(axis=(0, 1)))[0], initial=0)) + 1
+    by_generation = _generations([run.by_generation for run in runs], scenario.horizon)
+    used = by_generation.shape[2]
     per_trainer = np.stack([c.per_trainer for c in compacts])
     fidelity = np.stack([c.fidelity for c in compacts])
     events = tuple(_event_log(i, run) for i, run in enumerate(runs) if run.events is not None)
@@ -227,7 +227,7 @@ def monte_carlo_result(
         backend=backend,
         numba_version=numba_version,
         trained=stack("trained"),
-        by_generation=from_numpy(by_generation[:, :, :used]),
+        by_generation=from_numpy(by_generation),
         by_organisation=from_numpy(organisation_sum / len(runs)),
         trainers=stack("trainers"),
         active_trainers=stack("active_trainers"),
@@ -302,6 +302,22 @@ def projection_result(scenario: Scenario, ensemble: Ensemble, seed: int) -> Reac
         mean_fidelity=from_numpy(values["mean_fidelity"][:, : used + 1]),
         flags=ensemble.flags,
     )
+
+
+def _generations(series: list[IntArray], horizon: int) -> Any:
+    """Replicates' trained by generation, stacked to the last generation any replicate reached (at least one).
+
+    A replicate's series may stop at its own last generation (the compiled engine keeps no more),
+    so a run of many replicates holds a few columns each, not all the generations counted apart."""
+    used = 1
+    for one in series:
+        present = np.flatnonzero(one.any(axis=0))
+        used = max(used, int(present[-1]) + 1 if present.size else 1)
+    stacked = np.zeros((len(series), horizon + 1, used), np.int32)
+    for row, one in enumerate(series):
+        width = min(used, one.shape[1])
+        stacked[row, :, :width] = one[:, :width]
+    return stacked
 
 
 def _fold(by_generation: Any) -> tuple[Any, int]:
