@@ -23,7 +23,7 @@ PROGRAMME = tipframe.load("builtin:help-the-helpers", tipframe.Programme)
 
 def test_a_run_too_big_for_memory_is_refused_before_it_starts() -> None:
     tracemalloc.start()
-    with pytest.raises(MemoryLimitError, match=r"would need about \d+\.\d TiB \(10,000,000 replicates x 105 periods"):
+    with pytest.raises(MemoryLimitError, match=r"would need about \d+\.\d [GT]iB \(10,000,000 replicates x 105"):
         tipframe.simulate_reach(PLAN, WORKFORCE, PROGRAMME, replicates=10_000_000)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -99,7 +99,9 @@ def test_estimates_grow_with_what_each_engine_holds() -> None:
         simulation_resources(scenario, 10_000, compiled=False).bytes
         > 50 * simulation_resources(scenario, 100, compiled=False).bytes
     )
-    assert simulation_resources(scenario, 10_000).bytes > 5 * simulation_resources(scenario, 100).bytes
+    # Compiled, a replicate keeps its series by generation only as deep as it went: less grows per replicate,
+    # beside the code's fixed part.
+    assert simulation_resources(scenario, 10_000).bytes > 3 * simulation_resources(scenario, 100).bytes
     longer = prepare(tipframe.variant(PLAN, {"horizon": 520}), WORKFORCE, PROGRAMME)
     assert (
         simulation_resources(longer, 1000, compiled=False).bytes
@@ -215,12 +217,12 @@ def status(key):
 
 plan = tipframe.variant(tipframe.load("builtin:help-the-helpers-rollout", tipframe.CascadePlan), {"horizon": 2000})
 documents = plan, tipframe.load(plan.workforce, tipframe.Workforce), tipframe.load(plan.programme, tipframe.Programme)
-estimate = simulation_resources(prepare(*documents), 40).bytes
+estimate = simulation_resources(prepare(*documents), 400).bytes
 gc.collect()
 ctypes.CDLL("libc.so.6").malloc_trim(0)
 open("/proc/self/clear_refs", "w").write("5")
 baseline = status("VmRSS")
-tipframe.simulate_reach(*documents, replicates=40, seed=1)
+tipframe.simulate_reach(*documents, replicates=400, seed=1)
 print(json.dumps({"estimate": estimate, "peak": status("VmHWM") - baseline}))
 """
 

@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 import textwrap
+import threading
 
 from tipframe.bundle import read_bundle
 from tipframe.cli.common import (
@@ -149,11 +150,27 @@ def _stop(executor: concurrent.futures.ProcessPoolExecutor) -> None:
     """Give the workers back at once (on Ctrl-C too): cancel what has not started, end what has.
 
     A worker interrupted goes on to the pieces already queued for it, and the process could not
-    exit before they finish; by the time this runs, every result wanted has been gathered."""
+    exit before they finish; by the time this runs, every result wanted has been gathered. The
+    pool's own thread is waited for (a few seconds at most) with its one spurious error silenced:
+    on Python 3.11, a pool broken while its futures are being cancelled (Ctrl-C reaches the
+    workers too) reports that it could not fail a cancelled future."""
     processes = list((getattr(executor, "_processes", None) or {}).values())  # shutdown forgets them
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
+    manager = getattr(executor, "_executor_manager_thread", None)
+    previous = threading.excepthook
+
+    def quiet(args: threading.ExceptHookArgs) -> None:
+        if not isinstance(args.exc_value, concurrent.futures.InvalidStateError):
+            previous(args)
+
+    threading.excepthook = quiet
+    try:
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        if manager is not None:
+            manager.join(timeout=5)
+    finally:
+        threading.excepthook = previous
 
 
 def _save(args: argparse.Namespace, result: ReachResult) -> None:

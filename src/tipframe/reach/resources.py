@@ -157,24 +157,24 @@ def _seconds(steps: float, elements: float) -> float:
     return steps * _STEP + elements * _ELEMENT
 
 
-def _kept(periods: int, organisations: int) -> int:
-    """Bytes one replicate's record holds once compacted (``Compact``): its series, and per generation."""
-    return (7 + GENERATIONS) * periods * _WORD + 4 * GENERATIONS * _WORD + organisations + _RECORD
+def _kept(periods: int, organisations: int, generations: int) -> int:
+    """Bytes one replicate's record holds once compacted (``Compact``): its series (``generations`` of them by
+    generation: all, or the compiled engine's up to the last trained), and per generation."""
+    return (7 + generations) * periods * _WORD + 4 * GENERATIONS * _WORD + organisations + _RECORD
 
 
 def _assembly(replicates: int, periods: int, used: int) -> int:
     """Bytes the result's arrays take while they are assembled (``monte_carlo_result``), beyond the records.
 
-    By generation: stacked (8 bytes a number) then narrowed (4), and the narrowed copy kept while
-    the used generations are encoded (a copy, its bytes, base64 bytes and text: about 4.7 times
-    their size); the seven other series are encoded alike and their text kept (4/3 of 4 bytes).
+    By generation: the used generations stacked (4 bytes a number), kept while they are encoded
+    (with its bytes, base64 bytes and text: about 4.7 times its size); the seven other series are
+    encoded alike and their text kept (4/3 of 4 bytes).
     """
     cells = replicates * periods
     encoded = 4 * 4 // 3
-    stacked = cells * GENERATIONS * 12
-    narrowed = cells * GENERATIONS * 4 + cells * used * 4 * 14 // 3
-    finished = cells * GENERATIONS * 4 + cells * (7 + used) * encoded + cells * 31
-    return max(stacked, narrowed, finished) + cells * encoded
+    narrowed = cells * used * 4 * 14 // 3
+    finished = cells * used * 4 + cells * (7 + used) * encoded + cells * 31
+    return max(narrowed, finished) + cells * encoded
 
 
 def _batch_parts(scenario: Scenario, batch: int, flow: Flow, events: int) -> tuple[list[Part], int]:
@@ -252,7 +252,9 @@ def simulation_resources(
     flow = expected_flow(scenario)
     piece = replicates if workers <= 1 else min(replicates, chunk or replicates)
     together = 1 if compiled else max(1, min(batch or batch_size(scenario), piece))
-    kept = _kept(periods, organisations)
+    # Generations trained: the expected cascade's (the depth bound gives its deepest line twice the time)
+    used = min(flow.depth(), flow.busy_until // max(1, flow.step) + 3)
+    kept = _kept(periods, organisations, used if compiled else GENERATIONS)
     events = kept_events * int(flow.trainers * 7 + flow.cohorts * 9 + flow.running * 8) * _WORD
     working, grown = _batch_parts(scenario, together, flow, events)
     code = _code(compiled, workers)  # loaded once a process, and kept: it counts at both moments below
@@ -260,7 +262,6 @@ def simulation_resources(
         working = [attrs.evolve(p, bytes=p.bytes * workers, detail=f"{workers} workers: {p.detail}") for p in working]
         working.append(Part("worker processes", workers * PROCESS, f"{workers} x {size(PROCESS)}"))
     held = Part("replicates kept", replicates * kept + events, f"{replicates:,} replicates x {periods:,} periods")
-    used = flow.depth()
     assembly = Part("result arrays", _assembly(replicates, periods, used), f"{used} generations")
     # While the last batch runs, the replicates before it are kept; its own are in its records.
     before = attrs.evolve(held, bytes=max(0, replicates - together * max(1, workers)) * kept)
