@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -111,26 +109,18 @@ class Scenario:
         """Each uptake parameter's value for one replicate (drawn after `draw`), or its mean when ``rng`` is None."""
         return np.array([parameter_value(p, rng) for p in self.uptake_parameters], np.float64)
 
-    @functools.cached_property
-    def _groups(self) -> IntArray:
-        """`uptake_groups` as an array (organisation, people, parameter a row), made once."""
-        groups: IntArray = np.array(self.uptake_groups, np.int64).reshape(-1, 3)
-        return groups
-
     def willing(self, rng: np.random.Generator, uptakes: FloatArray) -> IntArray:
         """Eligible people (seeds aside) who will take part when offered a place, by organisation.
 
         Each person is drawn once; a group whose uptake is 1 (or 0) draws nothing, so plans that
-        leave uptake at its default use the same random numbers as before it existed. The groups
-        draw in order, in one call (numpy's draws for an array are its draws one by one).
+        leave uptake at its default use the same random numbers as before it existed.
         """
-        org, people, parameter = self._groups.T
-        chance = uptakes[parameter]
-        counts = np.where((people > 0) & (chance >= 1.0), people, 0)
-        draw = (people > 0) & (chance > 0.0) & (chance < 1.0)
-        if draw.any():
-            counts[draw] = rng.binomial(people[draw], chance[draw])
-        willing: IntArray = np.bincount(org, weights=counts, minlength=len(self.organisations)).astype(np.int64)
+        willing = np.zeros(len(self.organisations), np.int64)
+        for org, people, parameter in self.uptake_groups:
+            chance = float(uptakes[parameter])
+            if people == 0 or chance <= 0.0:
+                continue
+            willing[org] += people if chance >= 1.0 else int(rng.binomial(people, chance))
         return willing
 
     def mean_uptake(self, uptakes: FloatArray) -> FloatArray:
