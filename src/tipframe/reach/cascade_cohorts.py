@@ -21,7 +21,7 @@ from tipframe.reach.cascade_random import below
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "5939bfafb62efe35"  # cascade_groups.py, cascade_random.py
+CALLS = "7431cfe18c41d902"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
 
@@ -94,10 +94,15 @@ def _from_partners(
         offset[i + 1] = offset[i] + p_indptr[h + 1] - p_indptr[h]
     got = np.zeros(offset[m], np.int64)
     demand = np.zeros(pool.size, np.int64)
-    most = remaining[needing].sum()
-    ask_org, ask_cell, ask_row = np.empty(most, np.int64), np.empty(most, np.int64), np.empty(most, np.int64)
+    most, widest = 0, 0
+    for i in range(m):
+        most += remaining[needing[i]]
+        widest = max(widest, remaining[needing[i]])
+    asks_table = np.empty((3, most), np.int64)  # one allocation, not three
+    ask_org, ask_cell, ask_row = asks_table[0], asks_table[1], asks_table[2]
+    granted = np.empty(most, np.bool_)
     asked = np.zeros(max(1, offset[m]), np.int64)
-    picked = np.empty(remaining[needing].max() + 1 if m else 1, np.int64)
+    picked = np.empty(widest + 1, np.int64)
     while True:
         asks = 0  # every cohort still short asks at once, from the pools as they stand
         for i in range(m):
@@ -118,7 +123,7 @@ def _from_partners(
             break
         for a in range(asks):
             demand[ask_org[a]] += 1
-        granted = np.ones(asks, np.bool_)
+        granted[:asks] = True
         _contest(rng, pool, ask_org[:asks], granted, demand)
         for a in range(asks):
             demand[ask_org[a]] = 0

@@ -240,10 +240,9 @@ def candidates(
     slot_tr, slot_rank = _slots(t, ti, n_tr)
     n = slot_tr.size
     groups = np.empty((n, tiers_i[:, T_FACILITATORS].max()), np.int64)
-    host, gen, size, fac = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
-    rank, start = np.empty(n, np.int64), np.empty(n, np.int64)
+    table = np.empty((7, n), np.int64)  # one allocation, not seven: a small plan searches often
+    host, gen, size, fac, rank, start, members = table[0], table[1], table[2], table[3], table[4], table[5], table[6]
     fid = np.empty(n, np.float64)
-    members = np.empty(n, np.int64)
     tally = np.zeros(component.max() + 1 if component.size else 1, np.int64)
     order = _slot_order(slot_tr, slot_rank, ti, tf, component.size)
     count, used, lo = 0, 0, 0
@@ -280,4 +279,16 @@ def candidates(
     # First slots before second ones, then higher fidelity first, whatever the generation.
     ranks = rank[:count].max() + 1 if count else 1
     order = _counting(rank, np.argsort(-fid[:count], kind="mergesort"), ranks)
-    return host[order], gen[order], fid[order], size[order], fac[order], start[order], members
+    ordered = np.empty((5, count), np.int64)
+    fid_ordered = np.empty(count, np.float64)
+    for a in range(count):
+        c = order[a]
+        ordered[0, a], ordered[1, a], ordered[2, a], ordered[3, a], ordered[4, a] = (
+            host[c],
+            gen[c],
+            size[c],
+            fac[c],
+            start[c],
+        )
+        fid_ordered[a] = fid[c]
+    return ordered[0], ordered[1], fid_ordered, ordered[2], ordered[3], ordered[4], members
