@@ -56,14 +56,17 @@ def could_group(
     have none to pair them with."""
     tiers = tiers_i.shape[0]
     found = False
-    for i in range(n_tr):
+    seen = 0
+    while seen < n_tr and not found:  # stops at the first cohort possible: at national scale, early
+        i = seen
+        seen += 1
         if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]:
             spare = max(0, min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i]))
             key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
             work[key] += spare
             f = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
-            found |= spare > 0 and (f <= 1 or work[key] >= f)
-    for i in range(n_tr):
+            found = spare > 0 and (f <= 1 or work[key] >= f)
+    for i in range(seen):
         work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
     return found
 
