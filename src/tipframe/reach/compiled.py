@@ -17,7 +17,7 @@ import numpy as np
 
 from tipframe.model import Distribution
 from tipframe.reach.montecarlo import GENERATIONS, Events, Run
-from tipframe.reach.scenario import FloatArray, IntArray, Scenario, parameter_value
+from tipframe.reach.scenario import FloatArray, IntArray, Scenario
 
 __all__ = ["compiled_compact", "inputs"]
 
@@ -71,14 +71,10 @@ def inputs(scenario: Scenario) -> Shared:
 
 
 def _real(scenario: Scenario, rng: np.random.Generator, floors: FloatArray) -> tuple[float, FloatArray]:
-    """Turnover and the tiers' real numbers for one replicate, drawn as `Scenario.draw` draws them (same order)."""
-    turnover = parameter_value(scenario.plan.turnover, rng)
+    """Turnover and the tiers' real numbers for one replicate (`Scenario.drawn`), with their floors."""
+    turnover, values = scenario.drawn(rng)
     real = np.empty((floors.size, 5), np.float64)
-    for row, tier in enumerate(scenario.plan.tiers):
-        real[row, 0] = parameter_value(tier.attrition, rng)
-        real[row, 1] = parameter_value(tier.completion, rng)
-        real[row, 2] = parameter_value(tier.conversion, rng)
-        real[row, 3] = parameter_value(tier.fidelity_retention, rng)
+    real[:, :4] = values
     real[:, 4] = floors
     return turnover, real
 

@@ -83,12 +83,9 @@ class Scenario:
             The turnover, and each tier's numbers.
         """
 
-        def value(parameter: Parameter) -> float:
-            return parameter_value(parameter, rng)
-
-        turnover = value(self.plan.turnover)
+        turnover, values = self.drawn(rng)
         tiers: list[TierValues] = []
-        for tier in self.plan.tiers:
+        for tier, (attrition, completion, conversion, retention) in zip(self.plan.tiers, values, strict=True):
             tiers.append(
                 TierValues(
                     cohort_size=tier.cohort_size,
@@ -96,18 +93,33 @@ class Scenario:
                     concurrent=tier.concurrent_cohorts,
                     total=tier.total_cohorts if tier.total_cohorts is not None else 1 << 40,
                     delay=self.plan.periods(tier.delay),
-                    attrition=value(tier.attrition),
-                    completion=value(tier.completion),
-                    conversion=value(tier.conversion),
-                    retention=value(tier.fidelity_retention),
+                    attrition=attrition,
+                    completion=completion,
+                    conversion=conversion,
+                    retention=retention,
                     floor=tier.fidelity_floor,
                 )
             )
         return turnover, tiers
 
+    def drawn(self, rng: np.random.Generator | None) -> tuple[float, list[tuple[float, float, float, float]]]:
+        """The values `draw` draws, in its order: turnover, then each tier's attrition, completion,
+        conversion and retention (the rest of a tier is fixed)."""
+        turnover = _value(self.plan.turnover, rng)
+        values = [
+            (
+                _value(tier.attrition, rng),
+                _value(tier.completion, rng),
+                _value(tier.conversion, rng),
+                _value(tier.fidelity_retention, rng),
+            )
+            for tier in self.plan.tiers
+        ]
+        return turnover, values
+
     def uptakes(self, rng: np.random.Generator | None) -> FloatArray:
         """Each uptake parameter's value for one replicate (drawn after `draw`), or its mean when ``rng`` is None."""
-        return np.array([parameter_value(p, rng) for p in self.uptake_parameters], np.float64)
+        return np.array([_value(p, rng) for p in self.uptake_parameters], np.float64)
 
     def willing(self, rng: np.random.Generator, uptakes: FloatArray) -> IntArray:
         """Eligible people (seeds aside) who will take part when offered a place, by organisation.
@@ -135,7 +147,7 @@ class Scenario:
         return result
 
 
-def parameter_value(parameter: Parameter, rng: np.random.Generator | None) -> float:
+def _value(parameter: Parameter, rng: np.random.Generator | None) -> float:
     """A parameter's value for one replicate: drawn when it is a distribution and ``rng`` is given."""
     if rng is None or parameter.distribution is Distribution.FIXED:
         return parameter.mean()
