@@ -18,8 +18,8 @@ import numpy as np
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, GEN, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, CONCURRENT, QUOTA = 0, 1, 2, 3, 5, 6, 10, 11
 FID = 0
-#: generations counted apart (the kernel's ``G``); later ones share a count in `could_group`, which only
-#: counts more slots, never fewer
+#: generations counted apart in the results (the reference engine's ``GENERATIONS``); later ones share a
+#: count in `could_group`, which only counts more slots, never fewer
 G = 64
 T_SIZE, T_FACILITATORS, T_RETENTION, T_FLOOR = 0, 1, 3, 4
 

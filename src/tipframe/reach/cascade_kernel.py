@@ -19,14 +19,13 @@ import numba
 import numpy as np
 
 from tipframe.reach.cascade_cohorts import start_cohorts, widened
+from tipframe.reach.cascade_groups import G
 from tipframe.reach.cascade_random import binomial
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "6312357016e78df7"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
-#: generations counted apart in the results (the reference engine's ``GENERATIONS``)
-G = 64
+CALLS = "d990392655bf7075"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
