@@ -500,3 +500,20 @@ documents = st.one_of(
     cascade_plans(),
     referral_networks(),
 )
+
+
+@st.composite
+def chanceless_networks(draw: st.DrawFn, ties: int) -> tuple[Any, float, float, int]:
+    """A random staff network (up to 60 people, up to ``ties`` ties) with p and q each 0 or 1, and a seed:
+    nothing is random past the start, so any two peer engines must give the same series."""
+    import numpy as np
+
+    from tipframe import StaffGraph
+
+    people = draw(st.integers(min_value=2, max_value=60))
+    count = draw(st.integers(min_value=0, max_value=ties))
+    p, q = draw(st.sampled_from([0.0, 1.0])), draw(st.sampled_from([1.0, 0.0]))
+    seed = draw(st.integers(min_value=0, max_value=2**32))
+    rng = np.random.default_rng(seed)
+    graph = StaffGraph.from_edges(people, rng.integers(0, people, count), rng.integers(0, people, count))
+    return graph, p, q, seed

@@ -17,6 +17,8 @@ from tipframe import StaffGraph, simulate_peer_uptake
 from tipframe.reach.blocks import GUIDE, bernoulli_masks, gap_table
 from tipframe.reach.resources import peer_resources
 
+from .. import strategies
+
 
 def random_graph(people: int, degree: float, seed: int) -> StaffGraph:
     """An Erdős–Rényi graph of mean degree ``degree``, from an edge list (networkx is slow at this size)."""
@@ -77,21 +79,13 @@ def test_blocks_agree_in_distribution_with_one_replicate_at_a_time(p: float, q: 
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    st.integers(min_value=2, max_value=60),
-    st.integers(min_value=0, max_value=200),
-    st.sampled_from([0.0, 1.0]),
-    st.sampled_from([1.0, 0.0]),
-    st.integers(min_value=0, max_value=2**32),
-)
-def test_without_chance_blocks_give_the_one_at_a_time_numbers(
-    people: int, ties: int, p: float, q: float, seed: int
-) -> None:
+@given(strategies.chanceless_networks(ties=200))
+def test_without_chance_blocks_give_the_one_at_a_time_numbers(case: tuple[StaffGraph, float, float, int]) -> None:
     # With p and q each 0 or 1 nothing is random past the start: the series, their lengths
     # included, must be the other engine's exactly.
-    rng = np.random.default_rng(seed)
-    graph = StaffGraph.from_edges(people, rng.integers(0, people, ties), rng.integers(0, people, ties))
-    start = sorted({int(i) for i in rng.integers(0, people, 3)})
+    graph, p, q, seed = case
+    rng = np.random.default_rng(seed + 1)
+    start = sorted({int(i) for i in rng.integers(0, graph.people, 3)})
     blocks = simulate_peer_uptake(graph, start, p, q, replicates=3, seed=seed, max_periods=80, blocks=True)
     single = simulate_peer_uptake(graph, start, p, q, replicates=3, seed=seed, max_periods=80)
     assert np.array_equal(blocks.trained, single.trained)
