@@ -19,7 +19,7 @@ import numba
 import numpy as np
 
 from tipframe.reach.cascade_cohorts import start_cohorts, widened
-from tipframe.reach.cascade_groups import G
+from tipframe.reach.cascade_groups import G, tier_of
 from tipframe.reach.cascade_random import binomial
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
@@ -41,12 +41,6 @@ T_ATTRITION, T_COMPLETION, T_CONVERSION, T_RETENTION, T_FLOOR = 0, 1, 2, 3, 4
 C_ORG, C_GEN, C_START, C_SIZE, C_COMPLETERS, C_FACILITATORS = 0, 1, 2, 3, 4, 5
 # Series recorded each period.
 S_TRAINED, S_TRAINERS, S_ACTIVE, S_RUNNING, S_STARTED, S_REACHED, S_SEEDS = 0, 1, 2, 3, 4, 5, 6
-
-
-@numba.njit(cache=True, inline="always")  # small and called in loops: no call, no reference counting
-def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
-    """The tier of cohorts of ``generation`` and of the trainers they make."""
-    return min(max(generation, 1), tiers) - 1
 
 
 @numba.njit(cache=True)
