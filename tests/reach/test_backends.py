@@ -134,6 +134,7 @@ def test_the_compiled_engine_is_reproducible_and_recorded() -> None:
     [
         ("cascade_kernel", ["cascade_cohorts", "cascade_groups", "cascade_random"]),
         ("cascade_cohorts", ["cascade_groups", "cascade_random"]),
+        ("cascade_record", ["cascade_cohorts", "cascade_groups", "cascade_kernel", "cascade_random"]),
     ],
 )
 def test_compiled_modules_name_the_code_they_call(module: str, calls: list[str]) -> None:

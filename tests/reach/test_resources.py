@@ -94,14 +94,15 @@ def test_the_estimate_counts_the_cohort_table() -> None:
 
 def test_estimates_grow_with_what_each_engine_holds() -> None:
     scenario = prepare(PLAN, WORKFORCE, PROGRAMME)
-    # The reference engine's batches; the compiled engine's one replicate adds its code once, not per replicate.
+    # The reference engine's batches (a fixed part beside the replicates' records); the compiled engine's one
+    # replicate adds its code once, not per replicate.
     assert (
         simulation_resources(scenario, 10_000, compiled=False).bytes
-        > 50 * simulation_resources(scenario, 100, compiled=False).bytes
+        > 20 * simulation_resources(scenario, 100, compiled=False).bytes
     )
     # Compiled, a replicate keeps its series by generation only as deep as it went: less grows per replicate,
     # beside the code's fixed part.
-    assert simulation_resources(scenario, 10_000).bytes > 3 * simulation_resources(scenario, 100).bytes
+    assert simulation_resources(scenario, 10_000).bytes > 2 * simulation_resources(scenario, 100).bytes
     longer = prepare(tipframe.variant(PLAN, {"horizon": 520}), WORKFORCE, PROGRAMME)
     assert (
         simulation_resources(longer, 1000, compiled=False).bytes
@@ -179,9 +180,9 @@ def test_the_default_limit_respects_the_address_space_limit() -> None:
     limited = int(_limited(ask, 3_000_000_000).stdout)
     assert 0 < limited < 3_000_000_000
     assert limited < free
-    # What `prlimit --as=3000000000 tipframe reach --replicates 100000 --workers 1` did: refused at once.
+    # What `prlimit --as=3000000000 tipframe reach --replicates 1000000 --workers 1` does: refused at once.
     started = time.monotonic()
-    argv = "['tipframe', 'reach', '--replicates', '100000', '--workers', '1', '--quiet']"
+    argv = "['tipframe', 'reach', '--replicates', '1000000', '--workers', '1', '--quiet']"
     run = _limited(f"import sys; sys.argv = {argv}; from tipframe.cli import run; run()", 3_000_000_000)
     assert run.returncode == 2, run.stderr
     assert "more than the limit of" in run.stderr

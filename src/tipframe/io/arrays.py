@@ -30,11 +30,8 @@ def from_numpy(array: Any) -> ArrayData:
     if values.dtype == np.int32:
         kind = "int32"
     converted = np.ascontiguousarray(values, dtype=np.dtype(kind).newbyteorder("<"))
-    return ArrayData(
-        dtype=kind,
-        shape=tuple(int(n) for n in values.shape),
-        data=base64.b64encode(converted.tobytes()).decode("ascii"),
-    )
+    shape = tuple(int(n) for n in values.shape)
+    return ArrayData.encoded(kind, shape, base64.b64encode(converted.tobytes()).decode("ascii"))
 
 
 def to_numpy(data: ArrayData) -> Any:

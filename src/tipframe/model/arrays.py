@@ -34,6 +34,25 @@ class ArrayData:
         checks=[STORED],
     )
 
+    @classmethod
+    def encoded(cls, dtype: str, shape: tuple[int, ...], data: str) -> ArrayData:
+        """An array whose ``data`` an encoder has just made from ``shape`` numbers of ``dtype``: not decoded
+        again to check its length (at a result's size, that check costs more than the encoding).
+
+        Parameters
+        ----------
+        dtype, shape, data
+            As the fields; ``data`` must be the base64 of exactly that many values.
+
+        Returns
+        -------
+        ArrayData
+        """
+        made = object.__new__(cls)
+        for name, value in (("dtype", dtype), ("shape", shape), ("data", data), ("stored", None)):
+            object.__setattr__(made, name, value)
+        return made
+
     def __attrs_post_init__(self) -> None:
         if self.stored is not None:
             if self.data:

@@ -142,6 +142,21 @@ def _from_partners(
 
 
 @numba.njit(cache=True)
+def may_start(
+    t: int, ti: Any, n_tr: int, pool: Any, p_indptr: Any, p_indices: Any, component: Any, tiers_i: Any, open_: Any,
+    work: Any,
+) -> bool:  # fmt: skip  # pragma: no cover - compiled
+    """Whether `start_cohorts` could start a cohort in period ``t``: someone is within reach of a trainer
+    with a free slot, and free slots could form a cohort (writes ``open_``, as `opened`; ``work``:
+    zeros, left as found). Checked before `start_cohorts`, which needs its answer to be True.
+
+    Called every period with arrays, not tuples: numba counts a reference to each array passed."""
+    if not opened(pool, p_indptr, p_indices, open_) or not _within_reach(t, ti, n_tr, open_):
+        return False
+    return could_group(t, ti, n_tr, tiers_i, component, work)
+
+
+@numba.njit(cache=True)
 def _within_reach(t: int, ti: Any, n_tr: int, open_: Any) -> bool:  # pragma: no cover - compiled
     """Whether any active trainer with a free slot has willing people in its organisation or a partner."""
     for i in range(n_tr):
@@ -175,6 +190,7 @@ def start_cohorts(
 ) -> Any:  # fmt: skip  # pragma: no cover - compiled
     """(3) Trainers with spare capacity start cohorts, which fill their places and start if large enough.
 
+    Called only when `may_start` is True (it writes ``marks[4]``, the organisations open to a cohort).
     ``counts`` holds the rows in use of the trainer, cohort, place and facilitation tables (updated);
     ``work`` is zeros (left as found), a count for each partnership network and generation.
     Returns the tables (grown when needed) and how many cohorts started."""
@@ -184,10 +200,6 @@ def start_cohorts(
     n_tr, n_c, n_p, n_f = counts[0], counts[1], counts[2], counts[3]
     # Taken from the tuple once, not in loops: numba counts a reference each time an array is taken out.
     hosted, first_start, last_start, open_ = marks[0], marks[1], marks[2], marks[4]
-    if not opened(pool, p_indptr, p_indices, open_) or not _within_reach(t, ti, n_tr, open_):
-        return tables, 0
-    if not could_group(t, ti, n_tr, tiers[0], org[2], work):
-        return tables, 0
     host, gen, fid, size, fac, first, members = candidates(t, ti, tf, n_tr, tiers, org, open_)
     k = host.size
     filled = np.zeros(k, np.int64)

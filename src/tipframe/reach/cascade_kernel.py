@@ -18,14 +18,14 @@ from typing import Any
 import numba
 import numpy as np
 
-from tipframe.reach.cascade_cohorts import start_cohorts, widened
+from tipframe.reach.cascade_cohorts import may_start, start_cohorts, widened
 from tipframe.reach.cascade_groups import G, tier_of
 from tipframe.reach.cascade_random import binomial
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "d990392655bf7075"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
+CALLS = "11974ae724c25522"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -120,10 +120,11 @@ def _reachable(pool: Any, p_indptr: Any, p_indices: Any, out: Any) -> None:  # p
 
 @numba.njit(cache=True)
 def _chances(
-    t: int, ti: Any, n_tr: int, reachable: Any, settings: Any, tiers_i: Any, component: Any, work: Any,
-    org_last_chance: Any, pending: Any, n_pending: int,
+    first: int, last: int, ti: Any, n_tr: int, reachable: Any, settings: Any, tiers_i: Any, component: Any,
+    work: Any, org_last_chance: Any, pending: Any, n_pending: int,
 ) -> int:  # fmt: skip  # pragma: no cover - compiled
-    """Note the trainers who had a chance to start a cohort this period (see the reference's ``_chances``).
+    """Note the trainers who had a chance to start a cohort in periods ``first`` to ``last`` - 1 (see the
+    reference's ``_chances``): one period, or a quiet stretch in which only time moves (`_quiet_until`).
 
     A trainer is partnered when its partnership network holds enough other able trainers of its
     generation to facilitate with it; ``work`` (zeros, left as found) counts them by network and
@@ -135,43 +136,45 @@ def _chances(
     window, only the ``pending`` trainers (the first ``n_pending``: never run, chances short of
     that, not left) are looked at. Returns how many stay pending."""
     min_group, adoption_after, window = settings[2], settings[6], settings[7]
-    full = t >= window
     tiers = tiers_i.shape[0]
     pairs = False
     for tier in range(tiers):
         pairs |= tiers_i[tier, T_FACILITATORS] > 1
-    counting = pairs and full
-    for k in range(0 if full or not pairs else n_pending):  # partners are counted only if someone needs them
-        i = pending[k]
-        counting |= ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i] and reachable[ti[ORG, i]] >= min_group
-    for i in range(n_tr if counting else 0):  # no helper function: numba would count references at each call
-        room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
-        if ti[ACTIVE_FROM, i] <= t and ti[LEAVE_AT, i] > t and ti[STOP_AT, i] > t and room:
-            work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] += 1
-    kept = 0
-    for k in range(n_tr if full else n_pending):
-        i = k if full else pending[k]
-        if ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i]:
-            partnered = True
+    for t in range(first, last):
+        full = t >= window
+        counting = pairs and full
+        for k in range(0 if full or not pairs else n_pending):  # partners are counted only if someone needs them
+            i = pending[k]
+            counting |= ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i] and reachable[ti[ORG, i]] >= min_group
+        for i in range(n_tr if counting else 0):  # no helper function: numba would count references at each call
             room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
-            if pairs:
-                key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
-                needed = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
-                able = ti[STOP_AT, i] > t and room
-                partnered = work[key] - able >= needed - 1
-            now = ti[LAST_START, i] == t
-            people = reachable[ti[ORG, i]] >= min_group and partnered
-            if (now and ti[TOTAL, i] == 1) or (ti[TOTAL, i] == 0 and people):
-                ti[CHANCES, i] += 1
-            if now or (people and room):
-                ti[LAST_CHANCE, i] = t
-                org_last_chance[ti[ORG, i]] = t
-        if not full and ti[TOTAL, i] == 0 and ti[CHANCES, i] < adoption_after and ti[LEAVE_AT, i] > t:
-            pending[kept] = i
-            kept += 1
-    for i in range(n_tr if counting else 0):
-        work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
-    return kept if not full else n_pending
+            if ti[ACTIVE_FROM, i] <= t and ti[LEAVE_AT, i] > t and ti[STOP_AT, i] > t and room:
+                work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] += 1
+        kept = 0
+        for k in range(n_tr if full else n_pending):
+            i = k if full else pending[k]
+            if ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i]:
+                partnered = True
+                room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
+                if pairs:
+                    key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
+                    needed = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
+                    able = ti[STOP_AT, i] > t and room
+                    partnered = work[key] - able >= needed - 1
+                now = ti[LAST_START, i] == t
+                people = reachable[ti[ORG, i]] >= min_group and partnered
+                if (now and ti[TOTAL, i] == 1) or (ti[TOTAL, i] == 0 and people):
+                    ti[CHANCES, i] += 1
+                if now or (people and room):
+                    ti[LAST_CHANCE, i] = t
+                    org_last_chance[ti[ORG, i]] = t
+            if not full and ti[TOTAL, i] == 0 and ti[CHANCES, i] < adoption_after and ti[LEAVE_AT, i] > t:
+                pending[kept] = i
+                kept += 1
+        for i in range(n_tr if counting else 0):
+            work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
+        n_pending = kept if not full else n_pending
+    return n_pending
 
 
 @numba.njit(cache=True)
@@ -293,11 +296,10 @@ def _seed_trainers(rng: Any, seeds: Any, tiers: Any, turnover: float) -> Any:  #
 
 @numba.njit(cache=True)
 def _record(
-    t: int, series: Any, by_gen_series: Any, by_org_series: Any, state: Any, n_tr: int
+    t: int, series: Any, by_gen_series: Any, by_org_series: Any, reached: Any, by_org: Any, by_gen: Any, n_tr: int
 ) -> None:  # pragma: no cover - compiled
     """Record period ``t``'s series, after its last step (the running, started and seed counts are the caller's;
     the active trainers are counted at the end, by `_active`)."""
-    reached, by_org, by_gen = state[2], state[3], state[4]
     by_gen_series[t] = by_gen
     by_org_series[t] = by_org
     series[t, S_TRAINED] = by_gen.sum()
@@ -306,15 +308,34 @@ def _record(
 
 
 @numba.njit(cache=True)
-def _settled(t: int, series: Any, by_gen_series: Any, by_org_series: Any) -> None:  # pragma: no cover - compiled
-    """Record every period after ``t`` when nothing more can happen: nobody willing is left, no cohort is
-    running and nobody leaves. The counts stay as they are (the active trainers apart: `_active`)
-    and no step would draw a number."""
-    for u in range(t + 1, series.shape[0]):
+def _settled(t: int, last: int, series: Any, by_gen_series: Any, by_org_series: Any) -> None:  # pragma: no cover
+    """Record periods ``t`` + 1 to ``last`` - 1 as period ``t`` when nothing happens in them but time: no
+    cohort starts or ends, nobody leaves, no trainer becomes active (`_quiet_until`), or when
+    nothing more can happen (nobody willing is left, no cohort running, no turnover). The counts
+    stay as they are (the active trainers apart: `_active`), no step would draw a number, and
+    only the trainers' chances move (`_chances`)."""
+    for u in range(t + 1, last):
         series[u] = series[t]
         series[u, S_STARTED] = 0
         by_gen_series[u] = by_gen_series[t]
         by_org_series[u] = by_org_series[t]
+
+
+@numba.njit(cache=True)
+def _quiet_until(t: int, ti: Any, n_tr: int, series: Any, periods: int) -> int:  # pragma: no cover - compiled
+    """The first period after ``t`` in which something could happen, when in period ``t`` no cohort could
+    start (`may_start`), none ended and there is no turnover: a cohort running ends, or a trainer
+    becomes active (a trainer who stops only takes slots away). Until then the state stays as it
+    is, so no cohort could start either."""
+    nxt = int(series.shape[0])  # after the horizon
+    for s in range(max(1, t - periods + 2), t + 1):  # the earliest cohorts still running end first
+        if series[s, S_STARTED] > 0:
+            nxt = min(nxt, s + periods - 1)
+            break
+    for i in range(n_tr):
+        if t < ti[ACTIVE_FROM, i] < nxt:
+            nxt = ti[ACTIVE_FROM, i]
+    return nxt
 
 
 @numba.njit(cache=True)
@@ -371,35 +392,53 @@ def cascade_replicate(
     work = np.zeros(networks * G, np.int64)  # trainers by partnership network and generation
     reachable = np.zeros(n_orgs, np.int64)
     series[0, S_TRAINERS] = n_tr
-    seeds_here = n_tr if staff_seeds else 0
-    series[0, S_SEEDS] = seeds_here
+    series[0, S_SEEDS] = seeds_here = n_tr if staff_seeds else 0
     running = 0
-    for t in range(1, horizon + 1):
-        if turnover > 0:
-            seeds_here -= _turn_over(rng, t, turnover, state, tables[0], counts[0], staff_seeds)
-        bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
-        tables, started = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, work)
-        running += started
-        ti, tf, ci, cf, places, classes, facilitations = tables
+    # Taken out of their tuples once: numba counts a reference each time an array is taken out or passed.
+    p_indptr, p_indices, component, open_, last_chance = org[3], org[4], org[2], marks[4], marks[3]
+    tiers_i, reached, by_org, by_gen = tiers[0], state[2], state[3], state[4]
+    ti, tf = tables[0], tables[1]
+    t = 1
+    while t <= horizon:
         n_tr = counts[0]
-        _reachable(pool, org[3], org[4], reachable)
-        n_pending = _chances(t, ti, n_tr, reachable, settings, tiers[0], org[2], work, marks[3], pending, n_pending)
+        if turnover > 0:
+            seeds_here -= _turn_over(rng, t, turnover, state, ti, n_tr, staff_seeds)
+        bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
+        started, quiet = 0, turnover == 0
+        if may_start(t, ti, n_tr, pool, p_indptr, p_indices, component, tiers_i, open_, work):  # most periods: no
+            tables, started = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, work)
+            running += started
+            ti, tf, quiet = tables[0], tables[1], False
+        _reachable(pool, p_indptr, p_indices, reachable)
+        n_pending = _chances(t, t + 1, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance, pending,
+                             n_pending)  # fmt: skip
         s = t - periods + 1
         if s >= 1:
             running -= started if s == t else series[s, S_STARTED]
             lo, hi = bounds[s, 0], bounds[s + 1, 0] if s < t else counts[2]
+        if s >= 1 and lo < hi:  # cohorts started in period s end
             f_lo, f_hi = bounds[s, 1], bounds[s + 1, 1] if s < t else counts[3]
+            _, _, ci, cf, places, classes, facilitations = tables
             ti, tf, n_tr = _resolve(rng, t, places[lo:hi], classes[lo:hi], facilitations[f_lo:f_hi],
                                     (ti, tf, ci, cf), n_tr, tiers, limited, turnover, state)  # fmt: skip
-            pending = _pending(pending, n_pending, counts[0], n_tr)
-            n_pending += n_tr - counts[0]
-            counts[0] = n_tr
-            tables = (ti, tf, ci, cf, places, classes, facilitations)
+            quiet = False
+            if n_tr > counts[0]:
+                pending = _pending(pending, n_pending, counts[0], n_tr)
+                n_pending += n_tr - counts[0]
+                counts[0] = n_tr
+                tables = (ti, tf, ci, cf, places, classes, facilitations)
         series[t, S_STARTED], series[t, S_RUNNING], series[t, S_SEEDS] = started, running, seeds_here
-        _record(t, series, by_gen_series, by_org_series, state, n_tr)
+        _record(t, series, by_gen_series, by_org_series, reached, by_org, by_gen, n_tr)
         if turnover == 0 and running == 0 and pool.sum() == 0:
-            _settled(t, series, by_gen_series, by_org_series)
+            _settled(t, horizon + 1, series, by_gen_series, by_org_series)
             break
+        last = _quiet_until(t, ti, n_tr, series, periods) if quiet else t + 1
+        if last > t + 1:  # periods in which only time moves, at once (the counts by period stay as they are)
+            bounds[t + 1 : last, 0], bounds[t + 1 : last, 1] = counts[2], counts[3]
+            n_pending = _chances(t + 1, last, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance,
+                                 pending, n_pending)  # fmt: skip
+            _settled(t, last, series, by_gen_series, by_org_series)
+        t = last
     ti, tf, ci, cf, places, classes, facilitations = tables
     _active(series, ti, counts[0])
     return (series, by_gen_series, by_org_series, ti[:, : counts[0]], tf[:, : counts[0]], ci[: counts[1]],

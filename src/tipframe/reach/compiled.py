@@ -1,4 +1,4 @@
-"""The compiled cascade backend: a replicate's inputs for the numba kernel, and its `Run` from the kernel's tables.
+"""The compiled cascade backend: a replicate's inputs for the numba kernel, and its record from the kernel.
 
 The kernel (``tipframe.reach.cascade_kernel``) simulates one replicate at a time: batching buys
 nothing once the loop is compiled, and one replicate's tables are small. Its first draws (the
@@ -9,30 +9,27 @@ from the reference engine's while their distribution is the same (tests/reach/te
 
 from __future__ import annotations
 
-import math
 from typing import Any, NamedTuple
 
-import numba
 import numpy as np
 
 from tipframe.model import Distribution
-from tipframe.reach.montecarlo import GENERATIONS, Events, Run
+from tipframe.reach.montecarlo import Events
 from tipframe.reach.scenario import FloatArray, IntArray, Scenario
 
-__all__ = ["compiled_compact", "inputs"]
+__all__ = ["compiled_record", "inputs"]
 
 
 class Shared(NamedTuple):
     """What every replicate of a scenario shares, worked out once: arrays for the kernel, and the rest."""
 
-    org: tuple[IntArray, ...]
-    settings: IntArray
+    #: `cascade_record.replicate_into`'s inputs: (org, seeds, settings, judging, eligible), where
+    #: judging is (horizon, adoption after, maintenance after, first period of the window)
+    kernel: tuple[Any, ...]
     whole: IntArray  # tiers' whole numbers: cohort size, facilitators, concurrent, total, delay
     floors: FloatArray
-    judging: IntArray  # horizon, adoption after, maintenance after, first period of the window
     uptakes: FloatArray | None  # the uptakes and a hire's chance to be willing, when none is drawn
     hires: FloatArray | None
-    seeds: IntArray
 
 
 def inputs(scenario: Scenario) -> Shared:
@@ -64,9 +61,10 @@ def inputs(scenario: Scenario) -> Shared:
         [plan.horizon, plan.adoption_after, plan.maintenance_after, plan.horizon - plan.maintenance_window + 1],
         np.int64,
     )
+    kernel = (org, scenario.seeds.astype(np.int64), settings, judging, scenario.eligible.astype(np.int64))
     return Shared(
-        org, settings, whole, np.array([t.floor for t in tiers], np.float64), judging, uptakes,
-        scenario.mean_uptake(uptakes) if uptakes is not None else None, scenario.seeds.astype(np.int64),
+        kernel, whole, np.array([t.floor for t in tiers], np.float64), uptakes,
+        scenario.mean_uptake(uptakes) if uptakes is not None else None,
     )  # fmt: skip
 
 
@@ -77,18 +75,6 @@ def _real(scenario: Scenario, rng: np.random.Generator, floors: FloatArray) -> t
     real[:, :4] = values
     real[:, 4] = floors
     return turnover, real
-
-
-def _simulate(scenario: Scenario, rng: np.random.Generator, shared: Shared) -> Any:
-    """The kernel's tables for one replicate: its parameters and uptake drawn first, as the reference draws them."""
-    from tipframe.reach.cascade_kernel import cascade_replicate
-
-    turnover, real = _real(scenario, rng, shared.floors)
-    uptakes = shared.uptakes if shared.uptakes is not None else scenario.uptakes(rng)
-    willing = scenario.willing(rng, uptakes)
-    hires = shared.hires if shared.hires is not None else scenario.mean_uptake(uptakes)
-    tiers = (shared.whole, real)
-    return cascade_replicate(rng, shared.org, tiers, willing, hires, shared.seeds, shared.settings, float(turnover))
 
 
 def _events(scenario: Scenario, ti: Any, tf: Any, ci: Any, cf: Any, facilitations: Any) -> Events:
@@ -106,53 +92,13 @@ def _events(scenario: Scenario, ti: Any, tf: Any, ci: Any, cf: Any, facilitation
     )  # fmt: skip
 
 
-@numba.njit(cache=True)
-def _share(flags: Any) -> float:  # pragma: no cover - compiled
-    return flags.sum() / flags.size if flags.size else math.nan
+def compiled_record(
+    scenario: Scenario, rng: np.random.Generator, keep_events: bool, shared: Shared, records: Any, row: int
+) -> Events | None:
+    """One replicate with the compiled kernel, written to row ``row`` of ``records`` (``results.Records``).
 
-
-@numba.njit(cache=True)
-def _summary(ti: Any, tf: Any, marks: Any, judging: Any) -> Any:  # pragma: no cover - compiled
-    """What `tipframe.reach.results` keeps of a replicate, worked out as its ``_compact`` and ``_opportunity``
-    do: new trainers per trainer by generation, who ran, maintenance, adoption, idle, stopped, settings."""
-    horizon, adoption_after, maintenance_after, window = judging[0], judging[1], judging[2], judging[3]
-    n = ti.shape[1]
-    counts = np.zeros(GENERATIONS, np.int64)
-    made = np.zeros(GENERATIONS, np.float64)
-    for i in range(n):
-        g = min(ti[1, i], GENERATIONS - 1)
-        counts[g] += 1
-        made[g] += tf[1, i]
-    per_trainer = np.full(GENERATIONS, np.nan)
-    for g in range(GENERATIONS):
-        if counts[g] > 0:
-            per_trainer[g] = made[g] / counts[g]
-    ran = ti[6] > 0
-    judged = (ti[7] <= horizon - maintenance_after) & (ti[13] >= window)
-    maintenance = _share(ti[9][judged] >= window)
-    adopting = ran | (ti[12] >= adoption_after)
-    adoption = _share(ran[adopting])
-    idle = ~adopting & (ti[2] <= horizon + 1 - adoption_after)
-    first, last, chance = marks[1], marks[2], marks[3]
-    settled = (first >= 0) & (first < window) & (chance >= window)
-    organisations = _share(last[settled] >= window)
-    if n == 0:
-        return per_trainer, math.nan, maintenance, adoption, math.nan, math.nan, organisations
-    stopped = (ti[3] <= horizon).sum() / n
-    return per_trainer, ran.sum() / n, maintenance, adoption, idle.sum() / n, stopped, organisations
-
-
-def _reached(by_gen: IntArray) -> IntArray:
-    """The series by generation up to the last generation trained (a copy: it is kept, the whole array is not)."""
-    present = np.flatnonzero(by_gen.any(axis=0))
-    kept: IntArray = by_gen[:, : int(present[-1]) + 1 if present.size else 1].copy()
-    return kept
-
-
-def compiled_compact(
-    scenario: Scenario, rng: np.random.Generator, keep_events: bool, shared: Shared | None = None
-) -> tuple[tuple[Any, ...], Any]:
-    """One replicate with the compiled kernel, reduced to what a result keeps (``results.Compact``'s fields).
+    Its parameters and who is willing are drawn first, as the reference engine draws them; the
+    kernel draws the rest and reduces the replicate to what a result keeps in the same call.
 
     Parameters
     ----------
@@ -161,36 +107,28 @@ def compiled_compact(
     rng
         The replicate's generator.
     keep_events
-        Whether to keep its event log.
+        Whether to return its event log.
     shared
-        What `inputs` returned for this scenario (worked out here when not given).
+        What `inputs` returned for this scenario.
+    records
+        Where its row goes (its per-organisation series is added to ``records.organisation_sum``).
+    row
+        Its row.
 
     Returns
     -------
-    tuple
-        The fields of its ``Compact`` record (the run, new trainers per trainer, fidelity, who ran,
-        maintenance, opportunity), and its per-organisation series.
+    Events or None
+        Its event log, when ``keep_events``.
     """
-    from tipframe.reach import cascade_kernel as k
+    from tipframe.reach.cascade_record import replicate_into
 
-    shared = shared if shared is not None else inputs(scenario)
-    series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks = _simulate(scenario, rng, shared)
-    per_trainer, who_ran, maintenance, adoption, idle, stopped, organisations = _summary(ti, tf, marks, shared.judging)
-    cohort_gens = np.minimum(ci[:, k.C_GEN], GENERATIONS - 1)
-    cohort_count = np.bincount(cohort_gens, minlength=GENERATIONS)
-    fidelity_sum = np.bincount(cohort_gens, weights=cf, minlength=GENERATIONS).astype(np.float64)
-    empty, empty_float = np.zeros(0, np.int64), np.zeros(0, np.float64)
-    light = Run(
-        trained=series[:, k.S_TRAINED], by_generation=_reached(by_gen), by_organisation=empty,
-        trainers=series[:, k.S_TRAINERS], active_trainers=series[:, k.S_ACTIVE], cohorts_running=series[:, k.S_RUNNING],
-        cohorts_started=series[:, k.S_STARTED], organisations_started=marks[0], trainer_generation=empty,
-        trainer_trained_at=empty, trainer_ran=empty, trainer_last_start=empty, trainer_new_trainers=empty_float,
-        trainer_fidelity=empty_float, cohort_count=cohort_count, cohort_fidelity_sum=fidelity_sum,
-        events=_events(scenario, ti, tf, ci, cf, facilitations) if keep_events else None,
-        reached=series[:, k.S_REACHED], staff_seeds=series[:, k.S_SEEDS], trainer_chances=empty,
-        trainer_last_chance=empty, trainer_active_from=empty, trainer_stop_at=empty, org_first_start=empty,
-        org_last_start=empty, org_last_chance=empty,
-    )  # fmt: skip
-    fidelity = np.where(cohort_count > 0, fidelity_sum / np.maximum(cohort_count, 1), np.nan)
-    opportunity = (adoption, idle, stopped, organisations)
-    return (light, per_trainer, fidelity, who_ran, maintenance, opportunity), by_org
+    turnover, real = _real(scenario, rng, shared.floors)
+    uptakes = shared.uptakes if shared.uptakes is not None else scenario.uptakes(rng)
+    willing = scenario.willing(rng, uptakes)
+    hires = shared.hires if shared.hires is not None else scenario.mean_uptake(uptakes)
+    rows = (records.series[row], records.numbers[row], records.per_trainer[row], records.fidelity[row])
+    by_generation, ti, tf, ci, cf, facilitations = replicate_into(
+        rng, shared.kernel, (shared.whole, real), willing, hires, float(turnover), rows, records.organisation_sum
+    )
+    records.put_generations(row, by_generation, by_generation.shape[1])
+    return _events(scenario, ti, tf, ci, cf, facilitations) if keep_events else None

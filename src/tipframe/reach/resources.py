@@ -52,9 +52,8 @@ _WORD: Final = 8
 #: columns of the simulation's trainer and cohort tables (``tipframe.reach.batch``), ``rep`` and ``local`` included
 _TRAINER_COLUMNS: Final = 18
 _COHORT_COLUMNS: Final = 9
-#: bytes of an array object and of a replicate's record, beyond their numbers
+#: bytes of an array object, beyond its numbers
 _OBJECT: Final = 112
-_RECORD: Final = 40 * _OBJECT
 #: rough costs, in seconds on one core: a step of array operations, and one element they touch
 _STEP: Final = 4e-6
 _ELEMENT: Final = 4e-9
@@ -157,24 +156,22 @@ def _seconds(steps: float, elements: float) -> float:
     return steps * _STEP + elements * _ELEMENT
 
 
-def _kept(periods: int, organisations: int, generations: int) -> int:
-    """Bytes one replicate's record holds once compacted (``Compact``): its series (``generations`` of them by
-    generation: all, or the compiled engine's up to the last trained), and per generation."""
-    return (7 + generations) * periods * _WORD + 4 * GENERATIONS * _WORD + organisations + _RECORD
+def _kept(periods: int, generations: int) -> int:
+    """Bytes one replicate's row of the records holds (``results.Records``): its series and its series by
+    generation (``generations`` of them, up to the last trained) as 4-byte integers, and its numbers by
+    generation."""
+    return (7 + generations) * periods * 4 + 2 * GENERATIONS * _WORD + 8 * _WORD
 
 
 def _assembly(replicates: int, periods: int, used: int) -> int:
-    """Bytes the result's arrays take while they are assembled (``monte_carlo_result``), beyond the records.
+    """Bytes the result's arrays take while they are encoded (``monte_carlo_result``), beyond the records.
 
-    By generation: the used generations stacked (4 bytes a number), kept while they are encoded
-    (with its bytes, base64 bytes and text: about 4.7 times its size); the seven other series are
-    encoded alike and their text kept (4/3 of 4 bytes).
+    Each series of 4-byte numbers is kept as base64 text (4/3 of its bytes); while the last and
+    largest, by generation, is encoded, its bytes, base64 bytes and text are held at once (2 x
+    4/3 of them at the peak, as the bytes go once encoded).
     """
     cells = replicates * periods
-    encoded = 4 * 4 // 3
-    narrowed = cells * used * 4 * 14 // 3
-    finished = cells * used * 4 + cells * (7 + used) * encoded + cells * 31
-    return max(narrowed, finished) + cells * encoded
+    return cells * (7 + used) * 16 // 3 + cells * used * 32 // 3
 
 
 def _batch_parts(scenario: Scenario, batch: int, flow: Flow, events: int) -> tuple[list[Part], int]:
@@ -254,7 +251,7 @@ def simulation_resources(
     together = 1 if compiled else max(1, min(batch or batch_size(scenario), piece))
     # Generations trained: the expected cascade's (the depth bound gives its deepest line twice the time)
     used = min(flow.depth(), flow.busy_until // max(1, flow.step) + 3)
-    kept = _kept(periods, organisations, used if compiled else GENERATIONS)
+    kept = _kept(periods, used)
     events = kept_events * int(flow.trainers * 7 + flow.cohorts * 9 + flow.running * 8) * _WORD
     working, grown = _batch_parts(scenario, together, flow, events)
     code = _code(compiled, workers)  # loaded once a process, and kept: it counts at both moments below

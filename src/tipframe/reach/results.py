@@ -18,63 +18,96 @@ import numpy as np
 from tipframe.io.arrays import from_numpy
 from tipframe.model import ArrayData, Backend, Engine, EventLog, ReachResult
 from tipframe.reach.ensemble import Ensemble
-from tipframe.reach.montecarlo import GENERATIONS, Run, batch_size, run_batch
+from tipframe.reach.montecarlo import GENERATIONS, Events, Run, batch_size, run_batch
 from tipframe.reach.scenario import IntArray, Scenario
 from tipframe.version import __version__
 
-__all__ = ["Compact", "monte_carlo_result", "projection_result", "run_replicates"]
+__all__ = ["NUMBERS", "SERIES", "Records", "monte_carlo_result", "projection_result", "run_replicates"]
 
 
-@attrs.frozen(eq=False)
-class Compact:
-    """What the result keeps of one replicate: small enough to gather a thousand of them."""
-
-    run: Run  # with its per-organisation and per-trainer arrays emptied
-    per_trainer: Any
-    fidelity: Any
-    who_ran: float
-    maintenance: float
-    #: trainer adoption, trainers idle and stopped, and setting-level maintenance (`_opportunity`)
-    opportunity: tuple[float, float, float, float] = (math.nan, math.nan, math.nan, math.nan)
+#: the series a result keeps of each replicate, in the order `Records.series` holds them
+SERIES = ("trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started", "reached", "staff_seeds")
+#: the numbers it keeps of each replicate, in the order `Records.numbers` holds them
+NUMBERS = (
+    "organisations_started", "trainers_who_ran", "maintenance", "trainer_adoption", "trainers_idle",
+    "trainers_stopped", "organisation_maintenance",
+)  # fmt: skip
 
 
-_EMPTY = np.zeros(0, np.int64)
-_EMPTY_FLOAT = np.zeros(0, np.float64)
+@attrs.define(eq=False)
+class Records:
+    """What a result keeps of some replicates, a row each in replicate order.
+
+    A few arrays, not an object a replicate: cheap to fill, to join and to send back from a
+    worker, so that a small plan's thousands of replicates cost little beyond their simulation.
+    """
+
+    series: Any  # (replicates, SERIES, periods) int32
+    by_generation: Any  # (replicates, periods, generations up to the last any trained) int32
+    per_trainer: Any  # (replicates, GENERATIONS): new trainers per trainer, by generation
+    fidelity: Any  # (replicates, GENERATIONS): cohorts' mean fidelity, by generation
+    numbers: Any  # (replicates, NUMBERS)
+    organisation_sum: Any  # (periods, organisations) int64: the per-organisation series, summed
+    events: list[tuple[int, Events]]  # (replicate, its event log) for those kept
+
+    @classmethod
+    def empty(cls, replicates: int, periods: int, organisations: int) -> Records:
+        """Room for ``replicates`` rows (NaN where a number is not yet known)."""
+        return cls(
+            np.zeros((replicates, len(SERIES), periods), np.int32), np.zeros((replicates, periods, 1), np.int32),
+            np.full((replicates, GENERATIONS), np.nan), np.full((replicates, GENERATIONS), np.nan),
+            np.full((replicates, len(NUMBERS)), np.nan), np.zeros((periods, organisations), np.int64), [],
+        )  # fmt: skip
+
+    def put_generations(self, row: int, by_generation: IntArray, used: int | None = None) -> None:
+        """Keep a replicate's trained by generation up to its last generation trained, ``used`` when known
+        (widening every row's)."""
+        if used is None:
+            present = np.flatnonzero(by_generation.any(axis=0))
+            used = int(present[-1]) + 1 if present.size else 1
+        if used > self.by_generation.shape[2]:
+            wider = np.zeros((*self.by_generation.shape[:2], used), np.int32)
+            wider[:, :, : self.by_generation.shape[2]] = self.by_generation
+            self.by_generation = wider
+        self.by_generation[row, :, :used] = by_generation[:, :used]
+
+    @classmethod
+    def join(cls, parts: Sequence[Records]) -> Records:
+        """The rows of ``parts``, one after another, and their per-organisation series summed."""
+        used = max(part.by_generation.shape[2] for part in parts)
+        by_generation = np.concatenate(
+            [np.pad(part.by_generation, ((0, 0), (0, 0), (0, used - part.by_generation.shape[2]))) for part in parts]
+        )
+        return cls(
+            np.concatenate([part.series for part in parts]), by_generation,
+            np.concatenate([part.per_trainer for part in parts]), np.concatenate([part.fidelity for part in parts]),
+            np.concatenate([part.numbers for part in parts]), sum(part.organisation_sum for part in parts),
+            [kept for part in parts for kept in part.events],
+        )  # fmt: skip
 
 
-def _compact(run: Run, scenario: Scenario) -> tuple[Compact, Any]:
-    """Reduce a replicate to its summary numbers; returns it and its per-organisation series."""
+def _record(run: Run, scenario: Scenario, records: Records, row: int) -> None:
+    """Reduce a replicate to what a result keeps, into ``records``' row ``row``."""
     plan = scenario.plan
     horizon = plan.horizon
     gens = np.minimum(run.trainer_generation, GENERATIONS - 1)
     counts = np.bincount(gens, minlength=GENERATIONS)
     made = np.bincount(gens, weights=run.trainer_new_trainers, minlength=GENERATIONS)
-    per_trainer = np.where(counts > 0, made / np.maximum(counts, 1), np.nan)
+    records.per_trainer[row] = np.where(counts > 0, made / np.maximum(counts, 1), np.nan)
+    records.fidelity[row] = np.where(
+        run.cohort_count > 0, run.cohort_fidelity_sum / np.maximum(run.cohort_count, 1), np.nan
+    )
     who_ran = float((run.trainer_ran > 0).mean()) if run.trainer_generation.size else math.nan
     window = horizon - plan.maintenance_window + 1
     # Trainers trained long enough ago who had willing people within reach in the window.
     judged = (run.trainer_trained_at <= horizon - plan.maintenance_after) & (run.trainer_last_chance >= window)
     maintenance = _share(run.trainer_last_start[judged] >= window)
-    light = attrs.evolve(
-        run,
-        by_organisation=_EMPTY,
-        trainer_generation=_EMPTY,
-        trainer_trained_at=_EMPTY,
-        trainer_ran=_EMPTY,
-        trainer_last_start=_EMPTY,
-        trainer_new_trainers=_EMPTY_FLOAT,
-        trainer_fidelity=_EMPTY_FLOAT,
-        trainer_chances=_EMPTY,
-        trainer_last_chance=_EMPTY,
-        trainer_active_from=_EMPTY,
-        trainer_stop_at=_EMPTY,
-        org_first_start=_EMPTY,
-        org_last_start=_EMPTY,
-        org_last_chance=_EMPTY,
-    )
-    fidelity = np.where(run.cohort_count > 0, run.cohort_fidelity_sum / np.maximum(run.cohort_count, 1), np.nan)
-    compact = Compact(light, per_trainer, fidelity, who_ran, maintenance, _opportunity(run, scenario))
-    return compact, run.by_organisation
+    started = (run.organisations_started & (scenario.eligible > 0)).sum()
+    records.numbers[row] = (started, who_ran, maintenance, *_opportunity(run, scenario))
+    for k, name in enumerate(SERIES):
+        records.series[row, k] = getattr(run, name)
+    records.put_generations(row, run.by_generation)
+    records.organisation_sum += run.by_organisation
 
 
 def _share(flags: Any) -> float:
@@ -117,7 +150,7 @@ def run_replicates(
     keep: Sequence[int] = (),
     batch: int | None = None,
     backend: Backend = Backend.COMPILED,
-) -> tuple[list[Compact], Any]:
+) -> Records:
     """Simulate the replicates numbered ``indices``: one at a time compiled, or in batches (the reference).
 
     Parameters
@@ -138,31 +171,29 @@ def run_replicates(
 
     Returns
     -------
-    tuple
-        Each replicate's `Compact` record, in order, and the sum of their per-organisation
-        series (whole numbers, so any split sums alike).
+    Records
+        A row for each replicate, in the order of ``indices``.
     """
-    compacts: list[Compact] = []
-    organisation_sum = np.zeros((scenario.horizon + 1, len(scenario.organisations)), np.int64)
+    records = Records.empty(len(indices), scenario.horizon + 1, len(scenario.organisations))
     if backend is Backend.COMPILED:
-        from tipframe.reach.compiled import compiled_compact, inputs
+        from tipframe.reach.compiled import compiled_record, inputs
 
         shared = inputs(scenario)
-        for i in indices:
+        for row, i in enumerate(indices):
             rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(i,)))
-            fields, by_organisation = compiled_compact(scenario, rng, i in keep, shared)
-            compacts.append(Compact(*fields))
-            organisation_sum += by_organisation
-        return compacts, organisation_sum
+            events = compiled_record(scenario, rng, i in keep, shared, records, row)
+            if events is not None:
+                records.events.append((i, events))
+        return records
     size = batch or batch_size(scenario)
     for start in range(0, len(indices), size):
         part = indices[start : start + size]
         rngs = [np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(i,))) for i in part]
-        for run in run_batch(scenario, rngs, [i in keep for i in part]):
-            compact, by_organisation = _compact(run, scenario)
-            compacts.append(compact)
-            organisation_sum += by_organisation
-    return compacts, organisation_sum
+        for row, (i, run) in enumerate(zip(part, run_batch(scenario, rngs, [i in keep for i in part]), strict=True)):
+            _record(run, scenario, records, start + row)
+            if run.events is not None:
+                records.events.append((i, run.events))
+    return records
 
 
 def _scenario_fields(scenario: Scenario) -> dict[str, Any]:
@@ -179,11 +210,7 @@ def _scenario_fields(scenario: Scenario) -> dict[str, Any]:
 
 
 def monte_carlo_result(
-    scenario: Scenario,
-    compacts: Sequence[Compact],
-    organisation_sum: Any,
-    seed: int,
-    backend: Backend = Backend.COMPILED,
+    scenario: Scenario, records: Records, seed: int, backend: Backend = Backend.COMPILED
 ) -> ReachResult:
     """The `ReachResult` of a simulation, from its replicates' records in replicate order.
 
@@ -191,8 +218,8 @@ def monte_carlo_result(
     ----------
     scenario
         The plan made ready to run.
-    compacts, organisation_sum
-        What `run_replicates` returned (gathered over every batch, in replicate order).
+    records
+        What `run_replicates` returned (joined over every batch, in replicate order).
     seed
         The run's seed, recorded in the result.
     backend
@@ -204,48 +231,30 @@ def monte_carlo_result(
     ReachResult
     """
     plan = scenario.plan
-    runs = [c.run for c in compacts]
+    replicates = records.series.shape[0]
     numba_version = None
     if backend is Backend.COMPILED:
         numba_version = importlib.metadata.version("numba")
-
-    def stack(name: str) -> ArrayData:
-        return from_numpy(np.stack([getattr(run, name) for run in runs]).astype(np.int32))
-
-    by_generation = _generations([run.by_generation for run in runs], scenario.horizon)
-    used = by_generation.shape[2]
-    per_trainer = np.stack([c.per_trainer for c in compacts])
-    fidelity = np.stack([c.fidelity for c in compacts])
-    events = tuple(_event_log(i, run) for i, run in enumerate(runs) if run.events is not None)
+    series: dict[str, Any] = {name: from_numpy(records.series[:, k]) for k, name in enumerate(SERIES)}
+    numbers: dict[str, Any] = {name: from_numpy(records.numbers[:, k]) for k, name in enumerate(NUMBERS)}
+    numbers["organisations_started"] = from_numpy(records.numbers[:, 0].astype(np.int64))
+    used = records.by_generation.shape[2]
+    events = tuple(_event_log(i, one) for i, one in sorted(records.events, key=lambda kept: kept[0]))
     return ReachResult(
         id=f"{plan.id}-reach",
         name=f"Simulated reach of {plan.name}",
         engine=Engine.MONTE_CARLO,
         seed=seed,
-        replicates=len(runs),
+        replicates=replicates,
         **_scenario_fields(scenario),
         backend=backend,
         numba_version=numba_version,
-        trained=stack("trained"),
-        by_generation=from_numpy(by_generation),
-        by_organisation=from_numpy(organisation_sum / len(runs)),
-        trainers=stack("trainers"),
-        active_trainers=stack("active_trainers"),
-        cohorts_running=stack("cohorts_running"),
-        cohorts_started=stack("cohorts_started"),
-        reached=stack("reached"),
-        staff_seeds=stack("staff_seeds"),
-        organisations_started=from_numpy(
-            np.array([(run.organisations_started & (scenario.eligible > 0)).sum() for run in runs], np.int64)
-        ),
-        trainers_who_ran=from_numpy(np.array([c.who_ran for c in compacts])),
-        trainer_adoption=from_numpy(np.array([c.opportunity[0] for c in compacts])),
-        trainers_idle=from_numpy(np.array([c.opportunity[1] for c in compacts])),
-        trainers_stopped=from_numpy(np.array([c.opportunity[2] for c in compacts])),
-        organisation_maintenance=from_numpy(np.array([c.opportunity[3] for c in compacts])),
-        maintenance=from_numpy(np.array([c.maintenance for c in compacts])),
-        new_trainers_per_trainer=from_numpy(per_trainer[:, :used]),
-        mean_fidelity=from_numpy(fidelity[:, : used + 1]),
+        **series,
+        **numbers,
+        by_generation=from_numpy(records.by_generation),
+        by_organisation=from_numpy(records.organisation_sum / replicates),
+        new_trainers_per_trainer=from_numpy(records.per_trainer[:, :used]),
+        mean_fidelity=from_numpy(records.fidelity[:, : used + 1]),
         events=events,
     )
 
@@ -304,22 +313,6 @@ def projection_result(scenario: Scenario, ensemble: Ensemble, seed: int) -> Reac
     )
 
 
-def _generations(series: list[IntArray], horizon: int) -> Any:
-    """Replicates' trained by generation, stacked to the last generation any replicate reached (at least one).
-
-    A replicate's series may stop at its own last generation (the compiled engine keeps no more),
-    so a run of many replicates holds a few columns each, not all the generations counted apart."""
-    used = 1
-    for one in series:
-        present = np.flatnonzero(one.any(axis=0))
-        used = max(used, int(present[-1]) + 1 if present.size else 1)
-    stacked = np.zeros((len(series), horizon + 1, used), np.int32)
-    for row, one in enumerate(series):
-        width = min(used, one.shape[1])
-        stacked[row, :, :width] = one[:, :width]
-    return stacked
-
-
 def _fold(by_generation: Any) -> tuple[Any, int]:
     """Expected trained by generation, each row's generations after its last with half a person or more at the
     horizon counted with that one (as the simulation counts generations after the 63rd with it), so that
@@ -333,10 +326,7 @@ def _fold(by_generation: Any) -> tuple[Any, int]:
     return folded, int(last.max(initial=0)) + 1
 
 
-def _event_log(replicate: int, run: Run) -> EventLog:
-    e = run.events
-    if e is None:
-        raise ValueError(f"replicate {replicate} kept no events")
+def _event_log(replicate: int, e: Events) -> EventLog:
     return EventLog(
         replicate=replicate,
         trainer_organisation=from_numpy(e.trainer_org),

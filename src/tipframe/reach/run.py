@@ -25,7 +25,7 @@ from tipframe.reach.ensemble import project_ensemble
 from tipframe.reach.limits import MemoryLimitError, TimeLimitError, default_memory_limit
 from tipframe.reach.montecarlo import batch_size
 from tipframe.reach.resources import check_resources, exhausted, projection_resources, simulation_resources
-from tipframe.reach.results import Compact, monte_carlo_result, projection_result, run_replicates
+from tipframe.reach.results import Records, monte_carlo_result, projection_result, run_replicates
 from tipframe.reach.scenario import Scenario, prepare
 
 __all__ = [
@@ -125,9 +125,9 @@ def simulate_scenario(
     ReachResult
         Its ``seed`` is the first integer of ``entropy``.
     """
-    compacts, organisation_sum = run_replicates(scenario, entropy, range(replicates), keep, backend=backend)
+    records = run_replicates(scenario, entropy, range(replicates), keep, backend=backend)
     seed = entropy if isinstance(entropy, int) else int(entropy[0])
-    return monte_carlo_result(scenario, compacts, organisation_sum, seed, backend)
+    return monte_carlo_result(scenario, records, seed, backend)
 
 
 def _run_chunk(
@@ -139,7 +139,7 @@ def _run_chunk(
     keep: Sequence[int],
     batch: int | None = None,
     backend: str = "compiled",
-) -> tuple[list[Compact], Any]:
+) -> Records:
     """Run some replicates in a worker; documents travel as plain data so any executor can carry them."""
     scenario = prepare(from_data(plan, CascadePlan), from_data(workforce, Workforce), from_data(programme, Programme))
     return run_replicates(scenario, seed, indices, keep, batch, Backend(backend))
@@ -246,14 +246,12 @@ def simulate_reach(
     allowed = check_resources(estimate, memory_limit, time_limit)
     try:
         if executor is None:
-            compacts, organisation_sum = _simulate_here(scenario, seed, replicates, keep, (batch, backend), progress)
+            records = _simulate_here(scenario, seed, replicates, keep, (batch, backend), progress)
         else:
             documents = (to_data(plan), to_data(workforce), to_data(programme))
-            compacts, organisation_sum = _simulate_on(
-                executor, documents, seed, parts, keep, (batch, backend), progress
-            )
+            records = _simulate_on(executor, documents, seed, parts, keep, (batch, backend), progress)
         log.debug("simulated %d replicates of %s (%s)", replicates, plan.id, backend.value)
-        return monte_carlo_result(scenario, compacts, organisation_sum, seed, backend)
+        return monte_carlo_result(scenario, records, seed, backend)
     except MemoryError as error:
         raise exhausted(estimate, allowed, error) from error
 
@@ -265,19 +263,16 @@ def _simulate_here(
     keep: Sequence[int],
     how: tuple[int | None, Backend],
     progress: Callable[[int, int], None] | None,
-) -> tuple[list[Compact], Any]:
+) -> Records:
     """Every replicate in this process, a batch at a time (``how``: the batch size and the backend)."""
-    compacts: list[Compact] = []
-    organisation_sum = np.zeros((scenario.horizon + 1, len(scenario.organisations)), np.int64)
+    parts: list[Records] = []
     batch, backend = how
     size = batch or (batch_size(scenario) if backend is Backend.REFERENCE else 64)
     for start in range(0, replicates, size):
-        done, summed = run_replicates(scenario, seed, range(start, min(replicates, start + size)), keep, size, backend)
-        compacts += done
-        organisation_sum += summed
+        parts.append(run_replicates(scenario, seed, range(start, min(replicates, start + size)), keep, size, backend))
         if progress is not None:
-            progress(len(compacts), replicates)
-    return compacts, organisation_sum
+            progress(min(replicates, start + size), replicates)
+    return Records.join(parts)
 
 
 def _simulate_on(
@@ -288,25 +283,22 @@ def _simulate_on(
     keep: Sequence[int],
     how: tuple[int | None, Backend],
     progress: Callable[[int, int], None] | None,
-) -> tuple[list[Compact], Any]:
+) -> Records:
     """The replicates in ``parts`` on an executor, gathered in order; Ctrl-C cancels what has not started."""
-    compacts: list[Compact] = []
-    organisation_sum: Any = 0
+    done: list[Records] = []
     total = sum(len(part) for part in parts)
     batch, backend = how
     futures = [executor.submit(_run_chunk, *documents, seed, part, keep, batch, backend.value) for part in parts]
     try:
         for future in futures:
-            done, summed = future.result()
-            compacts += done
-            organisation_sum = organisation_sum + summed
+            done.append(future.result())
             if progress is not None:
-                progress(len(compacts), total)
+                progress(sum(len(part) for part in parts[: len(done)]), total)
     except BaseException:
         for future in futures:  # stop cleanly: nothing more starts
             future.cancel()
         raise
-    return compacts, organisation_sum
+    return Records.join(done)
 
 
 def project_reach(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -121,18 +123,27 @@ class Scenario:
         """Each uptake parameter's value for one replicate (drawn after `draw`), or its mean when ``rng`` is None."""
         return np.array([_value(p, rng) for p in self.uptake_parameters], np.float64)
 
+    @functools.cached_property
+    def _groups(self) -> tuple[IntArray, IntArray, IntArray]:
+        """`uptake_groups` as arrays: organisations, people, parameters."""
+        table = np.array(self.uptake_groups, np.int64).reshape(-1, 3)
+        return table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy()
+
     def willing(self, rng: np.random.Generator, uptakes: FloatArray) -> IntArray:
         """Eligible people (seeds aside) who will take part when offered a place, by organisation.
 
         Each person is drawn once; a group whose uptake is 1 (or 0) draws nothing, so plans that
-        leave uptake at its default use the same random numbers as before it existed.
+        leave uptake at its default use the same random numbers as before it existed. The groups
+        that draw do so in one call, which draws as one call a group would, in order.
         """
+        orgs, people, parameters = self._groups
+        chances = uptakes[parameters]
         willing = np.zeros(len(self.organisations), np.int64)
-        for org, people, parameter in self.uptake_groups:
-            chance = float(uptakes[parameter])
-            if people == 0 or chance <= 0.0:
-                continue
-            willing[org] += people if chance >= 1.0 else int(rng.binomial(people, chance))
+        sure = (people > 0) & (chances >= 1.0)
+        np.add.at(willing, orgs[sure], people[sure])
+        drawn = (people > 0) & (chances > 0.0) & (chances < 1.0)
+        if drawn.any():
+            np.add.at(willing, orgs[drawn], rng.binomial(people[drawn], chances[drawn]))
         return willing
 
     def mean_uptake(self, uptakes: FloatArray) -> FloatArray:
