@@ -21,7 +21,7 @@ from tipframe.reach.cascade_random import below
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "28f13b329bc14859"  # cascade_groups.py, cascade_random.py
+CALLS = "61e54b0611af5f94"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
 
@@ -193,7 +193,9 @@ def start_cohorts(
     Called only when `may_start` is True (it writes ``marks[4]``, the organisations open to a cohort).
     ``counts`` holds the rows in use of the trainer, cohort, place and facilitation tables (updated);
     ``work`` is zeros (left as found), a count for each partnership network and generation.
-    Returns the tables (grown when needed) and how many cohorts started."""
+    Returns the tables (grown when needed), how many cohorts started, and whether any random number was
+    drawn (none is when no cohort asks partners for people: then, with nothing started, the same
+    trainers and people would start nothing again)."""
     ti, tf, ci, cf, places, classes, facilitations = tables
     pool, waiting, reached = state[0], state[1], state[2]
     p_indptr, p_indices = org[3], org[4]
@@ -225,7 +227,7 @@ def start_cohorts(
             pool[p_org[e]] += p_count[e]
     started = int(ok.sum())
     if started == 0:
-        return tables, 0
+        return tables, 0, p_cohort.size > 0 or needing.any()
     ci, cf = grown(ci, n_c, started), grown(cf, n_c, started)
     places, classes = grown(places, n_p, k + p_cohort.size), grown(classes, n_p, k + p_cohort.size)
     facilitations = grown(facilitations, n_f, fac.sum())
@@ -265,7 +267,7 @@ def start_cohorts(
             n_p += 1
     _take(places[p_lo:n_p], classes[p_lo:n_p], waiting, reached)
     counts[1], counts[2], counts[3] = n_c, n_p, n_f
-    return (ti, tf, ci, cf, places, classes, facilitations), started
+    return (ti, tf, ci, cf, places, classes, facilitations), started, True
 
 
 @numba.njit(cache=True)

@@ -2,9 +2,9 @@
 
 It follows the model's definition (docs/reach.md) step for step, as the reference engine
 (``tipframe.reach.batch``) does, with the same rules for who facilitates with whom and which
-cohort takes places first. Its random numbers come from the replicate's own generator, but in
-its own order (one draw where the reference draws a vector for a whole batch), so the two agree
-in distribution, not number for number: the tests compare them with two-sample
+cohort takes places first. Its random numbers come from the replicate's own stream
+(``tipframe.reach.cascade_random``: ``rng`` is that generator's state), in its own order, so the
+two agree in distribution, not number for number: the tests compare them with two-sample
 Kolmogorov-Smirnov tests and by their means. Imported only when the compiled backend runs.
 
 Tables are 2-d arrays, one row per trainer, cohort, place entry or facilitation, with the
@@ -20,12 +20,12 @@ import numpy as np
 
 from tipframe.reach.cascade_cohorts import may_start, start_cohorts, widened
 from tipframe.reach.cascade_groups import G, tier_of
-from tipframe.reach.cascade_random import binomial
+from tipframe.reach.cascade_random import binomial, geometric
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "11974ae724c25522"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
+CALLS = "28ef8c439d9185d1"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -52,10 +52,10 @@ def _stops(
         ti[STOP_AT, i] = NEVER
         ti[LEAVE_AT, i] = NEVER
         if attrition[i - first] > 0:
-            ti[STOP_AT, i] = ti[ACTIVE_FROM, i] - 1 + rng.geometric(attrition[i - first])
+            ti[STOP_AT, i] = ti[ACTIVE_FROM, i] - 1 + geometric(rng, attrition[i - first])
     if turnover > 0:
         for i in range(first, last):
-            ti[LEAVE_AT, i] = exposed_from - 1 + rng.geometric(turnover)
+            ti[LEAVE_AT, i] = exposed_from - 1 + geometric(rng, turnover)
             ti[STOP_AT, i] = min(ti[STOP_AT, i], ti[LEAVE_AT, i])
 
 
@@ -322,11 +322,11 @@ def _settled(t: int, last: int, series: Any, by_gen_series: Any, by_org_series: 
 
 
 @numba.njit(cache=True)
-def _quiet_until(t: int, ti: Any, n_tr: int, series: Any, periods: int) -> int:  # pragma: no cover - compiled
-    """The first period after ``t`` in which something could happen, when in period ``t`` no cohort could
-    start (`may_start`), none ended and there is no turnover: a cohort running ends, or a trainer
-    becomes active (a trainer who stops only takes slots away). Until then the state stays as it
-    is, so no cohort could start either."""
+def _quiet_until(t: int, ti: Any, n_tr: int, series: Any, periods: int, stops: bool) -> int:  # pragma: no cover
+    """The first period after ``t`` in which something could happen, when in period ``t`` no cohort started, none
+    ended, there is no turnover and no number was drawn: a cohort running ends, a trainer becomes active,
+    or (``stops``: when free slots were grouped in ``t``) a trainer stops, as one fewer free trainer can
+    change how the others' slots pair up. Until then the state stays as it is, and so does the outcome."""
     nxt = int(series.shape[0])  # after the horizon
     for s in range(max(1, t - periods + 2), t + 1):  # the earliest cohorts still running end first
         if series[s, S_STARTED] > 0:
@@ -335,6 +335,8 @@ def _quiet_until(t: int, ti: Any, n_tr: int, series: Any, periods: int) -> int: 
     for i in range(n_tr):
         if t < ti[ACTIVE_FROM, i] < nxt:
             nxt = ti[ACTIVE_FROM, i]
+        if stops and ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i] < nxt:
+            nxt = ti[STOP_AT, i]
     return nxt
 
 
@@ -404,11 +406,11 @@ def cascade_replicate(
         if turnover > 0:
             seeds_here -= _turn_over(rng, t, turnover, state, ti, n_tr, staff_seeds)
         bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
-        started, quiet = 0, turnover == 0
+        started, quiet, stops = 0, turnover == 0, False  # stops: whether one who stops changes anything
         if may_start(t, ti, n_tr, pool, p_indptr, p_indices, component, tiers_i, open_, work):  # most periods: no
-            tables, started = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, work)
+            tables, started, drew = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, work)
             running += started
-            ti, tf, quiet = tables[0], tables[1], False
+            ti, tf, quiet, stops = tables[0], tables[1], quiet and not started and not drew, True
         _reachable(pool, p_indptr, p_indices, reachable)
         n_pending = _chances(t, t + 1, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance, pending,
                              n_pending)  # fmt: skip
@@ -432,7 +434,7 @@ def cascade_replicate(
         if turnover == 0 and running == 0 and pool.sum() == 0:
             _settled(t, horizon + 1, series, by_gen_series, by_org_series)
             break
-        last = _quiet_until(t, ti, n_tr, series, periods) if quiet else t + 1
+        last = _quiet_until(t, ti, n_tr, series, periods, stops) if quiet else t + 1
         if last > t + 1:  # periods in which only time moves, at once (the counts by period stay as they are)
             bounds[t + 1 : last, 0], bounds[t + 1 : last, 1] = counts[2], counts[3]
             n_pending = _chances(t + 1, last, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance,

@@ -1,10 +1,10 @@
-"""The compiled cascade engine's entry (numba): a replicate simulated and reduced to what a result keeps, in one call.
+"""The compiled cascade engine's entry (numba): replicates drawn, simulated and reduced to what a result keeps.
 
-`replicate_into` runs ``tipframe.reach.cascade_kernel.cascade_replicate`` and writes what
-``tipframe.reach.results.Records`` keeps of it into the caller's rows, worked out as the
-reference engine's records are (``results._record`` and ``_opportunity``): a call from Python
-and a few arrays back, not a dozen arrays to reduce in Python. Imported only when the compiled
-backend runs.
+`replicates_into` draws each replicate's parameters and willing people, runs
+``tipframe.reach.cascade_kernel.cascade_replicate`` and writes what ``tipframe.reach.results.Records``
+keeps of it into the caller's rows, worked out as the reference engine's records are
+(``results._record`` and ``_opportunity``): one call from Python for many replicates, since a
+call costs more than a small plan's replicate. Imported only when the compiled backend runs.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import numpy as np
 
 from tipframe.reach.cascade_groups import G
 from tipframe.reach.cascade_kernel import C_GEN, cascade_replicate
+from tipframe.reach.cascade_random import binomial, parameter, seed
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "7f39ef5fb3b387ea"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
+CALLS = "0cb273880f37dfb6"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
 # The trainer table's rows (``tipframe.reach.cascade_kernel`` names them all).
 GEN, ACTIVE_FROM, STOP_AT, TRAINED_AT, LAST_START, TOTAL, CHANCES, LAST_CHANCE = 1, 2, 3, 7, 9, 6, 12, 13
 NEW = 1
@@ -61,28 +62,88 @@ def _summary(ti: Any, tf: Any, marks: Any, judging: Any, numbers: Any, per_train
 
 
 @numba.njit(cache=True)
-def replicate_into(
-    rng: Any, inputs: Any, tiers: Any, pool: Any, uptake: Any, turnover: float, rows: Any, organisation_sum: Any
+def _drawn(rng: Any, whole: Any, draws: Any, pool: Any, hires: Any) -> Any:  # pragma: no cover - compiled
+    """A replicate's parameters and who is willing, drawn first, in the reference engine's order (turnover, each
+    tier's attrition, completion, conversion and retention, the uptakes, then each uptake group's willing).
+
+    ``draws`` is (kinds, values, floors, uptake kinds, uptake values, groups, fixed hires); writes
+    ``pool`` (zeros) and ``hires``. Returns the turnover and the tiers' real numbers."""
+    kinds, values, floors, u_kinds, u_values, groups, fixed = draws
+    turnover = parameter(rng, kinds[0], values[0, 0], values[0, 1])
+    real = np.empty((whole.shape[0], 5), np.float64)
+    for tier in range(whole.shape[0]):
+        for k in range(4):
+            j = 1 + 4 * tier + k
+            real[tier, k] = parameter(rng, kinds[j], values[j, 0], values[j, 1])
+        real[tier, 4] = floors[tier]
+    uptakes = np.empty(u_kinds.size, np.float64)
+    for j in range(u_kinds.size):
+        uptakes[j] = parameter(rng, u_kinds[j], u_values[j, 0], u_values[j, 1])
+    people = np.zeros(pool.size, np.float64)
+    for g in range(groups.shape[0]):
+        o, n, chance = groups[g, 0], groups[g, 1], uptakes[groups[g, 2]]
+        if n > 0 and chance >= 1.0:
+            pool[o] += n
+        elif n > 0 and chance > 0.0:
+            pool[o] += binomial(rng, n, chance)
+        people[o] += n
+        hires[o] += n * chance
+    for o in range(pool.size):  # a hire's chance to be willing: the organisation's uptake by headcount
+        hires[o] = fixed[o] if fixed.size else hires[o] / people[o] if people[o] > 0 else uptakes[0]
+    return turnover, real
+
+
+@numba.njit(cache=True)
+def replicates_into(
+    entropy: Any, indices: Any, inputs: Any, whole: Any, draws: Any, out: Any, organisation_sum: Any
 ) -> Any:  # pragma: no cover - compiled
-    """Simulate one replicate and write what a result keeps of it.
+    """Simulate replicates ``indices`` (replicate i from ``SeedSequence(entropy, spawn_key=(i,))``) and write
+    what a result keeps of each into its row of ``out``.
 
     ``inputs`` is (org, seeds, settings, judging, eligible): `cascade_replicate`'s, the periods
     that judge trainers (horizon, adoption after, maintenance after, first period of the window)
-    and the eligible staff by organisation. ``rows`` is the replicate's rows (series by period,
-    numbers, new trainers per trainer and mean fidelity by generation; ``results.Records``);
-    its per-organisation series is added to ``organisation_sum``. Returns its trained by
-    generation up to the last generation trained, and the tables an event log is made of
-    (trainers' whole and real numbers, cohorts', cohorts' fidelity, facilitations)."""
+    and the eligible staff by organisation; ``draws`` what `_drawn` draws from. ``out`` is the
+    rows (series by period, numbers, new trainers per trainer and mean fidelity by generation,
+    trained by generation; ``results.Records``). A replicate whose generations do not fit the
+    rows' width is not added to ``organisation_sum``: the caller widens the rows and runs it again.
+    Returns each replicate's generations trained, and the last one's tables (trainers' whole and
+    real numbers, cohorts', cohorts' fidelity, facilitations), from which an event log is made."""
     org, seeds, settings, judging, eligible = inputs
-    series_out, numbers, per_trainer, fidelity = rows
-    series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks = cascade_replicate(
-        rng, org, tiers, pool, uptake, seeds, settings, turnover
-    )
+    width = out[4].shape[2]  # generations the rows hold
+    used = np.ones(indices.size, np.int64)
+    rng = np.zeros(4, np.uint64)
+    for r in range(indices.size):
+        seed(entropy, indices[r], rng)
+        pool, hires = np.zeros(eligible.size, np.int64), np.zeros(eligible.size, np.float64)
+        turnover, real = _drawn(rng, whole, draws, pool, hires)
+        series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks = cascade_replicate(
+            rng, org, (whole, real), pool, hires, seeds, settings, turnover
+        )
+        _rows(r, series, by_gen, ti, tf, ci, cf, marks, judging, eligible, out)
+        for g in range(G):
+            for t in range(by_gen.shape[0]):
+                if by_gen[t, g] != 0:
+                    used[r] = g + 1
+                    break
+        if used[r] <= width:
+            organisation_sum += by_org
+    return used, ti, tf, ci, cf, facilitations
+
+
+@numba.njit(cache=True)
+def _rows(
+    r: int, series: Any, by_gen: Any, ti: Any, tf: Any, ci: Any, cf: Any, marks: Any, judging: Any, eligible: Any,
+    out: Any,
+) -> None:  # fmt: skip  # pragma: no cover - compiled
+    """Write row ``r`` of ``out`` (`replicates_into`'s) from a replicate's series and tables."""
+    series_out, numbers_out, per_trainer_out, fidelity_out, generations_out = out
+    numbers, fidelity = numbers_out[r], fidelity_out[r]
     for t in range(series.shape[0]):
         for k in range(series.shape[1]):
-            series_out[k, t] = series[t, k]
-    organisation_sum += by_org
-    _summary(ti, tf, marks, judging, numbers, per_trainer)
+            series_out[r, k, t] = series[t, k]
+        for g in range(min(G, generations_out.shape[2])):
+            generations_out[r, t, g] = by_gen[t, g]
+    _summary(ti, tf, marks, judging, numbers, per_trainer_out[r])
     hosted, started = marks[0], 0
     for o in range(eligible.size):
         if hosted[o] and eligible[o] > 0:
@@ -96,10 +157,3 @@ def replicate_into(
         total[g] += cf[c]
     for g in range(G):
         fidelity[g] = total[g] / count[g] if count[g] > 0 else math.nan
-    used = 1
-    for g in range(G):
-        for t in range(by_gen.shape[0]):
-            if by_gen[t, g] != 0:
-                used = g + 1
-                break
-    return by_gen[:, :used].copy(), ti, tf, ci, cf, facilitations

@@ -1,35 +1,52 @@
-"""The compiled cascade backend: a replicate's inputs for the numba kernel, and its record from the kernel.
+"""The compiled cascade backend: a scenario's inputs for the numba kernel, and replicates' records from it.
 
 The kernel (``tipframe.reach.cascade_kernel``) simulates one replicate at a time: batching buys
-nothing once the loop is compiled, and one replicate's tables are small. Its first draws (the
-replicate's parameters and who is willing) are the reference engine's, from the same generator
-in the same order; the rest come in the kernel's own order, so a replicate's numbers differ
-from the reference engine's while their distribution is the same (tests/reach/test_backends.py).
+nothing once the loop is compiled, and one replicate's tables are small. One call from Python
+runs many replicates (``tipframe.reach.cascade_record``), each from its own stream
+(``tipframe.reach.cascade_random``): its parameters and who is willing are drawn first, in the
+reference engine's order, then the rest in the kernel's own order, so a replicate's numbers
+differ from the reference engine's while their distribution is the same
+(tests/reach/test_backends.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from tipframe.model import Distribution
+from tipframe.model import Distribution, Parameter
 from tipframe.reach.montecarlo import Events
-from tipframe.reach.scenario import FloatArray, IntArray, Scenario
+from tipframe.reach.scenario import IntArray, Scenario
 
-__all__ = ["compiled_record", "inputs"]
+__all__ = ["compiled_records", "entropy_words", "inputs"]
+
+#: each distribution's number in the kernel (`cascade_random.parameter`)
+_KINDS = {
+    Distribution.FIXED: 0, Distribution.BETA: 1, Distribution.UNIFORM: 2, Distribution.GAMMA: 3,
+    Distribution.LOGNORMAL: 4,
+}  # fmt: skip
 
 
 class Shared(NamedTuple):
-    """What every replicate of a scenario shares, worked out once: arrays for the kernel, and the rest."""
+    """What every replicate of a scenario shares, worked out once: the kernel's arrays."""
 
-    #: `cascade_record.replicate_into`'s inputs: (org, seeds, settings, judging, eligible), where
-    #: judging is (horizon, adoption after, maintenance after, first period of the window)
+    #: (org, seeds, settings, judging, eligible), where judging is (horizon, adoption after,
+    #: maintenance after, first period of the window)
     kernel: tuple[Any, ...]
     whole: IntArray  # tiers' whole numbers: cohort size, facilitators, concurrent, total, delay
-    floors: FloatArray
-    uptakes: FloatArray | None  # the uptakes and a hire's chance to be willing, when none is drawn
-    hires: FloatArray | None
+    #: what a replicate's parameters and willing people are drawn from (`cascade_record._drawn`)
+    draws: tuple[Any, ...]
+
+
+def _parameters(parameters: Sequence[Parameter]) -> tuple[IntArray, Any]:
+    """The kernel's form of parameters: each one's distribution, and its two values (a fixed one's mean first)."""
+    kinds = np.array([_KINDS[p.distribution] for p in parameters], np.int64)
+    values = np.array(
+        [(p.mean(), 0.0) if p.distribution is Distribution.FIXED else tuple(p.values) for p in parameters], np.float64
+    ).reshape(-1, 2)
+    return kinds, values
 
 
 def inputs(scenario: Scenario) -> Shared:
@@ -55,26 +72,45 @@ def inputs(scenario: Scenario) -> Shared:
     )  # fmt: skip
     _turnover, tiers = scenario.draw(None)
     whole = np.array([[t.cohort_size, t.facilitators, t.concurrent, t.total, t.delay] for t in tiers], np.int64)
-    fixed = all(p.distribution is Distribution.FIXED for p in scenario.uptake_parameters)
-    uptakes = scenario.uptakes(None) if fixed else None
     judging = np.array(
         [plan.horizon, plan.adoption_after, plan.maintenance_after, plan.horizon - plan.maintenance_window + 1],
         np.int64,
     )
     kernel = (org, scenario.seeds.astype(np.int64), settings, judging, scenario.eligible.astype(np.int64))
-    return Shared(
-        kernel, whole, np.array([t.floor for t in tiers], np.float64), uptakes,
-        scenario.mean_uptake(uptakes) if uptakes is not None else None,
+    drawn = [plan.turnover]
+    for tier in plan.tiers:
+        drawn += [tier.attrition, tier.completion, tier.conversion, tier.fidelity_retention]
+    fixed = all(p.distribution is Distribution.FIXED for p in scenario.uptake_parameters)
+    hires = scenario.mean_uptake(scenario.uptakes(None)) if fixed else np.zeros(0, np.float64)
+    draws = (
+        *_parameters(drawn), np.array([t.floor for t in tiers], np.float64), *_parameters(scenario.uptake_parameters),
+        np.array(scenario.uptake_groups, np.int64).reshape(-1, 3), hires,
     )  # fmt: skip
+    return Shared(kernel, whole, draws)
 
 
-def _real(scenario: Scenario, rng: np.random.Generator, floors: FloatArray) -> tuple[float, FloatArray]:
-    """Turnover and the tiers' real numbers for one replicate (`Scenario.drawn`), with their floors."""
-    turnover, values = scenario.drawn(rng)
-    real = np.empty((floors.size, 5), np.float64)
-    real[:, :4] = values
-    real[:, 4] = floors
-    return turnover, real
+def entropy_words(entropy: int | Sequence[int]) -> IntArray:
+    """A run's entropy as numpy's ``SeedSequence`` assembles it, for the kernel's seeding: each integer's 32-bit
+    words, the lowest first (at least one word an integer), one integer after another.
+
+    Parameters
+    ----------
+    entropy
+        A non-negative integer, or a sequence of them.
+
+    Returns
+    -------
+    numpy.ndarray
+        The words, as int64.
+    """
+    words: list[int] = []
+    for value in [entropy] if isinstance(entropy, int | np.integer) else entropy:
+        number = int(value)
+        words.append(number & 0xFFFFFFFF)
+        while number >> 32:
+            number >>= 32
+            words.append(number & 0xFFFFFFFF)
+    return np.array(words, np.int64)
 
 
 def _events(scenario: Scenario, ti: Any, tf: Any, ci: Any, cf: Any, facilitations: Any) -> Events:
@@ -92,43 +128,51 @@ def _events(scenario: Scenario, ti: Any, tf: Any, ci: Any, cf: Any, facilitation
     )  # fmt: skip
 
 
-def compiled_record(
-    scenario: Scenario, rng: np.random.Generator, keep_events: bool, shared: Shared, records: Any, row: int
-) -> Events | None:
-    """One replicate with the compiled kernel, written to row ``row`` of ``records`` (``results.Records``).
-
-    Its parameters and who is willing are drawn first, as the reference engine draws them; the
-    kernel draws the rest and reduces the replicate to what a result keeps in the same call.
+def compiled_records(
+    scenario: Scenario, entropy: int | Sequence[int], indices: Sequence[int], keep: Sequence[int], records: Any
+) -> None:
+    """Replicates ``indices`` with the compiled kernel, written to ``records`` (``results.Records``), a row each.
 
     Parameters
     ----------
     scenario
         The plan made ready to run.
-    rng
-        The replicate's generator.
-    keep_events
-        Whether to return its event log.
-    shared
-        What `inputs` returned for this scenario.
+    entropy
+        The run's seed, or a sequence of integers: replicate i draws from
+        ``SeedSequence(entropy, spawn_key=(i,))``.
+    indices
+        Replicate numbers, in the order of the rows.
+    keep
+        Replicate numbers whose event logs go to ``records.events``.
     records
-        Where its row goes (its per-organisation series is added to ``records.organisation_sum``).
-    row
-        Its row.
-
-    Returns
-    -------
-    Events or None
-        Its event log, when ``keep_events``.
+        Where the rows go (the per-organisation series are added to ``records.organisation_sum``).
     """
-    from tipframe.reach.cascade_record import replicate_into
+    from tipframe.reach.cascade_record import replicates_into
 
-    turnover, real = _real(scenario, rng, shared.floors)
-    uptakes = shared.uptakes if shared.uptakes is not None else scenario.uptakes(rng)
-    willing = scenario.willing(rng, uptakes)
-    hires = shared.hires if shared.hires is not None else scenario.mean_uptake(uptakes)
-    rows = (records.series[row], records.numbers[row], records.per_trainer[row], records.fidelity[row])
-    by_generation, ti, tf, ci, cf, facilitations = replicate_into(
-        rng, shared.kernel, (shared.whole, real), willing, hires, float(turnover), rows, records.organisation_sum
-    )
-    records.put_generations(row, by_generation, by_generation.shape[1])
-    return _events(scenario, ti, tf, ci, cf, facilitations) if keep_events else None
+    shared = inputs(scenario)
+    words = entropy_words(entropy)
+    numbers = np.asarray(indices, np.int64)
+    rows = np.arange(numbers.size)
+    while rows.size:  # again for any replicate deeper than the rows are wide, once they are widened
+        out = (records.series, records.numbers, records.per_trainer, records.fidelity, records.by_generation)
+        if rows.size < numbers.size:
+            out = tuple(part[rows] for part in out)
+        used, *_ = replicates_into(words, numbers[rows], shared.kernel, shared.whole, shared.draws, out,
+                                   records.organisation_sum)  # fmt: skip
+        if rows.size < numbers.size:
+            whole = (records.series, records.numbers, records.per_trainer, records.fidelity)
+            for part, written in zip(whole, out[:4], strict=True):
+                part[rows] = written
+            records.by_generation[rows, :, : out[4].shape[2]] = out[4]
+        deeper = used > records.by_generation.shape[2]
+        if deeper.any():
+            records.widen(int(used.max()))
+        rows = rows[deeper]
+    for i in sorted(set(keep) & set(indices)):
+        scratch = type(records).empty(1, scenario.horizon + 1, len(scenario.organisations))
+        scratch.widen(records.by_generation.shape[2])
+        out = (scratch.series, scratch.numbers, scratch.per_trainer, scratch.fidelity, scratch.by_generation)
+        _, ti, tf, ci, cf, facilitations = replicates_into(
+            words, np.array([i], np.int64), shared.kernel, shared.whole, shared.draws, out, scratch.organisation_sum
+        )
+        records.events.append((i, _events(scenario, ti, tf, ci, cf, facilitations)))

@@ -59,17 +59,24 @@ class Records:
             np.full((replicates, len(NUMBERS)), np.nan), np.zeros((periods, organisations), np.int64), [],
         )  # fmt: skip
 
-    def put_generations(self, row: int, by_generation: IntArray, used: int | None = None) -> None:
-        """Keep a replicate's trained by generation up to its last generation trained, ``used`` when known
-        (widening every row's)."""
-        if used is None:
-            present = np.flatnonzero(by_generation.any(axis=0))
-            used = int(present[-1]) + 1 if present.size else 1
-        if used > self.by_generation.shape[2]:
-            wider = np.zeros((*self.by_generation.shape[:2], used), np.int32)
+    def widen(self, width: int) -> None:
+        """Make room for ``width`` generations trained in every row (none is lost)."""
+        if width > self.by_generation.shape[2]:
+            wider = np.zeros((*self.by_generation.shape[:2], width), np.int32)
             wider[:, :, : self.by_generation.shape[2]] = self.by_generation
             self.by_generation = wider
+
+    def put_generations(self, row: int, by_generation: IntArray) -> None:
+        """Keep a replicate's trained by generation up to its last generation trained (widening every row's)."""
+        present = np.flatnonzero(by_generation.any(axis=0))
+        used = int(present[-1]) + 1 if present.size else 1
+        self.widen(used)
         self.by_generation[row, :, :used] = by_generation[:, :used]
+
+    def generations(self) -> int:
+        """Generations trained in any row (at least one)."""
+        present = np.flatnonzero(self.by_generation.any(axis=(0, 1)))
+        return int(present[-1]) + 1 if present.size else 1
 
     @classmethod
     def join(cls, parts: Sequence[Records]) -> Records:
@@ -176,14 +183,10 @@ def run_replicates(
     """
     records = Records.empty(len(indices), scenario.horizon + 1, len(scenario.organisations))
     if backend is Backend.COMPILED:
-        from tipframe.reach.compiled import compiled_record, inputs
+        from tipframe.reach.compiled import compiled_records
 
-        shared = inputs(scenario)
-        for row, i in enumerate(indices):
-            rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(i,)))
-            events = compiled_record(scenario, rng, i in keep, shared, records, row)
-            if events is not None:
-                records.events.append((i, events))
+        records.widen(8)  # room for most runs' generations: a deeper replicate runs again once they are widened
+        compiled_records(scenario, entropy, indices, keep, records)
         return records
     size = batch or batch_size(scenario)
     for start in range(0, len(indices), size):
@@ -238,7 +241,7 @@ def monte_carlo_result(
     series: dict[str, Any] = {name: from_numpy(records.series[:, k]) for k, name in enumerate(SERIES)}
     numbers: dict[str, Any] = {name: from_numpy(records.numbers[:, k]) for k, name in enumerate(NUMBERS)}
     numbers["organisations_started"] = from_numpy(records.numbers[:, 0].astype(np.int64))
-    used = records.by_generation.shape[2]
+    used = records.generations()
     events = tuple(_event_log(i, one) for i, one in sorted(records.events, key=lambda kept: kept[0]))
     return ReachResult(
         id=f"{plan.id}-reach",
@@ -251,7 +254,7 @@ def monte_carlo_result(
         numba_version=numba_version,
         **series,
         **numbers,
-        by_generation=from_numpy(records.by_generation),
+        by_generation=from_numpy(records.by_generation[:, :, :used]),
         by_organisation=from_numpy(records.organisation_sum / replicates),
         new_trainers_per_trainer=from_numpy(records.per_trainer[:, :used]),
         mean_fidelity=from_numpy(records.fidelity[:, : used + 1]),
