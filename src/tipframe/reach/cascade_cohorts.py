@@ -88,6 +88,8 @@ def _from_partners(
 
     Returns the places filled as (cohort, organisation, how many), cohorts then partners in order."""
     m = needing.size
+    if m == 0:  # nothing to fill: no arrays to make (a small plan's usual case)
+        return needing, needing, needing
     offset = np.zeros(m + 1, np.int64)
     for i in range(m):
         h = host[needing[i]]
