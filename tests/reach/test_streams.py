@@ -65,7 +65,10 @@ def test_parameters_follow_their_distributions(kind: int, a: float, b: float, la
     assert parameter(state, 0, 0.25, 0.0) == 0.25
 
 
-@pytest.mark.parametrize(("n", "p"), [(10, 0.3), (12, 0.9), (200, 0.9), (1000, 0.05), (50, 0.5), (7, 0.0), (7, 1.0)])
+@pytest.mark.parametrize(
+    ("n", "p"),
+    [(10, 0.3), (12, 0.9), (200, 0.9), (1000, 0.05), (50, 0.5), (7, 0.0), (7, 1.0), (100_000, 0.3), (40, 0.6)],
+)
 def test_binomial_counts_have_the_binomial_distribution(n: int, p: float) -> None:
     state = _state(5, n)
     draws = np.array([binomial(state, n, p) for _ in range(20_000)])
@@ -89,3 +92,17 @@ def test_geometric_trials_have_the_geometric_distribution() -> None:
     assert draws.min() >= 1
     assert abs(draws.mean() - 5.0) < 4 * math.sqrt(0.8 / 0.04 / draws.size)
     assert geometric(state, 1.0) == 1
+
+
+def test_a_beta_with_tiny_shapes_stays_a_probability() -> None:
+    # Both gammas of a beta(0.004, 0.004) underflow to 0 about once in 20: their logarithms do not.
+    state = _state(2, 0)
+    draws = np.array([parameter(state, 1, 0.004, 0.004) for _ in range(2_000)])
+    assert np.isfinite(draws).all()
+    assert ((draws >= 0.0) & (draws <= 1.0)).all()
+    assert 0.3 < (draws > 0.5).mean() < 0.7
+
+
+def test_a_negative_seed_is_refused() -> None:
+    with pytest.raises(ValueError, match="non-negative"):
+        entropy_words([3, -1])

@@ -25,7 +25,7 @@ from tipframe.reach.cascade_random import binomial, geometric
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "48117545e996d596"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
+CALLS = "edfa51cb4bd4eefa"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 

@@ -18,8 +18,8 @@ from typing import Any
 import numba
 import numpy as np
 
-#: above this mean (of the rarer outcome), a binomial counts its successes by geometric jumps between
-#: them (about mean + 1 draws); below, inversion of one uniform takes about mean + 1 steps and one draw
+#: above this mean (of the rarer outcome), a binomial is drawn by transformed rejection (about two uniforms
+#: whatever the mean); below, inversion of one uniform takes about mean + 1 steps
 INVERSION = 16.0
 # numpy's SeedSequence constants (numpy/random/bit_generator.pyx).
 _INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
@@ -111,10 +111,40 @@ def geometric(rng: Any, p: float) -> int:  # pragma: no cover - compiled
     return 1 + int(min(math.floor(math.log1p(-uniform(rng)) / math.log1p(-p)), 4.0e18))
 
 
+@numba.njit(cache=True)
+def _btrs(rng: Any, n: int, p: float) -> int:  # pragma: no cover - compiled
+    """A binomial count with ``p`` at most 1/2 and mean above `INVERSION`, in constant expected time:
+    Hörmann's transformed rejection with squeeze (BTRS; "The generation of binomial random variates",
+    1993), exact (a rejection method)."""
+    spq = math.sqrt(n * p * (1.0 - p))
+    b = 1.15 + 2.53 * spq
+    a = -0.0873 + 0.0248 * b + 0.01 * p
+    c = n * p + 0.5
+    v_r = 0.92 - 4.2 / b
+    alpha = (2.83 + 5.1 / b) * spq
+    lpq = math.log(p / (1.0 - p))
+    m = math.floor((n + 1) * p)
+    h = math.lgamma(m + 1.0) + math.lgamma(n - m + 1.0)
+    while True:
+        u = uniform(rng) - 0.5
+        v = uniform(rng)
+        us = 0.5 - abs(u)
+        k = math.floor((2.0 * a / us + b) * u + c) if us > 0.0 else -1.0
+        if k < 0 or k > n:
+            continue
+        if us >= 0.07 and v <= v_r:
+            return int(k)
+        if v <= 0.0:
+            continue
+        v = math.log(v * alpha / (a / (us * us) + b))
+        if v <= h - math.lgamma(k + 1.0) - math.lgamma(n - k + 1.0) + (k - m) * lpq:
+            return int(k)
+
+
 @numba.njit(cache=True, inline="always")  # called once a cohort or organisation: no call
 def binomial(rng: Any, n: int, p: float) -> int:  # pragma: no cover - compiled
     """How many of ``n`` trials succeed, each with chance ``p``: by inversion of one uniform when the rarer
-    outcome's mean is small, else by jumping from one rarer outcome to the next (geometric gaps)."""
+    outcome's mean is small, else by transformed rejection (`_btrs`)."""
     if n <= 0 or p <= 0.0:
         return 0
     if p >= 1.0:
@@ -123,10 +153,7 @@ def binomial(rng: Any, n: int, p: float) -> int:  # pragma: no cover - compiled
     q = 1.0 - p if flip else p
     k = 0
     if n * q > INVERSION:
-        position = geometric(rng, q)
-        while position <= n:
-            k += 1
-            position += geometric(rng, q)
+        k = _btrs(rng, n, q)
         return n - k if flip else k
     ratio = q / (1.0 - q)
     prob = (1.0 - q) ** n
@@ -150,11 +177,12 @@ def normal(rng: Any) -> float:  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def gamma(rng: Any, shape: float, scale: float) -> float:  # pragma: no cover - compiled
-    """A gamma number (Marsaglia and Tsang, 2000; below shape 1, boosted by a uniform's power)."""
-    boost = 1.0
+def _log_gamma(rng: Any, shape: float) -> float:  # pragma: no cover - compiled
+    """The logarithm of a gamma number of scale 1 (Marsaglia and Tsang, 2000; below shape 1, boosted by a
+    uniform's power, in logarithms so that tiny shapes do not underflow to 0)."""
+    boost = 0.0
     if shape < 1.0:
-        boost = (1.0 - uniform(rng)) ** (1.0 / shape)
+        boost = math.log(1.0 - uniform(rng)) / shape
         shape += 1.0
     d = shape - 1.0 / 3.0
     c = 1.0 / math.sqrt(9.0 * d)
@@ -165,20 +193,20 @@ def gamma(rng: Any, shape: float, scale: float) -> float:  # pragma: no cover - 
             continue
         u = 1.0 - uniform(rng)
         if math.log(u) < 0.5 * x * x + d - d * v + d * math.log(v):
-            return d * v * boost * scale
+            return math.log(d * v) + boost
 
 
 @numba.njit(cache=True)
 def parameter(rng: Any, kind: int, a: float, b: float) -> float:  # pragma: no cover - compiled
-    """A parameter's value for one replicate: ``kind`` 0 fixed (``a``), 1 beta(a, b), 2 uniform(a, b),
-    3 gamma(shape a, scale b), 4 lognormal(mu a, sigma b), as ``tipframe.model.Distribution``."""
+    """A parameter's value for one replicate: ``kind`` 0 fixed (``a``), 1 beta(a, b) (a ratio of gammas),
+    2 uniform(a, b), 3 gamma(shape a, scale b), 4 lognormal(mu a, sigma b), as ``tipframe.model.Distribution``."""
     if kind == 1:
-        x = gamma(rng, a, 1.0)
-        return x / (x + gamma(rng, b, 1.0))
+        x, y = _log_gamma(rng, a), _log_gamma(rng, b)
+        return 1.0 / (1.0 + math.exp(y - x)) if y - x < 700.0 else 0.0
     if kind == 2:
         return a + (b - a) * uniform(rng)
     if kind == 3:
-        return gamma(rng, a, b)
+        return math.exp(_log_gamma(rng, a)) * b
     if kind == 4:
         return math.exp(a + b * normal(rng))
     return a

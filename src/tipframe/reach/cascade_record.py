@@ -22,7 +22,7 @@ from tipframe.reach.cascade_random import binomial, parameter, seed
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "332bc1eb5a7a7b96"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
+CALLS = "4c51fcb2487e739c"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
 # The trainer table's rows (``tipframe.reach.cascade_kernel`` names them all).
 GEN, ACTIVE_FROM, STOP_AT, TRAINED_AT, LAST_START, TOTAL, CHANCES, LAST_CHANCE = 1, 2, 3, 7, 9, 6, 12, 13
 NEW = 1
@@ -95,39 +95,43 @@ def _drawn(rng: Any, whole: Any, draws: Any, pool: Any, hires: Any) -> Any:  # p
 
 @numba.njit(cache=True)
 def replicates_into(
-    entropy: Any, indices: Any, inputs: Any, whole: Any, draws: Any, out: Any, organisation_sum: Any
+    entropy: Any, indices: Any, first: int, inputs: Any, whole: Any, draws: Any, out: Any, organisation_sum: Any
 ) -> Any:  # pragma: no cover - compiled
-    """Simulate replicates ``indices`` (replicate i from ``SeedSequence(entropy, spawn_key=(i,))``) and write
-    what a result keeps of each into its row of ``out``.
+    """Simulate replicates ``indices`` from the ``first`` on (replicate i from ``SeedSequence(entropy,
+    spawn_key=(i,))``) and write what a result keeps of each into its row of ``out``.
 
     ``inputs`` is (org, seeds, settings, judging, eligible): `cascade_replicate`'s, the periods
     that judge trainers (horizon, adoption after, maintenance after, first period of the window)
     and the eligible staff by organisation; ``draws`` what `_drawn` draws from. ``out`` is the
     rows (series by period, numbers, new trainers per trainer and mean fidelity by generation,
-    trained by generation; ``results.Records``). A replicate whose generations do not fit the
-    rows' width is not added to ``organisation_sum``: the caller widens the rows and runs it again.
-    Returns each replicate's generations trained, and the last one's tables (trainers' whole and
-    real numbers, cohorts', cohorts' fidelity, facilitations), from which an event log is made."""
+    trained by generation; ``results.Records``); each replicate's per-organisation series is
+    added to ``organisation_sum``. Stops at the first replicate whose generations do not fit the
+    rows' width, writing nothing of it, for the caller to widen them and go on from it.
+
+    Returns the number of the first row not written (all of them when done), the generations the
+    replicate there needs, and the last replicate's tables (trainers' whole and real numbers,
+    cohorts', cohorts' fidelity, facilitations), from which an event log is made."""
     org, seeds, settings, judging, eligible = inputs
     width = out[4].shape[2]  # generations the rows hold
-    used = np.ones(indices.size, np.int64)
     rng = np.zeros(4, np.uint64)
-    for r in range(indices.size):
+    for r in range(first, indices.size):
         seed(entropy, indices[r], rng)
         pool, hires = np.zeros(eligible.size, np.int64), np.zeros(eligible.size, np.float64)
         turnover, real = _drawn(rng, whole, draws, pool, hires)
         series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks = cascade_replicate(
             rng, org, (whole, real), pool, hires, seeds, settings, turnover
         )
-        _rows(r, series, by_gen, ti, tf, ci, cf, marks, judging, eligible, out)
+        used = 1
         for g in range(G):
             for t in range(by_gen.shape[0]):
                 if by_gen[t, g] != 0:
-                    used[r] = g + 1
+                    used = g + 1
                     break
-        if used[r] <= width:
-            organisation_sum += by_org
-    return used, ti, tf, ci, cf, facilitations
+        if used > width:
+            return r, used, ti, tf, ci, cf, facilitations
+        _rows(r, series, by_gen, ti, tf, ci, cf, marks, judging, eligible, out)
+        organisation_sum += by_org
+    return indices.size, 1, ti, tf, ci, cf, facilitations
 
 
 @numba.njit(cache=True)

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tipframe.model import Distribution, Parameter
-from tipframe.reach.montecarlo import Events
+from tipframe.reach.montecarlo import GENERATIONS, Events
 from tipframe.reach.scenario import IntArray, Scenario
 
 __all__ = ["compiled_records", "entropy_words", "inputs"]
@@ -102,10 +102,17 @@ def entropy_words(entropy: int | Sequence[int]) -> IntArray:
     -------
     numpy.ndarray
         The words, as int64.
+
+    Raises
+    ------
+    ValueError
+        When an integer is negative.
     """
     words: list[int] = []
     for value in [entropy] if isinstance(entropy, int | np.integer) else entropy:
         number = int(value)
+        if number < 0:
+            raise ValueError(f"a seed must be a non-negative integer, not {number}")
         words.append(number & 0xFFFFFFFF)
         while number >> 32:
             number >>= 32
@@ -152,27 +159,17 @@ def compiled_records(
     shared = inputs(scenario)
     words = entropy_words(entropy)
     numbers = np.asarray(indices, np.int64)
-    rows = np.arange(numbers.size)
-    while rows.size:  # again for any replicate deeper than the rows are wide, once they are widened
+    row = 0
+    while row < numbers.size:  # a replicate deeper than the rows are wide: widen them, and go on from it
         out = (records.series, records.numbers, records.per_trainer, records.fidelity, records.by_generation)
-        if rows.size < numbers.size:
-            out = tuple(part[rows] for part in out)
-        used, *_ = replicates_into(words, numbers[rows], shared.kernel, shared.whole, shared.draws, out,
-                                   records.organisation_sum)  # fmt: skip
-        if rows.size < numbers.size:
-            whole = (records.series, records.numbers, records.per_trainer, records.fidelity)
-            for part, written in zip(whole, out[:4], strict=True):
-                part[rows] = written
-            records.by_generation[rows, :, : out[4].shape[2]] = out[4]
-        deeper = used > records.by_generation.shape[2]
-        if deeper.any():
-            records.widen(int(used.max()))
-        rows = rows[deeper]
-    for i in sorted(set(keep) & set(indices)):
+        row, need, *_ = replicates_into(words, numbers, row, shared.kernel, shared.whole, shared.draws, out,
+                                        records.organisation_sum)  # fmt: skip
+        if row < numbers.size:
+            records.widen(max(int(need), min(GENERATIONS, 2 * records.by_generation.shape[2])))
+    for i in sorted(set(keep) & set(indices)):  # run again alone: the same draws, and its tables kept
         scratch = type(records).empty(1, scenario.horizon + 1, len(scenario.organisations))
-        scratch.widen(records.by_generation.shape[2])
         out = (scratch.series, scratch.numbers, scratch.per_trainer, scratch.fidelity, scratch.by_generation)
-        _, ti, tf, ci, cf, facilitations = replicates_into(
-            words, np.array([i], np.int64), shared.kernel, shared.whole, shared.draws, out, scratch.organisation_sum
+        _, _, ti, tf, ci, cf, facilitations = replicates_into(
+            words, np.array([i], np.int64), 0, shared.kernel, shared.whole, shared.draws, out, scratch.organisation_sum
         )
         records.events.append((i, _events(scenario, ti, tf, ci, cf, facilitations)))

@@ -267,10 +267,14 @@ def simulation_resources(
     parts = simulating if sum(p.bytes for p in simulating) > sum(p.bytes for p in finishing) else finishing
     steps = math.ceil(replicates / together) * periods * 150
     elements = replicates * (flow.trainer_periods * 30 + flow.cohorts * 1000 + periods * (organisations * 40 + 256))
+    seconds = _seconds(steps, elements)
+    if compiled:  # compiled loops, not array operations: a period, a cohort, a trainer's period, an organisation's
+        per_replicate = periods * (1e-6 + organisations * 1e-8) + flow.cohorts * 2e-6 + flow.trainer_periods * 2.5e-8
+        seconds = replicates * per_replicate
     what = f"{replicates:,} replicates x {periods:,} periods, {organisations:,} organisations"
     advice = "use fewer replicates, a shorter horizon or a smaller batch"
     churn = int(_CHURN * grown * max(1, workers)) if replicates > together * max(1, workers) else 0
-    return _resources("simulation", what, parts, _seconds(steps, elements) / max(1, workers), advice, churn)
+    return _resources("simulation", what, parts, seconds / max(1, workers), advice, churn)
 
 
 def peer_resources(
