@@ -21,7 +21,7 @@ from tipframe.reach.cascade_random import below
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "61e54b0611af5f94"  # cascade_groups.py, cascade_random.py
+CALLS = "0a2cb4da8bf61fa6"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
 
