@@ -21,7 +21,7 @@ from tipframe.reach.cascade_random import below
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "0a2cb4da8bf61fa6"  # cascade_groups.py, cascade_random.py
+CALLS = "871261ce28b62552"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
 
@@ -145,15 +145,15 @@ def _from_partners(
 
 @numba.njit(cache=True)
 def may_start(
-    t: int, ti: Any, n_tr: int, pool: Any, p_indptr: Any, p_indices: Any, component: Any, tiers_i: Any, open_: Any,
-    work: Any,
-) -> bool:  # fmt: skip  # pragma: no cover - compiled
+    t: int, ti: Any, n_tr: int, reachable: Any, component: Any, tiers_i: Any, open_: Any, work: Any
+) -> bool:  # pragma: no cover - compiled
     """Whether `start_cohorts` could start a cohort in period ``t``: someone is within reach of a trainer
-    with a free slot, and free slots could form a cohort (writes ``open_``, as `opened`; ``work``:
-    zeros, left as found). Checked before `start_cohorts`, which needs its answer to be True.
+    with a free slot (``reachable``: each organisation's pool plus its partners'), and free slots could
+    form a cohort (writes ``open_``, as `opened`; ``work``: zeros, left as found). Checked before
+    `start_cohorts`, which needs its answer to be True.
 
     Called every period with arrays, not tuples: numba counts a reference to each array passed."""
-    if not opened(pool, p_indptr, p_indices, open_) or not _within_reach(t, ti, n_tr, open_):
+    if not opened(reachable, open_) or not _within_reach(t, ti, n_tr, open_):
         return False
     return could_group(t, ti, n_tr, tiers_i, component, work)
 

@@ -31,16 +31,12 @@ def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def opened(pool: Any, p_indptr: Any, p_indices: Any, out: Any) -> bool:  # pragma: no cover - compiled
-    """Write to ``out`` whether each organisation or one of its partners has willing people; whether any has.
-
-    Worked out once a period for every organisation: a function with array arguments called in a
-    loop costs numba a reference count on each array at each call."""
+def opened(reachable: Any, out: Any) -> bool:  # pragma: no cover - compiled
+    """Write to ``out`` whether each organisation or one of its partners has willing people (``reachable``: its
+    pool plus its partners'); whether any has."""
     anyone = False
-    for o in range(pool.size):
-        out[o] = pool[o] > 0
-        for k in range(p_indptr[o], p_indptr[o + 1]):
-            out[o] |= pool[p_indices[k]] > 0
+    for o in range(reachable.size):
+        out[o] = reachable[o] > 0
         anyone |= out[o]
     return anyone
 

@@ -25,7 +25,7 @@ from tipframe.reach.cascade_random import binomial, geometric
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "edfa51cb4bd4eefa"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
+CALLS = "a5ade62bbface608"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -357,6 +357,7 @@ def _active(series: Any, ti: Any, n_tr: int) -> None:  # pragma: no cover - comp
         series[t, S_ACTIVE] = active
 
 
+# long: the period loop reads as the definition's steps in order; split, its state would go back and forth
 @numba.njit(cache=True)
 def cascade_replicate(
     rng: Any, org: Any, tiers: Any, pool: Any, uptake: Any, seeds: Any, settings: Any, turnover: float
@@ -400,18 +401,22 @@ def cascade_replicate(
     p_indptr, p_indices, component, open_, last_chance = org[3], org[4], org[2], marks[4], marks[3]
     tiers_i, reached, by_org, by_gen = tiers[0], state[2], state[3], state[4]
     ti, tf = tables[0], tables[1]
-    t = 1
+    t, stale = 1, True
     while t <= horizon:
         n_tr = counts[0]
         if turnover > 0:
             seeds_here -= _turn_over(rng, t, turnover, state, ti, n_tr, staff_seeds)
+        if turnover > 0 or stale:  # the pools changed: what each organisation's cohorts could reach
+            _reachable(pool, p_indptr, p_indices, reachable)
+            stale = False
         bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
         started, quiet, stops = 0, turnover == 0, False  # stops: whether one who stops changes anything
-        if may_start(t, ti, n_tr, pool, p_indptr, p_indices, component, tiers_i, open_, work):  # most periods: no
+        if may_start(t, ti, n_tr, reachable, component, tiers_i, open_, work):  # most periods of a small plan: no
             tables, started, drew = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, work)
             running += started
             ti, tf, quiet, stops = tables[0], tables[1], quiet and not started and not drew, True
-        _reachable(pool, p_indptr, p_indices, reachable)
+            if started:  # a cohort that did not start gave its places back
+                _reachable(pool, p_indptr, p_indices, reachable)
         n_pending = _chances(t, t + 1, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance, pending,
                              n_pending)  # fmt: skip
         s = t - periods + 1
@@ -423,7 +428,7 @@ def cascade_replicate(
             _, _, ci, cf, places, classes, facilitations = tables
             ti, tf, n_tr = _resolve(rng, t, places[lo:hi], classes[lo:hi], facilitations[f_lo:f_hi],
                                     (ti, tf, ci, cf), n_tr, tiers, limited, turnover, state)  # fmt: skip
-            quiet = False
+            quiet, stale = False, True
             if n_tr > counts[0]:
                 pending = _pending(pending, n_pending, counts[0], n_tr)
                 n_pending += n_tr - counts[0]
