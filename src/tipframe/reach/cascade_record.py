@@ -16,16 +16,25 @@ import numba
 import numpy as np
 
 from tipframe.reach.cascade_groups import G
-from tipframe.reach.cascade_kernel import C_GEN, cascade_replicate
+from tipframe.reach.cascade_kernel import (
+    ACTIVE_FROM,
+    C_GEN,
+    CHANCES,
+    GEN,
+    LAST_CHANCE,
+    LAST_START,
+    NEW,
+    STOP_AT,
+    TOTAL,
+    TRAINED_AT,
+    cascade_replicate,
+)  # fmt: skip
 from tipframe.reach.cascade_random import binomial, parameter, seed
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
 CALLS = "ad68a8b6312325e3"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
-# The trainer table's rows (``tipframe.reach.cascade_kernel`` names them all).
-GEN, ACTIVE_FROM, STOP_AT, TRAINED_AT, LAST_START, TOTAL, CHANCES, LAST_CHANCE = 1, 2, 3, 7, 9, 6, 12, 13
-NEW = 1
 
 
 @numba.njit(cache=True)

@@ -77,14 +77,11 @@ def inputs(scenario: Scenario) -> Shared:
         np.int64,
     )
     kernel = (org, scenario.seeds.astype(np.int64), settings, judging, scenario.eligible.astype(np.int64))
-    drawn = [plan.turnover]
-    for tier in plan.tiers:
-        drawn += [tier.attrition, tier.completion, tier.conversion, tier.fidelity_retention]
     fixed = all(p.distribution is Distribution.FIXED for p in scenario.uptake_parameters)
     hires = scenario.mean_uptake(scenario.uptakes(None)) if fixed else np.zeros(0, np.float64)
     draws = (
-        *_parameters(drawn), np.array([t.floor for t in tiers], np.float64), *_parameters(scenario.uptake_parameters),
-        np.array(scenario.uptake_groups, np.int64).reshape(-1, 3), hires,
+        *_parameters(scenario.drawn_parameters), np.array([t.floor for t in tiers], np.float64),
+        *_parameters(scenario.uptake_parameters), np.array(scenario.uptake_groups, np.int64).reshape(-1, 3), hires,
     )  # fmt: skip
     return Shared(kernel, whole, draws)
 
@@ -161,15 +158,20 @@ def compiled_records(
     numbers = np.asarray(indices, np.int64)
     row = 0
     while row < numbers.size:  # a replicate deeper than the rows are wide: widen them, and go on from it
-        out = (records.series, records.numbers, records.per_trainer, records.fidelity, records.by_generation)
-        row, need, *_ = replicates_into(words, numbers, row, shared.kernel, shared.whole, shared.draws, out,
+        row, need, *_ = replicates_into(words, numbers, row, shared.kernel, shared.whole, shared.draws, records.rows(),
                                         records.organisation_sum)  # fmt: skip
         if row < numbers.size:
             records.widen(max(int(need), min(GENERATIONS, 2 * records.by_generation.shape[2])))
     for i in sorted(set(keep) & set(indices)):  # run again alone: the same draws, and its tables kept
         scratch = type(records).empty(1, scenario.horizon + 1, len(scenario.organisations))
-        out = (scratch.series, scratch.numbers, scratch.per_trainer, scratch.fidelity, scratch.by_generation)
         _, _, ti, tf, ci, cf, facilitations = replicates_into(
-            words, np.array([i], np.int64), 0, shared.kernel, shared.whole, shared.draws, out, scratch.organisation_sum
+            words,
+            np.array([i], np.int64),
+            0,
+            shared.kernel,
+            shared.whole,
+            shared.draws,
+            scratch.rows(),
+            scratch.organisation_sum,
         )
         records.events.append((i, _events(scenario, ti, tf, ci, cf, facilitations)))

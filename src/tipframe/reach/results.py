@@ -51,10 +51,11 @@ class Records:
     events: list[tuple[int, Events]]  # (replicate, its event log) for those kept
 
     @classmethod
-    def empty(cls, replicates: int, periods: int, organisations: int) -> Records:
-        """Room for ``replicates`` rows (NaN where a number is not yet known)."""
+    def empty(cls, replicates: int, periods: int, organisations: int, generations: int = 1) -> Records:
+        """Room for ``replicates`` rows, ``generations`` wide (NaN where a number is not yet known)."""
         return cls(
-            np.zeros((replicates, len(SERIES), periods), np.int32), np.zeros((replicates, periods, 1), np.int32),
+            np.zeros((replicates, len(SERIES), periods), np.int32),
+            np.zeros((replicates, periods, generations), np.int32),
             np.full((replicates, GENERATIONS), np.nan), np.full((replicates, GENERATIONS), np.nan),
             np.full((replicates, len(NUMBERS)), np.nan), np.zeros((periods, organisations), np.int64), [],
         )  # fmt: skip
@@ -66,17 +67,19 @@ class Records:
             wider[:, :, : self.by_generation.shape[2]] = self.by_generation
             self.by_generation = wider
 
+    def rows(self) -> tuple[Any, ...]:
+        """The arrays a row is written to, in the compiled engine's order (``cascade_record.replicates_into``)."""
+        return self.series, self.numbers, self.per_trainer, self.fidelity, self.by_generation
+
     def put_generations(self, row: int, by_generation: IntArray) -> None:
         """Keep a replicate's trained by generation up to its last generation trained (widening every row's)."""
-        present = np.flatnonzero(by_generation.any(axis=0))
-        used = int(present[-1]) + 1 if present.size else 1
+        used = _depth(by_generation.any(axis=0))
         self.widen(used)
         self.by_generation[row, :, :used] = by_generation[:, :used]
 
     def generations(self) -> int:
         """Generations trained in any row (at least one)."""
-        present = np.flatnonzero(self.by_generation.any(axis=(0, 1)))
-        return int(present[-1]) + 1 if present.size else 1
+        return _depth(self.by_generation.any(axis=(0, 1)))
 
     @classmethod
     def join(cls, parts: Sequence[Records]) -> Records:
@@ -91,6 +94,13 @@ class Records:
             np.concatenate([part.numbers for part in parts]), sum(part.organisation_sum for part in parts),
             [kept for part in parts for kept in part.events],
         )  # fmt: skip
+
+
+def _depth(trained: Any) -> int:
+    """Generations up to the last one in which someone was trained (``trained``: one flag a generation), at least
+    one."""
+    present = np.flatnonzero(trained)
+    return int(present[-1]) + 1 if present.size else 1
 
 
 def _record(run: Run, scenario: Scenario, records: Records, row: int) -> None:
@@ -181,13 +191,15 @@ def run_replicates(
     Records
         A row for each replicate, in the order of ``indices``.
     """
-    records = Records.empty(len(indices), scenario.horizon + 1, len(scenario.organisations))
+    periods, organisations = scenario.horizon + 1, len(scenario.organisations)
     if backend is Backend.COMPILED:
         from tipframe.reach.compiled import compiled_records
 
-        records.widen(8)  # room for most runs' generations: a deeper replicate runs again once they are widened
+        # Room for most runs' generations: a deeper replicate stops the kernel, which goes on once they are widened.
+        records = Records.empty(len(indices), periods, organisations, generations=8)
         compiled_records(scenario, entropy, indices, keep, records)
         return records
+    records = Records.empty(len(indices), periods, organisations)
     size = batch or batch_size(scenario)
     for start in range(0, len(indices), size):
         part = indices[start : start + size]

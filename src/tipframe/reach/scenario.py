@@ -85,9 +85,10 @@ class Scenario:
             The turnover, and each tier's numbers.
         """
 
-        turnover, values = self.drawn(rng)
+        turnover, *values = (_value(parameter, rng) for parameter in self.drawn_parameters)
         tiers: list[TierValues] = []
-        for tier, (attrition, completion, conversion, retention) in zip(self.plan.tiers, values, strict=True):
+        for number, tier in enumerate(self.plan.tiers):
+            attrition, completion, conversion, retention = values[4 * number : 4 * number + 4]
             tiers.append(
                 TierValues(
                     cohort_size=tier.cohort_size,
@@ -104,20 +105,14 @@ class Scenario:
             )
         return turnover, tiers
 
-    def drawn(self, rng: np.random.Generator | None) -> tuple[float, list[tuple[float, float, float, float]]]:
-        """The values `draw` draws, in its order: turnover, then each tier's attrition, completion,
-        conversion and retention (the rest of a tier is fixed)."""
-        turnover = _value(self.plan.turnover, rng)
-        values = [
-            (
-                _value(tier.attrition, rng),
-                _value(tier.completion, rng),
-                _value(tier.conversion, rng),
-                _value(tier.fidelity_retention, rng),
-            )
-            for tier in self.plan.tiers
-        ]
-        return turnover, values
+    @property
+    def drawn_parameters(self) -> tuple[Parameter, ...]:
+        """The parameters `draw` draws, in its order: turnover, then each tier's attrition, completion,
+        conversion and retention (the rest of a tier is fixed); the compiled engine draws them alike."""
+        parameters = [self.plan.turnover]
+        for tier in self.plan.tiers:
+            parameters += [tier.attrition, tier.completion, tier.conversion, tier.fidelity_retention]
+        return tuple(parameters)
 
     def uptakes(self, rng: np.random.Generator | None) -> FloatArray:
         """Each uptake parameter's value for one replicate (drawn after `draw`), or its mean when ``rng`` is None."""
