@@ -80,12 +80,12 @@ def _classes(tp: Any) -> Iterator[type[Any]]:
 def _bounded_fields() -> dict[float, set[str]]:
     """Each bound in tipframe.model.limits, with the fields whose Range stops at it.
 
-    Every number a person writes in a document has an upper bound: results (ReachResult),
-    which engines write, are left out.
+    Every number a person writes in a document has an upper bound: results (ReachResult,
+    RecurringResult), which engines write, are left out.
     """
     bounds: dict[float, set[str]] = {getattr(limits, n): set() for n in dir(limits) if n.startswith("MAX_")}
     seen: set[type[Any]] = {Duration}  # a duration's parts are not counts (documents.md, Limits)
-    todo = [kind for name, kind in KINDS.items() if name != "ReachResult"]
+    todo = [kind for name, kind in KINDS.items() if not name.endswith("Result")]
     while todo:
         cls = todo.pop()
         if cls in seen:

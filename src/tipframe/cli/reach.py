@@ -23,10 +23,11 @@ from tipframe.cli.common import (
     seed,
     whole,
 )
+from tipframe.cli.recurring import rerun_recurring, run_recurring
 from tipframe.io.documents import dump, load_located
 from tipframe.io.files import write_csv
-from tipframe.io.problems import DocumentError
-from tipframe.model import CascadePlan, Programme, ReachResult, Workforce
+from tipframe.io.problems import DocumentError, Problem
+from tipframe.model import CascadePlan, Programme, ReachResult, RecurringPlan, RecurringResult, Workforce
 from tipframe.privacy import suppression_note
 from tipframe.progress import terminal_progress
 
@@ -34,11 +35,12 @@ from tipframe.progress import terminal_progress
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "reach",
-        help="simulate a train-the-trainer rollout and summarise its reach",
+        help="simulate a train-the-trainer rollout or a recurring format and summarise its reach",
         description=(
             "Simulate a cascade plan (default: the built-in Help the Helpers rollout) and print reach, time to "
-            "reach, adoption, maintenance and depth: each the median across replicates with its 90% interval, "
-            "and the mean with its Monte Carlo standard error."
+            "reach, adoption, maintenance and depth; or a recurring plan (clinics, reflective groups) and print "
+            "meetings, cases discussed and practitioners supported: each the median across replicates with its 90% "
+            "interval, and the mean with its Monte Carlo standard error."
         ),
     )
     parser.add_argument("plan", nargs="?", default="builtin:help-the-helpers-rollout", metavar="PLAN")
@@ -93,14 +95,29 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
-def _documents(args: argparse.Namespace) -> tuple[CascadePlan, Workforce, Programme]:
-    plan = load_located(args.plan, kind=CascadePlan).document
+def _plan(name: str) -> CascadePlan | RecurringPlan:
+    """The plan to run: a cascade or a recurring plan (any other document is refused, naming its kind)."""
+    plan = load_located(name).document
+    if not isinstance(plan, CascadePlan | RecurringPlan):
+        message = f"expected a CascadePlan or RecurringPlan document, found {plan.KIND}"
+        raise DocumentError([Problem(message=message, layer="schema", file=name)])
+    return plan
+
+
+def _saved(name: str) -> ReachResult | RecurringResult:
+    """A saved result to rerun: a ReachResult or a RecurringResult."""
+    saved = load_located(name).document
+    if not isinstance(saved, ReachResult | RecurringResult):
+        message = f"expected a ReachResult or RecurringResult document, found {saved.KIND}"
+        raise DocumentError([Problem(message=message, layer="schema", file=name)])
+    return saved
+
+
+def _documents(args: argparse.Namespace, plan: CascadePlan) -> tuple[CascadePlan, Workforce, Programme]:
     paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
     bundle, problems = read_bundle(paths)
     if problems:
         raise DocumentError(problems)
-    if not isinstance(plan, CascadePlan):  # load_located checked the kind
-        raise TypeError(f"{args.plan} is not a cascade plan")
     workforce = (
         load_located(args.workforce, kind=Workforce).document
         if args.workforce
@@ -111,10 +128,10 @@ def _documents(args: argparse.Namespace) -> tuple[CascadePlan, Workforce, Progra
     return plan, workforce, bundle.get(plan.programme, Programme)
 
 
-def _simulate(args: argparse.Namespace) -> ReachResult:
+def _simulate(args: argparse.Namespace, cascade: CascadePlan) -> ReachResult:
     from tipframe.reach import project_reach, simulate_reach
 
-    plan, workforce, programme = _documents(args)
+    plan, workforce, programme = _documents(args, cascade)
     if args.projection:
         return project_reach(
             plan,
@@ -206,9 +223,14 @@ def run(args: argparse.Namespace) -> int:
         return fail("reach", problem)
     try:
         if args.rerun:
-            saved = load_located(args.rerun, kind=ReachResult).document
-            return _rerun(saved, args.memory_limit) if isinstance(saved, ReachResult) else INVALID
-        result = _simulate(args)
+            saved = _saved(args.rerun)
+            if isinstance(saved, RecurringResult):
+                return rerun_recurring(saved, args.memory_limit)
+            return _rerun(saved, args.memory_limit)
+        plan = _plan(args.plan)
+        if isinstance(plan, RecurringPlan):
+            return run_recurring(args, plan, _stop)
+        result = _simulate(args, plan)
     except ResourceLimitError as error:
         return fail("reach", str(error), UNUSABLE)
     except (PlanError, KeyError) as error:

@@ -48,6 +48,9 @@ from tipframe.model.reach import Backend as Backend
 from tipframe.model.reach import Engine as Engine
 from tipframe.model.reach import EventLog as EventLog
 from tipframe.model.reach import ReachResult as ReachResult
+from tipframe.model.recurring import RecurringPlan as RecurringPlan
+from tipframe.model.recurring import RecurringResult as RecurringResult
+from tipframe.model.recurring import Site as Site
 from tipframe.model.referral import NetworkOrganisation as NetworkOrganisation
 from tipframe.model.referral import Pathway as Pathway
 from tipframe.model.referral import ReferralNetwork as ReferralNetwork

@@ -13,6 +13,7 @@ from tipframe.model.organisation import Organisation
 from tipframe.model.principles import Crosswalk, Framework
 from tipframe.model.programme import Programme
 from tipframe.model.reach import ReachResult
+from tipframe.model.recurring import RecurringPlan, RecurringResult
 from tipframe.model.referral import ReferralNetwork
 from tipframe.model.workforce import Workforce
 
@@ -28,6 +29,8 @@ KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
             Workforce,
             CascadePlan,
             ReachResult,
+            RecurringPlan,
+            RecurringResult,
             ReferralNetwork,
         )
     }

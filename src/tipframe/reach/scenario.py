@@ -85,7 +85,7 @@ class Scenario:
             The turnover, and each tier's numbers.
         """
 
-        turnover, *values = (_value(parameter, rng) for parameter in self.drawn_parameters)
+        turnover, *values = (parameter_value(parameter, rng) for parameter in self.drawn_parameters)
         tiers: list[TierValues] = []
         for number, tier in enumerate(self.plan.tiers):
             attrition, completion, conversion, retention = values[4 * number : 4 * number + 4]
@@ -116,7 +116,7 @@ class Scenario:
 
     def uptakes(self, rng: np.random.Generator | None) -> FloatArray:
         """Each uptake parameter's value for one replicate (drawn after `draw`), or its mean when ``rng`` is None."""
-        return np.array([_value(p, rng) for p in self.uptake_parameters], np.float64)
+        return np.array([parameter_value(p, rng) for p in self.uptake_parameters], np.float64)
 
     @functools.cached_property
     def _groups(self) -> tuple[IntArray, IntArray, IntArray]:
@@ -153,7 +153,7 @@ class Scenario:
         return result
 
 
-def _value(parameter: Parameter, rng: np.random.Generator | None) -> float:
+def parameter_value(parameter: Parameter, rng: np.random.Generator | None) -> float:
     """A parameter's value for one replicate: drawn when it is a distribution and ``rng`` is given."""
     if rng is None or parameter.distribution is Distribution.FIXED:
         return parameter.mean()

@@ -1,0 +1,103 @@
+"""``tipframe reach`` for a recurring plan: simulate a clinic or group format, summarise it, save it, rerun it."""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+
+import numpy as np
+
+from tipframe.bundle import read_bundle
+from tipframe.cli.common import INVALID, OK, fail
+from tipframe.io.arrays import to_numpy
+from tipframe.io.documents import dump
+from tipframe.io.files import write_csv
+from tipframe.io.problems import DocumentError
+from tipframe.model import Programme, RecurringPlan, RecurringResult, Workforce
+from tipframe.model.recurring import RECURRING_SERIES
+from tipframe.progress import terminal_progress
+
+#: options of ``tipframe reach`` that only a cascade plan takes
+CASCADE_ONLY = {"projection": "--projection", "draws": "--draws", "check": "--check", "graph": "--graph"}
+
+
+def usage_problem(args: argparse.Namespace) -> str | None:
+    """Why the options cannot go with a recurring plan, or None."""
+    for name, option in CASCADE_ONLY.items():
+        if getattr(args, name, None):
+            return f"{option} goes with a cascade plan, not a recurring plan"
+    if args.backend != "compiled":
+        return "--backend goes with a cascade plan: a recurring plan has one implementation"
+    return None
+
+
+def _documents(args: argparse.Namespace, plan: RecurringPlan) -> tuple[Workforce, Programme]:
+    paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
+    bundle, problems = read_bundle(paths)
+    if problems:
+        raise DocumentError(problems)
+    workforce = bundle.get(plan.workforce, Workforce)
+    return workforce, bundle.get(plan.programme, Programme)
+
+
+def run_recurring(
+    args: argparse.Namespace, plan: RecurringPlan, stop: Callable[[concurrent.futures.ProcessPoolExecutor], None]
+) -> int:
+    """Simulate ``plan`` as the options say, print its summary and save what was asked for.
+
+    ``stop`` is the cascade command's way of giving workers back (`tipframe.cli.reach._stop`).
+    """
+    from tipframe.reach.recurring import simulate_recurring
+    from tipframe.reach.recurring_measures import describe_recurring, recurring_rows, summarise_recurring
+
+    problem = usage_problem(args)
+    if problem is not None:
+        return fail("reach", problem)
+    workforce, programme = _documents(args, plan)
+    workers = args.workers or min(8, os.cpu_count() or 1)
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if workers > 1 and args.replicates >= 200:
+            executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
+            stack.callback(stop, executor)
+        show = not args.quiet and args.replicates >= 200
+        result = simulate_recurring(
+            plan, workforce, programme, replicates=args.replicates, seed=args.seed, executor=executor,
+            chunks=4 * workers, progress=terminal_progress("simulating") if show else None,
+            memory_limit=args.memory_limit,
+        )  # fmt: skip
+    sys.stdout.write(describe_recurring(summarise_recurring(result), result))
+    if args.json:
+        dump(result, args.json, format="json")
+    if args.csv:
+        write_csv(args.csv, recurring_rows(result))
+    return OK
+
+
+def rerun_recurring(saved: RecurringResult, memory_limit: int | None) -> int:
+    """Run a saved recurring result again and check that every series comes out the same."""
+    from tipframe.reach.recurring import simulate_recurring
+
+    if saved.numpy_version != np.__version__:
+        print(
+            f"note: the result was made with numpy {saved.numpy_version}; this is numpy {np.__version__}, so numbers "
+            "may differ",
+            file=sys.stderr,
+        )
+    again = simulate_recurring(
+        saved.plan, saved.workforce, saved.programme, replicates=saved.replicates, seed=saved.seed,
+        memory_limit=memory_limit,
+    )  # fmt: skip
+    different = [
+        name
+        for name in RECURRING_SERIES
+        if not np.array_equal(to_numpy(getattr(saved, name)), to_numpy(getattr(again, name)))
+    ]
+    if different:
+        return fail("reach", f"not reproduced: {', '.join(different)} differ", INVALID)
+    print(f"reproduced bit for bit: {saved.replicates:,} replicates, seed {saved.seed}")
+    return OK
