@@ -24,8 +24,10 @@ def test_examples_form_one_bundle() -> None:
     owner = bundle.get(clinics.owner or "", tipframe.Organisation)
     assert owner.name == "Manchester Children's Services"
     assert bundle.get("builtin:nttp", tipframe.Framework).id == "nttp"
-    assert len(bundle.documents(Programme)) == 11  # ten case-study programmes and the PMTO comparison
+    # twelve case-study programmes (the champions' two strands among them) and the PMTO comparison
+    assert len(bundle.documents(Programme)) == 13
     assert len(bundle.documents(tipframe.CascadePlan)) == 2  # the national rollout and the PMTO comparison
+    assert len(bundle.documents(tipframe.RecurringPlan)) == 2  # the Manchester clinics, Midlothian's space
 
 
 def test_builtins_are_in_scope_without_being_loaded() -> None:

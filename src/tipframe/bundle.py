@@ -13,8 +13,8 @@ from tipframe.io.convert import did_you_mean
 from tipframe.io.documents import BUILTIN_PREFIX, Loaded, builtins, load_located
 from tipframe.io.problems import DEFAULT_LIMITS, DocumentError, Limits, Problem
 from tipframe.io.walk import BUDGET, Walker
-from tipframe.model import CascadePlan, Document, Programme, Workforce
-from tipframe.model.feasibility import INVALID_PLAN, plan_infeasibilities
+from tipframe.model import CascadePlan, Document, Programme, RecurringPlan, Workforce
+from tipframe.model.feasibility import INVALID_PLAN, plan_infeasibilities, recurring_infeasibilities
 from tipframe.model.fields import Path
 from tipframe.model.kinds import KINDS
 
@@ -202,21 +202,27 @@ class Bundle:
         problems = self._duplicate_problems(loaded)
         problems += self._reference_problems(loaded)
         problems += self._cycle_problems(loaded)
-        if not problems and isinstance(loaded.document, CascadePlan):
+        if not problems and isinstance(loaded.document, CascadePlan | RecurringPlan):
             problems += self._plan_problems(loaded, loaded.document)
         return problems
 
-    def _plan_problems(self, loaded: Loaded, plan: CascadePlan) -> list[Problem]:
-        """Plans that cannot run on their workforce: more seeds than staff, cohorts nobody could fill."""
+    def _plan_problems(self, loaded: Loaded, plan: CascadePlan | RecurringPlan) -> list[Problem]:
+        """Plans that cannot run on their workforce: more seeds than staff, cohorts nobody could fill, more
+        practitioners aware of a recurring format than a site has."""
         try:
             workforce = self.get(plan.workforce, Workforce)
             programme = self.get(plan.programme, Programme)
         except KeyError:
             return []
+        found = (
+            plan_infeasibilities(plan, workforce, programme)
+            if isinstance(plan, CascadePlan)
+            else recurring_infeasibilities(plan, workforce, programme)
+        )
         return [
-            _problem(loaded, found.where, found.message, "impossible-plan")
-            for found in plan_infeasibilities(plan, workforce, programme)
-            if found.reason in INVALID_PLAN
+            _problem(loaded, problem.where, problem.message, "impossible-plan")
+            for problem in found
+            if problem.reason in INVALID_PLAN
         ]
 
     def _duplicate_problems(self, loaded: Loaded) -> list[Problem]:

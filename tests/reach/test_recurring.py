@@ -228,7 +228,7 @@ def test_the_clinics_example_runs_and_is_set_against_the_600(
     ("options", "code", "words"),
     [
         (["--projection"], 2, "--projection goes with a cascade plan"),
-        (["--backend", "reference"], 2, "--backend goes with a cascade plan"),
+        (["--backend", "reference"], 2, "--backend goes with a cascade or peer plan"),
     ],
 )
 def test_cascade_options_are_refused_for_a_recurring_plan(
@@ -241,7 +241,7 @@ def test_cascade_options_are_refused_for_a_recurring_plan(
 
 def test_a_document_that_is_not_a_plan_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["reach", str(EXAMPLES / "safe-and-together-clinics.yaml")]) == 1
-    assert "expected a CascadePlan or RecurringPlan document, found Programme" in capsys.readouterr().err
+    assert "expected a CascadePlan, RecurringPlan or PeerPlan document, found Programme" in capsys.readouterr().err
 
 
 def test_a_plan_that_cannot_run_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,3 +250,55 @@ def test_a_plan_that_cannot_run_exits_1(tmp_path: Path, capsys: pytest.CaptureFi
         tipframe.dump(document, tmp_path / f"{name}.yaml")
     assert main(["reach", str(tmp_path / "plan.yaml"), "--bundle", str(tmp_path), "--quiet"]) == 1
     assert "sites[0].aware" in capsys.readouterr().err
+
+
+def test_sites_join_in_their_first_period_and_give_access_from_then() -> None:
+    plan, workforce, programme = documents(facilitators=1, demand=0.2)
+    later = tipframe.loads(
+        tipframe.dumps(plan).replace("aware: 50\n", "aware: 50\n  starts: 5\n"), tipframe.RecurringPlan
+    )
+    result = tipframe.simulate_recurring(later, workforce, programme, replicates=20, seed=7)
+    access, meetings = series(result, "access"), series(result, "meetings")
+    assert (access[:, :5] == 0).all()
+    assert (meetings[:, :5] == 0).all()
+    assert (series(result, "cases")[:, :5] == 0).all()
+    assert (access[:, 5:] == 50).all()
+    assert (series(result, "aware")[:, 5:] == 50).all()
+
+
+def test_a_plan_may_give_the_capacity_its_programme_does_not() -> None:
+    plan, workforce, programme = documents(high=None, demand=10)
+    group = tipframe.loads(tipframe.dumps(plan) + "capacity: {min: 7, max: 7}\n", tipframe.RecurringPlan)
+    result = tipframe.simulate_recurring(group, workforce, programme, replicates=5, seed=8)
+    assert (series(result, "discussions")[:, 1:] == 7).all()
+
+
+def test_the_midlothian_space_rolls_out_with_nothing_saying_it_cannot(capsys: pytest.CaptureFixture[str]) -> None:
+    bundle = tipframe.load_bundle([EXAMPLES])
+    findings = tipframe.check(bundle)
+    midlothian = [f for f in findings if "midlothian" in (f.file or "")]
+    assert [f.code for f in midlothian] == ["TIP103"]  # principle coverage unknown: no sessions designed yet
+    plan = str(EXAMPLES / "midlothian-reflective-rollout.yaml")
+    assert main(["reach", plan, "--bundle", str(EXAMPLES), "--replicates", "50", "--quiet", "--workers", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "staff with access" in text
+    assert "came, last 6" in text
+
+
+def test_a_programme_in_co_design_is_not_judged_on_its_schedule() -> None:
+    text = "tipframe: 1\nkind: Programme\nid: space\nname: Space\nformat: reflective-practice\n"
+    text += "schedule: {open_ended: true}\n"
+    settled = tipframe.check(tipframe.loads(text, tipframe.Programme))
+    designing = tipframe.check(tipframe.loads(text + "status: co-design\n", tipframe.Programme))
+    assert {"TIP301", "TIP308"} <= {f.code for f in settled}
+    assert not {f.code for f in designing} & {"TIP301", "TIP308"}
+
+
+def test_action_learning_sets_and_coaching_are_formats() -> None:
+    sets = tipframe.load(EXAMPLES / "trauma-champions-action-learning.yaml", tipframe.Programme)
+    support = tipframe.load(EXAMPLES / "trauma-champions-support.yaml", tipframe.Programme)
+    assert sets.format is tipframe.Format.ACTION_LEARNING_SET
+    assert support.format is tipframe.Format.COACHING
+    assert str(support.group_size) == "1"
+    network = tipframe.load(EXAMPLES / "trauma-champions.yaml", tipframe.Programme)
+    assert set(network.strands) == {sets.id, support.id}

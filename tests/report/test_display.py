@@ -102,3 +102,17 @@ def test_objects_without_a_display_are_refused() -> None:
         tipframe.to_frame(object())
     with pytest.raises(TypeError, match="no HTML display"):
         tipframe.to_html(object())
+
+
+def test_a_recurring_result_is_a_table_of_periods() -> None:
+    bundle = tipframe.load_bundle([Path(__file__).parent.parent.parent / "examples"])
+    plan = bundle.get("manchester-clinics-plan", tipframe.RecurringPlan)
+    result = tipframe.simulate_recurring(
+        plan, bundle.get(plan.workforce, Workforce), bundle.get(plan.programme, Programme), replicates=30, seed=4
+    )
+    frame = tipframe.to_frame(result)
+    assert list(frame["period"]) == list(range(37))
+    so_far = to_numpy(result.discussions).sum(axis=1)
+    assert frame["discussions_so_far_mean"].iloc[-1] == pytest.approx(so_far.mean())
+    assert (frame["supported_low"] <= frame["supported_high"]).all()
+    assert frame["date"].iloc[-1] == "2022-08-31"

@@ -117,3 +117,23 @@ def test_a_large_network_is_counted_not_drawn_node_by_node(tmp_path: Path) -> No
     assert labels[0] == "entry point"
     assert labels[-1] == "not reached"
     assert _saved(ax, tmp_path) > 10_000
+
+
+def test_a_recurring_format_is_drawn_against_what_was_observed(tmp_path: Path) -> None:
+    bundle = tipframe.load_bundle([EXAMPLES])
+    plan = bundle.get("manchester-clinics-plan", tipframe.RecurringPlan)
+    result = tipframe.simulate_recurring(
+        plan, bundle.get(plan.workforce, Workforce), bundle.get(plan.programme, Programme), replicates=50, seed=2
+    )
+    ax = plots.plot_recurring(result)
+    median, observed = ax.lines
+    assert median.get_ydata()[0] == 0
+    assert list(observed.get_xdata()) == [36]
+    assert list(observed.get_ydata()) == [600]
+    assert "observed: at least 600 by 2022-08" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert ax.get_ylabel() == "case discussions so far"
+    assert _saved(ax, tmp_path) > 10_000
+    ax = plots.plot_recurring_reach(result)
+    assert len(ax.lines) == 3
+    assert ax.lines[0].get_ydata()[0] == 450  # three localities of 150, each with a facilitator at the start
+    assert _saved(ax, tmp_path) > 10_000

@@ -172,3 +172,15 @@ def test_the_report_shows_control_characters_escaped(tmp_path: Path) -> None:
     assert '<h2 id="svru-community-referrals">Pathways \\u202esyawhtap\\u202c \\x1b[31mred\\x1b[0m</h2>' in page
     assert "two \\u2066isolated\\u2069" in page
     (tmp_path / "hostile.html").write_text(page, encoding="utf-8")
+
+
+def test_the_report_sets_the_clinics_against_the_600(tmp_path: Path) -> None:
+    target = tmp_path / "clinics.html"
+    examples = ROOT / "examples"
+    code = main(["report", str(examples / "manchester-clinics-plan.yaml"), "--bundle", str(examples), "--replicates",
+                 "40", "-o", str(target)])  # fmt: skip
+    assert code == 0
+    page = target.read_text(encoding="utf-8")
+    assert "Observed: at least 600 case discussions with practitioners from 2019-09 to 2022-08" in page
+    assert "cases discussed" in page
+    assert page.count("<img") == 2  # counts so far against the 600, and reach

@@ -23,11 +23,20 @@ from tipframe.cli.common import (
     seed,
     whole,
 )
-from tipframe.cli.recurring import rerun_recurring, run_recurring
+from tipframe.cli.recurring import rerun_peer, rerun_recurring, run_peer, run_recurring
 from tipframe.io.documents import dump, load_located
 from tipframe.io.files import write_csv
 from tipframe.io.problems import DocumentError, Problem
-from tipframe.model import CascadePlan, Programme, ReachResult, RecurringPlan, RecurringResult, Workforce
+from tipframe.model import (
+    CascadePlan,
+    PeerPlan,
+    PeerResult,
+    Programme,
+    ReachResult,
+    RecurringPlan,
+    RecurringResult,
+    Workforce,
+)
 from tipframe.privacy import suppression_note
 from tipframe.progress import terminal_progress
 
@@ -38,9 +47,10 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="simulate a train-the-trainer rollout or a recurring format and summarise its reach",
         description=(
             "Simulate a cascade plan (default: the built-in Help the Helpers rollout) and print reach, time to "
-            "reach, adoption, maintenance and depth; or a recurring plan (clinics, reflective groups) and print "
-            "meetings, cases discussed and practitioners supported: each the median across replicates with its 90% "
-            "interval, and the mean with its Monte Carlo standard error."
+            "reach, adoption, maintenance and depth; a recurring plan (clinics, reflective groups) and print "
+            "meetings, cases discussed and practitioners supported; or a peer plan and print the people a practice "
+            "reaches from colleague to colleague: each the median across replicates with its 90% interval, and the "
+            "mean with its Monte Carlo standard error."
         ),
     )
     parser.add_argument("plan", nargs="?", default="builtin:help-the-helpers-rollout", metavar="PLAN")
@@ -95,20 +105,20 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
-def _plan(name: str) -> CascadePlan | RecurringPlan:
-    """The plan to run: a cascade or a recurring plan (any other document is refused, naming its kind)."""
+def _plan(name: str) -> CascadePlan | RecurringPlan | PeerPlan:
+    """The plan to run: a cascade, recurring or peer plan (any other document is refused, naming its kind)."""
     plan = load_located(name).document
-    if not isinstance(plan, CascadePlan | RecurringPlan):
-        message = f"expected a CascadePlan or RecurringPlan document, found {plan.KIND}"
+    if not isinstance(plan, CascadePlan | RecurringPlan | PeerPlan):
+        message = f"expected a CascadePlan, RecurringPlan or PeerPlan document, found {plan.KIND}"
         raise DocumentError([Problem(message=message, layer="schema", file=name)])
     return plan
 
 
-def _saved(name: str) -> ReachResult | RecurringResult:
-    """A saved result to rerun: a ReachResult or a RecurringResult."""
+def _saved(name: str) -> ReachResult | RecurringResult | PeerResult:
+    """A saved result to rerun: a ReachResult, RecurringResult or PeerResult."""
     saved = load_located(name).document
-    if not isinstance(saved, ReachResult | RecurringResult):
-        message = f"expected a ReachResult or RecurringResult document, found {saved.KIND}"
+    if not isinstance(saved, ReachResult | RecurringResult | PeerResult):
+        message = f"expected a ReachResult, RecurringResult or PeerResult document, found {saved.KIND}"
         raise DocumentError([Problem(message=message, layer="schema", file=name)])
     return saved
 
@@ -226,10 +236,14 @@ def run(args: argparse.Namespace) -> int:
             saved = _saved(args.rerun)
             if isinstance(saved, RecurringResult):
                 return rerun_recurring(saved, args.memory_limit)
+            if isinstance(saved, PeerResult):
+                return rerun_peer(saved, args.memory_limit)
             return _rerun(saved, args.memory_limit)
         plan = _plan(args.plan)
         if isinstance(plan, RecurringPlan):
             return run_recurring(args, plan, _stop)
+        if isinstance(plan, PeerPlan):
+            return run_peer(args, plan, _stop)
         result = _simulate(args, plan)
     except ResourceLimitError as error:
         return fail("reach", str(error), UNUSABLE)

@@ -1,4 +1,4 @@
-"""``tipframe reach`` for a recurring plan: simulate a clinic or group format, summarise it, save it, rerun it."""
+"""``tipframe reach`` for a recurring plan or a peer plan: simulate it, summarise it, save it, rerun it."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tipframe.io.arrays import to_numpy
 from tipframe.io.documents import dump
 from tipframe.io.files import write_csv
 from tipframe.io.problems import DocumentError
-from tipframe.model import Programme, RecurringPlan, RecurringResult, Workforce
+from tipframe.model import PeerPlan, PeerResult, Programme, RecurringPlan, RecurringResult, Workforce
 from tipframe.model.recurring import RECURRING_SERIES
 from tipframe.progress import terminal_progress
 
@@ -25,13 +25,13 @@ from tipframe.progress import terminal_progress
 CASCADE_ONLY = {"projection": "--projection", "draws": "--draws", "check": "--check", "graph": "--graph"}
 
 
-def usage_problem(args: argparse.Namespace) -> str | None:
-    """Why the options cannot go with a recurring plan, or None."""
+def usage_problem(args: argparse.Namespace, kind: str = "a recurring plan") -> str | None:
+    """Why the options cannot go with a recurring (or peer) plan, or None."""
     for name, option in CASCADE_ONLY.items():
         if getattr(args, name, None):
-            return f"{option} goes with a cascade plan, not a recurring plan"
-    if args.backend != "compiled":
-        return "--backend goes with a cascade plan: a recurring plan has one implementation"
+            return f"{option} goes with a cascade plan, not {kind}"
+    if args.backend != "compiled" and kind == "a recurring plan":
+        return "--backend goes with a cascade or peer plan: a recurring plan has one implementation"
     return None
 
 
@@ -99,5 +99,52 @@ def rerun_recurring(saved: RecurringResult, memory_limit: int | None) -> int:
     ]
     if different:
         return fail("reach", f"not reproduced: {', '.join(different)} differ", INVALID)
+    print(f"reproduced bit for bit: {saved.replicates:,} replicates, seed {saved.seed}")
+    return OK
+
+
+def run_peer(
+    args: argparse.Namespace, plan: PeerPlan, stop: Callable[[concurrent.futures.ProcessPoolExecutor], None]
+) -> int:
+    """Run a peer uptake plan as the options say, print its summary and save what was asked for."""
+    from tipframe.reach.peer_plan import describe_peer, peer_rows, simulate_peer_plan, summarise_peer
+
+    problem = usage_problem(args, "a peer plan")
+    if problem is not None:
+        return fail("reach", problem)
+    paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
+    bundle, problems = read_bundle(paths)
+    if problems:
+        raise DocumentError(problems)
+    workforce = bundle.get(plan.workforce, Workforce)
+    base = os.path.dirname(bundle.origin(workforce).file) or "."
+    workers = args.workers or min(8, os.cpu_count() or 1)
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if workers > 1 and args.replicates >= 200:
+            executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
+            stack.callback(stop, executor)
+        result = simulate_peer_plan(
+            plan, workforce, replicates=args.replicates, seed=args.seed, base=base, backend=args.backend,
+            executor=executor, chunks=4 * workers if executor is not None else None, memory_limit=args.memory_limit,
+        )  # fmt: skip
+    sys.stdout.write(describe_peer(summarise_peer(result), result))
+    if args.json:
+        dump(result, args.json, format="json")
+    if args.csv:
+        write_csv(args.csv, peer_rows(result))
+    return OK
+
+
+def rerun_peer(saved: PeerResult, memory_limit: int | None) -> int:
+    """Run a saved peer result again and check that it comes out the same (its network from the workforce)."""
+    from tipframe.reach.peer_plan import simulate_peer_plan
+
+    again = simulate_peer_plan(
+        saved.plan, saved.workforce, replicates=saved.replicates, seed=saved.seed, backend=saved.backend,
+        memory_limit=memory_limit,
+    )  # fmt: skip
+    if not np.array_equal(to_numpy(saved.trained), to_numpy(again.trained)):
+        return fail("reach", "not reproduced: trained differs", INVALID)
     print(f"reproduced bit for bit: {saved.replicates:,} replicates, seed {saved.seed}")
     return OK

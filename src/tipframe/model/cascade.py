@@ -23,11 +23,13 @@ from tipframe.model.fields import (
     check_problems,
     extensions_field,
     field,
+    plan_organisation,
     repeats,
 )
 from tipframe.model.limits import MAX_CONCURRENT, MAX_COUNT, MAX_FACILITATORS, MAX_GROUP, MAX_PERIODS
 from tipframe.model.periods import PeriodsMixin
 from tipframe.model.values import LONGER_THAN_ZERO, Duration, IsoDate, NoneAs
+from tipframe.model.vocabulary import Status
 
 
 class Distribution(Enum):
@@ -214,12 +216,7 @@ class Tier:
 class SeedTrainers:
     """Trainers an organisation starts with (generation 0)."""
 
-    organisation: str = field(
-        doc="Organisation id in the plan's workforce.",
-        checks=[IDENTIFIER],
-        member_of="workforce",
-        member="organisations",
-    )
+    organisation: str = plan_organisation()
     trainers: int = field(doc="How many.", checks=[Range(1, MAX_COUNT)])
     extensions: Mapping[str, Any] = extensions_field()
 
@@ -273,6 +270,7 @@ class CascadePlan(PeriodsMixin, Document):
     seed_trainers: tuple[SeedTrainers, ...] = field(
         doc="Trainers at the start, by organisation.", checks=[NonEmpty(array=True)]
     )
+    status: Status | None = field(doc="co-design, pilot, running or ended; none when not said.", default=None)
     seeds_are_staff: bool = field(
         doc="True when seed trainers are among their organisation's eligible staff (they are then not trained again).",
         default=True,

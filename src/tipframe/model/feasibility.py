@@ -1,8 +1,9 @@
-"""What makes a cascade plan impossible to run on its workforce: one function, one wording.
+"""What makes a plan impossible to run on its workforce: one function a kind of plan, one wording.
 
 The bundle layer (``tipframe validate``), the practice rules (``tipframe check``) and the
-engines (`simulate_reach`, `project_reach`) all call `plan_infeasibilities`, so a plan that
-cannot run is described in the same words wherever it is found.
+engines (`simulate_reach`, `project_reach`, `simulate_recurring`) all call
+`plan_infeasibilities` or `recurring_infeasibilities`, so a plan that cannot run is described in
+the same words wherever it is found.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import attrs
 from tipframe.model.cascade import CascadePlan
 from tipframe.model.fields import Path
 from tipframe.model.programme import Programme
+from tipframe.model.recurring import RecurringPlan, meeting_capacity, meetings_per_period
 from tipframe.model.workforce import Workforce
 
 #: why a plan cannot run; the bundle reports the first three as invalid documents, the rules
@@ -24,9 +26,13 @@ NO_COHORT_CAN_START: Final = "no-cohort-can-start"
 NO_LENGTH: Final = "programme-has-no-length"
 UNKNOWN_ORGANISATION: Final = "unknown-organisation"
 OTHER_DOCUMENT: Final = "other-document"
+#: why a recurring plan cannot run
+NO_CAPACITY: Final = "meeting-has-no-capacity"
+NO_CADENCE: Final = "no-cadence"
+AWARE_EXCEED_STAFF: Final = "aware-exceed-eligible-staff"
 
 #: the reasons that make a plan an invalid document (found by ``tipframe validate``)
-INVALID_PLAN: Final = frozenset({SEEDS_EXCEED_STAFF, COHORT_BELOW_MINIMUM, NO_COHORT_CAN_START})
+INVALID_PLAN: Final = frozenset({SEEDS_EXCEED_STAFF, COHORT_BELOW_MINIMUM, NO_COHORT_CAN_START, AWARE_EXCEED_STAFF})
 
 
 @attrs.frozen
@@ -55,6 +61,58 @@ def minimum_group(programme: Programme) -> int:
     return max(1, smallest or 1)
 
 
+def _other_documents(
+    plan: CascadePlan | RecurringPlan, workforce: Workforce, programme: Programme
+) -> list[Infeasibility]:
+    found = []
+    for field_name, given in (("workforce", workforce), ("programme", programme)):
+        named: str = getattr(plan, field_name)
+        if named.removeprefix("builtin:") != given.id:
+            message = f"the plan names {field_name} {named!r}, but {given.id!r} was given"
+            found.append(Infeasibility(OTHER_DOCUMENT, (field_name,), message))
+    return found
+
+
+def recurring_infeasibilities(
+    plan: RecurringPlan, workforce: Workforce, programme: Programme
+) -> tuple[Infeasibility, ...]:
+    """Every reason a recurring ``plan`` cannot run over ``workforce`` with ``programme``.
+
+    Parameters
+    ----------
+    plan, workforce, programme
+        The plan and the documents it names.
+
+    Returns
+    -------
+    tuple of Infeasibility
+        Empty when the plan can run: its meetings have a capacity and a cadence, and every site
+        is in the workforce with no more aware practitioners than eligible staff.
+    """
+    found = _other_documents(plan, workforce, programme)
+    if meeting_capacity(programme, plan) is None:
+        message = (
+            f"programme {programme.id!r} gives neither cases_per_session nor group_size with a maximum, and the plan "
+            "no capacity, so a meeting has no capacity"
+        )
+        found.append(Infeasibility(NO_CAPACITY, ("programme",), message))
+    if meetings_per_period(plan, programme) is None:
+        message = f"the plan gives no cadence, and programme {programme.id!r} has none in its schedule"
+        found.append(Infeasibility(NO_CADENCE, ("cadence",), message))
+    eligible = workforce.eligible(plan.eligible_roles)
+    for index, site in enumerate(plan.sites):
+        if site.organisation not in eligible:
+            message = f"a site in {site.organisation!r}, which is not in workforce {workforce.id!r}"
+            found.append(Infeasibility(UNKNOWN_ORGANISATION, ("sites", index, "organisation"), message))
+        elif site.aware > eligible[site.organisation]:
+            message = (
+                f"{site.aware} practitioners aware, but {site.organisation!r} has {eligible[site.organisation]} "
+                "eligible staff"
+            )
+            found.append(Infeasibility(AWARE_EXCEED_STAFF, ("sites", index, "aware"), message))
+    return tuple(found)
+
+
 def plan_infeasibilities(plan: CascadePlan, workforce: Workforce, programme: Programme) -> tuple[Infeasibility, ...]:
     """Every reason ``plan`` cannot run over ``workforce`` delivering ``programme``.
 
@@ -68,12 +126,7 @@ def plan_infeasibilities(plan: CascadePlan, workforce: Workforce, programme: Pro
     tuple of Infeasibility
         Empty when the plan can run; otherwise each reason with the path of the field at fault.
     """
-    found: list[Infeasibility] = []
-    for field_name, given in (("workforce", workforce), ("programme", programme)):
-        named: str = getattr(plan, field_name)
-        if named.removeprefix("builtin:") != given.id:
-            message = f"the plan names {field_name} {named!r}, but {given.id!r} was given"
-            found.append(Infeasibility(OTHER_DOCUMENT, (field_name,), message))
+    found = _other_documents(plan, workforce, programme)
     schedule = programme.schedule
     if schedule is None or schedule.length() is None:
         message = (

@@ -412,6 +412,11 @@ def organisation_reference() -> Any:
     )
 
 
+def plan_organisation(doc: str = "Organisation id in the plan's workforce.") -> Any:
+    """A plan's entry naming one organisation of the workforce the plan names (checked by the bundle)."""
+    return field(doc=doc, checks=[IDENTIFIER], member_of="workforce", member="organisations")
+
+
 def repeats(items: Sequence[Any], list_name: str, key: str, message: str) -> list[tuple[Path, str]]:
     """A problem at each item whose ``key`` attribute repeats an earlier one's.
 

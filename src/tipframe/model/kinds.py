@@ -10,6 +10,7 @@ from tipframe.model.cascade import CascadePlan
 from tipframe.model.document import Document
 from tipframe.model.levels import LevelScale
 from tipframe.model.organisation import Organisation
+from tipframe.model.peer import PeerPlan, PeerResult
 from tipframe.model.principles import Crosswalk, Framework
 from tipframe.model.programme import Programme
 from tipframe.model.reach import ReachResult
@@ -31,6 +32,8 @@ KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
             ReachResult,
             RecurringPlan,
             RecurringResult,
+            PeerPlan,
+            PeerResult,
             ReferralNetwork,
         )
     }

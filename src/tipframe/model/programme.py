@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from enum import Enum
 from typing import Any, Literal
 
 import attrs
@@ -26,77 +25,7 @@ from tipframe.model.fields import (
 from tipframe.model.limits import MAX_COUNT, MAX_FACILITATORS, MAX_PEOPLE
 from tipframe.model.principles import Crosswalk, Framework
 from tipframe.model.values import LONGER_THAN_ZERO, MAX_DURATION_PART, Duration, IntRange, IsoDate
-
-
-class Format(Enum):
-    """The shape a programme takes."""
-
-    COURSE = "course"
-    TRAIN_THE_TRAINER = "train-the-trainer"
-    REFLECTIVE_PRACTICE = "reflective-practice"
-    CLINIC = "clinic"
-    LEADERSHIP_PROGRAMME = "leadership-programme"
-    NETWORK = "network"
-    SELF_DIRECTED = "self-directed"
-    #: a national or regional programme whose strands are programmes of their own (NTTP)
-    STRATEGIC_PROGRAMME = "strategic-programme"
-
-
-class DeliveryMode(Enum):
-    ONLINE = "online"
-    IN_PERSON = "in-person"
-    HYBRID = "hybrid"
-    SELF_DIRECTED = "self-directed"
-
-
-class Approach(Enum):
-    """Ways of working a programme names as its own."""
-
-    STRENGTHS_BASED = "strengths-based"
-    CO_PRODUCED = "co-produced"
-    CO_DESIGNED = "co-designed"
-    TRAUMA_INFORMED = "trauma-informed"
-    PEER_LED = "peer-led"
-    COMMUNITY_LED = "community-led"
-    PERSON_CENTRED = "person-centred"
-    PUBLIC_HEALTH = "public-health"
-    ACTION_LEARNING = "action-learning"
-    LIVED_EXPERIENCE = "lived-experience"
-    MULTI_AGENCY = "multi-agency"
-
-
-class Activity(Enum):
-    """What happens in a session."""
-
-    PSYCHO_EDUCATION = "psycho-education"
-    SKILLS_PRACTICE = "skills-practice"
-    REFLECTIVE_DISCUSSION = "reflective-discussion"
-    CASE_DISCUSSION = "case-discussion"
-    SELF_CARE_PLANNING = "self-care-planning"
-    PEER_SUPPORT = "peer-support"
-    CO_PRODUCTION = "co-production"
-    GOAL_SETTING = "goal-setting"
-    ACTION_LEARNING = "action-learning"
-    PRESENTATION = "presentation"
-    ONE_TO_ONE_SUPPORT = "one-to-one-support"
-
-
-class ResourceType(Enum):
-    E_LEARNING = "e-learning"
-    BRIEFING = "briefing"
-    GUIDE = "guide"
-    TOOLKIT = "toolkit"
-    VIDEO = "video"
-    PRESENTATION = "presentation"
-    PLEDGE = "pledge"
-
-
-class Qualifier(Enum):
-    """How exactly a reported count is known."""
-
-    EXACT = "exact"
-    AT_LEAST = "at-least"  # "600+"
-    ABOUT = "about"  # "about 3,000"
+from tipframe.model.vocabulary import Activity, Approach, DeliveryMode, Format, Qualifier, ResourceType, Status
 
 
 @attrs.frozen(kw_only=True)
@@ -310,8 +239,13 @@ class Programme(Document):
     format: Format = field(
         doc=(
             "course, train-the-trainer, reflective-practice, clinic, leadership-programme, network, "
-            "self-directed or strategic-programme."
+            "self-directed, strategic-programme, action-learning-set or coaching (one-to-one)."
         )
+    )
+    status: Status | None = field(
+        doc="co-design, pilot, running or ended; none when not said. While in co-design, the schedule and "
+        "group rules (TIP301 to TIP308) do not judge it.",
+        default=None,
     )
     owner: str | None = field(
         doc="Organisation that runs it (a reference).", default=None, checks=[REFERENCE], ref="Organisation"
@@ -355,7 +289,7 @@ class Programme(Document):
         ref="Programme",
     )
     strands: tuple[str, ...] = field(
-        doc="For a strategic programme: the programmes that make it up (references).",
+        doc="For a strategic programme or a network: the programmes that make it up (references).",
         default=(),
         checks=[Each(REFERENCE), Unique()],
         ref="Programme",

@@ -27,12 +27,14 @@ from tipframe.model.fields import (
     Unique,
     extensions_field,
     field,
+    plan_organisation,
     repeats,
 )
 from tipframe.model.limits import MAX_COUNT, MAX_PEOPLE, MAX_PERIODS
 from tipframe.model.periods import PeriodsMixin
 from tipframe.model.programme import Programme
-from tipframe.model.values import LONGER_THAN_ZERO, Duration, IsoDate, NoneAs
+from tipframe.model.values import LONGER_THAN_ZERO, Duration, IntRange, IsoDate, NoneAs
+from tipframe.model.vocabulary import Format, Status
 from tipframe.model.workforce import Workforce
 
 
@@ -44,11 +46,8 @@ def _parameter(value: float) -> Any:
 class Site:
     """An organisation where the format meets: its facilitators, and who knows of it at the start."""
 
-    organisation: str = field(
-        doc="Organisation id in the plan's workforce; its eligible staff are the practitioners who may come.",
-        checks=[IDENTIFIER],
-        member_of="workforce",
-        member="organisations",
+    organisation: str = plan_organisation(
+        "Organisation id in the plan's workforce; its eligible staff are the practitioners who may come."
     )
     facilitators: int = field(
         doc="Facilitators at the start; each team of the programme's facilitators per meeting holds meetings at "
@@ -56,9 +55,14 @@ class Site:
         checks=[Range(1, MAX_COUNT)],
     )
     aware: int = field(
-        doc="Practitioners who know of the format at the start (at most the site's eligible staff).",
+        doc="Practitioners who know of the format when the site starts (at most the site's eligible staff).",
         default=0,
         checks=[Range(0, MAX_PEOPLE)],
+    )
+    starts: int = field(
+        doc="The period its first meetings may be held (a rollout across sites); before it, nothing happens there.",
+        default=1,
+        checks=[Range(1, MAX_PERIODS)],
     )
     extensions: Mapping[str, Any] = extensions_field()
 
@@ -92,6 +96,12 @@ class RecurringPlan(PeriodsMixin, Document):
         default=None,
     )
     horizon: int = field(doc="Number of periods simulated.", checks=[Range(1, MAX_PERIODS)])
+    status: Status | None = field(doc="co-design, pilot, running or ended; none when not said.", default=None)
+    capacity: IntRange | None = field(
+        doc="Cases or members one meeting takes, each meeting's drawn uniformly from the range; none for the "
+        "programme's cases_per_session, else its group_size (give it when the programme says neither).",
+        default=None,
+    )
     cadence: Duration | None = field(
         doc="Time between one team's meetings (ISO 8601); none for the programme's schedule cadence.",
         default=None,
@@ -159,27 +169,36 @@ class Capacity:
     low: int
     high: int
     facilitators: int
-    unit: str  # "cases" or "places"
+    unit: str  # "cases" (a clinic's) or "places" (a group's: each one member who comes)
 
 
-def meeting_capacity(programme: Programme) -> Capacity | None:
-    """Cases one meeting discusses (uniform between ``low`` and ``high``), or None when the programme gives neither.
+def meeting_capacity(programme: Programme, plan: RecurringPlan | None = None) -> Capacity | None:
+    """Cases one meeting discusses (uniform between ``low`` and ``high``), or None when neither gives one.
 
     A clinic's ``cases_per_session`` (its minimum, or its maximum when open below), else its
     ``group_size`` (every seat filled by one case or dilemma: the group's maximum); either needs a
     maximum. The facilitators a meeting needs from its ``facilitation``
     (one when not given).
 
+    The plan's ``capacity`` comes first when it gives one.
+
     Parameters
     ----------
     programme
         The format.
+    plan
+        The plan that runs it, if any.
 
     Returns
     -------
     Capacity or None
     """
     facilitators = programme.facilitation.facilitators if programme.facilitation is not None else 1
+    own = plan.capacity if plan is not None else None
+    if own is not None and own.max is not None:
+        low = own.max if own.min is None else max(own.min, 1)
+        unit = "cases" if programme.format is Format.CLINIC or programme.cases_per_session else "places"
+        return Capacity(low=low, high=own.max, facilitators=facilitators, unit=unit)
     cases = programme.cases_per_session
     if cases is not None and cases.max is not None:
         low = cases.max if cases.min is None else max(cases.min, 1)
@@ -213,6 +232,7 @@ def meetings_per_period(plan: RecurringPlan, programme: Programme) -> float | No
 
 #: the series a recurring result holds, each replicates x periods (0 is the start)
 RECURRING_SERIES = (
+    "access",
     "meetings",
     "discussions",
     "cases",
@@ -242,6 +262,9 @@ class RecurringResult(Document):
     replicates: int = field(doc="Number of replicates.", checks=[Range(1)])
     tipframe_version: str = field(doc="tipframe version that produced the result.", checks=[TEXT])
     numpy_version: str = field(doc="numpy version that produced it; reruns match under the same one.", checks=[TEXT])
+    access: ArrayData = field(
+        doc="Eligible staff at sites where a team of facilitators is active (who could go), replicates x periods."
+    )
     meetings: ArrayData = field(doc="Meetings held in each period, replicates x periods.")
     discussions: ArrayData = field(doc="Cases discussed in each period, replicates x periods.")
     cases: ArrayData = field(doc="New cases brought in each period, replicates x periods.")

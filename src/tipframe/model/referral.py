@@ -25,8 +25,8 @@ from tipframe.model.fields import (
 )
 from tipframe.model.levels import LevelForSupport, LevelScale
 from tipframe.model.limits import MAX_PEOPLE
-from tipframe.model.programme import DeliveryMode
 from tipframe.model.values import LONGER_THAN_ZERO, Duration
+from tipframe.model.vocabulary import DeliveryMode
 from tipframe.model.workforce import Workforce
 
 

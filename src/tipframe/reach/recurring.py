@@ -21,6 +21,8 @@ import numpy as np
 
 from tipframe.io.arrays import from_numpy
 from tipframe.model import Programme, Workforce
+from tipframe.model.feasibility import recurring_infeasibilities
+from tipframe.model.fields import format_path
 from tipframe.model.recurring import (
     RECURRING_SERIES,
     Capacity,
@@ -35,7 +37,7 @@ from tipframe.version import __version__
 __all__ = ["recurring_resources", "simulate_recurring"]
 
 # Columns of a replicate's series (RECURRING_SERIES' order).
-MEETINGS, DISCUSSIONS, CASES, WAITING, DROPPED, SUPPORTED, RECENT, AWARE, FACILITATORS = range(9)
+ACCESS, MEETINGS, DISCUSSIONS, CASES, WAITING, DROPPED, SUPPORTED, RECENT, AWARE, FACILITATORS = range(10)
 
 
 @attrs.frozen(eq=False)
@@ -45,6 +47,7 @@ class RecurringSetup:
     staff: IntArray  # eligible staff per site
     aware: IntArray  # aware at the start, per site
     facilitators: IntArray  # per site, at the start
+    starts: IntArray  # per site, its first period
     capacity: Capacity
     held: IntArray  # meetings one team holds in each period 0..H (0 at period 0)
     wait: int | None
@@ -87,35 +90,21 @@ def prepare_recurring(plan: RecurringPlan, workforce: Workforce, programme: Prog
     Raises
     ------
     PlanError
-        When a reference does not match, the programme gives no capacity or cadence, or a
-        site's aware practitioners outnumber its eligible staff.
+        With every reason of `tipframe.model.feasibility.recurring_infeasibilities`, each with
+        the field at fault.
     """
-    if plan.workforce.removeprefix("builtin:") != workforce.id or plan.programme.removeprefix("builtin:") != (
-        programme.id
-    ):
-        raise PlanError(f"plan {plan.id!r} names workforce {plan.workforce!r} and programme {plan.programme!r}")
-    capacity = meeting_capacity(programme)
-    if capacity is None:
-        raise PlanError(
-            f"programme {programme.id!r} gives neither cases_per_session nor group_size, so a meeting has no "
-            "capacity: give one"
-        )
+    problems = recurring_infeasibilities(plan, workforce, programme)
+    if problems:
+        raise PlanError("; ".join(f"{format_path(p.where)}: {p.message}" for p in problems))
+    capacity = meeting_capacity(programme, plan)
+    if capacity is None:  # pragma: no cover - recurring_infeasibilities has said so
+        raise PlanError(f"plan {plan.id!r}: a meeting has no capacity")
     eligible = workforce.eligible(plan.eligible_roles)
-    staff, aware = [], []
-    for index, site in enumerate(plan.sites):
-        if site.organisation not in eligible:
-            raise PlanError(f"sites[{index}].organisation: {site.organisation!r} is not in workforce {workforce.id!r}")
-        staff.append(eligible[site.organisation])
-        if site.aware > staff[-1]:
-            raise PlanError(
-                f"sites[{index}].aware: {site.aware} practitioners aware, but {site.organisation!r} has "
-                f"{staff[-1]} eligible staff"
-            )
-        aware.append(site.aware)
     return RecurringSetup(
-        staff=np.array(staff, np.int64),
-        aware=np.array(aware, np.int64),
+        staff=np.array([eligible[site.organisation] for site in plan.sites], np.int64),
+        aware=np.array([site.aware for site in plan.sites], np.int64),
         facilitators=np.array([s.facilitators for s in plan.sites], np.int64),
+        starts=np.array([s.starts for s in plan.sites], np.int64),
         capacity=capacity,
         held=_held(plan, programme),
         wait=plan.wait,
@@ -150,17 +139,23 @@ def run_recurring(setup: RecurringSetup, rng: np.random.Generator) -> IntArray:
     demand, awareness, mouth, attrition = (parameter_value(p, rng) for p in setup.parameters)
     sites, periods = setup.staff.size, setup.held.size
     out = np.zeros((periods, len(RECURRING_SERIES)), np.int64)
-    facilitators = setup.facilitators.copy()
-    aware = setup.aware.copy()
+    started = setup.starts <= 1  # the rest arrive, with their facilitators and aware, in their first period
+    facilitators = np.where(started, setup.facilitators, 0)
+    aware = np.where(started, setup.aware, 0)
     queue_owner = [np.zeros(0, np.int64) for _ in range(sites)]
     queue_arrival = [np.zeros(0, np.int64) for _ in range(sites)]
     last = [np.full(int(n), -(1 << 40), np.int64) for n in setup.staff]  # period each was last supported
     told = np.zeros(sites, np.int64)  # practitioners supported in the last period, per site
     capacity = setup.capacity
     out[0, AWARE], out[0, FACILITATORS] = aware.sum(), facilitators.sum()
+    out[0, ACCESS] = setup.staff[facilitators >= capacity.facilitators].sum()
     for t in range(1, periods):
         row = out[t]
         for s in range(sites):
+            if setup.starts[s] == t > 1:
+                facilitators[s], aware[s] = setup.facilitators[s], setup.aware[s]
+            elif setup.starts[s] > t:
+                continue
             if attrition > 0 and facilitators[s] > 0:
                 facilitators[s] -= rng.binomial(facilitators[s], attrition)
             unaware = setup.staff[s] - aware[s]
@@ -175,7 +170,8 @@ def run_recurring(setup: RecurringSetup, rng: np.random.Generator) -> IntArray:
                 expired = int(np.searchsorted(queue_arrival[s], t - setup.wait, side="left"))
                 queue_owner[s], queue_arrival[s] = queue_owner[s][expired:], queue_arrival[s][expired:]
                 row[DROPPED] += expired
-            meetings = int(facilitators[s] // capacity.facilitators * setup.held[t])
+            teams = int(facilitators[s] // capacity.facilitators)
+            meetings = teams * int(setup.held[t])
             room = meetings * capacity.low
             if meetings and capacity.high > capacity.low:
                 room = int(rng.integers(capacity.low, capacity.high + 1, meetings).sum())
@@ -184,6 +180,7 @@ def run_recurring(setup: RecurringSetup, rng: np.random.Generator) -> IntArray:
             queue_owner[s], queue_arrival[s] = queue_owner[s][done:], queue_arrival[s][done:]
             last[s][owners] = t
             told[s] = np.unique(owners).size
+            row[ACCESS] += setup.staff[s] if teams else 0
             row[MEETINGS] += meetings
             row[DISCUSSIONS] += done
             row[CASES] += new

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import attrs
@@ -10,6 +11,7 @@ import numpy as np
 
 from tipframe.io.arrays import to_numpy
 from tipframe.model import DeliveryRecord, Qualifier, RecurringResult
+from tipframe.model.recurring import meeting_capacity
 from tipframe.reach.measures import Estimate
 
 __all__ = ["ObservedWindow", "RecurringSummary", "describe_recurring", "recurring_rows", "summarise_recurring"]
@@ -39,6 +41,7 @@ class RecurringSummary:
     discussions: Estimate  # cases discussed over the horizon
     cases: Estimate  # new cases brought over the horizon
     dropped: Estimate  # cases dropped over the horizon
+    access: Estimate  # eligible staff at sites with an active team, at the horizon
     waiting: Estimate  # at the horizon
     supported: Estimate  # practitioners with a case discussed, by the horizon
     supported_recently: Estimate  # at the horizon, within the plan's `recent` periods
@@ -46,6 +49,7 @@ class RecurringSummary:
     facilitators: Estimate  # at the horizon
     per_meeting: Estimate  # discussions per meeting held (NaN where none was held)
     observed: tuple[ObservedWindow, ...]
+    unit: str = "cases"  # "cases" (a clinic) or "places" (a group: each one member who comes)
 
 
 def _series(result: RecurringResult, name: str) -> Any:
@@ -105,8 +109,9 @@ def summarise_recurring(result: RecurringResult) -> RecurringSummary:
     totals = {name: _series(result, name).sum(axis=1) for name in ("meetings", "discussions", "cases", "dropped")}
     final = {
         name: Estimate.of(_series(result, name)[:, -1])
-        for name in ("waiting", "supported", "supported_recently", "aware", "facilitators")
+        for name in ("access", "waiting", "supported", "supported_recently", "aware", "facilitators")
     }
+    capacity = meeting_capacity(result.programme, result.plan)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_meeting = np.where(totals["meetings"] > 0, totals["discussions"] / totals["meetings"], np.nan)
     return RecurringSummary(
@@ -116,15 +121,36 @@ def summarise_recurring(result: RecurringResult) -> RecurringSummary:
         **final,
         per_meeting=Estimate.of(per_meeting),
         observed=_observed(result, _series(result, "discussions")),
+        unit=capacity.unit if capacity is not None else "cases",
     )
 
 
 def _line(label: str, e: Estimate, decimals: int = 0) -> list[str]:
+    """The median and 90% interval beside the label; below, the mean to the precision of its Monte Carlo s.e.
+    (the s.e. to two significant figures)."""
     if e.n == 0:
         return [f"{label:<30}n/a"]
     head = f"{e.median:,.{decimals}f} (90% interval {e.low:,.{decimals}f} to {e.high:,.{decimals}f})"
-    mean = f"mean {e.mean:,.{decimals + 1}f} ± {e.mcse:,.{decimals + 2}f} (Monte Carlo s.e.)" if e.n > 1 else ""
-    return [f"{label:<30}{head}", *([f"{'':<30}{mean}"] if mean else [])]
+    if e.n < 2:
+        return [f"{label:<30}{head}"]
+    places = max(0, 1 - math.floor(math.log10(e.mcse))) if e.mcse > 0 else decimals
+    mean = f"mean {e.mean:,.{places}f} ± {e.mcse:,.{places}f} (Monte Carlo s.e.)"
+    return [f"{label:<30}{head}", f"{'':<30}{mean}"]
+
+
+#: how a clinic's counts and a group's are named
+_WORDS = {
+    "cases": {
+        "discussed": "cases discussed", "per": "cases per meeting", "brought": "new cases brought",
+        "dropped": "cases dropped (waited)", "supported": "practitioners supported", "recent": "supported",
+        "waiting": "cases waiting",
+    },
+    "places": {
+        "discussed": "places taken", "per": "places taken a meeting", "brought": "wishes to come",
+        "dropped": "turned away (full)", "supported": "staff who came", "recent": "came",
+        "waiting": "not yet given a place",
+    },
+}  # fmt: skip
 
 
 def describe_recurring(summary: RecurringSummary, result: RecurringResult) -> str:
@@ -143,6 +169,7 @@ def describe_recurring(summary: RecurringSummary, result: RecurringResult) -> st
         Lines ending with a newline, the last saying the numbers are modelled.
     """
     plan = result.plan
+    words = _WORDS[summary.unit]
     span = f"{summary.horizon} periods ({plan.period})"
     if plan.start is not None:
         span += f", {plan.period_label(1)} to {plan.period_label(summary.horizon)}"
@@ -154,15 +181,16 @@ def describe_recurring(summary: RecurringSummary, result: RecurringResult) -> st
         "",
         "Over the horizon",
         *_line("  meetings held", summary.meetings),
-        *_line("  cases discussed", summary.discussions),
-        *_line("  cases per meeting", summary.per_meeting, 2),
-        *_line("  new cases brought", summary.cases),
-        *_line("  cases dropped (waited)", summary.dropped),
+        *_line(f"  {words['discussed']}", summary.discussions),
+        *_line(f"  {words['per']}", summary.per_meeting, 2),
+        *_line(f"  {words['brought']}", summary.cases),
+        *_line(f"  {words['dropped']}", summary.dropped),
         "At the horizon",
-        *_line("  practitioners supported", summary.supported),
-        *_line(f"  supported, last {plan.recent}", summary.supported_recently),
+        *_line("  staff with access", summary.access),
+        *_line(f"  {words['supported']}", summary.supported),
+        *_line(f"  {words['recent']}, last {plan.recent}", summary.supported_recently),
         *_line("  practitioners aware", summary.aware),
-        *_line("  cases waiting", summary.waiting),
+        *_line(f"  {words['waiting']}", summary.waiting),
         *_line("  facilitators active", summary.facilitators),
     ]
     for window in summary.observed:
@@ -184,7 +212,8 @@ def recurring_rows(result: RecurringResult) -> list[dict[str, Any]]:
 
     Discussions in the period, discussions so far, practitioners supported and cases waiting
     give ``_median``, ``_low``, ``_high`` (the 90% interval), ``_mean`` and ``_mcse``; meetings,
-    new cases, dropped cases, practitioners aware and facilitators give their means. With a plan
+    new cases, dropped cases, staff with access, practitioners aware and facilitators give their
+    means. With a plan
     ``start``, a ``date`` column gives each period's last day.
 
     Parameters
@@ -204,8 +233,10 @@ def recurring_rows(result: RecurringResult) -> list[dict[str, Any]]:
         "supported": _series(result, "supported"),
         "waiting": _series(result, "waiting"),
     }
-    means = {name: _series(result, name).mean(axis=0) for name in ("meetings", "cases", "dropped", "aware",
-                                                                     "facilitators")}  # fmt: skip
+    means = {
+        name: _series(result, name).mean(axis=0)
+        for name in ("meetings", "cases", "dropped", "access", "aware", "facilitators")
+    }
     rows = []
     for t in range(discussions.shape[1]):
         row: dict[str, Any] = {"period": t}

@@ -1,6 +1,6 @@
 """What a report says, worked out before any of it is drawn: findings and modelled reach.
 
-`gather_report` runs the practice checks and simulates each plan; `tipframe.report.page`
+`gather_report` runs the practice checks and simulates each plan (cascade, recurring or peer); `tipframe.report.page`
 only renders what it gathered, so rendering never runs an engine.
 """
 
@@ -12,7 +12,17 @@ import attrs
 
 from tipframe.bundle import Bundle
 from tipframe.checks import Findings, check
-from tipframe.model import CascadePlan, Document, Programme, ReachResult, Workforce
+from tipframe.model import (
+    CascadePlan,
+    Document,
+    PeerPlan,
+    PeerResult,
+    Programme,
+    ReachResult,
+    RecurringPlan,
+    RecurringResult,
+    Workforce,
+)
 
 __all__ = ["ReportContent", "gather_report"]
 
@@ -25,7 +35,21 @@ class ReportContent:
     bundle: Bundle
     findings: Findings
     #: each plan's result by plan id, or why it was not simulated
-    reach: Mapping[str, ReachResult | str] = attrs.field(factory=dict)
+    reach: Mapping[str, ReachResult | RecurringResult | PeerResult | str] = attrs.field(factory=dict)
+
+
+def _peer(plan: PeerPlan, bundle: Bundle, replicates: int, seed: int) -> PeerResult | str:
+    """A peer plan's result, or why it could not run (its network file is read beside its workforce's file)."""
+    import os
+
+    from tipframe.reach import PlanError, simulate_peer_plan
+
+    try:
+        workforce = bundle.get(plan.workforce, Workforce)
+        base = os.path.dirname(bundle.origin(workforce).file) or "."
+        return simulate_peer_plan(plan, workforce, replicates=replicates, seed=seed, base=base)
+    except (KeyError, PlanError, ValueError, OSError) as error:
+        return str(error.args[0]) if error.args else type(error).__name__
 
 
 def gather_report(
@@ -40,24 +64,35 @@ def gather_report(
     bundle
         The documents their references point to.
     replicates, seed
-        How each plan is simulated (`tipframe.simulate_reach`).
+        How each plan is simulated (`tipframe.simulate_reach`, `tipframe.simulate_recurring`).
 
     Returns
     -------
     ReportContent
         Everything `tipframe.report.page.render_report` draws.
     """
-    from tipframe.reach import simulate_reach
+    from tipframe.reach import PlanError, simulate_reach, simulate_recurring
 
-    reach: dict[str, ReachResult | str] = {}
+    reach: dict[str, ReachResult | RecurringResult | PeerResult | str] = {}
     for document in documents:
-        if not isinstance(document, CascadePlan):
+        if isinstance(document, PeerPlan):
+            reach[document.id] = _peer(document, bundle, replicates, seed)
+            continue
+        if not isinstance(document, CascadePlan | RecurringPlan):
             continue
         try:
             workforce = bundle.get(document.workforce, Workforce)
             programme = bundle.get(document.programme, Programme)
         except KeyError as error:
             reach[document.id] = str(error.args[0])
+            continue
+        if isinstance(document, RecurringPlan):
+            try:
+                reach[document.id] = simulate_recurring(
+                    document, workforce, programme, replicates=replicates, seed=seed
+                )
+            except PlanError as error:
+                reach[document.id] = str(error)
             continue
         reach[document.id] = simulate_reach(document, workforce, programme, replicates=replicates, seed=seed)
     return ReportContent(documents=tuple(documents), bundle=bundle, findings=check(bundle), reach=reach)

@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from tipframe.bundle import Bundle
-from tipframe.model import Document, PrincipleCoverage, ReachResult
+from tipframe.model import Document, PeerResult, PrincipleCoverage, ReachResult, RecurringResult
 from tipframe.privacy import DEFAULT_THRESHOLD
 from tipframe.report.html import summary_html
 from tipframe.tables import data_frame
@@ -61,7 +61,8 @@ def to_frame(obj: Any) -> Any:
     Parameters
     ----------
     obj
-        A `ReachResult` (one row per period: means and 90% intervals), a `PrincipleCoverage`
+        A `ReachResult`, `RecurringResult` or `PeerResult` (one row per period: medians, 90% intervals,
+        means and Monte Carlo errors), a `PrincipleCoverage`
         (sessions by principles), or anything with its own ``to_frame()`` (findings, network
         analyses, sweeps).
 
@@ -80,6 +81,14 @@ def to_frame(obj: Any) -> Any:
         from tipframe.reach.measures import series_rows
 
         return data_frame(series_rows(obj))
+    if isinstance(obj, RecurringResult):
+        from tipframe.reach.recurring_measures import recurring_rows
+
+        return data_frame(recurring_rows(obj))
+    if isinstance(obj, PeerResult):
+        from tipframe.reach.peer_plan import peer_rows
+
+        return data_frame(peer_rows(obj))
     if isinstance(obj, PrincipleCoverage):
         return data_frame(obj.rows(), ("session", *obj.principles))
     frame = getattr(obj, "to_frame", None)

@@ -22,8 +22,12 @@ from tipframe.model import (
     Engine,
     Framework,
     LevelScale,
+    PeerPlan,
+    PeerResult,
     Programme,
     ReachResult,
+    RecurringPlan,
+    RecurringResult,
     ReferralNetwork,
 )
 from tipframe.privacy import DEFAULT_THRESHOLD, count_text, suppression_note, visible
@@ -153,10 +157,44 @@ def _reach(result: ReachResult, threshold: int) -> list[str]:
     ]
 
 
-def _plan(plan: CascadePlan, content: ReportContent, threshold: int) -> list[str]:
+def _recurring(result: RecurringResult) -> list[str]:
+    from tipframe import plots
+    from tipframe.reach.recurring_measures import describe_recurring, summarise_recurring
+
+    return [
+        '<div class="modelled"><strong>Modelled, not observed.</strong> These numbers follow from the plan\'s '
+        f"assumptions, simulated {result.replicates:,} times; each figure is the median across replicates with its "
+        "90% interval, and below it the mean with its Monte Carlo standard error. Observed counts the programme "
+        "reports are set against them.</div>",
+        f"<pre>{html.escape(visible(describe_recurring(summarise_recurring(result), result), lines=True))}</pre>",
+        _figure(
+            plots.plot_recurring(result), "Modelled counts so far (median and 90% interval), and what was observed"
+        ),
+        _figure(plots.plot_recurring_reach(result), "Modelled reach: who has a space to go to, and who came"),
+    ]
+
+
+def _peer(result: PeerResult) -> list[str]:
+    from tipframe import plots
+    from tipframe.reach.peer_plan import describe_peer, summarise_peer
+
+    return [
+        '<div class="modelled"><strong>Modelled, not observed.</strong> Who takes a practice up from colleagues, '
+        f"simulated {result.replicates:,} times over the staff network; the median across replicates with its 90% "
+        "interval.</div>",
+        f"<pre>{html.escape(visible(describe_peer(summarise_peer(result), result), lines=True))}</pre>",
+        _figure(plots.plot_peer(result), "Modelled people reached from colleague to colleague"),
+    ]
+
+
+def _plan(plan: CascadePlan | RecurringPlan | PeerPlan, content: ReportContent, threshold: int) -> list[str]:
     result = content.reach.get(plan.id, "the plan was not simulated")
     if isinstance(result, str):
         return [f"<p>Not simulated: {_text(result)}</p>"]
+    if isinstance(result, RecurringResult):
+        return _recurring(result)
+    if isinstance(result, PeerResult):
+        return _peer(result)
     return _reach(result, threshold)
 
 
@@ -223,10 +261,14 @@ def render_report(
         ]
         if isinstance(document, Programme):
             parts += _programme(document, bundle, threshold)
-        elif isinstance(document, CascadePlan):
+        elif isinstance(document, CascadePlan | RecurringPlan | PeerPlan):
             parts += _plan(document, content, threshold)
         elif isinstance(document, ReachResult):
             parts += _reach(document, threshold)
+        elif isinstance(document, RecurringResult):
+            parts += _recurring(document)
+        elif isinstance(document, PeerResult):
+            parts += _peer(document)
         elif isinstance(document, ReferralNetwork):
             parts += _network(document, bundle)
         parts += ["<h3>Practice findings</h3>", _findings(mine)]

@@ -11,9 +11,22 @@ from tipframe.checks.findings import Severity
 from tipframe.checks.rule import Report, rule
 from tipframe.model import Document, Format, Programme
 
+
 #: formats in which a facilitated group meets
+def with_article(word: str) -> str:
+    """``word`` after "a" or "an", as it is said (an action-learning-set, a clinic)."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 GROUP_FORMATS: Final = frozenset(
-    {Format.COURSE, Format.TRAIN_THE_TRAINER, Format.REFLECTIVE_PRACTICE, Format.CLINIC, Format.LEADERSHIP_PROGRAMME}
+    {
+        Format.COURSE,
+        Format.TRAIN_THE_TRAINER,
+        Format.REFLECTIVE_PRACTICE,
+        Format.CLINIC,
+        Format.LEADERSHIP_PROGRAMME,
+        Format.ACTION_LEARNING_SET,
+    }
 )
 
 
@@ -177,6 +190,6 @@ def facilitation_unstated(programme: Programme, context: Context) -> Iterator[Re
     if programme.format in GROUP_FORMATS and programme.facilitation is None:
         yield Report(
             where=("format",),
-            message=f"a {programme.format.value} with no facilitation stated",
+            message=f"{with_article(programme.format.value)} with no facilitation stated",
             hint="add facilitation: the number of facilitators and what each needs",
         )

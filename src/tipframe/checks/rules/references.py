@@ -8,8 +8,15 @@ from tipframe.bundle import ref_of
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.rule import Report, rule
-from tipframe.model import CascadePlan, Document, Format, Programme, Workforce
-from tipframe.model.feasibility import NO_LENGTH, SEEDS_EXCEED_STAFF, plan_infeasibilities
+from tipframe.model import CascadePlan, Document, Format, Programme, RecurringPlan, Workforce
+from tipframe.model.feasibility import (
+    NO_CADENCE,
+    NO_CAPACITY,
+    NO_LENGTH,
+    SEEDS_EXCEED_STAFF,
+    plan_infeasibilities,
+    recurring_infeasibilities,
+)
 
 
 def _bundle_problems(code: str, context: Context) -> Iterator[Report]:
@@ -239,3 +246,48 @@ def trainer_course_for_another(plan: CascadePlan, context: Context) -> Iterator[
             where=("trainer_course",),
             message=f"{plan.trainer_course} prepares trainers for {course.delivers}, not for {plan.programme}",
         )
+
+
+def _recurring(plan: RecurringPlan, context: Context, reason: str, hint: str) -> Iterator[Report]:
+    """The recurring plan's infeasibilities for one reason, in the words validate and the engine use."""
+    programme, workforce = context.resolve(plan.programme, Programme), context.resolve(plan.workforce, Workforce)
+    if programme is None or workforce is None:
+        return
+    for found in recurring_infeasibilities(plan, workforce, programme):
+        if found.reason == reason:
+            yield Report(where=found.where, message=found.message, hint=hint)
+
+
+@rule(
+    "TIP411",
+    "recurring-meeting-has-no-capacity",
+    summary="A recurring plan's meetings have no capacity: neither the plan nor its programme says how many they take.",
+    severity=Severity.ERROR,
+    kinds=[RecurringPlan],
+    rationale="""
+        A clinic discusses so many cases a session (Safe & Together clinics: three to five
+        families); a reflective group seats so many members. Without that number the format's
+        reach cannot be simulated.
+    """,
+    citation="Case study 004 (Safe & Together clinics, Manchester): 3-5 families per clinic",
+)
+def recurring_without_capacity(plan: RecurringPlan, context: Context) -> Iterator[Report]:
+    hint = "add capacity: {min: ..., max: ...} to the plan, or cases_per_session or group_size to the programme"
+    yield from _recurring(plan, context, NO_CAPACITY, hint)
+
+
+@rule(
+    "TIP412",
+    "recurring-meeting-has-no-cadence",
+    summary="A recurring plan does not say how often its meetings are held, nor does its programme.",
+    severity=Severity.ERROR,
+    kinds=[RecurringPlan],
+    rationale="""
+        How often a clinic or group meets decides how many cases it can take: three localities
+        holding monthly clinics of three to five families cannot reach 600 case discussions in
+        three years, fortnightly ones can.
+    """,
+    citation="Case study 004 (Safe & Together clinics, Manchester): 600+ case discussions",
+)
+def recurring_without_cadence(plan: RecurringPlan, context: Context) -> Iterator[Report]:
+    yield from _recurring(plan, context, NO_CADENCE, "add cadence (such as P1M) to the plan")

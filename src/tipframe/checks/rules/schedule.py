@@ -1,4 +1,8 @@
-"""TIP3xx: schedule and group: sessions, durations, dates, group sizes and clinic caseloads."""
+"""TIP3xx: schedule and group: sessions, durations, dates, group sizes and clinic caseloads.
+
+A programme in co-design (``status: co-design``) is not judged on its schedule or group yet:
+only contradictions in its dates (TIP306) and counts dated in the future (TIP309) are reported.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,15 @@ from collections.abc import Iterator
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.rule import Report, rule
-from tipframe.checks.rules.facilitation import GROUP_FORMATS
-from tipframe.model import Duration, Format, Programme
+from tipframe.checks.rules.facilitation import GROUP_FORMATS, with_article
+from tipframe.model import Duration, Format, Programme, Status
 from tipframe.model.fields import Path
 from tipframe.model.values import describe_hours
+
+
+def _designing(programme: Programme) -> bool:
+    """Whether the programme is still being co-designed: its schedule and group are not judged yet."""
+    return programme.status is Status.CO_DESIGN
 
 
 def _fixed(duration: Duration | None) -> bool:
@@ -33,8 +42,14 @@ def _fixed(duration: Duration | None) -> bool:
     citation="Case study 000 (SVRU, Help the Helpers)",
 )
 def group_size_unstated(programme: Programme, context: Context) -> Iterator[Report]:
+    if _designing(programme):
+        return
     if programme.format in GROUP_FORMATS and programme.format is not Format.CLINIC and programme.group_size is None:
-        yield Report(where=("format",), message=f"a {programme.format.value} with no group size", hint="add group_size")
+        yield Report(
+            where=("format",),
+            message=f"{with_article(programme.format.value)} with no group size",
+            hint="add group_size",
+        )
 
 
 @rule(
@@ -52,6 +67,8 @@ def group_size_unstated(programme: Programme, context: Context) -> Iterator[Repo
     citation="Case study 004 (Safe & Together clinics, Manchester): 3-5 families per clinic",
 )
 def clinic_cases(programme: Programme, context: Context) -> Iterator[Report]:
+    if _designing(programme):
+        return
     if programme.format is not Format.CLINIC:
         return
     expected = context.options.clinic_cases
@@ -91,6 +108,8 @@ def clinic_cases(programme: Programme, context: Context) -> Iterator[Report]:
     citation="tipframe document format (sessions are numbered from 1)",
 )
 def session_gap(programme: Programme, context: Context) -> Iterator[Report]:
+    if _designing(programme):
+        return
     schedule = programme.schedule
     if not programme.sessions or (schedule is not None and schedule.open_ended):
         return
@@ -121,6 +140,8 @@ def session_gap(programme: Programme, context: Context) -> Iterator[Report]:
     citation="Case study 000 (SVRU, Help the Helpers): ten weekly two-hour sessions",
 )
 def durations_differ(programme: Programme, context: Context) -> Iterator[Report]:
+    if _designing(programme):
+        return
     schedule = programme.schedule
     if schedule is None or schedule.sessions is None or not _fixed(schedule.session_length):
         return
@@ -193,6 +214,8 @@ def _last_session(first: dt.date, cadence: Duration, steps: int) -> dt.date | No
     citation="tipframe document format",
 )
 def session_longer_than_cadence(programme: Programme, context: Context) -> Iterator[Report]:
+    if _designing(programme):
+        return
     schedule = programme.schedule
     if schedule is None or not _fixed(schedule.cadence):
         return
@@ -222,6 +245,8 @@ def session_longer_than_cadence(programme: Programme, context: Context) -> Itera
     citation="Case study 001 (Iriss, Midlothian reflective practice); case study 004 (clinics)",
 )
 def recurring_without_cadence(programme: Programme, context: Context) -> Iterator[Report]:
+    if _designing(programme):
+        return
     schedule = programme.schedule
     if schedule is not None and schedule.open_ended and schedule.cadence is None:
         yield Report(

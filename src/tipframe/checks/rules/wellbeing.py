@@ -39,6 +39,10 @@ def _looks_after_wellbeing(programme: Programme, context: Context, seen: set[str
     return False
 
 
+#: formats that are themselves a space for peers to process their work
+_PEER_SPACES = (Format.REFLECTIVE_PRACTICE, Format.ACTION_LEARNING_SET)
+
+
 @rule(
     "TIP601",
     "no-wellbeing-component",
@@ -50,7 +54,8 @@ def _looks_after_wellbeing(programme: Programme, context: Context, seen: set[str
         built self-care into its course; Midlothian's space is for processing vicarious trauma;
         the Improvement Service names prioritising staff wellbeing; Research in Practice's
         resources aim to prevent vicarious and secondary trauma; the clinics validate the
-        worker's experience. A reflective practice space is itself such a component. Another group
+        worker's experience. A reflective practice space or an action learning set is itself such a
+        component. Another group
         programme passes when a session includes self-care planning, peer support or reflective
         discussion, when it is peer-led, or when its aims, description, or session titles and
         descriptions speak of wellbeing, self-care, resilience or vicarious trauma. A
@@ -59,7 +64,10 @@ def _looks_after_wellbeing(programme: Programme, context: Context, seen: set[str
     citation="Case studies 000-004; Research in Practice (2024) on practitioner wellbeing",
 )
 def no_wellbeing_component(programme: Programme, context: Context) -> Iterator[Report]:
-    if programme.format not in GROUP_FORMATS or programme.format is Format.REFLECTIVE_PRACTICE:
+    if programme.format not in GROUP_FORMATS or programme.format in (
+        Format.REFLECTIVE_PRACTICE,
+        Format.ACTION_LEARNING_SET,
+    ):
         return
     if _looks_after_wellbeing(programme, context, set()):
         return

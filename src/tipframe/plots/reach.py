@@ -1,0 +1,158 @@
+"""Plots of cascade results: reach over time, by organisation, and who trained whom."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from tipframe.io.arrays import to_numpy
+from tipframe.model import ReachResult
+from tipframe.plots.axes import columns as _columns
+from tipframe.plots.axes import label as _label
+from tipframe.plots.axes import new_axes as _axes
+from tipframe.plots.axes import period_axis as _period_axis
+
+__all__ = ["plot_dissemination", "plot_organisation_reach", "plot_reach"]
+
+
+def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = None) -> Any:
+    """Reach over time: each design's mean (a line) with its 90% interval across replicates (a band), on one axis.
+
+    The line is the mean, as the legend says, since a sweep keeps each design's mean per period
+    (not its median). Where some cascades die out early the mean can fall below the band; the
+    median at the horizon is in `summarise_reach`.
+
+    Parameters
+    ----------
+    results
+        A `ReachResult`, a `SweepResult`, or a list of either (and of sweep scenarios): one
+        line per result or scenario.
+    labels
+        The lines' labels, in order (default: the plan's name, or the values a scenario set).
+    ax
+        The matplotlib Axes to draw on; None draws on a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is missing and no ``ax`` is given, saying what to install.
+    """
+    from tipframe.reach.measures import reach_series
+    from tipframe.reach.sweeps import SweepResult, SweepScenario
+
+    items: list[Any] = []
+    plan = None
+    for item in results if isinstance(results, list | tuple) else [results]:
+        items.extend(item.scenarios if isinstance(item, SweepResult) else [item])
+        plan = plan or getattr(item, "plan", None)
+    ax = _axes(ax)
+    for index, item in enumerate(items):
+        if isinstance(item, SweepScenario):
+            eligible = max(item.summary.eligible, 1)
+            mean = np.array(item.trained_mean) / eligible
+            low, high = np.array(item.trained_low) / eligible, np.array(item.trained_high) / eligible
+            label = ", ".join(f"{k}={v}" for k, v in item.values.items()) or f"scenario {item.index}"
+        else:
+            assert isinstance(item, ReachResult)
+            series = reach_series(item)
+            mean = series.mean(axis=0)
+            low, high = np.percentile(series, [5, 95], axis=0)
+            label = _label(item.plan.name)
+        if labels is not None and index < len(labels):
+            label = labels[index]
+        periods = np.arange(mean.size)
+        (line,) = ax.plot(periods, 100 * mean, label=label)
+        ax.fill_between(periods, 100 * low, 100 * high, color=line.get_color(), alpha=0.2, linewidth=0)
+    _period_axis(ax, plan)
+    ax.set_ylabel("reach, % of eligible staff (modelled)")
+    ax.set_ylim(0, 100)
+    ax.set_title("Modelled reach: mean (line) and 90% interval (band) across replicates")
+    if items:
+        ax.legend(fontsize="small", title="line: mean; band: 5th to 95th percentile", title_fontsize="small")
+    return ax
+
+
+def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = None) -> Any:
+    """Reach at the horizon in each organisation (mean across replicates), the largest organisations first.
+
+    Parameters
+    ----------
+    result
+        A simulation's or projection's result.
+    top
+        How many organisations, by eligible headcount.
+    ax
+        The matplotlib Axes to draw on; None draws on a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is missing and no ``ax`` is given.
+    """
+    eligible = to_numpy(result.eligible).astype(np.float64)
+    trained = to_numpy(result.by_organisation)[-1]
+    order = np.argsort(-eligible, kind="stable")[:top]
+    share = np.where(eligible[order] > 0, trained[order] / np.maximum(eligible[order], 1), np.nan)
+    ax = _axes(ax)
+    names = [result.organisations[i] for i in order]
+    ax.barh(range(len(order)), 100 * share, color="#56b4e9")
+    ax.set_yticks(range(len(order)), names, fontsize="small")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"reach at period {trained.size and to_numpy(result.trained).shape[1] - 1}, % (modelled mean)")
+    ax.set_title("Reach by organisation")
+    return ax
+
+
+def plot_dissemination(result: ReachResult, *, replicate: int = 0, ax: Any = None) -> Any:
+    """Who trained whom in one replicate: trainers (dots) and cohorts (squares) in columns by generation.
+
+    Parameters
+    ----------
+    result
+        A Monte Carlo result that kept the replicate's events.
+    replicate
+        Which replicate (see `tipframe.graphs.dissemination.dissemination_graph`).
+    ax
+        The matplotlib Axes to draw on; None draws on a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        For a projection, or a replicate whose events were not kept.
+    ImportError
+        When matplotlib is missing and no ``ax`` is given.
+    """
+    import networkx as nx
+
+    from tipframe.graphs import dissemination_graph
+
+    graph = dissemination_graph(result, replicate)
+    for _, data in graph.nodes(data=True):
+        data["column"] = 2 * data["generation"] - (1 if data["kind"] == "cohort" else 0)
+    positions = nx.multipartite_layout(graph, subset_key=_columns(graph)) if graph.number_of_nodes() else {}
+    ax = _axes(ax)
+    trainers = [n for n, d in graph.nodes(data=True) if d["kind"] == "trainer"]
+    cohorts = [n for n, d in graph.nodes(data=True) if d["kind"] == "cohort"]
+    nx.draw_networkx_edges(graph, positions, ax=ax, alpha=0.3, arrows=False, width=0.5)
+    nx.draw_networkx_nodes(graph, positions, nodelist=trainers, node_size=12, node_color="#0072b2", ax=ax)
+    nx.draw_networkx_nodes(
+        graph, positions, nodelist=cohorts, node_size=16, node_shape="s", node_color="#e69f00", ax=ax
+    )
+    ax.set_title(f"Who trained whom, replicate {replicate} (modelled): trainers and cohorts by generation")
+    ax.set_axis_off()
+    return ax
