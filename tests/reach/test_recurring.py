@@ -302,3 +302,58 @@ def test_action_learning_sets_and_coaching_are_formats() -> None:
     assert str(support.group_size) == "1"
     network = tipframe.load(EXAMPLES / "trauma-champions.yaml", tipframe.Programme)
     assert set(network.strands) == {sets.id, support.id}
+
+
+STAR = """
+tipframe: 1
+kind: Workforce
+id: teams
+name: Teams
+organisations: [{id: east, headcount: 6}, {id: west, headcount: 1}]
+staff_network:
+  people: [east, east, east, east, east, east, west]
+  edges: [[0, 1], [0, 2], [0, 3], [0, 4], [0, 6]]
+"""
+
+
+def test_word_of_mouth_per_tie_follows_the_staff_network() -> None:
+    plan, _, programme = documents(aware=1, demand=10)
+    workforce = tipframe.loads(STAR, tipframe.Workforce)
+    told = tipframe.loads(tipframe.dumps(plan) + "word_of_mouth_per_tie: 1\n", tipframe.RecurringPlan)
+    result = tipframe.simulate_recurring(told, workforce, programme, replicates=5, seed=1)
+    aware = series(result, "aware")
+    assert (aware[:, :2] == 1).all()  # person 0 alone knows, until their first case is discussed
+    assert (aware[:, 2:] == 5).all()  # then their four colleagues at the site; person 5 has no tie
+    assert (series(result, "access") == 6).all()  # a site's practitioners are its people in the network
+    silent = tipframe.loads(tipframe.dumps(plan) + "word_of_mouth_per_tie: 0\n", tipframe.RecurringPlan)
+    assert (series(tipframe.simulate_recurring(silent, workforce, programme, replicates=3), "aware") == 1).all()
+
+
+def test_word_of_mouth_per_tie_needs_a_network_and_excludes_mixing() -> None:
+    plan, workforce, programme = documents()
+    told = tipframe.loads(tipframe.dumps(plan) + "word_of_mouth_per_tie: 0.5\n", tipframe.RecurringPlan)
+    with pytest.raises(tipframe.PlanError, match="word_of_mouth_per_tie needs a staff network"):
+        tipframe.simulate_recurring(told, workforce, programme, replicates=1)
+    with pytest.raises(tipframe.DocumentError, match="not both"):
+        tipframe.loads(tipframe.dumps(plan) + "word_of_mouth: 1\nword_of_mouth_per_tie: 0.5\n", tipframe.RecurringPlan)
+
+
+def test_every_case_is_accounted_for_over_a_staff_network() -> None:
+    teams = tipframe.load(EXAMPLES / "childrens-services-teams.yaml", tipframe.Workforce)
+    _, _, programme = documents()
+    sites = "".join(f"\n  - {{organisation: {o.id}, facilitators: 1, aware: 1}}" for o in teams.organisations)
+    text = PLAN.format(
+        facilitators=1, aware=1, horizon=30, cadence="P2W", demand=0.3, awareness=0.01, mouth=0, attrition=0.02,
+        wait="\nwait: 1",
+    ).replace("workforce: teams", "workforce: childrens-services-teams")  # fmt: skip
+    text = text.replace("sites:\n  - {organisation: east, facilitators: 1, aware: 1}", "sites:" + sites)
+    plan = tipframe.loads(text + "word_of_mouth_per_tie: 0.3\n", tipframe.RecurringPlan)
+    result = tipframe.simulate_recurring(plan, teams, programme, replicates=40, seed=5)
+    s = {name: series(result, name) for name in tipframe.model.recurring.RECURRING_SERIES}
+    assert (
+        s["cases"].cumsum(axis=1) == s["discussions"].cumsum(axis=1) + s["waiting"] + s["dropped"].cumsum(axis=1)
+    ).all()
+    assert (s["supported"] <= s["aware"]).all()
+    assert (s["aware"] <= 60).all()
+    assert (np.diff(s["aware"], axis=1) >= 0).all()
+    assert s["aware"][:, -1].mean() > 6  # word spread beyond the six who knew

@@ -35,13 +35,14 @@ def usage_problem(args: argparse.Namespace, kind: str = "a recurring plan") -> s
     return None
 
 
-def _documents(args: argparse.Namespace, plan: RecurringPlan) -> tuple[Workforce, Programme]:
+def _documents(args: argparse.Namespace, plan: RecurringPlan) -> tuple[Workforce, Programme, str]:
+    """The plan's workforce and programme, and the workforce document's folder (for a staff network file)."""
     paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
     bundle, problems = read_bundle(paths)
     if problems:
         raise DocumentError(problems)
     workforce = bundle.get(plan.workforce, Workforce)
-    return workforce, bundle.get(plan.programme, Programme)
+    return workforce, bundle.get(plan.programme, Programme), os.path.dirname(bundle.origin(workforce).file) or "."
 
 
 def run_recurring(
@@ -57,7 +58,7 @@ def run_recurring(
     problem = usage_problem(args)
     if problem is not None:
         return fail("reach", problem)
-    workforce, programme = _documents(args, plan)
+    workforce, programme, base = _documents(args, plan)
     workers = args.workers or min(8, os.cpu_count() or 1)
     with contextlib.ExitStack() as stack:
         executor = None
@@ -68,7 +69,7 @@ def run_recurring(
         result = simulate_recurring(
             plan, workforce, programme, replicates=args.replicates, seed=args.seed, executor=executor,
             chunks=4 * workers, progress=terminal_progress("simulating") if show else None,
-            memory_limit=args.memory_limit,
+            memory_limit=args.memory_limit, base=base,
         )  # fmt: skip
     sys.stdout.write(describe_recurring(summarise_recurring(result), result))
     if args.json:

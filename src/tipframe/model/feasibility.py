@@ -30,9 +30,12 @@ OTHER_DOCUMENT: Final = "other-document"
 NO_CAPACITY: Final = "meeting-has-no-capacity"
 NO_CADENCE: Final = "no-cadence"
 AWARE_EXCEED_STAFF: Final = "aware-exceed-eligible-staff"
+NO_NETWORK: Final = "no-staff-network"
 
 #: the reasons that make a plan an invalid document (found by ``tipframe validate``)
-INVALID_PLAN: Final = frozenset({SEEDS_EXCEED_STAFF, COHORT_BELOW_MINIMUM, NO_COHORT_CAN_START, AWARE_EXCEED_STAFF})
+INVALID_PLAN: Final = frozenset(
+    {SEEDS_EXCEED_STAFF, COHORT_BELOW_MINIMUM, NO_COHORT_CAN_START, AWARE_EXCEED_STAFF, NO_NETWORK}
+)
 
 
 @attrs.frozen
@@ -100,14 +103,21 @@ def recurring_infeasibilities(
         message = f"the plan gives no cadence, and programme {programme.id!r} has none in its schedule"
         found.append(Infeasibility(NO_CADENCE, ("cadence",), message))
     eligible = workforce.eligible(plan.eligible_roles)
+    network = workforce.staff_network
+    if plan.word_of_mouth_per_tie is not None:
+        if network is None:
+            message = f"word_of_mouth_per_tie needs a staff network, and workforce {workforce.id!r} has none"
+            found.append(Infeasibility(NO_NETWORK, ("word_of_mouth_per_tie",), message))
+        elif network.file is None:  # a site's practitioners are then its people in the network
+            eligible = {o: network.people.count(o) for o in eligible}
     for index, site in enumerate(plan.sites):
         if site.organisation not in eligible:
             message = f"a site in {site.organisation!r}, which is not in workforce {workforce.id!r}"
             found.append(Infeasibility(UNKNOWN_ORGANISATION, ("sites", index, "organisation"), message))
         elif site.aware > eligible[site.organisation]:
+            staff = "people in the staff network" if plan.word_of_mouth_per_tie is not None else "eligible staff"
             message = (
-                f"{site.aware} practitioners aware, but {site.organisation!r} has {eligible[site.organisation]} "
-                "eligible staff"
+                f"{site.aware} practitioners aware, but {site.organisation!r} has {eligible[site.organisation]} {staff}"
             )
             found.append(Infeasibility(AWARE_EXCEED_STAFF, ("sites", index, "aware"), message))
     return tuple(found)

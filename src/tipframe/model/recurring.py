@@ -129,6 +129,13 @@ class RecurringPlan(PeriodsMixin, Document):
         default=_parameter(0.0),
         checks=[RATE],
     )
+    word_of_mouth_per_tie: Parameter | None = field(
+        doc="With a staff network in the workforce: the chance that a practitioner supported in a period tells "
+        "each colleague they work with (per tie), by the next; used instead of word_of_mouth, and a site's "
+        "practitioners are then its people in the network. None: staff mix evenly within a site.",
+        default=None,
+        checks=[PROBABILITY],
+    )
     wait: int | None = field(
         doc="Periods a case may wait for a meeting with room before it is dropped; unlimited (the default; None "
         "in Python).",
@@ -147,19 +154,26 @@ class RecurringPlan(PeriodsMixin, Document):
     def _problems(self) -> list[tuple[Path, str]]:
         problems = super()._problems()
         problems += repeats(self.sites, "sites", "organisation", "organisation {value!r} is listed twice")
+        if self.word_of_mouth_per_tie is not None and self.word_of_mouth.bounds()[1] > 0:
+            message = (
+                "give word_of_mouth (staff mix within a site) or word_of_mouth_per_tie (a staff network), not both"
+            )
+            problems.append((("word_of_mouth_per_tie",), message))
         period = calendar.period_problem(self.period)
         if period is not None:
             problems.append((("period",), period))
         return problems
 
     def parameters(self) -> tuple[Parameter, ...]:
-        """The plan's parameters in the order a replicate draws them: demand, awareness, word of mouth, attrition.
+        """The plan's parameters in the order a replicate draws them: demand, awareness, word of mouth, attrition,
+        then word of mouth per tie when it is given.
 
         Returns
         -------
         tuple of Parameter
         """
-        return (self.demand, self.awareness, self.word_of_mouth, self.facilitator_attrition)
+        given = (self.demand, self.awareness, self.word_of_mouth, self.facilitator_attrition)
+        return given if self.word_of_mouth_per_tie is None else (*given, self.word_of_mouth_per_tie)
 
 
 @attrs.frozen(kw_only=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import itertools
 import math
+import os
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -30,6 +31,8 @@ from tipframe.model.recurring import (
     RecurringResult,
     meeting_capacity,
 )
+from tipframe.reach.peer import StaffGraph
+from tipframe.reach.recurring_network import SiteNetwork, site_network
 from tipframe.reach.resources import Part, Resources, check_resources
 from tipframe.reach.scenario import IntArray, PlanError, parameter_value
 from tipframe.version import __version__
@@ -53,6 +56,8 @@ class RecurringSetup:
     wait: int | None
     recent: int
     parameters: tuple[Any, ...]
+    #: with word of mouth per tie: the sites' practitioners in the staff network (else staff mix within a site)
+    network: SiteNetwork | None = None
 
 
 def _held(plan: RecurringPlan, programme: Programme) -> IntArray:
@@ -75,13 +80,18 @@ def _held(plan: RecurringPlan, programme: Programme) -> IntArray:
     return held
 
 
-def prepare_recurring(plan: RecurringPlan, workforce: Workforce, programme: Programme) -> RecurringSetup:
+def prepare_recurring(
+    plan: RecurringPlan, workforce: Workforce, programme: Programme, base: str | os.PathLike[str] = "."
+) -> RecurringSetup:
     """Check that the plan can run on its workforce and programme, and work out what replicates share.
 
     Parameters
     ----------
     plan, workforce, programme
         The plan and the documents it names.
+    base
+        The folder a staff network file is relative to (the workforce document's), for word of
+        mouth per tie.
 
     Returns
     -------
@@ -100,7 +110,22 @@ def prepare_recurring(plan: RecurringPlan, workforce: Workforce, programme: Prog
     if capacity is None:  # pragma: no cover - recurring_infeasibilities has said so
         raise PlanError(f"plan {plan.id!r}: a meeting has no capacity")
     eligible = workforce.eligible(plan.eligible_roles)
+    network = None
+    if plan.word_of_mouth_per_tie is not None:  # a site's practitioners are its people in the network
+        try:
+            graph = StaffGraph.from_workforce(workforce, base)
+        except (ValueError, OSError) as error:
+            raise PlanError(f"word_of_mouth_per_tie: {error}") from None
+        network = site_network(graph, [s.organisation for s in plan.sites])
+        eligible = {
+            site.organisation: int(people.size) for site, people in zip(plan.sites, network.people, strict=True)
+        }
+        for index, site in enumerate(plan.sites):
+            if site.aware > eligible[site.organisation]:
+                message = f"{site.aware} practitioners aware, but the staff network has {eligible[site.organisation]}"
+                raise PlanError(f"sites[{index}].aware: {message} in {site.organisation!r}")
     return RecurringSetup(
+        network=network,
         staff=np.array([eligible[site.organisation] for site in plan.sites], np.int64),
         aware=np.array([site.aware for site in plan.sites], np.int64),
         facilitators=np.array([s.facilitators for s in plan.sites], np.int64),
@@ -120,6 +145,25 @@ def _told(staff: int, supported: int, mouth: float) -> float:
     return 1.0 - (1.0 - min(1.0, mouth / (staff - 1))) ** supported
 
 
+def _learn(
+    rng: np.random.Generator, known: Any, order: list[IntArray], s: int, heard: IntArray, awareness: float
+) -> int:
+    """With a staff network: site ``s``'s practitioners who learn of the format this period, those ``heard`` from
+    a colleague or by chance (``awareness``), added to ``known`` and to the site's ``order``. Returns how many."""
+    candidates = np.flatnonzero(~known)
+    if candidates.size == 0:
+        return 0
+    told = np.zeros(known.size, np.bool_)
+    told[heard] = True
+    learn = told[candidates]
+    if awareness > 0:
+        learn |= rng.random(candidates.size) < awareness
+    newly = candidates[learn]
+    known[newly] = True
+    order[s] = np.concatenate([order[s], newly])
+    return int(newly.size)
+
+
 # long: one period's steps in the definition's order, over the sites; split, its state would go back and forth
 def run_recurring(setup: RecurringSetup, rng: np.random.Generator) -> IntArray:
     """One replicate: its series, periods 0..H by `RECURRING_SERIES`.
@@ -136,8 +180,12 @@ def run_recurring(setup: RecurringSetup, rng: np.random.Generator) -> IntArray:
     numpy.ndarray
         int64, (horizon + 1, len(RECURRING_SERIES)).
     """
-    demand, awareness, mouth, attrition = (parameter_value(p, rng) for p in setup.parameters)
+    demand, awareness, mouth, attrition, *per_tie = (parameter_value(p, rng) for p in setup.parameters)
     sites, periods = setup.staff.size, setup.held.size
+    network = setup.network
+    known = [np.zeros(int(n), np.bool_) for n in setup.staff]  # who is aware, with a network
+    order = [np.zeros(0, np.int64) for _ in range(sites)]  # the aware in the order they learnt, with a network
+    heard = [np.zeros(0, np.int64) for _ in range(sites)]  # told over the network in the last period
     out = np.zeros((periods, len(RECURRING_SERIES)), np.int64)
     started = setup.starts <= 1  # the rest arrive, with their facilitators and aware, in their first period
     facilitators = np.where(started, setup.facilitators, 0)
@@ -151,20 +199,28 @@ def run_recurring(setup: RecurringSetup, rng: np.random.Generator) -> IntArray:
     out[0, ACCESS] = setup.staff[facilitators >= capacity.facilitators].sum()
     for t in range(1, periods):
         row = out[t]
+        supported = [np.zeros(0, np.int64) for _ in range(sites)]
         for s in range(sites):
             if setup.starts[s] == t > 1:
                 facilitators[s], aware[s] = setup.facilitators[s], setup.aware[s]
             elif setup.starts[s] > t:
                 continue
+            if network is not None and order[s].size < aware[s]:  # the first people of the site start aware
+                order[s] = np.arange(aware[s], dtype=np.int64)
+                known[s][order[s]] = True
             if attrition > 0 and facilitators[s] > 0:
                 facilitators[s] -= rng.binomial(facilitators[s], attrition)
-            unaware = setup.staff[s] - aware[s]
-            chance = 1.0 - (1.0 - awareness) * (1.0 - _told(int(setup.staff[s]), int(told[s]), mouth))
-            if unaware > 0 and chance > 0:
-                aware[s] += rng.binomial(unaware, min(1.0, chance))
+            if network is not None:
+                aware[s] += _learn(rng, known[s], order, s, heard[s], awareness)
+            else:
+                unaware = setup.staff[s] - aware[s]
+                chance = 1.0 - (1.0 - awareness) * (1.0 - _told(int(setup.staff[s]), int(told[s]), mouth))
+                if unaware > 0 and chance > 0:
+                    aware[s] += rng.binomial(unaware, min(1.0, chance))
             new = rng.poisson(demand * aware[s]) if aware[s] > 0 and demand > 0 else 0
             if new:
-                queue_owner[s] = np.concatenate([queue_owner[s], rng.integers(0, aware[s], new)])
+                whose = rng.integers(0, aware[s], new)
+                queue_owner[s] = np.concatenate([queue_owner[s], whose if network is None else order[s][whose]])
                 queue_arrival[s] = np.concatenate([queue_arrival[s], np.full(new, t, np.int64)])
             if setup.wait is not None:  # the queue is in order of arrival: the expired are at its front
                 expired = int(np.searchsorted(queue_arrival[s], t - setup.wait, side="left"))
@@ -179,7 +235,8 @@ def run_recurring(setup: RecurringSetup, rng: np.random.Generator) -> IntArray:
             owners = queue_owner[s][:done]
             queue_owner[s], queue_arrival[s] = queue_owner[s][done:], queue_arrival[s][done:]
             last[s][owners] = t
-            told[s] = np.unique(owners).size
+            supported[s] = np.unique(owners)
+            told[s] = supported[s].size
             row[ACCESS] += setup.staff[s] if teams else 0
             row[MEETINGS] += meetings
             row[DISCUSSIONS] += done
@@ -188,6 +245,8 @@ def run_recurring(setup: RecurringSetup, rng: np.random.Generator) -> IntArray:
             row[SUPPORTED] += int((last[s] > 0).sum())
             row[RECENT] += int((last[s] > t - setup.recent).sum())
         row[AWARE], row[FACILITATORS] = aware.sum(), facilitators.sum()
+        if network is not None:
+            heard = network.told(rng, supported, per_tie[0])
     return out
 
 
@@ -242,6 +301,7 @@ def simulate_recurring(
     chunks: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     memory_limit: int | None = None,
+    base: str | os.PathLike[str] = ".",
 ) -> RecurringResult:
     """Simulate a recurring format: meetings held, cases discussed and practitioners supported, with their spread.
 
@@ -263,6 +323,9 @@ def simulate_recurring(
     memory_limit
         Bytes the run may take (default: `tipframe.reach.limits.default_memory_limit`); a run
         estimated to need more is refused before it starts.
+    base
+        The folder the workforce's staff network file is relative to (its document's folder),
+        for word of mouth per tie.
 
     Returns
     -------
@@ -281,7 +344,7 @@ def simulate_recurring(
         raise ValueError(f"replicates must be at least 1, not {replicates}")
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, not {seed}")
-    setup = prepare_recurring(plan, workforce, programme)
+    setup = prepare_recurring(plan, workforce, programme, base)
     workers = getattr(executor, "_max_workers", 1) if executor is not None else 1
     check_resources(recurring_resources(setup, replicates, workers), memory_limit)
     count = max(1, min(replicates, chunks or (4 * workers if executor is not None else 1)))

@@ -6,6 +6,7 @@ only renders what it gathered, so rendering never runs an engine.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -40,8 +41,6 @@ class ReportContent:
 
 def _peer(plan: PeerPlan, bundle: Bundle, replicates: int, seed: int) -> PeerResult | str:
     """A peer plan's result, or why it could not run (its network file is read beside its workforce's file)."""
-    import os
-
     from tipframe.reach import PlanError, simulate_peer_plan
 
     try:
