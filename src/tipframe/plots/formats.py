@@ -90,8 +90,8 @@ def plot_recurring_reach(result: RecurringResult, *, ax: Any = None) -> Any:
     lines = (
         ("access", "staff with access (a running space)", "#009e73"),
         ("supported", "came at least once" if group else "brought a case at least once", "#0072b2"),
-        ("supported_recently", f"came in the last {result.plan.recent}" if group else
-         f"had a case discussed in the last {result.plan.recent}", "#d55e00"),
+        ("supported_recently", f"came in the last {result.plan.recent} periods" if group else
+         f"had a case discussed in the last {result.plan.recent} periods", "#d55e00"),
     )  # fmt: skip
     ax = _axes(ax)
     for name, label, colour in lines:
@@ -106,7 +106,8 @@ def plot_recurring_reach(result: RecurringResult, *, ax: Any = None) -> Any:
     ax.set_title(
         f"{_label(result.plan.name)}\nmodelled reach: median (line) and 90% interval (band)", fontsize="medium"
     )
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside: the lines fill the plot
+    # below the plot, across: inside, it would cover a line, and beside, it would narrow the plot
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False)
     return ax
 
 
