@@ -183,68 +183,75 @@ def run_recurring(setup: RecurringSetup, rng: np.random.Generator) -> IntArray:
     demand, awareness, mouth, attrition, *per_tie = (parameter_value(p, rng) for p in setup.parameters)
     sites, periods = setup.staff.size, setup.held.size
     network = setup.network
-    known = [np.zeros(int(n), np.bool_) for n in setup.staff]  # who is aware, with a network
+    # Python numbers, not numpy's: a replicate does hundreds of small steps a period, and numpy's
+    # scalars cost ten times as much each; the draws are the same.
+    staff, starts, held = setup.staff.tolist(), setup.starts.tolist(), setup.held.tolist()
+    facilitators = [f if first <= 1 else 0 for f, first in zip(setup.facilitators.tolist(), starts, strict=True)]
+    aware = [a if first <= 1 else 0 for a, first in zip(setup.aware.tolist(), starts, strict=True)]
+    known = [np.zeros(n, np.bool_) for n in staff]  # who is aware, with a network
     order = [np.zeros(0, np.int64) for _ in range(sites)]  # the aware in the order they learnt, with a network
     heard = [np.zeros(0, np.int64) for _ in range(sites)]  # told over the network in the last period
     out = np.zeros((periods, len(RECURRING_SERIES)), np.int64)
-    started = setup.starts <= 1  # the rest arrive, with their facilitators and aware, in their first period
-    facilitators = np.where(started, setup.facilitators, 0)
-    aware = np.where(started, setup.aware, 0)
     queue_owner = [np.zeros(0, np.int64) for _ in range(sites)]
     queue_arrival = [np.zeros(0, np.int64) for _ in range(sites)]
-    last = [np.full(int(n), -(1 << 40), np.int64) for n in setup.staff]  # period each was last supported
-    told = np.zeros(sites, np.int64)  # practitioners supported in the last period, per site
-    capacity = setup.capacity
-    out[0, AWARE], out[0, FACILITATORS] = aware.sum(), facilitators.sum()
-    out[0, ACCESS] = setup.staff[facilitators >= capacity.facilitators].sum()
+    last = [np.full(n, -(1 << 40), np.int64) for n in staff]  # period each was last supported
+    ever = [0] * sites  # practitioners supported so far, per site
+    told = [0] * sites  # practitioners supported in the last period, per site
+    capacity, wait, recent = setup.capacity, setup.wait, setup.recent
+    nobody = np.zeros(0, np.int64)
+    out[0, AWARE], out[0, FACILITATORS] = sum(aware), sum(facilitators)
+    out[0, ACCESS] = sum(n for n, f in zip(staff, facilitators, strict=True) if f >= capacity.facilitators)
     for t in range(1, periods):
-        row = out[t]
-        supported = [np.zeros(0, np.int64) for _ in range(sites)]
+        counts = [0] * len(RECURRING_SERIES)
+        supported = [nobody] * sites
         for s in range(sites):
-            if setup.starts[s] == t > 1:
-                facilitators[s], aware[s] = setup.facilitators[s], setup.aware[s]
-            elif setup.starts[s] > t:
+            if starts[s] == t > 1:
+                facilitators[s], aware[s] = int(setup.facilitators[s]), int(setup.aware[s])
+            elif starts[s] > t:
                 continue
             if network is not None and order[s].size < aware[s]:  # the first people of the site start aware
                 order[s] = np.arange(aware[s], dtype=np.int64)
                 known[s][order[s]] = True
             if attrition > 0 and facilitators[s] > 0:
-                facilitators[s] -= rng.binomial(facilitators[s], attrition)
+                facilitators[s] -= int(rng.binomial(facilitators[s], attrition))
             if network is not None:
                 aware[s] += _learn(rng, known[s], order, s, heard[s], awareness)
             else:
-                unaware = setup.staff[s] - aware[s]
-                chance = 1.0 - (1.0 - awareness) * (1.0 - _told(int(setup.staff[s]), int(told[s]), mouth))
+                unaware = staff[s] - aware[s]
+                chance = 1.0 - (1.0 - awareness) * (1.0 - _told(staff[s], told[s], mouth))
                 if unaware > 0 and chance > 0:
-                    aware[s] += rng.binomial(unaware, min(1.0, chance))
-            new = rng.poisson(demand * aware[s]) if aware[s] > 0 and demand > 0 else 0
+                    aware[s] += int(rng.binomial(unaware, min(1.0, chance)))
+            new = int(rng.poisson(demand * aware[s])) if aware[s] > 0 and demand > 0 else 0
             if new:
                 whose = rng.integers(0, aware[s], new)
                 queue_owner[s] = np.concatenate([queue_owner[s], whose if network is None else order[s][whose]])
                 queue_arrival[s] = np.concatenate([queue_arrival[s], np.full(new, t, np.int64)])
-            if setup.wait is not None:  # the queue is in order of arrival: the expired are at its front
-                expired = int(np.searchsorted(queue_arrival[s], t - setup.wait, side="left"))
+            if wait is not None and queue_arrival[s].size:  # in order of arrival: the expired are at its front
+                expired = int(np.searchsorted(queue_arrival[s], t - wait, side="left"))
                 queue_owner[s], queue_arrival[s] = queue_owner[s][expired:], queue_arrival[s][expired:]
-                row[DROPPED] += expired
-            teams = int(facilitators[s] // capacity.facilitators)
-            meetings = teams * int(setup.held[t])
+                counts[DROPPED] += expired
+            teams = facilitators[s] // capacity.facilitators
+            meetings = teams * held[t]
             room = meetings * capacity.low
             if meetings and capacity.high > capacity.low:
                 room = int(rng.integers(capacity.low, capacity.high + 1, meetings).sum())
             done = min(room, queue_owner[s].size)
-            owners = queue_owner[s][:done]
-            queue_owner[s], queue_arrival[s] = queue_owner[s][done:], queue_arrival[s][done:]
-            last[s][owners] = t
-            supported[s] = np.unique(owners)
+            if done:
+                owners = queue_owner[s][:done]
+                queue_owner[s], queue_arrival[s] = queue_owner[s][done:], queue_arrival[s][done:]
+                supported[s] = np.unique(owners)
+                ever[s] += int((last[s][supported[s]] < 0).sum())
+                last[s][supported[s]] = t
             told[s] = supported[s].size
-            row[ACCESS] += setup.staff[s] if teams else 0
-            row[MEETINGS] += meetings
-            row[DISCUSSIONS] += done
-            row[CASES] += new
-            row[WAITING] += queue_owner[s].size
-            row[SUPPORTED] += int((last[s] > 0).sum())
-            row[RECENT] += int((last[s] > t - setup.recent).sum())
-        row[AWARE], row[FACILITATORS] = aware.sum(), facilitators.sum()
+            counts[ACCESS] += staff[s] if teams else 0
+            counts[MEETINGS] += meetings
+            counts[DISCUSSIONS] += done
+            counts[CASES] += new
+            counts[WAITING] += queue_owner[s].size
+            counts[SUPPORTED] += ever[s]
+            counts[RECENT] += int((last[s] > t - recent).sum()) if ever[s] else 0
+        counts[AWARE], counts[FACILITATORS] = sum(aware), sum(facilitators)
+        out[t] = counts
         if network is not None:
             heard = network.told(rng, supported, per_tie[0])
     return out
