@@ -357,3 +357,77 @@ def test_every_case_is_accounted_for_over_a_staff_network() -> None:
     assert (s["aware"] <= 60).all()
     assert (np.diff(s["aware"], axis=1) >= 0).all()
     assert s["aware"][:, -1].mean() > 6  # word spread beyond the six who knew
+
+
+def test_a_programme_that_needs_no_facilitator_runs_a_group_for_each() -> None:
+    plan, workforce, programme = documents(team=0, facilitators=2, demand=10)
+    result = tipframe.simulate_recurring(plan, workforce, programme, replicates=3, seed=1)
+    assert (series(result, "meetings")[:, 1:] == 2).all()
+    assert (series(result, "access") == 50).all()
+
+
+def test_a_count_the_plan_does_not_cover_is_named_not_compared() -> None:
+    bundle = tipframe.load_bundle([EXAMPLES])
+    plan = bundle.get("manchester-clinics-plan", tipframe.RecurringPlan)
+    short = tipframe.loads(tipframe.dumps(plan).replace("horizon: 36", "horizon: 24"), tipframe.RecurringPlan)
+    docs = short, bundle.get(plan.workforce, tipframe.Workforce), bundle.get(plan.programme, tipframe.Programme)
+    result = tipframe.simulate_recurring(*docs, replicates=20, seed=1)
+    summary = tipframe.summarise_recurring(result)
+    assert summary.observed == ()
+    assert [r.count for r in summary.uncompared] == [600]
+    text = tipframe.reach.recurring_measures.describe_recurring(summary, result)
+    assert "not compared, as the plan's periods, from its start to its horizon, do not cover that window" in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ("capacity: {min: 7}\n", "a meeting's capacity needs a max"),
+        ("eligible_roles: [nurse]\nword_of_mouth_per_tie: 0.2\n", "cannot go with eligible_roles"),
+    ],
+)
+def test_plans_that_contradict_themselves_are_invalid(extra: str, words: str) -> None:
+    plan = documents()[0]
+    with pytest.raises(tipframe.DocumentError, match=words):
+        tipframe.loads(tipframe.dumps(plan) + extra, tipframe.RecurringPlan)
+
+
+def test_an_absurd_demand_is_refused_before_it_runs() -> None:
+    docs = documents(demand=1_000_000, horizon=12)
+    with pytest.raises(tipframe.MemoryLimitError, match="cases waiting"):
+        tipframe.simulate_recurring(*docs, replicates=1, memory_limit=2**30)
+
+
+def test_the_workforce_given_is_used_and_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    plan = str(EXAMPLES / "manchester-clinics-plan.yaml")
+    other = str(EXAMPLES / "midlothian-staff-teams.yaml")
+    assert main(["reach", plan, "--bundle", str(EXAMPLES), "--workforce", other, "--quiet"]) == 1
+    assert "the plan names workforce 'manchester-clinics-workforce'" in capsys.readouterr().err
+
+
+def test_a_network_file_that_cannot_be_read_exits_2_and_one_that_changed_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import numpy as np
+
+    np.savez(tmp_path / "net.npz", source=np.array([0]), target=np.array([1]), organisation=np.array([0, 0]))
+    digest = tipframe.reach.peer.file_sha256(tmp_path / "net.npz")
+    workforce = STAR.replace(
+        "staff_network:\n  people: [east, east, east, east, east, east, west]\n"
+        "  edges: [[0, 1], [0, 2], [0, 3], [0, 4], [0, 6]]\n",
+        f"staff_network: {{file: net.npz, sha256: {digest}}}\n",
+    )
+    (tmp_path / "teams.yaml").write_text(workforce)
+    peer = "tipframe: 1\nkind: PeerPlan\nid: spread\nname: Spread\nworkforce: teams\np: 0.5\n"
+    peer += "seed_people: [0]\nhorizon: 5\n"
+    (tmp_path / "peer.yaml").write_text(peer)
+    run = ["reach", str(tmp_path / "peer.yaml"), "--bundle", str(tmp_path), "--quiet", "--replicates", "5"]
+    assert main([*run, "--json", str(tmp_path / "peer.json")]) == 0
+    assert main(["reach", "--rerun", str(tmp_path / "peer.json")]) == 0  # the network file beside the result
+    capsys.readouterr()
+    np.savez(tmp_path / "net.npz", source=np.array([1]), target=np.array([0]), organisation=np.array([0, 0]))
+    assert main(run) == 1
+    assert "SHA-256" in capsys.readouterr().err
+    (tmp_path / "net.npz").unlink()
+    assert main(run) == 2
+    assert "Traceback" not in capsys.readouterr().err

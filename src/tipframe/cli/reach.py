@@ -234,10 +234,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.rerun:
             saved = _saved(args.rerun)
+            beside = os.path.dirname(args.rerun) or "."  # where a staff network file is looked for
             if isinstance(saved, RecurringResult):
-                return rerun_recurring(saved, args.memory_limit)
+                return rerun_recurring(saved, args.memory_limit, beside)
             if isinstance(saved, PeerResult):
-                return rerun_peer(saved, args.memory_limit)
+                return rerun_peer(saved, args.memory_limit, beside)
             return _rerun(saved, args.memory_limit)
         plan = _plan(args.plan)
         if isinstance(plan, RecurringPlan):

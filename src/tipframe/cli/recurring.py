@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from tipframe.cli.common import INVALID, OK, fail
 from tipframe.io.arrays import to_numpy
 from tipframe.io.documents import dump
 from tipframe.io.files import write_csv
-from tipframe.io.problems import DocumentError
+from tipframe.io.problems import DocumentError, Problem
 from tipframe.model import PeerPlan, PeerResult, Programme, RecurringPlan, RecurringResult, Workforce
 from tipframe.model.recurring import RECURRING_SERIES
 from tipframe.progress import terminal_progress
@@ -41,8 +42,19 @@ def _documents(args: argparse.Namespace, plan: RecurringPlan) -> tuple[Workforce
     bundle, problems = read_bundle(paths)
     if problems:
         raise DocumentError(problems)
-    workforce = bundle.get(plan.workforce, Workforce)
+    workforce = _workforce(args, bundle, plan.workforce)
     return workforce, bundle.get(plan.programme, Programme), os.path.dirname(bundle.origin(workforce).file) or "."
+
+
+def _workforce(args: argparse.Namespace, bundle: Any, ref: str) -> Workforce:
+    """The workforce ``--workforce`` gives (the engine then says if the plan names another), else the plan's."""
+    if args.workforce:
+        given = next((e.document for e in bundle.entries if e.file == args.workforce), None)
+        if isinstance(given, Workforce):
+            return given
+        raise DocumentError([Problem(message="expected a Workforce document", layer="schema", file=args.workforce)])
+    found: Workforce = bundle.get(ref, Workforce)
+    return found
 
 
 def run_recurring(
@@ -79,8 +91,9 @@ def run_recurring(
     return OK
 
 
-def rerun_recurring(saved: RecurringResult, memory_limit: int | None) -> int:
-    """Run a saved recurring result again and check that every series comes out the same."""
+def rerun_recurring(saved: RecurringResult, memory_limit: int | None, base: str = ".") -> int:
+    """Run a saved recurring result again and check that every series comes out the same (a staff network
+    file is looked for in ``base``, the saved result's folder)."""
     from tipframe.reach.recurring import simulate_recurring
 
     if saved.numpy_version != np.__version__:
@@ -91,7 +104,7 @@ def rerun_recurring(saved: RecurringResult, memory_limit: int | None) -> int:
         )
     again = simulate_recurring(
         saved.plan, saved.workforce, saved.programme, replicates=saved.replicates, seed=saved.seed,
-        memory_limit=memory_limit,
+        memory_limit=memory_limit, base=base,
     )  # fmt: skip
     different = [
         name
@@ -117,7 +130,7 @@ def run_peer(
     bundle, problems = read_bundle(paths)
     if problems:
         raise DocumentError(problems)
-    workforce = bundle.get(plan.workforce, Workforce)
+    workforce = _workforce(args, bundle, plan.workforce)
     base = os.path.dirname(bundle.origin(workforce).file) or "."
     workers = args.workers or min(8, os.cpu_count() or 1)
     with contextlib.ExitStack() as stack:
@@ -137,13 +150,14 @@ def run_peer(
     return OK
 
 
-def rerun_peer(saved: PeerResult, memory_limit: int | None) -> int:
-    """Run a saved peer result again and check that it comes out the same (its network from the workforce)."""
+def rerun_peer(saved: PeerResult, memory_limit: int | None, base: str = ".") -> int:
+    """Run a saved peer result again and check that it comes out the same (a staff network file is looked for
+    in ``base``, the saved result's folder)."""
     from tipframe.reach.peer_plan import simulate_peer_plan
 
     again = simulate_peer_plan(
         saved.plan, saved.workforce, replicates=saved.replicates, seed=saved.seed, backend=saved.backend,
-        memory_limit=memory_limit,
+        memory_limit=memory_limit, base=base,
     )  # fmt: skip
     if not np.array_equal(to_numpy(saved.trained), to_numpy(again.trained)):
         return fail("reach", "not reproduced: trained differs", INVALID)

@@ -154,6 +154,11 @@ class RecurringPlan(PeriodsMixin, Document):
     def _problems(self) -> list[tuple[Path, str]]:
         problems = super()._problems()
         problems += repeats(self.sites, "sites", "organisation", "organisation {value!r} is listed twice")
+        if self.capacity is not None and self.capacity.max is None:
+            problems.append((("capacity", "max"), "a meeting's capacity needs a max"))
+        if self.word_of_mouth_per_tie is not None and self.eligible_roles:
+            message = "word_of_mouth_per_tie counts everyone in the staff network: it cannot go with eligible_roles"
+            problems.append((("eligible_roles",), message))
         if self.word_of_mouth_per_tie is not None and self.word_of_mouth.bounds()[1] > 0:
             message = (
                 "give word_of_mouth (staff mix within a site) or word_of_mouth_per_tie (a staff network), not both"
@@ -189,9 +194,9 @@ class Capacity:
 def meeting_capacity(programme: Programme, plan: RecurringPlan | None = None) -> Capacity | None:
     """Cases one meeting discusses (uniform between ``low`` and ``high``), or None when neither gives one.
 
-    A clinic's ``cases_per_session`` (its minimum, or its maximum when open below), else its
-    ``group_size`` (every seat filled by one case or dilemma: the group's maximum); either needs a
-    maximum. The facilitators a meeting needs from its ``facilitation``
+    A clinic's ``cases_per_session`` (from its minimum, or its maximum when open below), else
+    its ``group_size`` (every seat filled by one case or dilemma: the group's maximum); either
+    needs a maximum. The facilitators a meeting needs from its ``facilitation``
     (one when not given).
 
     The plan's ``capacity`` comes first when it gives one.
@@ -207,15 +212,16 @@ def meeting_capacity(programme: Programme, plan: RecurringPlan | None = None) ->
     -------
     Capacity or None
     """
-    facilitators = programme.facilitation.facilitators if programme.facilitation is not None else 1
+    # A programme that needs no facilitator (0): each of a site's facilitators stands for one group that meets.
+    facilitators = max(1, programme.facilitation.facilitators) if programme.facilitation is not None else 1
     own = plan.capacity if plan is not None else None
     if own is not None and own.max is not None:
-        low = own.max if own.min is None else max(own.min, 1)
+        low = own.max if own.min is None else own.min
         unit = "cases" if programme.format is Format.CLINIC or programme.cases_per_session else "places"
         return Capacity(low=low, high=own.max, facilitators=facilitators, unit=unit)
     cases = programme.cases_per_session
     if cases is not None and cases.max is not None:
-        low = cases.max if cases.min is None else max(cases.min, 1)
+        low = cases.max if cases.min is None else cases.min
         return Capacity(low=low, high=cases.max, facilitators=facilitators, unit="cases")
     group = programme.group_size
     if group is not None and group.max is not None:

@@ -96,8 +96,10 @@ def simulate_peer_plan(
     Raises
     ------
     PlanError
-        When the workforce is not the one the plan names, has no staff network, or the seeds do
-        not fit it.
+        When the workforce is not the one the plan names, has no staff network, its network file
+        is not the one it records, or the seeds do not fit it.
+    OSError
+        When the network file cannot be read.
     ValueError, MemoryLimitError
         As `simulate_peer_uptake`.
     """
@@ -105,7 +107,10 @@ def simulate_peer_plan(
         raise PlanError(f"plan {plan.id!r} names workforce {plan.workforce!r}, but {workforce.id!r} was given")
     if workforce.staff_network is None:
         raise PlanError(f"workforce {workforce.id!r} has no staff_network: peer uptake needs who works with whom")
-    graph = StaffGraph.from_workforce(workforce, base)
+    try:  # a file that cannot be read is an OSError, for the caller to report as such
+        graph = StaffGraph.from_workforce(workforce, base)
+    except ValueError as error:
+        raise PlanError(f"workforce {workforce.id!r}: {error}") from None
     run = simulate_peer_uptake(
         graph, seed_people(plan, graph).tolist(), plan.p, plan.q, replicates=replicates, seed=seed,
         max_periods=plan.horizon, memory_limit=memory_limit, backend=backend, executor=executor, chunks=chunks,
@@ -159,7 +164,7 @@ def summarise_peer(result: PeerResult) -> PeerSummary:
         seeds=int(trained[0, 0]),
         reached=Estimate.of(final),
         share=Estimate.of(final / people),
-        half_time=float(np.median(half)),
+        half_time=float(np.quantile(half, 0.5, method="higher")),  # a period: the later of the middle two
     )
 
 

@@ -112,9 +112,9 @@ def prepare_recurring(
     eligible = workforce.eligible(plan.eligible_roles)
     network = None
     if plan.word_of_mouth_per_tie is not None:  # a site's practitioners are its people in the network
-        try:
+        try:  # a file that cannot be read is an OSError, for the caller to report as such
             graph = StaffGraph.from_workforce(workforce, base)
-        except (ValueError, OSError) as error:
+        except ValueError as error:
             raise PlanError(f"word_of_mouth_per_tie: {error}") from None
         network = site_network(graph, [s.organisation for s in plan.sites])
         eligible = {
@@ -271,15 +271,23 @@ def recurring_resources(setup: RecurringSetup, replicates: int, workers: int = 1
     -------
     Resources
         Every replicate's series, held twice while they are gathered; and in each worker, a
-        period number per practitioner of every site (who was supported when).
+        period number per practitioner of every site (who was supported when), and the cases
+        that could be waiting (the mean demand of everyone, over the longest wait).
     """
     periods, sites = setup.held.size, setup.staff.size
     people = int(setup.staff.sum())
+    # Cases waiting: at most what arrives while a case may wait (the mean demand of every practitioner, a
+    # rough bound that refuses absurd demands before they run out of memory), held twice while it grows.
+    mean_demand = setup.parameters[0].mean()
+    span = periods if setup.wait is None else setup.wait + 1
+    queue = 2 * 16 * max(1, workers) * mean_demand * people * span if math.isfinite(mean_demand) else math.inf
     parts = (
         Part("series", 2 * replicates * periods * len(RECURRING_SERIES) * 8, f"{replicates:,} replicates x "
              f"{periods:,} periods"),
         Part("practitioners", max(1, workers) * people * 8, f"{people:,} practitioners, {max(1, workers)} "
              "process(es)"),
+        Part("cases waiting", int(min(queue, 2**62)), f"{mean_demand:g} new cases per practitioner per period, "
+             f"waiting up to {span} periods"),
     )  # fmt: skip
     seconds = replicates * periods * sites * 5e-5 / max(1, workers)  # measured about 40 µs a site a period
     what = f"{replicates:,} replicates x {periods:,} periods, {sites} sites"

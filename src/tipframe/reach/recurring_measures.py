@@ -50,6 +50,8 @@ class RecurringSummary:
     per_meeting: Estimate  # discussions per meeting held (NaN where none was held)
     observed: tuple[ObservedWindow, ...]
     unit: str = "cases"  # "cases" (a clinic) or "places" (a group: each one member who comes)
+    #: delivery records of case discussions the plan's periods do not cover, so not compared
+    uncompared: tuple[DeliveryRecord, ...] = ()
 
 
 def _series(result: RecurringResult, name: str) -> Any:
@@ -74,7 +76,10 @@ def _agrees(totals: Any, record: DeliveryRecord) -> Any:
 
 
 def _observed(result: RecurringResult, discussions: Any) -> tuple[ObservedWindow, ...]:
-    """The programme's dated delivery records of case discussions, each set against the model's same window."""
+    """The programme's dated delivery records of case discussions, each set against the model's same window.
+
+    Only counts whose window the plan's periods cover (from its start to its horizon) are compared;
+    `uncompared` names the others."""
     plan = result.plan
     if plan.start is None:
         return ()
@@ -82,8 +87,10 @@ def _observed(result: RecurringResult, discussions: Any) -> tuple[ObservedWindow
     for record in result.programme.delivery_records:
         if not any(word in record.what.lower() for word in _DISCUSSIONS):
             continue
-        first = 1 if record.since is None else _first_period(result, record.since.start())
-        last = min(plan.period_at(record.date), plan.horizon)
+        since = plan.start.start() if record.since is None else record.since.start()
+        if since < plan.start.start() or plan.period_at(record.date) > plan.horizon:
+            continue  # the plan's periods do not cover the count's: a shorter modelled total would mislead
+        first, last = _first_period(result, since), plan.period_at(record.date)
         if first > last:
             continue
         totals = discussions[:, first : last + 1].sum(axis=1)
@@ -120,7 +127,12 @@ def summarise_recurring(result: RecurringResult) -> RecurringSummary:
         **{name: Estimate.of(values) for name, values in totals.items()},
         **final,
         per_meeting=Estimate.of(per_meeting),
-        observed=_observed(result, _series(result, "discussions")),
+        observed=(observed := _observed(result, _series(result, "discussions"))),
+        uncompared=tuple(
+            r
+            for r in result.programme.delivery_records
+            if any(word in r.what.lower() for word in _DISCUSSIONS) and r not in [w.record for w in observed]
+        ),
         unit=capacity.unit if capacity is not None else "cases",
     )
 
@@ -175,7 +187,8 @@ def describe_recurring(summary: RecurringSummary, result: RecurringResult) -> st
         span += f", {plan.period_label(1)} to {plan.period_label(summary.horizon)}"
     lines = [
         f"{plan.name}  (RecurringPlan {plan.id})",
-        f"Monte Carlo, {summary.replicates:,} replicates, seed {result.seed}; {span}; {len(plan.sites)} sites",
+        f"Monte Carlo, {summary.replicates:,} replicates, seed {result.seed}; {span}; {len(plan.sites)} "
+        f"site{'' if len(plan.sites) == 1 else 's'}",
         "Each figure is the median over replicates with its 90% interval (5th to 95th percentile); below it, the",
         "mean ± its Monte Carlo standard error.",
         "",
@@ -188,7 +201,7 @@ def describe_recurring(summary: RecurringSummary, result: RecurringResult) -> st
         "At the horizon",
         *_line("  staff with access", summary.access),
         *_line(f"  {words['supported']}", summary.supported),
-        *_line(f"  {words['recent']}, last {plan.recent}", summary.supported_recently),
+        *_line(f"  {words['recent']}, last {plan.recent} periods", summary.supported_recently),
         *_line("  practitioners aware", summary.aware),
         *_line(f"  {words['waiting']}", summary.waiting),
         *_line("  facilitators active", summary.facilitators),
@@ -203,6 +216,14 @@ def describe_recurring(summary: RecurringSummary, result: RecurringResult) -> st
             *_line(f"  modelled, periods {window.first}-{window.last}", window.modelled),
             f"{'':<30}{window.share_consistent:.1%} of replicates agree with the observed count",
         ]
+    for record in summary.uncompared:
+        since = f"from {record.since} " if record.since is not None else ""
+        why = (
+            "the plan's periods are not dated (it has no start)"
+            if plan.start is None
+            else ("the plan's periods, from its start to its horizon, do not cover that window")
+        )
+        lines += ["", f"Observed: {record.count:,} {record.what} {since}to {record.date}: not compared, as {why}."]
     lines += ["", "Modelled numbers: they follow from the plan's assumptions and are not observed counts."]
     return "\n".join(lines) + "\n"
 

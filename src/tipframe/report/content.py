@@ -86,11 +86,12 @@ def gather_report(
             reach[document.id] = str(error.args[0])
             continue
         if isinstance(document, RecurringPlan):
+            base = os.path.dirname(bundle.origin(workforce).file) or "."  # where a staff network file is
             try:
                 reach[document.id] = simulate_recurring(
-                    document, workforce, programme, replicates=replicates, seed=seed
+                    document, workforce, programme, replicates=replicates, seed=seed, base=base
                 )
-            except PlanError as error:
+            except (PlanError, OSError) as error:
                 reach[document.id] = str(error)
             continue
         reach[document.id] = simulate_reach(document, workforce, programme, replicates=replicates, seed=seed)

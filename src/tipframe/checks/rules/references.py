@@ -17,6 +17,7 @@ from tipframe.model.feasibility import (
     plan_infeasibilities,
     recurring_infeasibilities,
 )
+from tipframe.model.recurring import meeting_capacity
 
 
 def _bundle_problems(code: str, context: Context) -> Iterator[Report]:
@@ -291,3 +292,30 @@ def recurring_without_capacity(plan: RecurringPlan, context: Context) -> Iterato
 )
 def recurring_without_cadence(plan: RecurringPlan, context: Context) -> Iterator[Report]:
     yield from _recurring(plan, context, NO_CADENCE, "add cadence (such as P1M) to the plan")
+
+
+@rule(
+    "TIP413",
+    "recurring-site-without-a-team",
+    summary="A recurring plan's site has fewer facilitators than one meeting needs, so it holds no meetings.",
+    severity=Severity.WARNING,
+    kinds=[RecurringPlan],
+    rationale="""
+        Each meeting needs the programme's facilitators (Safe & Together clinics: one trained
+        facilitator); a site with fewer never meets, and its staff have no space to go to.
+    """,
+    citation="Case study 004 (Safe & Together clinics, Manchester): led by a Safe & Together trained facilitator",
+)
+def recurring_site_without_a_team(plan: RecurringPlan, context: Context) -> Iterator[Report]:
+    programme = context.resolve(plan.programme, Programme)
+    capacity = meeting_capacity(programme, plan) if programme is not None else None
+    if capacity is None:
+        return
+    for index, site in enumerate(plan.sites):
+        if site.facilitators < capacity.facilitators:
+            yield Report(
+                where=("sites", index, "facilitators"),
+                message=f"{site.facilitators} facilitator(s) at {site.organisation!r}, but a meeting of "
+                f"{plan.programme} needs {capacity.facilitators}: it never meets",
+                hint=f"give the site at least {capacity.facilitators} facilitators",
+            )
