@@ -129,6 +129,26 @@ class Bundle:
             raise KeyError(self._missing_message(ref, kind))
         return loaded.document
 
+    def folder(self, document: Document) -> str:
+        """The folder of the file a document was read from ("." for a built-in or one given in memory): where the
+        files it names (a workforce's staff network) are.
+
+        Parameters
+        ----------
+        document
+            A document of this bundle, or a built-in (the object itself).
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        KeyError
+            When the document is not in the bundle.
+        """
+        return os.path.dirname(self.origin(document).file) or "."
+
     def origin(self, document: Document) -> Loaded:
         """The file and value positions a document was read from.
 

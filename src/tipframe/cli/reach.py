@@ -9,6 +9,7 @@ import os
 import sys
 import textwrap
 import threading
+from typing import cast
 
 from tipframe.bundle import read_bundle
 from tipframe.cli.common import (
@@ -23,12 +24,13 @@ from tipframe.cli.common import (
     seed,
     whole,
 )
-from tipframe.cli.recurring import rerun_peer, rerun_recurring, run_peer, run_recurring
+from tipframe.cli.recurring import pool, rerun_peer, rerun_recurring, run_peer, run_recurring
 from tipframe.io.documents import dump, load_located
 from tipframe.io.files import write_csv
 from tipframe.io.problems import DocumentError, Problem
 from tipframe.model import (
     CascadePlan,
+    Document,
     PeerPlan,
     PeerResult,
     Programme,
@@ -105,22 +107,14 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
-def _plan(name: str) -> CascadePlan | RecurringPlan | PeerPlan:
-    """The plan to run: a cascade, recurring or peer plan (any other document is refused, naming its kind)."""
-    plan = load_located(name).document
-    if not isinstance(plan, CascadePlan | RecurringPlan | PeerPlan):
-        message = f"expected a CascadePlan, RecurringPlan or PeerPlan document, found {plan.KIND}"
+def _one_of(name: str, kinds: tuple[type[Document], ...]) -> Document:
+    """The document in ``name`` when it is of one of ``kinds``; otherwise a problem naming the kind found."""
+    document = load_located(name).document
+    if not isinstance(document, kinds):
+        wanted = ", ".join(k.KIND for k in kinds[:-1]) + f" or {kinds[-1].KIND}"
+        message = f"expected a {wanted} document, found {document.KIND}"
         raise DocumentError([Problem(message=message, layer="schema", file=name)])
-    return plan
-
-
-def _saved(name: str) -> ReachResult | RecurringResult | PeerResult:
-    """A saved result to rerun: a ReachResult, RecurringResult or PeerResult."""
-    saved = load_located(name).document
-    if not isinstance(saved, ReachResult | RecurringResult | PeerResult):
-        message = f"expected a ReachResult, RecurringResult or PeerResult document, found {saved.KIND}"
-        raise DocumentError([Problem(message=message, layer="schema", file=name)])
-    return saved
+    return document
 
 
 def _documents(args: argparse.Namespace, plan: CascadePlan) -> tuple[CascadePlan, Workforce, Programme]:
@@ -153,12 +147,8 @@ def _simulate(args: argparse.Namespace, cascade: CascadePlan) -> ReachResult:
             memory_limit=args.memory_limit,
         )
     show = not args.quiet and args.replicates >= 200
-    workers = args.workers or min(8, os.cpu_count() or 1)
     with contextlib.ExitStack() as stack:
-        executor = None
-        if workers > 1 and args.replicates >= 100:
-            executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
-            stack.callback(_stop, executor)
+        executor, workers = pool(args, stack, _stop, least=100)
         return simulate_reach(
             plan,
             workforce,
@@ -233,19 +223,19 @@ def run(args: argparse.Namespace) -> int:
         return fail("reach", problem)
     try:
         if args.rerun:
-            saved = _saved(args.rerun)
+            saved = _one_of(args.rerun, (ReachResult, RecurringResult, PeerResult))
             beside = os.path.dirname(args.rerun) or "."  # where a staff network file is looked for
             if isinstance(saved, RecurringResult):
                 return rerun_recurring(saved, args.memory_limit, beside)
             if isinstance(saved, PeerResult):
                 return rerun_peer(saved, args.memory_limit, beside)
-            return _rerun(saved, args.memory_limit)
-        plan = _plan(args.plan)
+            return _rerun(cast(ReachResult, saved), args.memory_limit)  # the kind left
+        plan = _one_of(args.plan, (CascadePlan, RecurringPlan, PeerPlan))
         if isinstance(plan, RecurringPlan):
             return run_recurring(args, plan, _stop)
         if isinstance(plan, PeerPlan):
             return run_peer(args, plan, _stop)
-        result = _simulate(args, plan)
+        result = _simulate(args, cast(CascadePlan, plan))  # the kind left
     except ResourceLimitError as error:
         return fail("reach", str(error), UNUSABLE)
     except (PlanError, KeyError) as error:

@@ -24,6 +24,8 @@ from tipframe.progress import terminal_progress
 
 #: options of ``tipframe reach`` that only a cascade plan takes
 CASCADE_ONLY = {"projection": "--projection", "draws": "--draws", "check": "--check", "graph": "--graph"}
+#: how the command gives a pool's workers back (`tipframe.cli.reach._stop`)
+Stop = Callable[[concurrent.futures.ProcessPoolExecutor], None]
 
 
 def usage_problem(args: argparse.Namespace, kind: str = "a recurring plan") -> str | None:
@@ -36,14 +38,13 @@ def usage_problem(args: argparse.Namespace, kind: str = "a recurring plan") -> s
     return None
 
 
-def _documents(args: argparse.Namespace, plan: RecurringPlan) -> tuple[Workforce, Programme, str]:
-    """The plan's workforce and programme, and the workforce document's folder (for a staff network file)."""
+def _read(args: argparse.Namespace, workforce: str) -> tuple[Any, Workforce]:
+    """The bundle the options name, and the workforce to run over (see `_workforce`)."""
     paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
     bundle, problems = read_bundle(paths)
     if problems:
         raise DocumentError(problems)
-    workforce = _workforce(args, bundle, plan.workforce)
-    return workforce, bundle.get(plan.programme, Programme), os.path.dirname(bundle.origin(workforce).file) or "."
+    return bundle, _workforce(args, bundle, workforce)
 
 
 def _workforce(args: argparse.Namespace, bundle: Any, ref: str) -> Workforce:
@@ -57,9 +58,43 @@ def _workforce(args: argparse.Namespace, bundle: Any, ref: str) -> Workforce:
     return found
 
 
-def run_recurring(
-    args: argparse.Namespace, plan: RecurringPlan, stop: Callable[[concurrent.futures.ProcessPoolExecutor], None]
-) -> int:
+def pool(
+    args: argparse.Namespace, stack: contextlib.ExitStack, stop: Stop, least: int = 200
+) -> tuple[concurrent.futures.ProcessPoolExecutor | None, int]:
+    """A pool of the workers the options ask for (given back by ``stop`` when ``stack`` closes), or None for a
+    run of fewer than ``least`` replicates (not worth sharing); and the number of workers."""
+    workers = args.workers or min(8, os.cpu_count() or 1)
+    if workers <= 1 or args.replicates < least:
+        return None, workers
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
+    stack.callback(stop, executor)
+    return executor, workers
+
+
+def _save(args: argparse.Namespace, result: Any, rows: Callable[[Any], list[dict[str, Any]]]) -> None:
+    """Write the result (``--json``) and its per-period table (``--csv``) when asked."""
+    if args.json:
+        dump(result, args.json, format="json")
+    if args.csv:
+        write_csv(args.csv, rows(result))
+
+
+def _reproduced(saved: Any, again: Any, names: tuple[str, ...]) -> int:
+    """Compare a saved result's arrays ``names`` with a run made again, and say so (noting another numpy)."""
+    if saved.numpy_version != np.__version__:
+        print(
+            f"note: the result was made with numpy {saved.numpy_version}; this is numpy {np.__version__}, so numbers "
+            "may differ",
+            file=sys.stderr,
+        )
+    different = [n for n in names if not np.array_equal(to_numpy(getattr(saved, n)), to_numpy(getattr(again, n)))]
+    if different:
+        return fail("reach", f"not reproduced: {', '.join(different)} differ", INVALID)  # as for a cascade
+    print(f"reproduced bit for bit: {saved.replicates:,} replicates, seed {saved.seed}")
+    return OK
+
+
+def run_recurring(args: argparse.Namespace, plan: RecurringPlan, stop: Stop) -> int:
     """Simulate ``plan`` as the options say, print its summary and save what was asked for.
 
     ``stop`` is the cascade command's way of giving workers back (`tipframe.cli.reach._stop`).
@@ -70,24 +105,18 @@ def run_recurring(
     problem = usage_problem(args)
     if problem is not None:
         return fail("reach", problem)
-    workforce, programme, base = _documents(args, plan)
-    workers = args.workers or min(8, os.cpu_count() or 1)
+    bundle, workforce = _read(args, plan.workforce)
+    programme = bundle.get(plan.programme, Programme)
     with contextlib.ExitStack() as stack:
-        executor = None
-        if workers > 1 and args.replicates >= 200:
-            executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
-            stack.callback(stop, executor)
+        executor, workers = pool(args, stack, stop)
         show = not args.quiet and args.replicates >= 200
         result = simulate_recurring(
             plan, workforce, programme, replicates=args.replicates, seed=args.seed, executor=executor,
             chunks=4 * workers, progress=terminal_progress("simulating") if show else None,
-            memory_limit=args.memory_limit, base=base,
+            memory_limit=args.memory_limit, base=bundle.folder(workforce),
         )  # fmt: skip
     sys.stdout.write(describe_recurring(summarise_recurring(result), result))
-    if args.json:
-        dump(result, args.json, format="json")
-    if args.csv:
-        write_csv(args.csv, recurring_rows(result))
+    _save(args, result, recurring_rows)
     return OK
 
 
@@ -96,57 +125,30 @@ def rerun_recurring(saved: RecurringResult, memory_limit: int | None, base: str 
     file is looked for in ``base``, the saved result's folder)."""
     from tipframe.reach.recurring import simulate_recurring
 
-    if saved.numpy_version != np.__version__:
-        print(
-            f"note: the result was made with numpy {saved.numpy_version}; this is numpy {np.__version__}, so numbers "
-            "may differ",
-            file=sys.stderr,
-        )
     again = simulate_recurring(
         saved.plan, saved.workforce, saved.programme, replicates=saved.replicates, seed=saved.seed,
         memory_limit=memory_limit, base=base,
     )  # fmt: skip
-    different = [
-        name
-        for name in RECURRING_SERIES
-        if not np.array_equal(to_numpy(getattr(saved, name)), to_numpy(getattr(again, name)))
-    ]
-    if different:
-        return fail("reach", f"not reproduced: {', '.join(different)} differ", INVALID)
-    print(f"reproduced bit for bit: {saved.replicates:,} replicates, seed {saved.seed}")
-    return OK
+    return _reproduced(saved, again, RECURRING_SERIES)
 
 
-def run_peer(
-    args: argparse.Namespace, plan: PeerPlan, stop: Callable[[concurrent.futures.ProcessPoolExecutor], None]
-) -> int:
+def run_peer(args: argparse.Namespace, plan: PeerPlan, stop: Stop) -> int:
     """Run a peer uptake plan as the options say, print its summary and save what was asked for."""
     from tipframe.reach.peer_plan import describe_peer, peer_rows, simulate_peer_plan, summarise_peer
 
     problem = usage_problem(args, "a peer plan")
     if problem is not None:
         return fail("reach", problem)
-    paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
-    bundle, problems = read_bundle(paths)
-    if problems:
-        raise DocumentError(problems)
-    workforce = _workforce(args, bundle, plan.workforce)
-    base = os.path.dirname(bundle.origin(workforce).file) or "."
-    workers = args.workers or min(8, os.cpu_count() or 1)
+    bundle, workforce = _read(args, plan.workforce)
     with contextlib.ExitStack() as stack:
-        executor = None
-        if workers > 1 and args.replicates >= 200:
-            executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
-            stack.callback(stop, executor)
+        executor, workers = pool(args, stack, stop)
         result = simulate_peer_plan(
-            plan, workforce, replicates=args.replicates, seed=args.seed, base=base, backend=args.backend,
-            executor=executor, chunks=4 * workers if executor is not None else None, memory_limit=args.memory_limit,
+            plan, workforce, replicates=args.replicates, seed=args.seed, base=bundle.folder(workforce),
+            backend=args.backend, executor=executor, chunks=4 * workers if executor is not None else None,
+            memory_limit=args.memory_limit,
         )  # fmt: skip
     sys.stdout.write(describe_peer(summarise_peer(result), result))
-    if args.json:
-        dump(result, args.json, format="json")
-    if args.csv:
-        write_csv(args.csv, peer_rows(result))
+    _save(args, result, peer_rows)
     return OK
 
 
@@ -159,7 +161,4 @@ def rerun_peer(saved: PeerResult, memory_limit: int | None, base: str = ".") -> 
         saved.plan, saved.workforce, replicates=saved.replicates, seed=saved.seed, backend=saved.backend,
         memory_limit=memory_limit, base=base,
     )  # fmt: skip
-    if not np.array_equal(to_numpy(saved.trained), to_numpy(again.trained)):
-        return fail("reach", "not reproduced: trained differs", INVALID)
-    print(f"reproduced bit for bit: {saved.replicates:,} replicates, seed {saved.seed}")
-    return OK
+    return _reproduced(saved, again, ("trained",))

@@ -61,6 +61,29 @@ class PeriodsMixin:
         """
         return calendar.period_end(self._start(), self.period, t)
 
+    def period_date(self, t: int) -> str:
+        """Period ``t`` as a table's ``date`` column gives it: its last day (ISO), or the plan's start as written
+        for period 0.
+
+        Parameters
+        ----------
+        t
+            A period, from 0.
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        ValueError
+            When the plan has no ``start``.
+        """
+        if t > 0:
+            return self.period_end(t).isoformat()
+        self._start()  # says so when there is no start
+        return str(self.start)
+
     def period_label(self, t: int) -> str:
         """Period ``t`` as a summary names it.
 

@@ -488,7 +488,7 @@ def series_rows(result: ReachResult) -> list[dict[str, Any]]:
     for t in range(reach.shape[1]):
         row: dict[str, Any] = {"period": t}
         if result.plan.start is not None:
-            row["date"] = result.plan.period_end(t).isoformat() if t > 0 else str(result.plan.start)
+            row["date"] = result.plan.period_date(t)
         row |= Estimate.of(trained[:, t]).columns("trained")
         row |= Estimate.of(reach[:, t]).columns("reach")
         row |= Estimate.of(trained_share[:, t]).columns("trained_share")

@@ -188,6 +188,24 @@ class StaffGraph:
         people = [index[org] for org in network.people]
         return cls.from_edges(len(people), edges[:, 0], edges[:, 1], people, organisations)
 
+    def members(self, organisation: str) -> IntArray:
+        """The people of one organisation, in the network's order (none when it has nobody in the network).
+
+        Parameters
+        ----------
+        organisation
+            An organisation id.
+
+        Returns
+        -------
+        numpy.ndarray
+            Person numbers, int64.
+        """
+        if organisation not in self.organisations:
+            return np.zeros(0, np.int64)
+        found: IntArray = np.flatnonzero(self.organisation == self.organisations.index(organisation)).astype(np.int64)
+        return found
+
     def degree(self) -> IntArray:
         """Each person's number of ties, as an array over people."""
         result: IntArray = np.diff(self.indptr)

@@ -48,9 +48,8 @@ def seed_people(plan: PeerPlan, graph: StaffGraph) -> IntArray:
     """
     chosen: list[int] = []
     for index, entry in enumerate(plan.seeds):
-        where = graph.organisations.index(entry.organisation) if entry.organisation in graph.organisations else -1
-        members = np.flatnonzero(graph.organisation == where)
-        if where < 0 or members.size < entry.people:
+        members = graph.members(entry.organisation)
+        if members.size < entry.people:
             raise PlanError(
                 f"seeds[{index}].people: {entry.people} people start in {entry.organisation!r}, but the staff network "
                 f"has {members.size} there"
@@ -226,7 +225,7 @@ def peer_rows(result: PeerResult) -> list[dict[str, Any]]:
     for t in range(trained.shape[1]):
         row: dict[str, Any] = {"period": t}
         if result.plan.start is not None:
-            row["date"] = result.plan.period_end(t).isoformat() if t > 0 else str(result.plan.start)
+            row["date"] = result.plan.period_date(t)
         row |= Estimate.of(trained[:, t]).columns("reached")
         row |= Estimate.of(trained[:, t] / people).columns("share")
         rows.append(row)

@@ -262,7 +262,7 @@ def recurring_rows(result: RecurringResult) -> list[dict[str, Any]]:
     for t in range(discussions.shape[1]):
         row: dict[str, Any] = {"period": t}
         if result.plan.start is not None:
-            row["date"] = result.plan.period_end(t).isoformat() if t > 0 else str(result.plan.start)
+            row["date"] = result.plan.period_date(t)
         for name, values in estimated.items():
             row |= Estimate.of(values[:, t]).columns(name)
         row |= {f"{name}_mean": float(values[t]) for name, values in means.items()}

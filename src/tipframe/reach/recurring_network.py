@@ -64,8 +64,7 @@ def site_network(graph: StaffGraph, organisations: list[str]) -> SiteNetwork:
     local_of = np.full(graph.people, -1, np.int64)
     people = []
     for s, organisation in enumerate(organisations):
-        index = graph.organisations.index(organisation) if organisation in graph.organisations else -2
-        members = np.flatnonzero(graph.organisation == index).astype(np.int64)
+        members = graph.members(organisation)
         site_of[members] = s
         local_of[members] = np.arange(members.size)
         people.append(members)

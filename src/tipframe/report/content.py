@@ -6,7 +6,6 @@ only renders what it gathered, so rendering never runs an engine.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -45,7 +44,7 @@ def _peer(plan: PeerPlan, bundle: Bundle, replicates: int, seed: int) -> PeerRes
 
     try:
         workforce = bundle.get(plan.workforce, Workforce)
-        base = os.path.dirname(bundle.origin(workforce).file) or "."
+        base = bundle.folder(workforce)
         return simulate_peer_plan(plan, workforce, replicates=replicates, seed=seed, base=base)
     except (KeyError, PlanError, ValueError, OSError) as error:
         return str(error.args[0]) if error.args else type(error).__name__
@@ -86,7 +85,7 @@ def gather_report(
             reach[document.id] = str(error.args[0])
             continue
         if isinstance(document, RecurringPlan):
-            base = os.path.dirname(bundle.origin(workforce).file) or "."  # where a staff network file is
+            base = bundle.folder(workforce)  # where a staff network file is
             try:
                 reach[document.id] = simulate_recurring(
                     document, workforce, programme, replicates=replicates, seed=seed, base=base

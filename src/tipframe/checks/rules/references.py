@@ -146,16 +146,23 @@ def trainer_course_not_named(programme: Programme, context: Context) -> Iterator
             )
 
 
-def _plan_parts(plan: CascadePlan, context: Context) -> tuple[Programme | None, Workforce | None]:
+def _plan_parts(plan: CascadePlan | RecurringPlan, context: Context) -> tuple[Programme | None, Workforce | None]:
     return context.resolve(plan.programme, Programme), context.resolve(plan.workforce, Workforce)
 
 
-def _infeasible(plan: CascadePlan, context: Context, reason: str, hint: str | None = None) -> Iterator[Report]:
+def _infeasible(
+    plan: CascadePlan | RecurringPlan, context: Context, reason: str, hint: str | None = None
+) -> Iterator[Report]:
     """The plan's infeasibilities for one reason, in the words validate and the engines use."""
     programme, workforce = _plan_parts(plan, context)
     if programme is None or workforce is None:
         return
-    for found in plan_infeasibilities(plan, workforce, programme):
+    reasons = (
+        plan_infeasibilities(plan, workforce, programme)
+        if isinstance(plan, CascadePlan)
+        else recurring_infeasibilities(plan, workforce, programme)
+    )
+    for found in reasons:
         if found.reason == reason:
             yield Report(where=found.where, message=found.message, hint=hint)
 
@@ -249,16 +256,6 @@ def trainer_course_for_another(plan: CascadePlan, context: Context) -> Iterator[
         )
 
 
-def _recurring(plan: RecurringPlan, context: Context, reason: str, hint: str) -> Iterator[Report]:
-    """The recurring plan's infeasibilities for one reason, in the words validate and the engine use."""
-    programme, workforce = context.resolve(plan.programme, Programme), context.resolve(plan.workforce, Workforce)
-    if programme is None or workforce is None:
-        return
-    for found in recurring_infeasibilities(plan, workforce, programme):
-        if found.reason == reason:
-            yield Report(where=found.where, message=found.message, hint=hint)
-
-
 @rule(
     "TIP411",
     "recurring-meeting-has-no-capacity",
@@ -274,7 +271,7 @@ def _recurring(plan: RecurringPlan, context: Context, reason: str, hint: str) ->
 )
 def recurring_without_capacity(plan: RecurringPlan, context: Context) -> Iterator[Report]:
     hint = "add capacity: {min: ..., max: ...} to the plan, or cases_per_session or group_size to the programme"
-    yield from _recurring(plan, context, NO_CAPACITY, hint)
+    yield from _infeasible(plan, context, NO_CAPACITY, hint)
 
 
 @rule(
@@ -291,7 +288,7 @@ def recurring_without_capacity(plan: RecurringPlan, context: Context) -> Iterato
     citation="Case study 004 (Safe & Together clinics, Manchester): 600+ case discussions",
 )
 def recurring_without_cadence(plan: RecurringPlan, context: Context) -> Iterator[Report]:
-    yield from _recurring(plan, context, NO_CADENCE, "add cadence (such as P1M) to the plan")
+    yield from _infeasible(plan, context, NO_CADENCE, "add cadence (such as P1M) to the plan")
 
 
 @rule(
