@@ -17,6 +17,7 @@ from tipframe.model import CascadePlan, Document, Programme, RecurringPlan, Work
 from tipframe.model.feasibility import INVALID_PLAN, plan_infeasibilities, recurring_infeasibilities
 from tipframe.model.fields import Path
 from tipframe.model.kinds import KINDS
+from tipframe.model.observations import Observations, observation_problems
 
 D = TypeVar("D", bound=Document)
 
@@ -208,7 +209,7 @@ class Bundle:
         """The problems `problems` reports for one document of this bundle.
 
         Each has a ``code``: ``duplicate-id``, ``missing-reference``, ``unknown-principle``,
-        ``unknown-level``, ``follow-on-cycle`` or ``impossible-plan``.
+        ``unknown-level``, ``follow-on-cycle``, ``impossible-plan`` or ``impossible-observation``.
 
         Parameters
         ----------
@@ -224,7 +225,34 @@ class Bundle:
         problems += self._cycle_problems(loaded)
         if not problems and isinstance(loaded.document, CascadePlan | RecurringPlan):
             problems += self._plan_problems(loaded, loaded.document)
+        if not problems and isinstance(loaded.document, Observations):
+            problems += self._observation_problems(loaded, loaded.document)
         return problems
+
+    def _observation_problems(self, loaded: Loaded, observations: Observations) -> list[Problem]:
+        """Counts the plan observed cannot produce: another kind's measures, dates without a start, periods
+        outside the horizon."""
+        plan = self.plan(observations.plan)
+        found = observation_problems(observations, plan) if plan is not None else []
+        return [_problem(loaded, where, message, "impossible-observation") for where, message in found]
+
+    def plan(self, ref: str) -> CascadePlan | RecurringPlan | None:
+        """The cascade or recurring plan a reference names, if either is in scope.
+
+        Parameters
+        ----------
+        ref
+            An id, or ``builtin:ID``.
+
+        Returns
+        -------
+        CascadePlan or RecurringPlan or None
+        """
+        for kind in (CascadePlan, RecurringPlan):
+            loaded = self._index.get((kind.KIND, ref))
+            if loaded is not None and isinstance(loaded.document, kind):
+                return loaded.document
+        return None
 
     def _plan_problems(self, loaded: Loaded, plan: CascadePlan | RecurringPlan) -> list[Problem]:
         """Plans that cannot run on their workforce: more seeds than staff, cohorts nobody could fill, more
@@ -259,11 +287,12 @@ class Bundle:
         problems: list[Problem] = []
         document = loaded.document
         for path, value, meta in _walk(document, ()):
-            kind_name = meta.get("ref")
-            if kind_name is not None:
-                kind = KINDS[kind_name]
-                if (kind.KIND, value) not in self._index:
-                    problems.append(_problem(loaded, path, self._missing_message(value, kind), "missing-reference"))
+            kind_names = meta.get("ref")
+            if kind_names is not None:
+                kinds = [KINDS[name] for name in kind_names.split("|")]  # "CascadePlan|RecurringPlan": either
+                if all((kind.KIND, value) not in self._index for kind in kinds):
+                    message = "; ".join(self._missing_message(value, kind) for kind in kinds)
+                    problems.append(_problem(loaded, path, message, "missing-reference"))
             member_of = meta.get("member_of")
             if member_of is not None:
                 container = self._container(document, path, member_of)
@@ -290,8 +319,8 @@ class Bundle:
             field = attrs.fields_dict(type(current)).get(name)
             if not isinstance(ref, str) or field is None:
                 return None
-            kind_name = field.metadata.get("ref")
-            loaded = self._index.get((kind_name, ref)) if kind_name else None
+            kind_names = field.metadata.get("ref") or ""
+            loaded = next((self._index[(k, ref)] for k in kind_names.split("|") if (k, ref) in self._index), None)
             current = loaded.document if loaded is not None else None
         return current
 

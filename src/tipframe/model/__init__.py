@@ -9,6 +9,10 @@ package's public names.
 
 from tipframe.model.arrays import ArrayData as ArrayData
 from tipframe.model.arrays import Companion as Companion
+from tipframe.model.calibration import CalibrationResult as CalibrationResult
+from tipframe.model.calibration import Correlation as Correlation
+from tipframe.model.calibration import GenerationSummary as GenerationSummary
+from tipframe.model.calibration import PosteriorSummary as PosteriorSummary
 from tipframe.model.cascade import CascadePlan as CascadePlan
 from tipframe.model.cascade import Distribution as Distribution
 from tipframe.model.cascade import Parameter as Parameter
@@ -23,6 +27,9 @@ from tipframe.model.fields import format_path as format_path
 from tipframe.model.levels import LevelForSupport as LevelForSupport
 from tipframe.model.levels import LevelScale as LevelScale
 from tipframe.model.levels import PracticeLevel as PracticeLevel
+from tipframe.model.observations import Measure as Measure
+from tipframe.model.observations import Observation as Observation
+from tipframe.model.observations import Observations as Observations
 from tipframe.model.organisation import Organisation as Organisation
 from tipframe.model.organisation import Sector as Sector
 from tipframe.model.peer import PeerPlan as PeerPlan

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+from tipframe.model.calibration import CalibrationResult
 from tipframe.model.cascade import CascadePlan
 from tipframe.model.document import Document
 from tipframe.model.levels import LevelScale
+from tipframe.model.observations import Observations
 from tipframe.model.organisation import Organisation
 from tipframe.model.peer import PeerPlan, PeerResult
 from tipframe.model.principles import Crosswalk, Framework
@@ -34,6 +36,8 @@ KINDS: Final[Mapping[str, type[Document]]] = MappingProxyType(
             RecurringResult,
             PeerPlan,
             PeerResult,
+            Observations,
+            CalibrationResult,
             ReferralNetwork,
         )
     }

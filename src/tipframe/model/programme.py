@@ -148,7 +148,11 @@ class DeliveryRecord:
 
     what: str = field(doc="What was counted: 'case discussions', 'people trained'.", checks=[TEXT])
     count: int = field(doc="The count as reported.", checks=[Range(0, MAX_PEOPLE)])
-    qualifier: Qualifier = field(doc="exact, at-least ('600+') or about ('about 3,000').", default=Qualifier.EXACT)
+    qualifier: Qualifier = field(
+        doc="exact, at-least ('600+'), at-most, about ('about 3,000', within a tenth) or "
+        "suppressed (1 to 4; count is then not used).",
+        default=Qualifier.EXACT,
+    )
     date: IsoDate = field(doc="When the count stood, at the precision reported.")
     since: IsoDate | None = field(doc="Start of the period counted, when reported.", default=None)
     source: str = field(doc="Id of the source, in this document's sources, that reports it.", checks=[IDENTIFIER])
@@ -162,9 +166,8 @@ class DeliveryRecord:
 
     def describe(self) -> str:
         """The count as people read it: ``at least 600 case discussions (2019-09 to 2022-08)``."""
-        prefix = {Qualifier.EXACT: "", Qualifier.AT_LEAST: "at least ", Qualifier.ABOUT: "about "}[self.qualifier]
         period = f"{self.since} to {self.date}" if self.since else f"by {self.date}"
-        return f"{prefix}{self.count:,} {self.what} ({period})"
+        return f"{self.qualifier.qualify(self.count)} {self.what} ({period})"
 
 
 CoverageStatus = Literal["known", "partial", "unknown"]

@@ -90,4 +90,49 @@ class Qualifier(Enum):
 
     EXACT = "exact"
     AT_LEAST = "at-least"  # "600+"
+    AT_MOST = "at-most"  # "fewer than 50"
     ABOUT = "about"  # "about 3,000"
+    SUPPRESSED = "suppressed"  # withheld for disclosure control: 1 to 4
+
+    def qualify(self, count: int | None) -> str:
+        """A count as people read it: ``at least 600``, ``about 3,000``, ``1 to 4 (suppressed)``.
+
+        Parameters
+        ----------
+        count
+            The count as reported (not used for a suppressed one).
+
+        Returns
+        -------
+        str
+        """
+        if self is Qualifier.SUPPRESSED or count is None:
+            return "1 to 4 (suppressed)"
+        words = {Qualifier.AT_LEAST: "at least ", Qualifier.AT_MOST: "at most ", Qualifier.ABOUT: "about "}
+        return f"{words.get(self, '')}{count:,}"
+
+    def admits(self, value: float, count: int | None, tolerance: float = 0.0) -> bool:
+        """Whether a modelled ``value`` agrees with ``count`` so qualified (about: within ``tolerance``).
+
+        Parameters
+        ----------
+        value
+            The modelled count.
+        count
+            The count as reported (not used for a suppressed one).
+        tolerance
+            How far an ``about`` count may be from the value.
+
+        Returns
+        -------
+        bool
+        """
+        if self is Qualifier.SUPPRESSED or count is None:
+            return 1 <= value <= 4
+        if self is Qualifier.AT_LEAST:
+            return value >= count
+        if self is Qualifier.AT_MOST:
+            return value <= count
+        if self is Qualifier.ABOUT:
+            return abs(value - count) <= tolerance
+        return value == count

@@ -46,13 +46,14 @@ def plot_recurring(result: RecurringResult, *, ax: Any = None) -> Any:
     ax = _axes(ax)
     ax.fill_between(periods, low, high, color="#56b4e9", alpha=0.35, linewidth=0, label="modelled: 90% interval")
     ax.plot(periods, median, color="#0072b2", label="modelled: median")
-    markers = {Qualifier.AT_LEAST: ("^", "at least "), Qualifier.ABOUT: ("D", "about "), Qualifier.EXACT: ("o", "")}
+    markers = {Qualifier.AT_LEAST: "^", Qualifier.AT_MOST: "v", Qualifier.ABOUT: "D"}
     for window in summary.observed:
         if window.first != 1:
             continue  # a count over a later window is not a count so far: the summary compares it
-        marker, word = markers[window.record.qualifier]
-        ax.plot([window.last], [window.record.count], marker=marker, color="#d55e00", markersize=9, linestyle="none",
-                label=f"observed: {word}{window.record.count:,} by {window.record.date}")  # fmt: skip
+        record = window.record
+        marker = markers.get(record.qualifier, "o")
+        ax.plot([window.last], [record.count], marker=marker, color="#d55e00", markersize=9, linestyle="none",
+                label=f"observed: {record.qualifier.qualify(record.count)} by {record.date}")  # fmt: skip
     _period_axis(ax, result.plan)
     ax.set_ylim(bottom=0)
     ax.set_ylabel(f"{what} so far")

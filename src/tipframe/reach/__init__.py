@@ -7,6 +7,7 @@ Each name is re-exported as ``X as X`` (mypy's explicit re-export), which keeps 
 of a second copy of the top-level ``tipframe.__all__``.
 """
 
+from tipframe.reach.calibrate import calibrate as calibrate
 from tipframe.reach.measures import ReachSummary as ReachSummary
 from tipframe.reach.measures import summarise_reach as summarise_reach
 from tipframe.reach.peer import PeerUptake as PeerUptake

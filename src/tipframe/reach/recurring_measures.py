@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 
 from tipframe.io.arrays import to_numpy
-from tipframe.model import DeliveryRecord, Qualifier, RecurringResult
+from tipframe.model import DeliveryRecord, RecurringResult
 from tipframe.model.recurring import meeting_capacity
 from tipframe.reach.measures import Estimate
 
@@ -68,11 +68,8 @@ def _first_period(result: RecurringResult, since: dt.date) -> int:
 
 def _agrees(totals: Any, record: DeliveryRecord) -> Any:
     """Which replicates' totals agree with the record as qualified ("600+" is at least 600)."""
-    if record.qualifier is Qualifier.AT_LEAST:
-        return totals >= record.count
-    if record.qualifier is Qualifier.EXACT:
-        return totals == record.count
-    return np.abs(totals - record.count) <= 0.1 * record.count  # "about": within a tenth
+    tolerance = 0.1 * record.count  # a delivery record's "about": within a tenth
+    return np.array([record.qualifier.admits(float(v), record.count, tolerance) for v in totals], np.bool_)
 
 
 def _observed(result: RecurringResult, discussions: Any) -> tuple[ObservedWindow, ...]:
@@ -209,10 +206,10 @@ def describe_recurring(summary: RecurringSummary, result: RecurringResult) -> st
     for window in summary.observed:
         record = window.record
         since = f"from {record.since} " if record.since is not None else ""
-        qualifier = {Qualifier.AT_LEAST: "at least ", Qualifier.ABOUT: "about "}.get(record.qualifier, "")
         lines += [
             "",
-            f"Observed: {qualifier}{record.count:,} {record.what} {since}to {record.date} (source: {record.source}).",
+            f"Observed: {record.qualifier.qualify(record.count)} {record.what} {since}to {record.date} "
+            f"(source: {record.source}).",
             *_line(f"  modelled, periods {window.first}-{window.last}", window.modelled),
             f"{'':<30}{window.share_consistent:.1%} of replicates agree with the observed count",
         ]

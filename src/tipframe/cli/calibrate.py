@@ -1,0 +1,132 @@
+"""``tipframe calibrate``: fit a plan's uncertain parameters to observed counts, save the result, rerun it."""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+
+from tipframe.bundle import Bundle, read_bundle
+from tipframe.cli.common import INVALID, OK, add_bundle, fail, positive, seed, whole
+from tipframe.io.documents import dump, load_located, to_data
+from tipframe.io.problems import DocumentError, Problem
+from tipframe.model import CalibrationResult, CascadePlan, Observations, RecurringPlan
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "calibrate",
+        help="fit a plan's uncertain parameters to observed counts (ABC-SMC)",
+        description=(
+            "Fit the parameters a plan writes as distributions (its priors) to an Observations document by "
+            "approximate Bayesian computation (ABC-SMC), and print each parameter's posterior median and 90% "
+            "credible interval beside its prior, what the observations identify, and the posterior predictive "
+            "beside each observed count."
+        ),
+    )
+    parser.add_argument("plan", nargs="?", metavar="PLAN", help="the plan: a file, or builtin:ID")
+    parser.add_argument("observations", nargs="?", metavar="OBSERVATIONS", help="the Observations document")
+    add_bundle(parser, "files or folders the plan refers to")
+    parser.add_argument("--particles", type=whole(2), default=500, metavar="N", help="particles (default 500)")
+    parser.add_argument(
+        "--simulations", type=positive, default=20_000, metavar="N", help="the most runs in all (default 20000)"
+    )
+    parser.add_argument("--generations", type=whole(0), default=8, metavar="N", help="the most generations (default 8)")
+    parser.add_argument("--seed", type=seed, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument("--draws", type=whole(0), default=200, metavar="N",
+                        help="posterior predictive runs (default 200; 0: none)")  # fmt: skip
+    parser.add_argument("--workers", type=positive, metavar="N", help="processes (default: the cores, up to 8)")
+    parser.add_argument("--json", metavar="OUT", help="save the result as JSON")
+    parser.add_argument("--rerun", metavar="RESULT", help="calibrate a saved result again and compare, bit for bit")
+    parser.add_argument("--quiet", action="store_true", help="no progress")
+    parser.set_defaults(run=run)
+
+
+def _documents(args: argparse.Namespace) -> tuple[CascadePlan | RecurringPlan, Observations, Bundle]:
+    bundle, problems = read_bundle([p for p in (args.plan, args.observations) if not p.startswith("builtin:")]
+                                   + list(args.bundle))  # fmt: skip
+    if problems:
+        raise DocumentError(problems)
+    plan = (
+        bundle.plan(args.plan)
+        if args.plan.startswith("builtin:")
+        else next((e.document for e in bundle.entries if e.file == args.plan), None)
+    )
+    if not isinstance(plan, CascadePlan | RecurringPlan):
+        raise DocumentError([Problem(message="expected a CascadePlan or RecurringPlan", layer="schema",
+                                     file=args.plan)])  # fmt: skip
+    observations = next((e.document for e in bundle.entries if e.file == args.observations), None)
+    if not isinstance(observations, Observations):
+        raise DocumentError([Problem(message="expected an Observations document", layer="schema",
+                                     file=args.observations)])  # fmt: skip
+    return plan, observations, bundle
+
+
+def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
+    if args.quiet or not sys.stderr.isatty():
+        return None
+
+    def show(generation: int, runs: int) -> None:
+        print(f"\rgeneration {generation}: {runs:,} runs", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def run(args: argparse.Namespace) -> int:
+    from tipframe.cli.reach import _stop
+    from tipframe.reach.calibrate import calibrate
+    from tipframe.reach.calibration_measures import describe_calibration, posterior_predictive
+    from tipframe.reach.scenario import PlanError
+
+    if args.rerun:
+        return _rerun(args)
+    if not args.plan or not args.observations:
+        return fail("calibrate", "give a plan and an Observations document (or --rerun RESULT)")
+    plan, observations, bundle = _documents(args)
+    workers = args.workers or min(8, os.cpu_count() or 1)
+    progress = _progress(args)
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if workers > 1:
+            executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
+            stack.callback(_stop, executor)
+        try:
+            result = calibrate(
+                plan, observations, bundle=bundle, particles=args.particles,
+                simulations=args.simulations, generations=args.generations, seed=args.seed, executor=executor,
+                progress=progress,
+                base=os.path.dirname(args.plan) if not args.plan.startswith("builtin:") else ".",
+            )  # fmt: skip
+        except (PlanError, ValueError, KeyError) as error:
+            return fail("calibrate", str(error).strip("'\""), INVALID)
+        finally:
+            if progress is not None:
+                print(file=sys.stderr)
+    predictive = posterior_predictive(result, args.draws) if args.draws else None
+    sys.stdout.write(describe_calibration(result, predictive))
+    if args.json:
+        dump(result, args.json, format="json")
+    return OK
+
+
+def _rerun(args: argparse.Namespace) -> int:
+    from tipframe.reach.calibrate import calibrate
+
+    saved = load_located(args.rerun).document
+    if not isinstance(saved, CalibrationResult):
+        raise DocumentError([Problem(message="expected a CalibrationResult", layer="schema", file=args.rerun)])
+    again = calibrate(
+        saved.plan, saved.observations, workforce=saved.workforce, programme=saved.programme,
+        particles=saved.particles, simulations=saved.simulations, generations=saved.max_generations,
+        quantile=saved.quantile, min_acceptance=saved.min_acceptance, seed=saved.seed,
+    )  # fmt: skip
+    old, new = to_data(saved), to_data(again)
+    different = [k for k in new if k not in ("tipframe_version",) and old.get(k) != new.get(k)]
+    if different:
+        print(f"not reproduced: {', '.join(different)} differ", file=sys.stdout)
+        return INVALID
+    print(f"reproduced: {args.rerun} (seed {saved.seed}, {len(saved.generations)} generations), bit for bit")
+    return OK

@@ -1,0 +1,141 @@
+"""What a calibration says: the posterior beside the prior, what the data identify, and the posterior predictive.
+
+The posterior predictive runs the plan once per draw, each draw a particle of the last generation
+chosen by weight: its intervals include parameter uncertainty as well as the runs' own chance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+
+from tipframe.io.arrays import to_numpy
+from tipframe.model import CalibrationResult, Observation
+from tipframe.model.observations import FLOWS
+from tipframe.reach.calibration_models import make_model, statistics
+from tipframe.reach.measures import Estimate
+from tipframe.reach.scenario import FloatArray
+
+__all__ = ["Predictive", "describe_calibration", "posterior_predictive"]
+
+
+@attrs.frozen
+class Predictive:
+    """The posterior predictive: each observed count's modelled value, and a series by period, across draws."""
+
+    draws: int
+    observed: tuple[tuple[Observation, Estimate, float], ...]  # each count, its model estimate, share agreeing
+    measure: str  # the series below: the first observation's measure, so far (events summed) or as it stood
+    median: FloatArray  # by period, 0..H
+    low: FloatArray  # 5th percentile
+    high: FloatArray  # 95th percentile
+
+
+def posterior_predictive(result: CalibrationResult, draws: int = 200, base: str = ".") -> Predictive:
+    """Run the calibrated plan ``draws`` times, each from a particle drawn by weight.
+
+    Draw k picks its particle and runs from ``SeedSequence(seed, spawn_key=(G, k))``, G the
+    number of generations the result holds (the generation after the last): its choice from child
+    (G, k, 0), its run from (G, k, 1).
+
+    Parameters
+    ----------
+    result
+        A calibration.
+    draws
+        Runs.
+    base
+        The folder a recurring plan's staff network file is relative to.
+
+    Returns
+    -------
+    Predictive
+    """
+    if draws < 1:
+        raise ValueError(f"draws must be at least 1, not {draws}")
+    model = make_model(result.plan, result.workforce, result.programme, base)
+    theta, weights = to_numpy(result.theta), to_numpy(result.weights)
+    cumulative = np.cumsum(weights)
+    observations = result.observations
+    windows = [item.window(result.plan) for item in observations.observations]
+    key = len(result.generations)
+    first = observations.observations[0]
+    name = first.measure.value + (f":{first.organisation}" if first.organisation else "")
+    values = np.empty((draws, len(windows)))
+    series = np.empty((draws, result.plan.horizon + 1))
+    for k in range(draws):
+        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(result.seed, spawn_key=(key, k, 0))))
+        index = min(int(np.searchsorted(cumulative, rng.random() * cumulative[-1])), cumulative.size - 1)
+        run = model.run(theta[index], result.seed, (key, k, 1))
+        values[k] = statistics(run, observations, windows)
+        line = np.asarray(run[name], np.float64)
+        series[k] = np.cumsum(line) if first.measure in FLOWS else line
+    observed = tuple(
+        (item, Estimate.of(values[:, column]), _agreeing(item, values[:, column]))
+        for column, item in enumerate(observations.observations)
+    )
+    low, median, high = np.percentile(series, [5, 50, 95], axis=0)
+    label = first.measure.value + (" so far" if first.measure in FLOWS else "")
+    return Predictive(draws, observed, label, median, low, high)
+
+
+def _agreeing(item: Observation, values: FloatArray) -> float:
+    tolerance = item.tolerance or 0.0
+    return float(np.mean([item.qualifier.admits(float(v), item.value, tolerance) for v in values]))
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def describe_calibration(result: CalibrationResult, predictive: Predictive | None = None) -> str:
+    """The calibration as a reader wants it: each parameter's posterior beside its prior, what the data
+    identify, how the sampler went, and (given) the posterior predictive beside what was observed.
+
+    Parameters
+    ----------
+    result
+        A calibration.
+    predictive
+        Its posterior predictive, if run.
+
+    Returns
+    -------
+    str
+    """
+    last = result.generations[-1]
+    runs = sum(g.simulations for g in result.generations)
+    lines = [
+        f"{result.plan.name}: calibrated to {len(result.observations.observations)} observed counts "
+        f"({result.observations.id})",
+        f"ABC-SMC: {len(result.generations) - 1} generations after the prior, {result.particles} particles, "
+        f"{runs:,} runs; stopped: {result.stopped}.",
+        f"Last tolerance {_number(last.tolerance or math.inf)}, acceptance {last.acceptance:.1%}, effective sample "
+        f"size {last.ess:.0f}.",
+        "",
+        f"{'parameter':<28}{'posterior median (90% interval)':<36}{'prior 90% interval':<24}shrinkage",
+    ]
+    for p in result.posterior:
+        posterior = f"{_number(p.median)} ({_number(p.low)} to {_number(p.high)})"
+        prior = f"{_number(p.prior_low)} to {_number(p.prior_high)}"
+        lines.append(f"{p.path:<28}{posterior:<36}{prior:<24}{p.shrinkage:.0%}")
+    for pair in result.correlations:
+        lines.append(f"correlated: {pair.first} and {pair.second}, r = {pair.r:+.2f}")
+    if result.findings:
+        lines += ["", *result.findings]
+    if predictive is not None:
+        lines += ["", *_predictive_lines(predictive)]
+    return "\n".join(lines) + "\n"
+
+
+def _predictive_lines(predictive: Predictive) -> Sequence[str]:
+    lines = [f"Posterior predictive ({predictive.draws} runs, parameters drawn from the posterior):"]
+    for item, estimate, share in predictive.observed:
+        lines.append(
+            f"  observed {item.describe()}: modelled {_number(estimate.median)} (90% interval "
+            f"{_number(estimate.low)} to {_number(estimate.high)}); {share:.0%} of runs agree"
+        )
+    return lines
