@@ -137,3 +137,22 @@ def test_a_recurring_format_is_drawn_against_what_was_observed(tmp_path: Path) -
     assert len(ax.lines) == 3
     assert ax.lines[0].get_ydata()[0] == 450  # three localities of 150, each with a facilitator at the start
     assert _saved(ax, tmp_path) > 10_000
+
+
+def test_a_calibration_is_drawn_against_its_priors_and_what_was_observed(tmp_path: Path) -> None:
+    observations = tipframe.load(EXAMPLES / "help-the-helpers-observed.yaml", tipframe.Observations)
+    result = tipframe.calibrate(PLAN, observations, particles=30, simulations=120, seed=3)
+    axes = plots.plot_posterior(result)
+    assert [ax.get_title().split("\n")[0] for ax in axes] == list(result.parameters)
+    assert _saved(axes[0], tmp_path) > 10_000
+    ax = plots.plot_pair(result, "tiers[0].conversion", "tiers[0].attrition")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("tiers[0].conversion", "tiers[0].attrition")
+    assert len(ax.collections[0].get_offsets()) == 30
+    with pytest.raises(ValueError, match="no free parameter 'uptake'"):
+        plots.plot_pair(result, "uptake", "tiers[0].attrition")
+    ax = plots.plot_predictive(result, draws=20)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "observed: 22 trainers (by period 26)" in legend
+    assert "observed: 31 trainers (by period 52)" in legend
+    assert ax.get_ylabel() == "trainers"
+    assert _saved(ax, tmp_path) > 10_000

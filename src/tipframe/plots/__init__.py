@@ -4,6 +4,9 @@ Each function draws on ``ax`` when given (else on a new figure's axes) and retur
 it can be restyled, combined or saved. Modelled numbers are labelled as modelled.
 """
 
+from tipframe.plots.calibration import plot_pair as plot_pair
+from tipframe.plots.calibration import plot_posterior as plot_posterior
+from tipframe.plots.calibration import plot_predictive as plot_predictive
 from tipframe.plots.formats import plot_peer as plot_peer
 from tipframe.plots.formats import plot_recurring as plot_recurring
 from tipframe.plots.formats import plot_recurring_reach as plot_recurring_reach
