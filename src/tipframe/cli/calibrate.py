@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 
 from tipframe.bundle import Bundle, read_bundle
-from tipframe.cli.common import INVALID, OK, add_bundle, fail, positive, seed, whole
+from tipframe.cli.common import INVALID, OK, UNUSABLE, add_bundle, fail, gibibytes, positive, seed, whole
 from tipframe.io.documents import dump, load_located, to_data
 from tipframe.io.problems import DocumentError, Problem
 from tipframe.model import CalibrationResult, CascadePlan, Observations, RecurringPlan
@@ -42,6 +42,12 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--json", metavar="OUT", help="save the result as JSON")
     parser.add_argument("--rerun", metavar="RESULT", help="calibrate a saved result again and compare, bit for bit")
     parser.add_argument("--quiet", action="store_true", help="no progress")
+    parser.add_argument(
+        "--memory-limit",
+        type=gibibytes,
+        metavar="GIB",
+        help="refuse runs estimated to need more than this many GiB (default: as tipframe reach)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -79,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from tipframe.cli.reach import _stop
     from tipframe.reach.calibrate import calibrate
     from tipframe.reach.calibration_measures import describe_calibration, posterior_predictive
+    from tipframe.reach.limits import ResourceLimitError
     from tipframe.reach.scenario import PlanError
 
     if args.rerun:
@@ -97,9 +104,10 @@ def run(args: argparse.Namespace) -> int:
             result = calibrate(
                 plan, observations, bundle=bundle, particles=args.particles,
                 simulations=args.simulations, generations=args.generations, seed=args.seed, executor=executor,
-                progress=progress,
-                base=os.path.dirname(args.plan) if not args.plan.startswith("builtin:") else ".",
+                progress=progress, memory_limit=args.memory_limit,
             )  # fmt: skip
+        except ResourceLimitError as error:
+            return fail("calibrate", str(error), UNUSABLE)
         except (PlanError, ValueError, KeyError) as error:
             return fail("calibrate", str(error).strip("'\""), INVALID)
         finally:

@@ -26,7 +26,17 @@ from tipframe.model import Distribution, Parameter, Qualifier
 from tipframe.model.observations import Observation
 from tipframe.reach.scenario import FloatArray
 
-__all__ = ["Population", "SmcSettings", "Trace", "deviations", "log_prior", "run_smc", "weighted_quantile"]
+__all__ = [
+    "Population",
+    "SmcSettings",
+    "Trace",
+    "deviations",
+    "log_prior",
+    "prior_variance",
+    "run_smc",
+    "sample_prior",
+    "weighted_quantile",
+]
 
 #: a batch simulates, at most, this many times the population
 _MOST = 20
@@ -130,7 +140,20 @@ def prior_variance(prior: Parameter) -> float:
     return 0.0
 
 
-def _sample_prior(priors: Sequence[Parameter], rng: np.random.Generator) -> FloatArray:
+def sample_prior(priors: Sequence[Parameter], rng: np.random.Generator) -> FloatArray:
+    """One draw of each prior, in order.
+
+    Parameters
+    ----------
+    priors
+        The distributions.
+    rng
+        The generator drawn from.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     from tipframe.reach.scenario import parameter_value
 
     return np.array([parameter_value(p, rng) for p in priors], np.float64)
@@ -264,7 +287,7 @@ def _propose(
     theta = np.full((len(slots), len(priors)), np.nan)
     for row, slot in enumerate(slots):
         rng = _rng(seed, generation, slot)
-        found = _sample_prior(priors, rng) if kernel is None else kernel.propose(rng)
+        found = sample_prior(priors, rng) if kernel is None else kernel.propose(rng)
         if found is not None:
             theta[row] = found
     return theta, np.isfinite(theta).all(axis=1)

@@ -35,10 +35,13 @@ from tipframe.model.fields import format_path
 from tipframe.model.observations import Measure, observation_problems
 from tipframe.reach.abc import Population, SmcSettings, Trace, prior_variance, run_smc, weighted_quantile
 from tipframe.reach.calibration_models import CalibrationModel, make_model, statistics
+from tipframe.reach.recurring import recurring_resources
+from tipframe.reach.resources import Part, Resources, check_resources, simulation_resources
+from tipframe.reach.run import executor_workers
 from tipframe.reach.scenario import FloatArray, PlanError
 from tipframe.version import __version__
 
-__all__ = ["calibrate", "resolve_plan"]
+__all__ = ["calibrate", "calibration_resources", "resolve_plan"]
 
 #: correlations beyond this (either sign) are reported
 CORRELATED = 0.5
@@ -128,6 +131,14 @@ def _simulator(
     return simulate
 
 
+def _folder(bundle: Bundle | None, workforce: Workforce) -> str:
+    """The folder of the workforce's file in the bundle (where a staff network file is), else the current one."""
+    try:
+        return bundle.folder(workforce) if bundle is not None else "."
+    except KeyError:  # given, not read from the bundle
+        return "."
+
+
 def _check(plan: CascadePlan | RecurringPlan, observations: Observations, model: CalibrationModel) -> None:
     if observations.plan not in (plan.id, f"builtin:{plan.id}"):
         raise PlanError(f"observations {observations.id!r} are of plan {observations.plan!r}, not {plan.id!r}")
@@ -158,7 +169,8 @@ def calibrate(
     executor: concurrent.futures.Executor | None = None,
     chunks: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    base: str | os.PathLike[str] = ".",
+    memory_limit: int | None = None,
+    base: str | os.PathLike[str] | None = None,
 ) -> CalibrationResult:
     """Fit the plan's uncertain parameters to the observations by ABC-SMC with adaptive tolerances.
 
@@ -193,8 +205,12 @@ def calibrate(
         many pieces each batch is cut into (default four per core); None runs here.
     progress
         Called with (generation, runs so far in it).
+    memory_limit
+        Bytes the run may add to this process and its workers (default `default_memory_limit`);
+        a run whose estimate (`calibration_resources`) is larger is refused before it starts.
     base
-        The folder a recurring plan's staff network file is relative to.
+        The folder a recurring plan's staff network file is relative to (default: the
+        workforce's folder in ``bundle``, else the current folder).
 
     Returns
     -------
@@ -204,6 +220,8 @@ def calibrate(
     ------
     PlanError
         When the plan cannot run, has nothing to calibrate, or does not produce an observed count.
+    MemoryLimitError, TimeLimitError
+        When the run's estimate is beyond the limits.
     ValueError
         When a setting is out of range.
     KeyError
@@ -217,14 +235,55 @@ def calibrate(
     if seed < 0:
         raise ValueError(f"a seed must be a non-negative integer, not {seed}")
     plan, workforce, programme = resolve_plan(plan, bundle=bundle, workforce=workforce, programme=programme)
+    if base is None:
+        base = _folder(bundle, workforce)
     model = make_model(plan, workforce, programme, base)
     _check(plan, observations, model)
+    settings = SmcSettings(particles, simulations, generations, quantile, min_acceptance)
+    workers = executor_workers(executor)
+    check_resources(calibration_resources(model, observations, settings, workers), memory_limit)
     documents = tuple(to_data(d) for d in (plan, workforce, programme, observations))
     pieces = chunks or 4 * (os.cpu_count() or 2)
     simulate = _simulator(model, observations, seed, executor, documents, os.fspath(base), pieces)
-    settings = SmcSettings(particles, simulations, generations, quantile, min_acceptance)
     trace = run_smc(model.priors, observations.observations, simulate, seed, settings, progress)
     return _result(trace, model, (plan, workforce, programme, observations), seed, settings)
+
+
+def calibration_resources(
+    model: CalibrationModel, observations: Observations, settings: SmcSettings, workers: int = 1
+) -> Resources:
+    """The memory and time of a calibration, for refusing absurd runs before they start.
+
+    Parameters
+    ----------
+    model
+        The plan ready to run (`make_model`).
+    observations
+        What it is calibrated to.
+    settings
+        Particles, simulations and generations.
+    workers
+        Processes running at once.
+
+    Returns
+    -------
+    Resources
+        One run in each worker (the engine's own estimate), the populations kept, and the
+        proposal weights worked out in blocks; the time of every simulation allowed.
+    """
+    if isinstance(model.plan, CascadePlan):
+        run = simulation_resources(model.setup[0], 1, workers=workers)
+    else:
+        run = recurring_resources(model.setup, 1, workers=workers)
+    n, width = settings.particles, len(model.names) + len(observations.observations) + 3
+    parts = (
+        *run.parts,
+        Part("populations", 3 * n * width * 8, f"3 generations x {n:,} particles"),
+        Part("proposal weights", 3 * 256 * n * len(model.names) * 8, f"256 x {n:,} particles, in blocks"),
+    )
+    seconds = run.seconds * settings.simulations + settings.generations * n * n * len(model.names) * 2e-8
+    what = f"{settings.simulations:,} runs of {n:,} particles, at most {settings.generations} generations"
+    return Resources("calibration", what, parts, seconds, "use fewer particles or simulations")
 
 
 def _result(

@@ -87,6 +87,11 @@ def _agreeing(item: Observation, values: FloatArray) -> float:
     return float(np.mean([item.qualifier.admits(float(v), item.value, tolerance) for v in values]))
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 observed count``, ``3 observed counts``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
@@ -109,11 +114,12 @@ def describe_calibration(result: CalibrationResult, predictive: Predictive | Non
     last = result.generations[-1]
     runs = sum(g.simulations for g in result.generations)
     lines = [
-        f"{result.plan.name}: calibrated to {len(result.observations.observations)} observed counts "
+        f"{result.plan.name}: calibrated to {plural(len(result.observations.observations), 'observed count')} "
         f"({result.observations.id})",
         f"ABC-SMC: {len(result.generations) - 1} generations after the prior, {result.particles} particles, "
         f"{runs:,} runs; stopped: {result.stopped}.",
-        f"Last tolerance {_number(last.tolerance or math.inf)}, acceptance {last.acceptance:.1%}, effective sample "
+        f"Last tolerance {_number(math.inf if last.tolerance is None else last.tolerance)}, acceptance "
+        f"{last.acceptance:.1%}, effective sample "
         f"size {last.ess:.0f}.",
         "",
         f"{'parameter':<28}{'posterior median (90% interval)':<36}{'prior 90% interval':<24}shrinkage",

@@ -86,7 +86,7 @@ def check_memory(scenario: Scenario, replicates: int, batch: int | None = None, 
     check_resources(simulation_resources(scenario, replicates, batch=batch), limit)
 
 
-def _workers(executor: concurrent.futures.Executor | None) -> int:
+def executor_workers(executor: concurrent.futures.Executor | None) -> int:
     """Processes an executor runs at once: a local pool's workers (its only record of them is private), else 1."""
     if executor is None:
         return 1
@@ -238,7 +238,7 @@ def simulate_reach(
     scenario = prepare(plan, workforce, programme)
     keep = sorted({i for i in keep_events if 0 <= i < replicates})
     parts = _chunks(replicates, chunks or 4 * (os.cpu_count() or 2)) if executor is not None else []
-    workers = min(_workers(executor), len(parts)) if parts else 1
+    workers = min(executor_workers(executor), len(parts)) if parts else 1
     estimate = simulation_resources(
         scenario, replicates, batch=batch, workers=workers, chunk=max(map(len, parts), default=None),
         kept_events=len(keep), compiled=backend is Backend.COMPILED,
