@@ -186,13 +186,14 @@ class Bundle:
         """
         return sorted(ref for (k, ref) in self._index if k == kind.KIND)
 
-    def _missing_message(self, ref: str, kind: type[Document]) -> str:
-        known = self.refs(kind)
+    def _missing_message(self, ref: str, *kinds: type[Document]) -> str:
+        known = sorted(r for kind in kinds for r in self.refs(kind))
         hint = did_you_mean(ref, known)
         if not hint and BUILTIN_PREFIX + ref in known:
             hint = f" (did you mean {BUILTIN_PREFIX + ref!r}? built-in documents are named builtin:ID)"
         listing = ", ".join(known) if known else "none"
-        return f"no {kind.KIND} {ref!r}{hint}; {kind.KIND} documents in scope: {listing}"
+        names = " or ".join(kind.KIND for kind in kinds)
+        return f"no {names} {ref!r}{hint}; {names} documents in scope: {listing}"
 
     def problems(self) -> list[Problem]:
         """Broken references, duplicate ids, follow-on cycles and impossible plans, each placed in its file.
@@ -291,7 +292,7 @@ class Bundle:
             if kind_names is not None:
                 kinds = [KINDS[name] for name in kind_names.split("|")]  # "CascadePlan|RecurringPlan": either
                 if all((kind.KIND, value) not in self._index for kind in kinds):
-                    message = "; ".join(self._missing_message(value, kind) for kind in kinds)
+                    message = self._missing_message(value, *kinds)
                     problems.append(_problem(loaded, path, message, "missing-reference"))
             member_of = meta.get("member_of")
             if member_of is not None:

@@ -164,3 +164,40 @@ def test_the_command_prints_the_posterior_and_saves_a_result_that_reruns(
     assert main(["calibrate", "--rerun", str(out)]) == 0
     assert "reproduced" in capsys.readouterr().out
     assert main(["calibrate", BUILTIN]) == 2  # no observations: wrong usage
+
+
+def test_a_recurring_plan_is_calibrated_on_its_own_engine() -> None:
+    bundle = tipframe.load_bundle([Path(__file__).parents[2] / "examples"])
+    observed = bundle.get("manchester-clinics-observed", Observations)
+    result = tipframe.calibrate("manchester-clinics-plan", observed, bundle=bundle, particles=20, simulations=60,
+                                seed=3)  # fmt: skip
+    assert result.recurring_plan is not None
+    assert result.cascade_plan is None
+    assert result.parameters == ("demand", "awareness", "word_of_mouth")
+    assert to_numpy(result.statistics).shape == (20, 1)
+    assert result.numba_version is None
+
+
+def test_counts_by_organisation_come_from_that_organisation() -> None:
+    plan, workforce, programme = rollout()
+    run = make_model(plan, workforce, programme).run(np.array([0.005, 0.837, 0.15]), 1, (0,))
+    by_organisation = [run[f"trained:{o.id}"] for o in workforce.organisations]
+    assert (sum(by_organisation) == run["trained"]).all()
+
+
+def test_a_run_too_large_for_memory_is_refused_before_it_starts() -> None:
+    from tipframe.reach.limits import MemoryLimitError
+
+    plan = tipframe.load(BUILTIN, tipframe.CascadePlan)
+    observations = tipframe.load(Path(__file__).parents[2] / "examples" / "help-the-helpers-observed.yaml",
+                                 Observations)  # fmt: skip
+    with pytest.raises(MemoryLimitError, match="calibration would need about"):
+        tipframe.calibrate(plan, observations, memory_limit=1000)
+
+
+def test_a_plan_with_nothing_uncertain_is_refused_with_what_to_write() -> None:
+    fixed = {name: Parameter.fixed(0.1) for name in ("attrition", "completion", "conversion")}
+    plan, workforce, programme = rollout(**fixed)
+    items = [Observation(measure=Measure.TRAINERS, period=52, value=30)]
+    with pytest.raises(tipframe.PlanError, match="no uncertain parameters to calibrate"):
+        tipframe.calibrate(plan, observed(plan, items), workforce=workforce, programme=programme)
