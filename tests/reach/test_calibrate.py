@@ -201,3 +201,49 @@ def test_a_plan_with_nothing_uncertain_is_refused_with_what_to_write() -> None:
     items = [Observation(measure=Measure.TRAINERS, period=52, value=30)]
     with pytest.raises(tipframe.PlanError, match="no uncertain parameters to calibrate"):
         tipframe.calibrate(plan, observed(plan, items), workforce=workforce, programme=programme)
+
+
+def test_a_calibration_is_shown_and_tabled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan, workforce, programme = rollout()
+    items = [Observation(measure=Measure.TRAINERS, period=52, value=30)]
+    result = tipframe.calibrate(plan, observed(plan, items), workforce=workforce, programme=programme,
+                                particles=12, simulations=40, seed=1)  # fmt: skip
+    path = tmp_path / "calibrated.json"
+    tipframe.dump(result, path, format="json")
+    assert main(["show", str(path)]) == 0
+    shown = capsys.readouterr().out
+    assert "posterior median (90% interval)" in shown
+    assert "tiers[0].conversion" in shown
+    pytest.importorskip("pandas")
+    frame = tipframe.to_frame(result)
+    assert list(frame.columns)[:5] == [*result.parameters, "weight", "distance"]
+    assert list(frame.columns)[5] == "modelled: 30 trainers (by period 52)"
+    assert len(frame) == 12
+
+
+def test_small_observed_counts_of_people_are_suppressed_when_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = {"tipframe": 1, "kind": "Observations", "id": "seen", "name": "Seen", "plan": BUILTIN,
+                "observations": [{"measure": "trained", "period": 3, "value": 2},
+                                 {"measure": "cohorts", "period": 3, "value": 2}]}  # fmt: skip
+    path = tmp_path / "seen.yaml"
+    path.write_text(json.dumps(document))
+    assert main(["show", str(path)]) == 0
+    shown = capsys.readouterr().out
+    assert "suppressed (fewer than 5) trained (by period 3)" in shown
+    assert "2 cohorts (by period 3)" in shown
+
+
+def test_the_same_posterior_on_a_dask_cluster() -> None:
+    distributed = pytest.importorskip("distributed")
+    plan, workforce, programme = rollout()
+    items = [Observation(measure=Measure.TRAINERS, period=52, value=30)]
+    kwargs = {"workforce": workforce, "programme": programme, "particles": 30, "simulations": 150, "seed": 8}
+    here = tipframe.calibrate(plan, observed(plan, items), **kwargs)  # type: ignore[arg-type]
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        there = tipframe.calibrate(plan, observed(plan, items), executor=client, **kwargs)  # type: ignore[arg-type]
+    assert tipframe.to_data(there) == tipframe.to_data(here)

@@ -256,6 +256,10 @@ def observation_problems(observations: Observations, plan: CascadePlan | Recurri
             message = f"plan {plan.id!r} has no start, so its periods have no dates: give period or periods"
             problems.append(((*where, field_name), message))
             continue
+        if item.since is not None and plan.start is not None and item.since.start() < plan.start.start():
+            message = f"the window starts ({item.since}) before the plan does ({plan.start})"
+            problems.append(((*where, "since"), message))
+            continue
         first, last = item.window(plan)
         name = "periods" if item.periods or item.since is not None else "period"
         name = "at" if item.at is not None else "since" if item.since is not None else name

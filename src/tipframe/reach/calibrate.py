@@ -139,10 +139,17 @@ def _folder(bundle: Bundle | None, workforce: Workforce) -> str:
         return "."
 
 
-def _check(plan: CascadePlan | RecurringPlan, observations: Observations, model: CalibrationModel) -> None:
+def _check(
+    plan: CascadePlan | RecurringPlan, workforce: Workforce, observations: Observations, model: CalibrationModel
+) -> None:
     if observations.plan not in (plan.id, f"builtin:{plan.id}"):
         raise PlanError(f"observations {observations.id!r} are of plan {observations.plan!r}, not {plan.id!r}")
     problems = observation_problems(observations, plan)
+    known = set(workforce.organisation_ids())
+    for index, item in enumerate(observations.observations):
+        if item.organisation is not None and item.organisation not in known:
+            message = f"workforce {workforce.id!r} has no organisation {item.organisation!r}"
+            problems.append((("observations", index, "organisation"), message))
     if problems:
         raise PlanError("; ".join(f"{format_path(where)}: {message}" for where, message in problems))
     if not model.names:
@@ -238,7 +245,7 @@ def calibrate(
     if base is None:
         base = _folder(bundle, workforce)
     model = make_model(plan, workforce, programme, base)
-    _check(plan, observations, model)
+    _check(plan, workforce, observations, model)
     settings = SmcSettings(particles, simulations, generations, quantile, min_acceptance)
     workers = executor_workers(executor)
     check_resources(calibration_resources(model, observations, settings, workers), memory_limit)

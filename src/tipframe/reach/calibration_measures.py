@@ -19,7 +19,7 @@ from tipframe.reach.calibration_models import make_model, statistics
 from tipframe.reach.measures import Estimate
 from tipframe.reach.scenario import FloatArray
 
-__all__ = ["Predictive", "describe_calibration", "posterior_predictive"]
+__all__ = ["Predictive", "calibration_rows", "describe_calibration", "posterior_predictive"]
 
 
 @attrs.frozen
@@ -145,3 +145,28 @@ def _predictive_lines(predictive: Predictive) -> Sequence[str]:
             f"{_number(estimate.low)} to {_number(estimate.high)}); {share:.0%} of runs agree"
         )
     return lines
+
+
+def calibration_rows(result: CalibrationResult) -> list[dict[str, float]]:
+    """The last generation's particles as rows: each parameter's value, the weight, the distance, and each
+    observed count's modelled value (named ``modelled: `` and the count as reported).
+
+    Parameters
+    ----------
+    result
+        A calibration.
+
+    Returns
+    -------
+    list of dict
+    """
+    theta, weights = to_numpy(result.theta), to_numpy(result.weights)
+    distances, modelled = to_numpy(result.distances), to_numpy(result.statistics)
+    names = [f"modelled: {item.describe()}" for item in result.observations.observations]
+    rows = []
+    for k in range(theta.shape[0]):
+        row = {path: float(theta[k, j]) for j, path in enumerate(result.parameters)}
+        row |= {"weight": float(weights[k]), "distance": float(distances[k])}
+        row |= {name: float(modelled[k, j]) for j, name in enumerate(names)}
+        rows.append(row)
+    return rows

@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from tipframe.bundle import Bundle
-from tipframe.model import Document, PeerResult, PrincipleCoverage, ReachResult, RecurringResult
+from tipframe.model import CalibrationResult, Document, PeerResult, PrincipleCoverage, ReachResult, RecurringResult
 from tipframe.privacy import DEFAULT_THRESHOLD
 from tipframe.report.html import summary_html
 from tipframe.tables import data_frame
@@ -62,7 +62,7 @@ def to_frame(obj: Any) -> Any:
     ----------
     obj
         A `ReachResult`, `RecurringResult` or `PeerResult` (one row per period: medians, 90% intervals,
-        means and Monte Carlo errors), a `PrincipleCoverage`
+        means and Monte Carlo errors), a `CalibrationResult` (one row per particle), a `PrincipleCoverage`
         (sessions by principles), or anything with its own ``to_frame()`` (findings, network
         analyses, sweeps).
 
@@ -89,6 +89,10 @@ def to_frame(obj: Any) -> Any:
         from tipframe.reach.peer_plan import peer_rows
 
         return data_frame(peer_rows(obj))
+    if isinstance(obj, CalibrationResult):
+        from tipframe.reach.calibration_measures import calibration_rows
+
+        return data_frame(calibration_rows(obj))
     if isinstance(obj, PrincipleCoverage):
         return data_frame(obj.rows(), ("session", *obj.principles))
     frame = getattr(obj, "to_frame", None)

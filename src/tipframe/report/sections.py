@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from tipframe.bundle import Bundle
-from tipframe.model import CascadePlan, Document, LevelScale, Programme, ReachResult, ReferralNetwork, Workforce
-from tipframe.privacy import suppress_counts
+from tipframe.model import (
+    CalibrationResult,
+    CascadePlan,
+    Document,
+    LevelScale,
+    Observations,
+    Programme,
+    ReachResult,
+    RecurringPlan,
+    ReferralNetwork,
+    Workforce,
+)
+from tipframe.privacy import suppress_counts, suppressed_text
 from tipframe.report.lines import Lines, get, name
 
 
@@ -136,3 +147,32 @@ def network(out: Lines, n: Document, bundle: Bundle | None) -> None:
         out.row(
             "Below level" if index == 0 else "", f"{gap.service}: {gap.held or 'not recorded'}, needs {gap.required}"
         )
+
+
+#: observed measures that count people (suppressed when small); the others count cohorts, meetings or cases
+_PEOPLE = frozenset({"trained", "reached", "trainers", "delivered", "supported", "aware"})
+
+
+def observations(out: Lines, o: Document, bundle: Bundle | None) -> None:
+    """What was observed of a plan: each count as reported, small counts of people suppressed."""
+    assert isinstance(o, Observations)
+    kinds = (CascadePlan, RecurringPlan)
+    plan = next((found for kind in kinds if (found := get(bundle, o.plan, kind)) is not None), None)
+    out.row("Plan", plan.name if plan is not None else o.plan, "plan")
+    for index, item in enumerate(o.observations):
+        text = item.describe()
+        value = item.value or 0
+        if item.measure.value in _PEOPLE and 0 < value < out.threshold:
+            text = text.replace(item.qualifier.qualify(item.value), suppressed_text(out.threshold), 1)
+            out.suppressed = True
+        source = f" [{item.source}]" if item.source else ""
+        out.row("Observed" if index == 0 else "", text + source, f"observations[{index}]")
+
+
+def calibration(out: Lines, r: Document, bundle: Bundle | None) -> None:
+    """A saved calibration: each parameter's posterior beside its prior, and what the observations identify."""
+    assert isinstance(r, CalibrationResult)
+    from tipframe.reach.calibration_measures import describe_calibration
+
+    for line in describe_calibration(r).rstrip().splitlines():
+        out.raw(line)

@@ -7,11 +7,13 @@ from collections.abc import Callable, Sequence
 
 from tipframe.bundle import Bundle
 from tipframe.model import (
+    CalibrationResult,
     CascadePlan,
     Crosswalk,
     Document,
     Framework,
     LevelScale,
+    Observations,
     Organisation,
     PrincipleCoverage,
     Programme,
@@ -295,6 +297,8 @@ _WRITERS: dict[type[Document], Callable[[Lines, Document, Bundle | None], None]]
     Workforce: sections.workforce,
     CascadePlan: sections.plan,
     ReachResult: sections.result,
+    Observations: sections.observations,
+    CalibrationResult: sections.calibration,
     Framework: _framework,
     LevelScale: _scale,
     Crosswalk: _crosswalk,
