@@ -59,7 +59,7 @@ def main() -> None:
             start = time.perf_counter()
             result = tipframe.calibrate(plan, observed, executor=executor, **settings)  # type: ignore[arg-type]
             wall = time.perf_counter() - start
-            runs = sum(g.simulations for g in result.generations)
+            runs = result.runs
             conversion = next(p for p in result.posterior if p.path.endswith("conversion"))
             print(
                 f"{name:>10}: {wall:6.1f} s wall, {runs:,} runs ({1e3 * wall / runs:.2f} ms a run), "

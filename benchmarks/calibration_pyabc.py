@@ -72,7 +72,7 @@ def main() -> None:
     history = abc.run(max_total_nr_simulations=args.simulations, max_nr_populations=9)
     theirs_seconds = time.perf_counter() - start
     frame, frame_weights = history.get_distribution()
-    print(f"tipframe: {sum(g.simulations for g in ours.generations):,} runs, {ours_seconds:.1f} s (one process)")
+    print(f"tipframe: {ours.runs:,} runs, {ours_seconds:.1f} s (one process)")
     print(f"pyabc:    {history.total_nr_simulations:,} runs, {theirs_seconds:.1f} s (one core)")
     print(f"{'parameter':<22}{'tipframe median (90%)':>32}{'pyabc median (90%)':>32}")
     for k, summary in enumerate(ours.posterior):

@@ -210,7 +210,8 @@ class Bundle:
         """The problems `problems` reports for one document of this bundle.
 
         Each has a ``code``: ``duplicate-id``, ``missing-reference``, ``unknown-principle``,
-        ``unknown-level``, ``follow-on-cycle``, ``impossible-plan`` or ``impossible-observation``.
+        ``unknown-level``, ``follow-on-cycle``, ``impossible-plan``, ``impossible-observation`` or
+        ``ambiguous-reference``.
 
         Parameters
         ----------
@@ -291,9 +292,13 @@ class Bundle:
             kind_names = meta.get("ref")
             if kind_names is not None:
                 kinds = [KINDS[name] for name in kind_names.split("|")]  # "CascadePlan|RecurringPlan": either
-                if all((kind.KIND, value) not in self._index for kind in kinds):
+                found = [kind.KIND for kind in kinds if (kind.KIND, value) in self._index]
+                if not found:
                     message = self._missing_message(value, *kinds)
                     problems.append(_problem(loaded, path, message, "missing-reference"))
+                elif len(found) > 1:
+                    message = f"{' and '.join(found)} documents both have id {value!r}: give one of them another id"
+                    problems.append(_problem(loaded, path, message, "ambiguous-reference"))
             member_of = meta.get("member_of")
             if member_of is not None:
                 container = self._container(document, path, member_of)

@@ -14,7 +14,7 @@ import tipframe
 from tipframe.cli import main
 from tipframe.io.arrays import to_numpy
 from tipframe.model import Distribution, Observation, Observations, Parameter, Qualifier
-from tipframe.model.observations import Measure
+from tipframe.model.observations import Measure, observation_problems
 from tipframe.reach.abc import deviations, log_prior, weighted_quantile
 from tipframe.reach.calibration_models import key_entropy, make_model, statistics
 
@@ -247,3 +247,85 @@ def test_the_same_posterior_on_a_dask_cluster() -> None:
     ):
         there = tipframe.calibrate(plan, observed(plan, items), executor=client, **kwargs)  # type: ignore[arg-type]
     assert tipframe.to_data(there) == tipframe.to_data(here)
+
+
+def test_a_staff_network_file_is_found_beside_its_documents_and_beside_a_saved_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .test_recurring import STAR, documents
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    np.savez(folder / "net.npz", source=np.array([0, 0, 0]), target=np.array([1, 2, 3]),
+             organisation=np.array([0, 0, 0, 0, 0, 0, 1]))  # fmt: skip
+    digest = tipframe.reach.peer.file_sha256(folder / "net.npz")
+    workforce = STAR.split("staff_network:")[0] + f"staff_network: {{file: net.npz, sha256: {digest}}}\n"
+    plan, _, programme = documents(aware=1, demand=0.5, horizon=10)
+    told = tipframe.dumps(plan) + "word_of_mouth_per_tie: {beta: [2, 2]}\n"
+    (folder / "teams.yaml").write_text(workforce)
+    (folder / "plan.yaml").write_text(told)
+    (folder / "clinic.yaml").write_text(tipframe.dumps(programme))
+    seen = {"tipframe": 1, "kind": "Observations", "id": "seen", "name": "Seen", "plan": "clinics",
+            "observations": [{"measure": "aware", "period": 10, "value": 3}]}  # fmt: skip
+    (folder / "seen.json").write_text(json.dumps(seen))
+    monkeypatch.chdir(tmp_path)  # not the documents' folder
+    out = tmp_path / "calibrated.json"
+    args = ["calibrate", "plans/plan.yaml", "plans/seen.json", "--bundle", "plans", "--particles", "10",
+            "--simulations", "30", "--draws", "5", "--workers", "1", "--quiet", "--json", str(out)]  # fmt: skip
+    assert main(args) == 0
+    assert "word_of_mouth_per_tie" in capsys.readouterr().out
+    (folder / "net.npz").rename(tmp_path / "net.npz")  # beside the saved result
+    assert main(["calibrate", "--rerun", str(out), "--workers", "1", "--quiet"]) == 0
+    assert "reproduced" in capsys.readouterr().out
+
+
+def test_usage_and_refusals_exit_as_every_command_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    counts = str(Path(__file__).parents[2] / "examples" / "help-the-helpers-observed.yaml")
+    assert main(["calibrate", BUILTIN, counts, "--particles", "20", "--simulations", "19"]) == 2
+    assert main(["calibrate", "builtin:nope", counts]) == 2
+    assert main(["calibrate", BUILTIN, counts, "--draws", "1000000000000", "--particles", "10",
+                 "--simulations", "10", "--generations", "0", "--quiet"]) == 2  # fmt: skip
+    assert "the posterior predictive" in capsys.readouterr().err
+    plan, workforce, programme = rollout()
+    items = [Observation(measure=Measure.TRAINERS, period=52, value=30)]
+    result = tipframe.calibrate(plan, observed(plan, items), workforce=workforce, programme=programme,
+                                particles=10, simulations=20, seed=1)  # fmt: skip
+    data = tipframe.to_data(result)
+    data["observations"]["plan"] = "another"
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data))
+    assert main(["calibrate", "--rerun", str(path), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "are of plan 'another'" in err
+    assert "internal error" not in err
+
+
+def test_a_date_before_the_plan_starts_is_refused() -> None:
+    plan = attrs.evolve(tipframe.load(BUILTIN, tipframe.CascadePlan), start=tipframe.IsoDate.parse("2026-01"))
+    items = [Observation(measure=Measure.TRAINED, at=tipframe.IsoDate.parse("2025-11"), value=3)]
+    problems = observation_problems(observed(plan, items), plan)
+    assert problems == [(("observations", 0, "at"), "2025-11 is before the plan starts (2026-01)")]
+
+
+def test_prior_intervals_are_exact() -> None:
+    from tipframe.reach.priors import prior_quantile
+
+    scipy_stats = pytest.importorskip("scipy.stats")
+    for a, b in ((1, 199), (83.7, 16.3), (3, 17), (0.5, 0.5)):
+        for q in (0.05, 0.5, 0.95):
+            assert prior_quantile(beta(a, b), q) == pytest.approx(scipy_stats.beta(a, b).ppf(q), rel=1e-10)
+    gamma = Parameter(distribution=Distribution.GAMMA, values=(4.0, 0.0375))
+    assert prior_quantile(gamma, 0.95) == pytest.approx(scipy_stats.gamma(4.0, scale=0.0375).ppf(0.95), rel=1e-10)
+    lognormal = Parameter(distribution=Distribution.LOGNORMAL, values=(0.2, 0.5))
+    assert prior_quantile(lognormal, 0.05) == pytest.approx(scipy_stats.lognorm(0.5, scale=np.exp(0.2)).ppf(0.05))
+
+
+def test_a_reference_both_plan_kinds_could_mean_is_refused() -> None:
+    from .test_recurring import documents
+
+    recurring, workforce, programme = documents()
+    cascade = attrs.evolve(tipframe.load(BUILTIN, tipframe.CascadePlan), id="clinics")
+    items = (Observation(measure=Measure.MEETINGS, period=3, value=3),)
+    seen = Observations(id="seen", name="Seen", plan="clinics", observations=items)
+    with pytest.raises(tipframe.DocumentError, match="both have id 'clinics'"):
+        tipframe.Bundle.of([recurring, cascade, workforce, programme, seen])

@@ -8,12 +8,24 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from tipframe.bundle import Bundle, read_bundle
-from tipframe.cli.common import INVALID, OK, UNUSABLE, add_bundle, fail, gibibytes, positive, seed, whole
+from tipframe.cli.common import (
+    INVALID,
+    OK,
+    UNUSABLE,
+    add_bundle,
+    add_threshold,
+    fail,
+    gibibytes,
+    positive,
+    seed,
+    whole,
+)
 from tipframe.io.documents import dump, load_located, to_data
 from tipframe.io.problems import DocumentError, Problem
-from tipframe.model import CalibrationResult, CascadePlan, Observations, RecurringPlan
+from tipframe.model import CalibrationResult, CascadePlan, Observations, RecurringPlan, Workforce
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +42,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("plan", nargs="?", metavar="PLAN", help="the plan: a file, or builtin:ID")
     parser.add_argument("observations", nargs="?", metavar="OBSERVATIONS", help="the Observations document")
     add_bundle(parser, "files or folders the plan refers to")
-    parser.add_argument("--particles", type=whole(2), default=500, metavar="N", help="particles (default 500)")
+    parser.add_argument("--particles", type=whole(10), default=500, metavar="N", help="particles (default 500)")
     parser.add_argument(
         "--simulations", type=positive, default=20_000, metavar="N", help="the most runs in all (default 20000)"
     )
@@ -42,6 +54,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--json", metavar="OUT", help="save the result as JSON")
     parser.add_argument("--rerun", metavar="RESULT", help="calibrate a saved result again and compare, bit for bit")
     parser.add_argument("--quiet", action="store_true", help="no progress")
+    add_threshold(parser)
     parser.add_argument(
         "--memory-limit",
         type=gibibytes,
@@ -52,15 +65,10 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _documents(args: argparse.Namespace) -> tuple[CascadePlan | RecurringPlan, Observations, Bundle]:
-    bundle, problems = read_bundle([p for p in (args.plan, args.observations) if not p.startswith("builtin:")]
-                                   + list(args.bundle))  # fmt: skip
+    bundle, problems = read_bundle([args.plan, args.observations, *args.bundle])
     if problems:
         raise DocumentError(problems)
-    plan = (
-        bundle.plan(args.plan)
-        if args.plan.startswith("builtin:")
-        else next((e.document for e in bundle.entries if e.file == args.plan), None)
-    )
+    plan = next((e.document for e in bundle.entries if e.file == args.plan), None)
     if not isinstance(plan, CascadePlan | RecurringPlan):
         raise DocumentError([Problem(message="expected a CascadePlan or RecurringPlan", layer="schema",
                                      file=args.plan)])  # fmt: skip
@@ -81,18 +89,46 @@ def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
     return show
 
 
+def _message(error: Exception) -> str:
+    """An error's message (a KeyError's without the quotes its str adds)."""
+    return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+
+
 def run(args: argparse.Namespace) -> int:
-    from tipframe.cli.reach import _stop
-    from tipframe.reach.calibrate import calibrate
-    from tipframe.reach.calibration_measures import describe_calibration, posterior_predictive
-    from tipframe.reach.limits import ResourceLimitError
-    from tipframe.reach.scenario import PlanError
+    from tipframe.reach.calibration_measures import describe_calibration
 
     if args.rerun:
         return _rerun(args)
     if not args.plan or not args.observations:
         return fail("calibrate", "give a plan and an Observations document (or --rerun RESULT)")
+    if args.simulations < args.particles:
+        return fail("calibrate", f"--simulations ({args.simulations}) must be at least --particles ({args.particles})")
     plan, observations, bundle = _documents(args)
+    base = bundle.folder(bundle.get(plan.workforce, Workforce))  # where a staff network file is
+    settings = {"particles": args.particles, "simulations": args.simulations, "generations": args.generations,
+                "seed": args.seed}  # fmt: skip
+    result, code = _calibrated(args, plan, observations, settings, base, bundle=bundle)
+    if result is None:
+        return code
+    if args.json:  # saved first: a posterior predictive refused or interrupted leaves the result
+        dump(result, args.json, format="json")
+    predictive, code = _predictive(args, result, base)
+    if code != OK:
+        return code
+    sys.stdout.write(describe_calibration(result, predictive, args.threshold))
+    return OK
+
+
+def _calibrated(
+    args: argparse.Namespace, plan: CascadePlan | RecurringPlan, observations: Observations, settings: dict[str, Any],
+    base: str, **documents: Any,
+) -> tuple[CalibrationResult | None, int]:  # fmt: skip
+    """Calibrate on the workers the options ask for; the result, or None and the exit code."""
+    from tipframe.cli.reach import _stop
+    from tipframe.reach.calibrate import calibrate
+    from tipframe.reach.limits import ResourceLimitError
+    from tipframe.reach.scenario import PlanError
+
     workers = args.workers or min(8, os.cpu_count() or 1)
     progress = _progress(args)
     with contextlib.ExitStack() as stack:
@@ -101,40 +137,45 @@ def run(args: argparse.Namespace) -> int:
             executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
             stack.callback(_stop, executor)
         try:
-            result = calibrate(
-                plan, observations, bundle=bundle, particles=args.particles,
-                simulations=args.simulations, generations=args.generations, seed=args.seed, executor=executor,
-                progress=progress, memory_limit=args.memory_limit,
-            )  # fmt: skip
+            result = calibrate(plan, observations, executor=executor, progress=progress,
+                               memory_limit=args.memory_limit, base=base, **settings, **documents)  # fmt: skip
         except ResourceLimitError as error:
-            return fail("calibrate", str(error), UNUSABLE)
+            return None, fail("calibrate", str(error), UNUSABLE)
         except (PlanError, ValueError, KeyError) as error:
-            return fail("calibrate", str(error).strip("'\""), INVALID)
+            return None, fail("calibrate", _message(error), INVALID)
         finally:
             if progress is not None:
                 print(file=sys.stderr)
-    predictive = posterior_predictive(result, args.draws) if args.draws else None
-    sys.stdout.write(describe_calibration(result, predictive))
-    if args.json:
-        dump(result, args.json, format="json")
-    return OK
+    return result, OK
+
+
+def _predictive(args: argparse.Namespace, result: CalibrationResult, base: str) -> tuple[Any, int]:
+    from tipframe.reach.calibration_measures import posterior_predictive
+    from tipframe.reach.limits import ResourceLimitError
+
+    if not args.draws:
+        return None, OK
+    try:
+        return posterior_predictive(result, args.draws, base, args.memory_limit), OK
+    except ResourceLimitError as error:
+        return None, fail("calibrate", f"the posterior predictive: {error}", UNUSABLE)
 
 
 def _rerun(args: argparse.Namespace) -> int:
-    from tipframe.reach.calibrate import calibrate
-
     saved = load_located(args.rerun).document
     if not isinstance(saved, CalibrationResult):
         raise DocumentError([Problem(message="expected a CalibrationResult", layer="schema", file=args.rerun)])
-    again = calibrate(
-        saved.plan, saved.observations, workforce=saved.workforce, programme=saved.programme,
-        particles=saved.particles, simulations=saved.simulations, generations=saved.max_generations,
-        quantile=saved.quantile, min_acceptance=saved.min_acceptance, seed=saved.seed,
-    )  # fmt: skip
+    settings = {"particles": saved.particles, "simulations": saved.simulations, "generations": saved.max_generations,
+                "quantile": saved.quantile, "min_acceptance": saved.min_acceptance, "seed": saved.seed}  # fmt: skip
+    beside = os.path.dirname(args.rerun) or "."  # where a staff network file is looked for
+    again, code = _calibrated(args, saved.plan, saved.observations, settings, beside, workforce=saved.workforce,
+                              programme=saved.programme)  # fmt: skip
+    if again is None:
+        return code
     old, new = to_data(saved), to_data(again)
     different = [k for k in new if k not in ("tipframe_version",) and old.get(k) != new.get(k)]
     if different:
-        print(f"not reproduced: {', '.join(different)} differ", file=sys.stdout)
+        print(f"not reproduced: {', '.join(different)} differ")
         return INVALID
     print(f"reproduced: {args.rerun} (seed {saved.seed}, {len(saved.generations)} generations), bit for bit")
     return OK

@@ -15,10 +15,14 @@ from tipframe.model.arrays import ArrayData
 from tipframe.model.cascade import CascadePlan, Parameter
 from tipframe.model.document import Document
 from tipframe.model.fields import TEXT, Each, Path, Range, extensions_field, field
+from tipframe.model.limits import MAX_COUNT, MAX_PERIODS
 from tipframe.model.observations import Observations
 from tipframe.model.programme import Programme
 from tipframe.model.recurring import RecurringPlan
 from tipframe.model.workforce import Workforce
+
+#: the most runs a calibration may be given (a billion: hours of the fastest plan)
+MAX_RUNS = 1_000_000_000
 
 
 @attrs.frozen(kw_only=True)
@@ -42,8 +46,8 @@ class PosteriorSummary:
     median: float = field(doc="Posterior median (weighted).", checks=[Range()])
     low: float = field(doc="Posterior 5th percentile.", checks=[Range()])
     high: float = field(doc="Posterior 95th percentile.", checks=[Range()])
-    prior_low: float = field(doc="The prior's 5th percentile, from generation 0's draws.", checks=[Range()])
-    prior_high: float = field(doc="The prior's 95th percentile, from generation 0's draws.", checks=[Range()])
+    prior_low: float = field(doc="The prior's 5th percentile.", checks=[Range()])
+    prior_high: float = field(doc="The prior's 95th percentile.", checks=[Range()])
     shrinkage: float = field(doc="1 - posterior variance / prior variance: 0 learnt nothing, 1 pinned down.",
                              checks=[Range(None, 1)])  # fmt: skip
     extensions: Mapping[str, Any] = extensions_field()
@@ -72,9 +76,11 @@ class CalibrationResult(Document):
     observations: Observations = field(doc="What it was calibrated to.")
     seed: int = field(doc="The seed: slot j of generation g draws from SeedSequence(seed, spawn_key=(g, j)).",
                       checks=[Range(0)])  # fmt: skip
-    particles: int = field(doc="Particles in each generation.", checks=[Range(2)])
-    simulations: int = field(doc="The simulation budget.", checks=[Range(1)])
-    max_generations: int = field(doc="The most generations after generation 0.", checks=[Range(0)])
+    particles: int = field(doc="Particles in each generation.", checks=[Range(10, MAX_COUNT)])
+    simulations: int = field(doc="The simulation budget (at least particles).", checks=[Range(10, MAX_RUNS)])
+    runs: int = field(doc="Runs simulated in all, a generation cut short by the budget included.",
+                      checks=[Range(0, MAX_RUNS)])  # fmt: skip
+    max_generations: int = field(doc="The most generations after generation 0.", checks=[Range(0, MAX_PERIODS)])
     quantile: float = field(doc="Each tolerance is this weighted quantile of the last distances.",
                             checks=[Range(0, 1)])  # fmt: skip
     min_acceptance: float = field(doc="Stop after a generation accepting less than this.", checks=[Range(0, 1)])
@@ -105,6 +111,10 @@ class CalibrationResult(Document):
 
     def _problems(self) -> list[tuple[Path, str]]:
         problems = super()._problems()
+        if not 0 < self.quantile < 1:
+            problems.append((("quantile",), "must be between 0 and 1, not at either end"))
+        if self.simulations < self.particles:
+            problems.append((("simulations",), f"must be at least particles ({self.particles})"))
         if (self.cascade_plan is None) == (self.recurring_plan is None):
             problems.append((("cascade_plan",), "give exactly one of cascade_plan and recurring_plan"))
         count, width = self.particles, len(self.parameters)

@@ -54,6 +54,9 @@ class Measure(Enum):
 CASCADE_MEASURES: Final = frozenset({Measure.TRAINED, Measure.REACHED, Measure.TRAINERS, Measure.DELIVERED,
                                      Measure.COHORTS})  # fmt: skip
 RECURRING_MEASURES: Final = frozenset({Measure.MEETINGS, Measure.DISCUSSIONS, Measure.SUPPORTED, Measure.AWARE})
+#: measures that count people (small observed counts of them are suppressed when shown)
+PEOPLE: Final = frozenset({Measure.TRAINED, Measure.REACHED, Measure.TRAINERS, Measure.DELIVERED, Measure.SUPPORTED,
+                           Measure.AWARE})  # fmt: skip
 #: measures that count events, so that a window (since, until) means the events in it
 FLOWS: Final = frozenset({Measure.COHORTS, Measure.MEETINGS, Measure.DISCUSSIONS})
 
@@ -256,9 +259,11 @@ def observation_problems(observations: Observations, plan: CascadePlan | Recurri
             message = f"plan {plan.id!r} has no start, so its periods have no dates: give period or periods"
             problems.append(((*where, field_name), message))
             continue
-        if item.since is not None and plan.start is not None and item.since.start() < plan.start.start():
-            message = f"the window starts ({item.since}) before the plan does ({plan.start})"
-            problems.append(((*where, "since"), message))
+        early = [(name, date) for name, date in (("since", item.since), ("at", item.at)) if date is not None]
+        if plan.start is not None and early and early[0][1].end() < plan.start.start():
+            name, date = early[0]
+            message = f"{date} is before the plan starts ({plan.start})"
+            problems.append(((*where, name), message))
             continue
         first, last = item.window(plan)
         name = "periods" if item.periods or item.since is not None else "period"

@@ -4,6 +4,7 @@ posterior predictive with the observed counts."""
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 import numpy as np
@@ -119,7 +120,9 @@ def plot_pair(result: CalibrationResult, first: str | None = None, second: str |
     return ax
 
 
-def plot_predictive(result: CalibrationResult, draws: int = 200, *, ax: Any = None) -> Any:
+def plot_predictive(
+    result: CalibrationResult, draws: int = 200, *, ax: Any = None, base: str | os.PathLike[str] = "."
+) -> Any:
     """The posterior predictive of the first observation's measure by period (median and 90% interval, runs
     whose parameters are drawn from the posterior) with the counts observed of it as points.
 
@@ -131,6 +134,8 @@ def plot_predictive(result: CalibrationResult, draws: int = 200, *, ax: Any = No
         Runs of the posterior predictive.
     ax
         The matplotlib Axes to draw on; None draws on a new figure's.
+    base
+        The folder a recurring plan's staff network file is relative to.
 
     Returns
     -------
@@ -143,7 +148,7 @@ def plot_predictive(result: CalibrationResult, draws: int = 200, *, ax: Any = No
     """
     from tipframe.reach.calibration_measures import posterior_predictive
 
-    predictive = posterior_predictive(result, draws)
+    predictive = posterior_predictive(result, draws, base)
     periods = np.arange(predictive.median.size)
     ax = new_axes(ax)
     ax.fill_between(periods, predictive.low, predictive.high, color="#56b4e9", alpha=0.35, linewidth=0,

@@ -78,6 +78,7 @@ class Trace:
     populations: tuple[Population, ...]
     scales: FloatArray  # each observation's scale in the distance
     stopped: str
+    runs: int  # simulated in all, a generation cut short by the budget included
 
 
 def log_prior(priors: Sequence[Parameter], theta: FloatArray) -> FloatArray:
@@ -396,4 +397,4 @@ def run_smc(
         if tolerance == 0.0:
             stopped = "every kept run agreed with every count"
             break
-    return Trace(tuple(populations), scales, stopped)
+    return Trace(tuple(populations), scales, stopped, used)

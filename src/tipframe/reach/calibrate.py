@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import importlib.metadata
 import itertools
+import math
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -35,6 +36,7 @@ from tipframe.model.fields import format_path
 from tipframe.model.observations import Measure, observation_problems
 from tipframe.reach.abc import Population, SmcSettings, Trace, prior_variance, run_smc, weighted_quantile
 from tipframe.reach.calibration_models import CalibrationModel, make_model, statistics
+from tipframe.reach.priors import prior_quantile
 from tipframe.reach.recurring import recurring_resources
 from tipframe.reach.resources import Part, Resources, check_resources, simulation_resources
 from tipframe.reach.run import executor_workers
@@ -45,6 +47,10 @@ __all__ = ["calibrate", "calibration_resources", "resolve_plan"]
 
 #: correlations beyond this (either sign) are reported
 CORRELATED = 0.5
+#: the fewest particles a calibration takes (fewer say nothing about spread or correlation)
+MIN_PARTICLES = 10
+#: below this effective sample size, correlations and identifiability are not judged
+MIN_ESS = 10
 
 
 def resolve_plan(
@@ -234,11 +240,13 @@ def calibrate(
     KeyError
         When a document the plan names is not in scope.
     """
-    if particles < 2 or simulations < particles or generations < 0 or not 0 < quantile < 1:
+    if particles < MIN_PARTICLES or simulations < particles or generations < 0 or not 0 < quantile < 1:
         raise ValueError(
-            "need particles of at least 2, simulations of at least particles, generations of at least 0 and a "
-            f"quantile between 0 and 1 (not {particles}, {simulations}, {generations}, {quantile})"
+            f"need particles of at least {MIN_PARTICLES}, simulations of at least particles, generations of at least "
+            f"0 and a quantile between 0 and 1 (not {particles}, {simulations}, {generations}, {quantile})"
         )
+    if not 0 <= min_acceptance <= 1:
+        raise ValueError(f"min_acceptance must be from 0 to 1, not {min_acceptance}")
     if seed < 0:
         raise ValueError(f"a seed must be a non-negative integer, not {seed}")
     plan, workforce, programme = resolve_plan(plan, bundle=bundle, workforce=workforce, programme=programme)
@@ -299,21 +307,21 @@ def _result(
     plan, workforce, programme, observations = documents
     last = trace.populations[-1]
     posterior = _posterior(model, trace)
-    correlations = _correlations(model.names, last)
+    correlations = _correlations(model.names, last) if last.ess >= MIN_ESS else ()
     cascade = isinstance(plan, CascadePlan)
     return CalibrationResult(
         id=f"{plan.id}-calibrated", name=f"{plan.name}, calibrated to {observations.name}",
         cascade_plan=plan if cascade else None, recurring_plan=None if cascade else plan,
         workforce=workforce, programme=programme, observations=observations, seed=seed,
         particles=settings.particles, simulations=settings.simulations, max_generations=settings.generations,
-        quantile=settings.quantile, min_acceptance=settings.min_acceptance, stopped=trace.stopped,
+        quantile=settings.quantile, min_acceptance=settings.min_acceptance, stopped=trace.stopped, runs=trace.runs,
         parameters=model.names, scales=tuple(float(s) for s in trace.scales),
         generations=tuple(
             GenerationSummary(tolerance=p.tolerance, acceptance=p.acceptance, ess=p.ess, simulations=p.simulations)
             for p in trace.populations
         ),
         posterior=posterior, correlations=correlations,
-        findings=identifiability(posterior, correlations, observations),
+        findings=identifiability(posterior, correlations, observations, last.ess),
         theta=from_numpy(last.theta), weights=from_numpy(last.weights), distances=from_numpy(last.distances),
         statistics=from_numpy(last.statistics), tipframe_version=__version__, numpy_version=np.__version__,
         numba_version=importlib.metadata.version("numba") if cascade else None,
@@ -321,14 +329,13 @@ def _result(
 
 
 def _posterior(model: CalibrationModel, trace: Trace) -> tuple[PosteriorSummary, ...]:
-    prior, last = trace.populations[0], trace.populations[-1]
+    last = trace.populations[-1]
     out = []
     for column, (path, distribution) in enumerate(zip(model.names, model.priors, strict=True)):
         values = last.theta[:, column]
         mean = float(np.sum(last.weights * values))
         variance = float(np.sum(last.weights * (values - mean) ** 2))
         quantiles = [weighted_quantile(values, last.weights, q) for q in (0.05, 0.5, 0.95)]
-        drawn = prior.theta[:, column]
         out.append(
             PosteriorSummary(
                 path=path,
@@ -336,8 +343,8 @@ def _posterior(model: CalibrationModel, trace: Trace) -> tuple[PosteriorSummary,
                 median=quantiles[1],
                 low=quantiles[0],
                 high=quantiles[2],
-                prior_low=weighted_quantile(drawn, prior.weights, 0.05),
-                prior_high=weighted_quantile(drawn, prior.weights, 0.95),
+                prior_low=prior_quantile(distribution, 0.05),
+                prior_high=prior_quantile(distribution, 0.95),
                 shrinkage=1.0 - variance / max(prior_variance(distribution), 1e-300),
             )
         )
@@ -367,7 +374,10 @@ def _name(path: str) -> str:
 
 
 def identifiability(
-    posterior: Sequence[PosteriorSummary], correlations: Sequence[Correlation], observations: Observations
+    posterior: Sequence[PosteriorSummary],
+    correlations: Sequence[Correlation],
+    observations: Observations,
+    ess: float = math.inf,
 ) -> tuple[str, ...]:
     """What these observations pin down, in plain sentences: pairs identified only in combination, and
     parameters the data barely inform, each with the data that would help.
@@ -380,11 +390,18 @@ def identifiability(
         Strongly correlated pairs.
     observations
         What was observed.
+    ess
+        The last generation's effective sample size: below `MIN_ESS`, nothing is judged.
 
     Returns
     -------
     tuple of str
     """
+    if ess < MIN_ESS:
+        return (
+            f"Too few effective particles ({ess:.1f}) to judge what these observations identify: use more particles "
+            "or simulations.",
+        )
     measures = {item.measure for item in observations.observations}
     dates = {(str(item.at), item.period, str(item.since), str(item.until), item.periods)
              for item in observations.observations}  # fmt: skip

@@ -15,7 +15,7 @@ from tipframe.model import (
     ReferralNetwork,
     Workforce,
 )
-from tipframe.privacy import suppress_counts, suppressed_text
+from tipframe.privacy import suppress_counts
 from tipframe.report.lines import Lines, get, name
 
 
@@ -149,22 +149,17 @@ def network(out: Lines, n: Document, bundle: Bundle | None) -> None:
         )
 
 
-#: observed measures that count people (suppressed when small); the others count cohorts, meetings or cases
-_PEOPLE = frozenset({"trained", "reached", "trainers", "delivered", "supported", "aware"})
-
-
 def observations(out: Lines, o: Document, bundle: Bundle | None) -> None:
     """What was observed of a plan: each count as reported, small counts of people suppressed."""
     assert isinstance(o, Observations)
     kinds = (CascadePlan, RecurringPlan)
     plan = next((found for kind in kinds if (found := get(bundle, o.plan, kind)) is not None), None)
     out.row("Plan", plan.name if plan is not None else o.plan, "plan")
+    from tipframe.reach.calibration_measures import observed_text
+
     for index, item in enumerate(o.observations):
-        text = item.describe()
-        value = item.value or 0
-        if item.measure.value in _PEOPLE and 0 < value < out.threshold:
-            text = text.replace(item.qualifier.qualify(item.value), suppressed_text(out.threshold), 1)
-            out.suppressed = True
+        text = observed_text(item, out.threshold)
+        out.suppressed |= text != item.describe()
         source = f" [{item.source}]" if item.source else ""
         out.row("Observed" if index == 0 else "", text + source, f"observations[{index}]")
 
