@@ -26,8 +26,10 @@ def test_examples_form_one_bundle() -> None:
     assert bundle.get("builtin:nttp", tipframe.Framework).id == "nttp"
     # twelve case-study programmes (the champions' two strands among them) and the PMTO comparison
     assert len(bundle.documents(Programme)) == 13
-    assert len(bundle.documents(tipframe.CascadePlan)) == 2  # the national rollout and the PMTO comparison
+    # the national rollout, the PMTO comparison, and the built-in rollout with prices
+    assert len(bundle.documents(tipframe.CascadePlan)) == 3
     assert len(bundle.documents(tipframe.RecurringPlan)) == 2  # the Manchester clinics, Midlothian's space
+    assert len(bundle.documents(tipframe.Observations)) == 2  # Help the Helpers (simulated), Manchester's 600+
 
 
 def test_builtins_are_in_scope_without_being_loaded() -> None:

@@ -215,6 +215,7 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from tipframe.reach import PlanError
+    from tipframe.reach.costs import describe_costs, summarise_costs
     from tipframe.reach.limits import ResourceLimitError
     from tipframe.reach.measures import describe_summary, summarise_reach
 
@@ -242,6 +243,9 @@ def run(args: argparse.Namespace) -> int:
         return fail("reach", str(error).strip('"'), INVALID)
     summary = summarise_reach(result)
     sys.stdout.write(describe_summary(summary, result, threshold=args.threshold))
+    costs = summarise_costs(result)
+    if costs is not None:
+        sys.stdout.write("\n" + describe_costs(costs))
     if 0 < summary.eligible < args.threshold:
         print("\n" + textwrap.fill(suppression_note(args.threshold), 96))
     _save(args, result)

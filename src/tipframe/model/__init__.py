@@ -18,6 +18,10 @@ from tipframe.model.cascade import Distribution as Distribution
 from tipframe.model.cascade import Parameter as Parameter
 from tipframe.model.cascade import SeedTrainers as SeedTrainers
 from tipframe.model.cascade import Tier as Tier
+from tipframe.model.costs import CohortCost as CohortCost
+from tipframe.model.costs import Costs as Costs
+from tipframe.model.costs import FacilitatorRate as FacilitatorRate
+from tipframe.model.costs import cohort_cost as cohort_cost
 from tipframe.model.document import Document as Document
 from tipframe.model.document import Illustrative as Illustrative
 from tipframe.model.document import Source as Source

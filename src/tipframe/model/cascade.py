@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from tipframe.model import calendar
+from tipframe.model.costs import Costs
 from tipframe.model.document import Document
 from tipframe.model.fields import (
     IDENTIFIER,
@@ -320,6 +321,11 @@ class CascadePlan(PeriodsMixin, Document):
         "or unlimited (the default; None in Python).",
         default=None,
         checks=[Range(0, MAX_COUNT), NoneAs("unlimited", {"type": "integer"})],
+    )
+    costs: Costs | None = field(
+        doc="Prices for working out what the rollout costs (facilitators' and participants' time, fixed costs, "
+        "preparing trainers); none for no costs.",
+        default=None,
     )
     adoption_after: int = field(
         doc="A trainer counts toward adoption once it has been active this many periods with willing "

@@ -166,6 +166,16 @@ class ReachResult(Document):
         "(zeros when seeds come from outside; absent in results saved before it was recorded).",
         default=None,
     )
+    places: ArrayData | None = field(
+        doc="People enrolled in the cohorts started in each period, replicates x periods (absent in results saved "
+        "before it was recorded).",
+        default=None,
+    )
+    facilitations: ArrayData | None = field(
+        doc="Facilitators of the cohorts started in each period (each cohort's team counted), replicates x periods "
+        "(absent in results saved before it was recorded).",
+        default=None,
+    )
     events: tuple[EventLog, ...] = field(doc="Event logs of the replicates kept.", default=())
     flags: tuple[ProjectionFlag, ...] = field(
         doc="A projection's assumptions that fail for this plan, each with its estimated gap in reach (none: the "
@@ -213,7 +223,7 @@ _SHAPES = {
     "by_organisation": ("T", "O"),
     "by_generation": ("R", "T"),
     **dict.fromkeys(("trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started"), ("R", "T")),
-    **dict.fromkeys(("reached", "staff_seeds"), ("R", "T")),
+    **dict.fromkeys(("reached", "staff_seeds", "places", "facilitations"), ("R", "T")),
     **dict.fromkeys(
         (
             "organisations_started",

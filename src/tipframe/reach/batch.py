@@ -86,7 +86,17 @@ class Batch:
         shape = (scenario.horizon + 1, replicates)
         self.series = {
             name: np.zeros(shape, np.int64)
-            for name in ("trained", "trainers", "active", "running", "started", "reached", "seeds")
+            for name in (
+                "trained",
+                "trainers",
+                "active",
+                "running",
+                "started",
+                "reached",
+                "seeds",
+                "places",
+                "facilitations",
+            )
         }
         self.series_gen = np.zeros((scenario.horizon + 1, replicates, GENERATIONS), np.int64)
         self.series_org = np.zeros((scenario.horizon + 1, replicates * n_orgs), np.int64)
@@ -271,6 +281,13 @@ class Batch:
             )  # fmt: skip
             if started is not None:
                 self._started(t, started)
+                replicates = self.replicates
+                self.series["places"][t] = np.bincount(
+                    started.place_org // max(self.n_orgs, 1), weights=started.place_count, minlength=replicates
+                ).astype(np.int64)
+                self.series["facilitations"][t] = np.bincount(
+                    self.trainers["rep"][started.facilitation_trainer], minlength=replicates
+                )
                 self.ending_classes[t + self.scenario.cohort_periods - 1] = self._take(started)
                 started_now = started.per_replicate
         self.running += started_now

@@ -18,7 +18,10 @@ import numpy as np
 from tipframe.reach.cascade_groups import G
 from tipframe.reach.cascade_kernel import (
     ACTIVE_FROM,
+    C_FACILITATORS,
     C_GEN,
+    C_SIZE,
+    C_START,
     CHANCES,
     GEN,
     LAST_CHANCE,
@@ -34,6 +37,8 @@ from tipframe.reach.cascade_random import binomial, parameter, seed
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
+#: the records' rows of places and facilitations (``results.SERIES``), after the kernel's seven series
+PLACES = 7
 CALLS = "ad68a8b6312325e3"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
 
 
@@ -154,6 +159,10 @@ def _rows(
     for t in range(series.shape[0]):
         for k in range(series.shape[1]):
             series_out[r, k, t] = series[t, k]
+        series_out[r, PLACES, t], series_out[r, PLACES + 1, t] = 0, 0
+    for c in range(ci.shape[0]):  # each started cohort's people and facilitators, by its start period
+        series_out[r, PLACES, ci[c, C_START]] += ci[c, C_SIZE]
+        series_out[r, PLACES + 1, ci[c, C_START]] += ci[c, C_FACILITATORS]
         for g in range(min(G, generations_out.shape[2])):
             generations_out[r, t, g] = by_gen[t, g]
     _summary(ti, tf, marks, judging, numbers, per_trainer_out[r])

@@ -82,6 +82,8 @@ class Run:
     events: Events | None
     reached: IntArray  # (H+1,) eligible people who started (seeds aside), still in the workforce
     staff_seeds: IntArray  # (H+1,) seed trainers who are staff, still in the workforce
+    places: IntArray  # (H+1,) people enrolled in the cohorts started in each period
+    facilitations: IntArray  # (H+1,) facilitators of the cohorts started in each period (each cohort's team)
     trainer_chances: IntArray  # active periods each trainer had willing people within reach
     trainer_last_chance: IntArray  # the last of them (-1: none)
     trainer_active_from: IntArray
@@ -133,6 +135,8 @@ def _run_of(batch: Batch, r: int, facilitation: tuple[IntArray, IntArray] | None
         cohorts_started=series["started"][:, r].copy(),
         reached=series["reached"][:, r].copy(),
         staff_seeds=series["seeds"][:, r].copy(),
+        places=series["places"][:, r].copy(),
+        facilitations=series["facilitations"][:, r].copy(),
         organisations_started=batch.org_started[block].copy(),
         trainer_generation=trainer("gen"),
         trainer_trained_at=trainer("trained_at"),

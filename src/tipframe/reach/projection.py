@@ -94,7 +94,9 @@ class _Projection:
         self.fidelity_sum = np.zeros((k, self.g))
         self.hosted = np.zeros((2, k, orgs))  # cohorts hosted: seeds' most in a period, the others' in all
         names = ("trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started", "reached")
-        self.out: dict[str, Any] = {name: np.zeros((k, horizon + 1)) for name in (*names, "staff_seeds")}
+        self.out: dict[str, Any] = {
+            name: np.zeros((k, horizon + 1)) for name in (*names, "staff_seeds", "places", "facilitations")
+        }
         self.out["staff_seeds"][:, 0] = self.staff_seeds
         self.out["trainers"][:, 0] = self.trainers
         self.by_generation = np.zeros((k, horizon + 1, self.g))
@@ -261,6 +263,9 @@ class _Projection:
         self.hosted[0] = np.maximum(self.hosted[0], started[seeds].sum(axis=0))
         self.hosted[1] += started[~seeds].sum(axis=0)
         self._enrol(t, own, given, part, (present, started), (live, x))
+        self.out["places"][:, t] = filled.sum(axis=1)
+        teams = np.array([self._values("facilitators", int(g) + 1) for g in present], np.float64)
+        self.out["facilitations"][:, t] = (started.sum(axis=2) * teams[:, None]).sum(axis=0)
         return np.asarray(started.sum(axis=(0, 2)))
 
     def _in_order(self, demand: FloatArray, filled: FloatArray, present: IntArray) -> FloatArray:

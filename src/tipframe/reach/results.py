@@ -26,7 +26,10 @@ __all__ = ["NUMBERS", "SERIES", "Records", "monte_carlo_result", "projection_res
 
 
 #: the series a result keeps of each replicate, in the order `Records.series` holds them
-SERIES = ("trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started", "reached", "staff_seeds")
+SERIES = (
+    "trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started", "reached", "staff_seeds",
+    "places", "facilitations",
+)  # fmt: skip
 #: the numbers it keeps of each replicate, in the order `Records.numbers` holds them
 NUMBERS = (
     "organisations_started", "trainers_who_ran", "maintenance", "trainer_adoption", "trainers_idle",
@@ -315,6 +318,8 @@ def projection_result(scenario: Scenario, ensemble: Ensemble, seed: int) -> Reac
         cohorts_started=rows("cohorts_started"),
         reached=rows("reached"),
         staff_seeds=rows("staff_seeds"),
+        places=rows("places"),
+        facilitations=rows("facilitations"),
         organisations_started=rows("organisations_started"),
         trainers_who_ran=rows("trainers_who_ran"),
         maintenance=rows("maintenance"),

@@ -14,6 +14,7 @@ from tipframe.model import (
     RecurringPlan,
     ReferralNetwork,
     Workforce,
+    cohort_cost,
 )
 from tipframe.privacy import suppress_counts
 from tipframe.report.lines import Lines, get, name
@@ -78,17 +79,45 @@ def plan(out: Lines, p: Document, bundle: Bundle | None) -> None:
         )
         label = "Tiers" if index == 0 else ""
         out.row(label, f"{index}: {text}", f"tiers[{index}]")
+    if p.costs is not None:
+        _costs(out, p, get(bundle, p.programme, Programme))
+
+
+def _costs(out: Lines, p: CascadePlan, programme: Programme | None) -> None:
+    """A plan's prices, and what one full cohort of its first tier costs when the programme is in scope."""
+    c = p.costs
+    if c is None:  # pragma: no cover - the caller checks
+        return
+    prices = [f"facilitator hour {c.facilitator_hour:g}", f"participant hour {c.participant_hour:g}",
+              f"per cohort {c.per_cohort:g}", f"per session {c.per_session:g}", f"per trainer {c.per_trainer:g}",
+              *(f"{rate.role} hour {rate.hourly:g}" for rate in c.facilitator_rates)]  # fmt: skip
+    out.row("Costs", f"{c.currency}, {c.price_year} prices: " + "; ".join(prices), "costs")
+    tier = p.tiers[0]
+    cohort = cohort_cost(c, programme, tier.facilitators, tier.cohort_size) if programme is not None else None
+    if cohort is not None:
+        text = (
+            f"{cohort.contact_hours:g} contact hours x {cohort.facilitators} facilitators and {cohort.places} places: "
+            f"{cohort.facilitator_hours:g} facilitator hours, {cohort.participant_hours:g} participant hours, "
+            f"{c.currency} {cohort.cost:,.2f}"
+        )
+        out.row("One cohort", text, "costs")
 
 
 def result(out: Lines, r: Document, bundle: Bundle | None) -> None:
     """A saved result's modelled measures, as ``tipframe reach`` prints them."""
     assert isinstance(r, ReachResult)
+    from tipframe.reach.costs import describe_costs, summarise_costs
     from tipframe.reach.measures import describe_summary, summarise_reach
 
     summary = summarise_reach(r)
     out.suppressed |= 0 < summary.eligible < out.threshold  # the one observed count it prints
     for line in describe_summary(summary, r, threshold=out.threshold).rstrip().splitlines():
         out.raw(line)
+    costs = summarise_costs(r)
+    if costs is not None:
+        out.raw("")
+        for line in describe_costs(costs).rstrip().splitlines():
+            out.raw(line)
 
 
 def network(out: Lines, n: Document, bundle: Bundle | None) -> None:

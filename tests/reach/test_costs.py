@@ -1,0 +1,114 @@
+"""Costs: one cohort by hand, every run against its own event log, both engines' places, and where costs show."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import attrs
+import numpy as np
+import pytest
+
+import tipframe
+from tipframe.cli import main
+from tipframe.io.arrays import to_numpy
+from tipframe.model import Costs, FacilitatorRate, cohort_cost
+from tipframe.reach.costs import cost_rows, run_costs, summarise_costs
+
+from ..conftest import EXAMPLES
+
+PRICES = Costs(currency="GBP", price_year=2025, facilitator_hour=40, participant_hour=20, per_cohort=100,
+               per_session=10, per_trainer=500)  # fmt: skip
+
+
+def documents(costs: Costs | None = PRICES) -> tuple[tipframe.CascadePlan, tipframe.Workforce, tipframe.Programme]:
+    plan = tipframe.load("builtin:help-the-helpers-rollout", tipframe.CascadePlan)
+    workforce, programme = (
+        tipframe.load(plan.workforce, tipframe.Workforce),
+        tipframe.load(plan.programme, tipframe.Programme),
+    )
+    return attrs.evolve(plan, costs=costs), workforce, programme
+
+
+def test_one_help_the_helpers_cohort_costs_what_a_hand_calculation_says() -> None:
+    """Ten two-hour sessions (20 contact hours), two facilitators, twelve places, as the case study's course."""
+    _, _, programme = documents()
+    cohort = cohort_cost(PRICES, programme, facilitators=2, places=12)
+    assert cohort is not None
+    assert (cohort.contact_hours, cohort.sessions) == (20.0, 10)
+    assert (cohort.facilitator_hours, cohort.participant_hours) == (40.0, 240.0)
+    assert cohort.cost == 40 * 40 + 240 * 20 + 100 + 10 * 10  # 6,600
+
+
+def test_facilitator_roles_with_their_own_rate_count_at_it() -> None:
+    _, _, programme = documents()  # two psychotherapeutic counsellors
+    rated = attrs.evolve(PRICES, facilitator_rates=(FacilitatorRate(role="psychotherapeutic counsellor", hourly=55),))
+    assert rated.facilitator_hourly(programme, 2) == 55
+    assert rated.facilitator_hourly(programme, 3) == pytest.approx((2 * 55 + 40) / 3)
+    with pytest.raises(tipframe.ModelError, match="has a rate already"):
+        attrs.evolve(rated, facilitator_rates=rated.facilitator_rates * 2)
+
+
+@pytest.mark.parametrize("backend", ["compiled", "reference"])
+def test_every_run_costs_what_its_own_event_log_adds_up_to(backend: str) -> None:
+    plan, workforce, programme = documents()
+    result = tipframe.simulate_reach(plan, workforce, programme, replicates=30, seed=4, keep_events=range(30),
+                                     backend=backend)  # fmt: skip
+    runs = run_costs(result)
+    assert runs is not None
+    for log in result.events:
+        sizes, facilitators = to_numpy(log.cohort_size), np.bincount(to_numpy(log.facilitation_cohort))
+        trainers = to_numpy(log.trainer_organisation).size
+        expected = (facilitators.sum() * 20 * 40 + sizes.sum() * 20 * 20 + sizes.size * (100 + 10 * 10)
+                    + trainers * 500)  # fmt: skip
+        assert runs["cost"][log.replicate].sum() == pytest.approx(expected)
+        assert runs["cohorts"][log.replicate].sum() == sizes.size
+
+
+def test_the_engines_agree_on_places_and_facilitators() -> None:
+    plan, workforce, programme = documents()
+    means = {}
+    for backend in ("compiled", "reference"):
+        result = tipframe.simulate_reach(plan, workforce, programme, replicates=600, seed=1, backend=backend)
+        places = to_numpy(result.places).sum(axis=1)
+        assert (to_numpy(result.facilitations) == 2 * to_numpy(result.cohorts_started)).all()  # teams of two
+        means[backend] = (places.mean(), places.std(ddof=1) / np.sqrt(places.size))
+    (a, sa), (b, sb) = means["compiled"], means["reference"]
+    assert abs(a - b) < 4 * np.hypot(sa, sb)
+
+
+def test_costs_are_summarised_for_simulations_and_projections() -> None:
+    plan, workforce, programme = documents()
+    simulated = summarise_costs(tipframe.simulate_reach(plan, workforce, programme, replicates=200, seed=2))
+    projected = summarise_costs(tipframe.project_reach(plan, workforce, programme, draws=50, seed=2))
+    assert simulated is not None
+    assert projected is not None
+    assert projected.projection
+    assert not simulated.projection
+    for summary in (simulated, projected):
+        assert summary.total.low <= summary.total.median <= summary.total.high
+        assert 0 < summary.per_trained.median < summary.total.median
+    # expected values and simulated means agree roughly: within a fifth
+    assert projected.total.mean == pytest.approx(simulated.total.mean, rel=0.2)
+    assert summarise_costs(tipframe.simulate_reach(*documents(None), replicates=5)) is None
+
+
+def test_the_cost_so_far_rises_period_by_period() -> None:
+    plan, workforce, programme = documents()
+    rows = cost_rows(tipframe.simulate_reach(plan, workforce, programme, replicates=50, seed=3))
+    medians = [row["cost_so_far_median"] for row in rows]
+    assert len(rows) == plan.horizon + 1
+    assert medians[0] == 12 * 500  # the twelve seed trainers' preparation, at the start
+    assert all(b >= a for a, b in itertools.pairwise(medians))
+
+
+def test_reach_and_show_print_the_costs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = str(EXAMPLES / "help-the-helpers-costed.yaml")
+    assert main(["show", plan]) == 0
+    shown = capsys.readouterr().out
+    assert "GBP 5,150.00" in shown  # 40 facilitator hours at 45, 160 participant hours at 20, 150 a cohort
+    out = tmp_path / "result.json"
+    assert main(["reach", plan, "--replicates", "50", "--quiet", "--json", str(out)]) == 0
+    assert "per person trained" in capsys.readouterr().out
+    assert main(["show", str(out)]) == 0
+    assert "per person trained" in capsys.readouterr().out
