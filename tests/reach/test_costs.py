@@ -112,3 +112,14 @@ def test_reach_and_show_print_the_costs(tmp_path: Path, capsys: pytest.CaptureFi
     assert "per person trained" in capsys.readouterr().out
     assert main(["show", str(out)]) == 0
     assert "per person trained" in capsys.readouterr().out
+
+
+def test_the_table_gives_each_period_s_cost_and_the_cost_so_far(tmp_path: Path) -> None:
+    out = tmp_path / "series.csv"
+    plan = str(EXAMPLES / "help-the-helpers-costed.yaml")
+    assert main(["reach", plan, "--replicates", "40", "--quiet", "--csv", str(out)]) == 0
+    header, first, *_ = out.read_text().splitlines()
+    columns = header.split(",")
+    assert columns[-6:] == ["cost_median", "cost_low", "cost_high", "cost_so_far_median", "cost_so_far_low",
+                            "cost_so_far_high"]  # fmt: skip
+    assert first.split(",")[columns.index("cost_median")] in ("7200", "7200.0")  # twelve seed trainers at 600

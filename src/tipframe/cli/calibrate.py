@@ -16,9 +16,9 @@ from tipframe.cli.common import (
     OK,
     UNUSABLE,
     add_bundle,
+    add_memory_limit,
     add_threshold,
     fail,
-    gibibytes,
     positive,
     seed,
     whole,
@@ -55,12 +55,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--rerun", metavar="RESULT", help="calibrate a saved result again and compare, bit for bit")
     parser.add_argument("--quiet", action="store_true", help="no progress")
     add_threshold(parser)
-    parser.add_argument(
-        "--memory-limit",
-        type=gibibytes,
-        metavar="GIB",
-        help="refuse runs estimated to need more than this many GiB (default: as tipframe reach)",
-    )
+    add_memory_limit(parser)
     parser.set_defaults(run=run)
 
 

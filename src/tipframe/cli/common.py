@@ -129,6 +129,19 @@ def add_bundle(parser: argparse.ArgumentParser, help: str = "other files or fold
     parser.add_argument("--bundle", nargs="*", default=[], metavar="PATH", help=help)
 
 
+def add_memory_limit(parser: argparse.ArgumentParser) -> None:
+    """``--memory-limit GIB``: refuse a run whose estimate is larger, before it starts."""
+    parser.add_argument(
+        "--memory-limit",
+        type=gibibytes,
+        metavar="GIB",
+        help=(
+            "refuse runs estimated to need more than this many GiB (default: half the machine's memory, or less "
+            "where the process or its cgroup is limited, less what is in use)"
+        ),
+    )
+
+
 def add_threshold(parser: argparse.ArgumentParser) -> None:
     """``--threshold N``: the disclosure-control rule of a command that prints observed counts of people."""
     from tipframe.privacy import DEFAULT_THRESHOLD

@@ -17,9 +17,9 @@ from tipframe.cli.common import (
     OK,
     UNUSABLE,
     add_bundle,
+    add_memory_limit,
     add_threshold,
     fail,
-    gibibytes,
     positive,
     seed,
     whole,
@@ -95,15 +95,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--rerun", metavar="FILE", help="rerun a saved result and check it reproduces bit for bit")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_threshold(parser)  # for the eligible staff it prints; --json and --csv keep every count
-    parser.add_argument(
-        "--memory-limit",
-        type=gibibytes,
-        metavar="GIB",
-        help=(
-            "refuse runs estimated to need more than this many GiB (default: half the machine's memory, or less "
-            "where the process or its cgroup is limited, less what is in use)"
-        ),
-    )
+    add_memory_limit(parser)
     parser.set_defaults(run=run)
 
 
@@ -200,7 +192,14 @@ def _save(args: argparse.Namespace, result: ReachResult) -> None:
 
         write_graph(dissemination_graph(result), args.graph)
     if args.csv:
-        write_csv(args.csv, series_rows(result))
+        from tipframe.reach.costs import cost_rows
+
+        rows, costs = series_rows(result), cost_rows(result)  # with prices: each period's cost beside its series
+        if costs:
+            rows = [
+                row | {k: v for k, v in cost.items() if k != "period"} for row, cost in zip(rows, costs, strict=True)
+            ]
+        write_csv(args.csv, rows)
 
 
 def _usage_problem(args: argparse.Namespace) -> str | None:

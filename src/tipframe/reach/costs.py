@@ -174,7 +174,7 @@ def describe_costs(summary: CostSummary) -> str:
 
 
 def cost_rows(result: ReachResult) -> list[dict[str, Any]]:
-    """The cost so far at the end of each period (median and 90% interval across runs), or none without costs.
+    """The cost in each period and so far at its end (median and 90% interval across runs), or none without costs.
 
     Parameters
     ----------
@@ -184,15 +184,15 @@ def cost_rows(result: ReachResult) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        ``period``, ``cost_so_far_median``, ``cost_so_far_low``, ``cost_so_far_high``.
+        ``period``; ``cost_median``, ``cost_low``, ``cost_high`` (booked in the period); and
+        ``cost_so_far_median``, ``cost_so_far_low``, ``cost_so_far_high``.
     """
     runs = run_costs(result)
     if runs is None:
         return []
-    so_far = np.cumsum(runs["cost"], axis=1)
-    low, median, high = np.percentile(so_far, [5, 50, 95], axis=0)
-    return [
-        {"period": t, "cost_so_far_median": float(median[t]), "cost_so_far_low": float(low[t]),
-         "cost_so_far_high": float(high[t])}
-        for t in range(so_far.shape[1])
-    ]  # fmt: skip
+    rows: list[dict[str, Any]] = [{"period": t} for t in range(runs["cost"].shape[1])]
+    for name, values in (("cost", runs["cost"]), ("cost_so_far", np.cumsum(runs["cost"], axis=1))):
+        low, median, high = np.percentile(values, [5, 50, 95], axis=0)
+        for t, row in enumerate(rows):
+            row |= {f"{name}_median": float(median[t]), f"{name}_low": float(low[t]), f"{name}_high": float(high[t])}
+    return rows
