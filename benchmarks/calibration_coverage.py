@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import math
 import time
 
 import numpy as np
@@ -27,6 +26,7 @@ from tipframe.model import Observation, Observations
 from tipframe.model.observations import Measure
 from tipframe.reach.abc import sample_prior
 from tipframe.reach.calibration_models import make_model
+from tipframe.reach.stats import clopper_pearson
 
 PLAN = "builtin:help-the-helpers-rollout"
 
@@ -50,38 +50,6 @@ def one(dataset: int, seed: int, particles: int, simulations: int) -> tuple[list
     result = tipframe.calibrate(plan, observed, workforce=workforce, programme=programme, particles=particles,
                                 simulations=simulations, seed=dataset)  # fmt: skip
     return truth.tolist(), [(p.low, p.high) for p in result.posterior]
-
-
-def _tail(n: int, k: int, p: float, upper: bool) -> float:
-    """P(X >= k) (upper) or P(X <= k) for X ~ binomial(n, p)."""
-    ks = range(k, n + 1) if upper else range(k + 1)
-    if p <= 0.0:
-        return 1.0 if (0 in ks) else 0.0
-    if p >= 1.0:
-        return 1.0 if (n in ks) else 0.0
-    log = [math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * math.log(p) + (n - j) * math.log1p(-p)
-           for j in ks]  # fmt: skip
-    return float(sum(math.exp(v) for v in log))
-
-
-def clopper_pearson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    """The exact (Clopper-Pearson) 1 - alpha interval for a binomial proportion k / n, by bisection."""
-
-    def solve(target: float, upper: bool) -> float:
-        lo, hi = 0.0, 1.0
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            tail = _tail(n, k, mid, upper)
-            # P(X >= k) rises with p; P(X <= k) falls with p
-            if (tail < target) == upper:
-                lo = mid
-            else:
-                hi = mid
-        return (lo + hi) / 2
-
-    lower = 0.0 if k == 0 else solve(alpha / 2, True)
-    higher = 1.0 if k == n else solve(alpha / 2, False)
-    return lower, higher
 
 
 def main() -> None:

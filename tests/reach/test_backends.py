@@ -152,3 +152,13 @@ def test_compiled_modules_name_the_code_they_call(module: str, calls: list[str])
     expected = digest.hexdigest()[:16]
     found = importlib.import_module(f"tipframe.reach.{module}").CALLS
     assert found == expected, f'set CALLS = "{expected}" in src/tipframe/reach/{module}.py'
+
+
+@pytest.mark.parametrize("backend", ["compiled", "reference"])
+@pytest.mark.parametrize("documents", [builtin, crowded])
+def test_every_period_s_trained_add_up_by_generation(backend: str, documents: Callable[[], Documents]) -> None:
+    """The per-generation series and the total agree in every period, not only at the horizon."""
+    result = tipframe.simulate_reach(*documents(), replicates=40, seed=6, backend=backend)
+    by_generation, trained = to_numpy(result.by_generation), to_numpy(result.trained)
+    assert (by_generation.sum(axis=2) == trained).all()
+    assert by_generation[:, 1:-1].any()  # periods before the horizon hold their own counts

@@ -123,3 +123,58 @@ def test_the_table_gives_each_period_s_cost_and_the_cost_so_far(tmp_path: Path) 
     assert columns[-6:] == ["cost_median", "cost_low", "cost_high", "cost_so_far_median", "cost_so_far_low",
                             "cost_so_far_high"]  # fmt: skip
     assert first.split(",")[columns.index("cost_median")] in ("7200", "7200.0")  # twelve seed trainers at 600
+
+
+def test_runs_that_trained_nobody_are_counted_out_and_said_so() -> None:
+    from tipframe.reach.costs import describe_costs
+
+    plan, workforce, programme = documents()
+    tier = attrs.evolve(plan.tiers[0], completion=tipframe.Parameter.fixed(0.05), total_cohorts=1)
+    few = attrs.evolve(plan, tiers=(tier,), seed_trainers=plan.seed_trainers[:1])
+    summary = summarise_costs(tipframe.simulate_reach(few, workforce, programme, replicates=100, seed=1))
+    assert summary is not None
+    assert 0 < summary.per_trained.n < summary.total.n
+    assert f"counts {summary.per_trained.n:,} of 100 runs" in describe_costs(summary)
+
+
+def test_costs_that_cannot_be_worked_out_are_said_so(capsys: pytest.CaptureFixture[str]) -> None:
+    from tipframe.reach.costs import cost_note, describe_costs
+
+    plan, workforce, programme = documents()
+    hourless = attrs.evolve(programme, sessions=(), schedule=attrs.evolve(programme.schedule, session_length=None))
+    result = tipframe.simulate_reach(plan, workforce, hourless, replicates=5)
+    assert summarise_costs(result) is None
+    assert "gives no contact hours" in (cost_note(result) or "")
+    old = attrs.evolve(tipframe.simulate_reach(plan, workforce, programme, replicates=5), places=None)
+    assert "saved before places were recorded" in (cost_note(old) or "")
+    unnamed = attrs.evolve(PRICES, facilitator_rates=(FacilitatorRate(role="counsellor", hourly=55),))
+    summary = summarise_costs(tipframe.simulate_reach(attrs.evolve(plan, costs=unnamed), workforce, programme,
+                                                      replicates=5))  # fmt: skip
+    assert summary is not None
+    assert "not used: counsellor" in describe_costs(summary)
+
+
+def test_a_rerun_compares_places_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    plan = str(EXAMPLES / "help-the-helpers-costed.yaml")
+    out = tmp_path / "result.json"
+    assert main(["reach", plan, "--replicates", "20", "--quiet", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    saved = data["places"]
+    places = to_numpy(tipframe.ArrayData(dtype=saved["dtype"], shape=tuple(saved["shape"]), data=saved["data"]))
+    places = places.copy()
+    places[0, 5] += 1000
+    changed = tipframe.from_numpy(places)
+    data["places"] = {"dtype": changed.dtype, "shape": list(changed.shape), "data": changed.data}
+    out.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(["reach", "--rerun", str(out)]) == 1
+    assert "not reproduced: places differ" in capsys.readouterr().err
+
+
+def test_the_resource_estimate_counts_every_series() -> None:
+    from tipframe.reach.resources import _SERIES
+    from tipframe.reach.results import SERIES
+
+    assert len(SERIES) == _SERIES

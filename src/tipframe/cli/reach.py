@@ -183,7 +183,6 @@ def _stop(executor: concurrent.futures.ProcessPoolExecutor) -> None:
 
 
 def _save(args: argparse.Namespace, result: ReachResult) -> None:
-    from tipframe.reach.measures import series_rows
 
     if args.json:
         dump(result, args.json, format="json")
@@ -192,14 +191,9 @@ def _save(args: argparse.Namespace, result: ReachResult) -> None:
 
         write_graph(dissemination_graph(result), args.graph)
     if args.csv:
-        from tipframe.reach.costs import cost_rows
+        from tipframe.reach.costs import rows_with_costs
 
-        rows, costs = series_rows(result), cost_rows(result)  # with prices: each period's cost beside its series
-        if costs:
-            rows = [
-                row | {k: v for k, v in cost.items() if k != "period"} for row, cost in zip(rows, costs, strict=True)
-            ]
-        write_csv(args.csv, rows)
+        write_csv(args.csv, rows_with_costs(result))  # with prices: each period's cost beside its series
 
 
 def _usage_problem(args: argparse.Namespace) -> str | None:
@@ -214,7 +208,7 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from tipframe.reach import PlanError
-    from tipframe.reach.costs import describe_costs, summarise_costs
+    from tipframe.reach.costs import cost_note, describe_costs, summarise_costs
     from tipframe.reach.limits import ResourceLimitError
     from tipframe.reach.measures import describe_summary, summarise_reach
 
@@ -245,6 +239,8 @@ def run(args: argparse.Namespace) -> int:
     costs = summarise_costs(result)
     if costs is not None:
         sys.stdout.write("\n" + describe_costs(costs))
+    elif cost_note(result) is not None:
+        print(f"\n{cost_note(result)}")
     if 0 < summary.eligible < args.threshold:
         print("\n" + textwrap.fill(suppression_note(args.threshold), 96))
     _save(args, result)

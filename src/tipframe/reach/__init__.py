@@ -32,3 +32,7 @@ from tipframe.reach.sweeps import SweepResult as SweepResult
 from tipframe.reach.sweeps import SweepScenario as SweepScenario
 from tipframe.reach.sweeps import sweep as sweep
 from tipframe.reach.sweeps import variant as variant
+from tipframe.reach.targets import Lever as Lever
+from tipframe.reach.targets import Target as Target
+from tipframe.reach.targets import TargetResult as TargetResult
+from tipframe.reach.targets import plan_for_target as plan_for_target

@@ -37,9 +37,9 @@ from tipframe.reach.cascade_random import binomial, parameter, seed
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
+CALLS = "ad68a8b6312325e3"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
 #: the records' rows of places and facilitations (``results.SERIES``), after the kernel's seven series
 PLACES = 7
-CALLS = "ad68a8b6312325e3"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
 
 
 @numba.njit(cache=True)
@@ -160,11 +160,11 @@ def _rows(
         for k in range(series.shape[1]):
             series_out[r, k, t] = series[t, k]
         series_out[r, PLACES, t], series_out[r, PLACES + 1, t] = 0, 0
+        for g in range(min(G, generations_out.shape[2])):
+            generations_out[r, t, g] = by_gen[t, g]
     for c in range(ci.shape[0]):  # each started cohort's people and facilitators, by its start period
         series_out[r, PLACES, ci[c, C_START]] += ci[c, C_SIZE]
         series_out[r, PLACES + 1, ci[c, C_START]] += ci[c, C_FACILITATORS]
-        for g in range(min(G, generations_out.shape[2])):
-            generations_out[r, t, g] = by_gen[t, g]
     _summary(ti, tf, marks, judging, numbers, per_trainer_out[r])
     hosted, started = marks[0], 0
     for o in range(eligible.size):

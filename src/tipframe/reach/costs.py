@@ -19,7 +19,7 @@ from tipframe.model import CohortCost, Costs, Engine, ReachResult, cohort_cost
 from tipframe.reach.measures import Estimate
 from tipframe.reach.scenario import FloatArray
 
-__all__ = ["CostSummary", "cost_rows", "describe_costs", "run_costs", "summarise_costs"]
+__all__ = ["CostSummary", "cost_note", "cost_rows", "describe_costs", "rows_with_costs", "run_costs", "summarise_costs"]
 
 
 @attrs.frozen
@@ -28,6 +28,7 @@ class CostSummary:
 
     costs: Costs
     projection: bool  # expected values, one row a draw of the plan's distributions (no Monte Carlo error)
+    unused: tuple[str, ...]  # roles given a rate the programme does not name
     cohort: CohortCost | None  # one full cohort of the first tier
     cohorts: Estimate
     sessions: Estimate
@@ -81,6 +82,49 @@ def run_costs(result: ReachResult) -> dict[str, FloatArray] | None:
     return out
 
 
+def cost_note(result: ReachResult) -> str | None:
+    """Why a plan with prices has no costs worked out for this result, or None when it has (or has no prices).
+
+    Parameters
+    ----------
+    result
+        A simulation or projection.
+
+    Returns
+    -------
+    str or None
+    """
+    if result.plan.costs is None:
+        return None
+    programme = result.programme
+    if programme.contact_hours() is None or programme.session_count() is None:
+        return (
+            f"Costs are not worked out: programme {programme.id!r} gives no contact hours (its sessions' durations, "
+            "or a schedule with a session count and session length)."
+        )
+    if result.places is None or result.facilitations is None:
+        return "Costs are not worked out: the result was saved before places were recorded; run it again to cost it."
+    return None
+
+
+def unused_rates(costs: Costs, programme: Any) -> list[str]:
+    """Roles given a rate that the programme's facilitation does not name (their rates are not used).
+
+    Parameters
+    ----------
+    costs
+        The prices.
+    programme
+        The programme delivered.
+
+    Returns
+    -------
+    list of str
+    """
+    named = {role.title for role in programme.facilitation.roles} if programme.facilitation is not None else set()
+    return [rate.role for rate in costs.facilitator_rates if rate.role not in named]
+
+
 def summarise_costs(result: ReachResult) -> CostSummary | None:
     """The rollout's costs over the horizon, each across runs; None where `run_costs` is.
 
@@ -107,6 +151,7 @@ def summarise_costs(result: ReachResult) -> CostSummary | None:
     return CostSummary(
         costs=costs,
         projection=result.engine is Engine.PROJECTION,
+        unused=tuple(unused_rates(costs, result.programme)),
         cohort=cohort_cost(costs, result.programme, tier.facilitators, tier.cohort_size),
         cohorts=Estimate.of(runs["cohorts"].sum(axis=1)),
         sessions=Estimate.of(runs["sessions"].sum(axis=1)),
@@ -169,8 +214,40 @@ def describe_costs(summary: CostSummary) -> str:
         _line("total", summary.total, c.currency, error),
         _line("per person trained", summary.per_trained, c.currency, error),
         _line("per person reached", summary.per_reached, c.currency, error),
+        "  (per person: a run's total over the people trained, or who started, seed trainers aside and still in "
+        "the workforce at the horizon)",
     ]
+    if summary.per_trained.n < summary.total.n:
+        lines.append(
+            f"  per person trained counts {summary.per_trained.n:,} of {summary.total.n:,} runs: the others trained "
+            "nobody, and their cost is in the total only"
+        )
+    if summary.unused:
+        lines.append(f"  rates for roles the programme does not name are not used: {', '.join(summary.unused)}")
+    if error:
+        lines.append("  (± is the mean's Monte Carlo standard error)")
     return "\n".join(lines) + "\n"
+
+
+def rows_with_costs(result: ReachResult) -> list[dict[str, Any]]:
+    """The result's per-period rows (`series_rows`), with each period's cost columns (`cost_rows`) when the plan
+    gives prices: what ``tipframe reach --csv`` writes and `tipframe.to_frame` gives.
+
+    Parameters
+    ----------
+    result
+        A simulation or projection.
+
+    Returns
+    -------
+    list of dict
+    """
+    from tipframe.reach.measures import series_rows
+
+    rows, costs = series_rows(result), cost_rows(result)
+    if not costs:
+        return rows
+    return [row | {k: v for k, v in cost.items() if k != "period"} for row, cost in zip(rows, costs, strict=True)]
 
 
 def cost_rows(result: ReachResult) -> list[dict[str, Any]]:

@@ -61,6 +61,7 @@ _ELEMENT: Final = 4e-9
 CHUNK: Final = 1 << 20
 #: room for a batch's trainers and cohorts above their expected count (tables grow by doubling)
 _MARGIN: Final = 1.05
+_SERIES: Final = 9  # series a replicate records each period (``results.SERIES``)
 #: the allocator's share above the arrays counted: Python's objects, and memory freed but kept (glibc)
 _OVERHEAD: Final = 0.1
 #: the share of a batch's outgrown table copies the allocator keeps as batches follow (holes left unfilled)
@@ -160,7 +161,7 @@ def _kept(periods: int, generations: int) -> int:
     """Bytes one replicate's row of the records holds (``results.Records``): its series and its series by
     generation (``generations`` of them, up to the last trained) as 4-byte integers, and its numbers by
     generation."""
-    return (7 + generations) * periods * 4 + 2 * GENERATIONS * _WORD + 8 * _WORD
+    return (_SERIES + generations) * periods * 4 + 2 * GENERATIONS * _WORD + 8 * _WORD
 
 
 def _assembly(replicates: int, periods: int, used: int) -> int:
@@ -171,7 +172,7 @@ def _assembly(replicates: int, periods: int, used: int) -> int:
     4/3 of them at the peak, as the bytes go once encoded).
     """
     cells = replicates * periods
-    return cells * (7 + used) * 16 // 3 + cells * used * 32 // 3
+    return cells * (_SERIES + used) * 16 // 3 + cells * used * 32 // 3
 
 
 def _batch_parts(scenario: Scenario, batch: int, flow: Flow, events: int) -> tuple[list[Part], int]:
@@ -191,7 +192,7 @@ def _batch_parts(scenario: Scenario, batch: int, flow: Flow, events: int) -> tup
     grown = (trainers - first_trainers) * _TRAINER_COLUMNS + (cohorts - first_cohorts) * _COHORT_COLUMNS
     running = batch * flow.running * _MARGIN
     state = places * (GENERATIONS * (2 if leaving else 1) + classes + 24) + batch * scenario.partner_indices.size * 6
-    record = periods * (7 + GENERATIONS + organisations) + organisations * 4 + flow.trainers * _MARGIN * 10
+    record = periods * (_SERIES + GENERATIONS + organisations) + organisations * 4 + flow.trainers * _MARGIN * 10
     working = trainers * 6 * _WORD
     records = batch * record * _WORD + events
     return [
@@ -199,7 +200,7 @@ def _batch_parts(scenario: Scenario, batch: int, flow: Flow, events: int) -> tup
         Part("trainer table", int(trainers * _TRAINER_COLUMNS * _WORD), f"room for {trainers:,.0f} trainers"),
         Part(
             "batch series",
-            (7 + GENERATIONS + organisations) * periods * batch * _WORD,
+            (_SERIES + GENERATIONS + organisations) * periods * batch * _WORD,
             f"{batch:,} replicates x {periods:,} periods",
         ),
         Part(

@@ -44,7 +44,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: the fields a rerun must reproduce bit for bit (with the event logs kept)
-REPRODUCED = ("trained", "reached", "by_generation", "by_organisation", "trainers", "cohorts_started", "maintenance")
+REPRODUCED = (
+    "trained", "reached", "by_generation", "by_organisation", "trainers", "cohorts_started", "maintenance", "places",
+    "facilitations",
+)  # fmt: skip
 
 
 def estimate_memory(scenario: Scenario, replicates: int, batch: int | None = None) -> int:
@@ -438,7 +441,8 @@ def rerun(saved: ReachResult, *, memory_limit: int | None = None) -> Rerun:
             memory_limit=memory_limit,
             backend=saved.backend,
         )
-    different = [f for f in REPRODUCED if getattr(saved, f) != getattr(again, f)]
+    # a series the saved result predates (None) is not compared
+    different = [f for f in REPRODUCED if getattr(saved, f) is not None and getattr(saved, f) != getattr(again, f)]
     if saved.events != again.events:
         different.append("events")
     return Rerun(saved=saved, again=again, different=tuple(different))

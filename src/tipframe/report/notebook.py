@@ -78,9 +78,9 @@ def to_frame(obj: Any) -> Any:
         When pandas is missing, saying what to install.
     """
     if isinstance(obj, ReachResult):
-        from tipframe.reach.measures import series_rows
+        from tipframe.reach.costs import rows_with_costs
 
-        return data_frame(series_rows(obj))
+        return data_frame(rows_with_costs(obj))
     if isinstance(obj, RecurringResult):
         from tipframe.reach.recurring_measures import recurring_rows
 

@@ -94,6 +94,8 @@ def _costs(out: Lines, p: CascadePlan, programme: Programme | None) -> None:
     out.row("Costs", f"{c.currency}, {c.price_year} prices: " + "; ".join(prices), "costs")
     tier = p.tiers[0]
     cohort = cohort_cost(c, programme, tier.facilitators, tier.cohort_size) if programme is not None else None
+    if cohort is None and programme is not None:
+        out.row("One cohort", f"not worked out: programme {programme.id!r} gives no contact hours", "costs")
     if cohort is not None:
         text = (
             f"{cohort.contact_hours:g} contact hours x {cohort.facilitators} facilitators and {cohort.places} places: "
@@ -106,17 +108,17 @@ def _costs(out: Lines, p: CascadePlan, programme: Programme | None) -> None:
 def result(out: Lines, r: Document, bundle: Bundle | None) -> None:
     """A saved result's modelled measures, as ``tipframe reach`` prints them."""
     assert isinstance(r, ReachResult)
-    from tipframe.reach.costs import describe_costs, summarise_costs
+    from tipframe.reach.costs import cost_note, describe_costs, summarise_costs
     from tipframe.reach.measures import describe_summary, summarise_reach
 
     summary = summarise_reach(r)
     out.suppressed |= 0 < summary.eligible < out.threshold  # the one observed count it prints
     for line in describe_summary(summary, r, threshold=out.threshold).rstrip().splitlines():
         out.raw(line)
-    costs = summarise_costs(r)
-    if costs is not None:
+    costs, note = summarise_costs(r), cost_note(r)
+    if costs is not None or note is not None:
         out.raw("")
-        for line in describe_costs(costs).rstrip().splitlines():
+        for line in (describe_costs(costs) if costs is not None else f"{note}\n").rstrip().splitlines():
             out.raw(line)
 
 

@@ -1,0 +1,51 @@
+"""Small exact statistics the measures share: the Clopper-Pearson interval of a binomial proportion."""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["clopper_pearson"]
+
+
+def _tail(n: int, k: int, p: float, upper: bool) -> float:
+    """P(X >= k) (``upper``) or P(X <= k), for X binomial(n, p), summed in logarithms."""
+    ks = range(k, n + 1) if upper else range(k + 1)
+    if p <= 0.0:
+        return 1.0 if 0 in ks else 0.0
+    if p >= 1.0:
+        return 1.0 if n in ks else 0.0
+    logs = [math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * math.log(p)
+            + (n - j) * math.log1p(-p) for j in ks]  # fmt: skip
+    top = max(logs)
+    return math.exp(top) * sum(math.exp(v - top) for v in logs)
+
+
+def clopper_pearson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) two-sided 1 - ``alpha`` interval for a proportion ``k`` of ``n``.
+
+    Parameters
+    ----------
+    k
+        Successes, from 0 to ``n``.
+    n
+        Trials, at least 1.
+    alpha
+        One less the confidence (0.05: a 95% interval).
+
+    Returns
+    -------
+    tuple of float
+        The lower and upper bounds.
+    """
+
+    def solve(upper: bool) -> float:
+        lo, hi = 0.0, 1.0
+        for _ in range(60):  # bisection to about 1e-18
+            middle = (lo + hi) / 2
+            if (_tail(n, k, middle, upper) < alpha / 2) == upper:
+                lo = middle
+            else:
+                hi = middle
+        return (lo + hi) / 2
+
+    return (0.0 if k == 0 else solve(True)), (1.0 if k == n else solve(False))
