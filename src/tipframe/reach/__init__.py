@@ -18,6 +18,7 @@ from tipframe.reach.peer import simulate_peer_uptake as simulate_peer_uptake
 from tipframe.reach.peer_plan import PeerSummary as PeerSummary
 from tipframe.reach.peer_plan import simulate_peer_plan as simulate_peer_plan
 from tipframe.reach.peer_plan import summarise_peer as summarise_peer
+from tipframe.reach.placement import place_seeds as place_seeds
 from tipframe.reach.recurring import simulate_recurring as simulate_recurring
 from tipframe.reach.recurring_measures import RecurringSummary as RecurringSummary
 from tipframe.reach.recurring_measures import summarise_recurring as summarise_recurring

@@ -1,0 +1,64 @@
+"""``tipframe place``: which organisations a cascade's first trainers should come from."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tipframe.bundle import read_bundle
+from tipframe.cli.common import INVALID, OK, add_bundle, fail, positive, seed, whole
+from tipframe.io.problems import DocumentError, Problem
+from tipframe.model import CascadePlan
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "place",
+        help="choose which organisations a cascade's seed trainers come from",
+        description=(
+            "Place a cascade plan's seed trainers a facilitator team at a time, greedily, to maximise the mean share "
+            "of eligible staff reached (or trained) by a period, and set the placement beside simple baselines "
+            "(largest organisations first, one per organisation, random) run on the same replicates."
+        ),
+    )
+    parser.add_argument("plan", metavar="PLAN", help="a cascade plan: a file, or builtin:ID")
+    add_bundle(parser, "files or folders the plan refers to")
+    parser.add_argument("--seeds", type=positive, required=True, metavar="N", help="seed trainers, in whole teams")
+    parser.add_argument("--measure", choices=("reach", "trained"), default="reach", help="what is counted")
+    parser.add_argument("--period", type=whole(0), metavar="T", help="count at this period (default: the horizon)")
+    parser.add_argument("--replicates", type=positive, default=200, metavar="N", help="per placement (default 200)")
+    parser.add_argument("--seed", type=seed, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument("--quiet", action="store_true", help="no progress")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tipframe.reach.placement import place_seeds
+    from tipframe.reach.scenario import PlanError
+
+    bundle, problems = read_bundle([args.plan, *args.bundle])
+    if problems:
+        raise DocumentError(problems)
+    plan = next((e.document for e in bundle.entries if e.file == args.plan), None)
+    if not isinstance(plan, CascadePlan):
+        raise DocumentError([Problem(message="expected a CascadePlan", layer="schema", file=args.plan)])
+    size = plan.tiers[0].facilitators
+    if args.seeds % size:
+        return fail("place", f"--seeds {args.seeds} is not a whole number of teams of {size} (the plan's facilitators)")
+    show = None if args.quiet or not sys.stderr.isatty() else _progress
+    try:
+        result = place_seeds(plan, args.seeds, measure=args.measure, period=args.period, bundle=bundle,
+                             replicates=args.replicates, seed=args.seed, progress=show)  # fmt: skip
+    except KeyError as error:
+        return fail("place", str(error.args[0]) if error.args else str(error), INVALID)
+    except (PlanError, ValueError) as error:
+        return fail("place", str(error), INVALID)
+    finally:
+        if show is not None:
+            print(file=sys.stderr)
+    sys.stdout.write(result.describe())
+    return OK
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rplacements tried: {done} of {total}", end="", file=sys.stderr, flush=True)
