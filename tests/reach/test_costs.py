@@ -178,3 +178,35 @@ def test_the_resource_estimate_counts_every_series() -> None:
     from tipframe.reach.results import SERIES
 
     assert len(SERIES) == _SERIES
+
+
+def test_the_frontier_keeps_the_designs_nothing_beats_on_both() -> None:
+    from tipframe.reach.frontier import cost_frontier, frontier_rows
+
+    plan, workforce, _ = documents()
+    sweep = tipframe.sweep(plan, workforce, grid={"tiers[0].cohort_size": [4, 8], "tiers[0].total_cohorts": [1, 3]},
+                           replicates=60, seed=2)  # fmt: skip
+    frontier = cost_frontier(sweep)
+    rows = frontier_rows(sweep)
+    assert [r["frontier"] for r in rows].count(True) == len(frontier) >= 1
+    points = [(r["cost_mean"], r["reach_median"]) for r in rows]
+    for (cost, reach), row in zip(points, rows, strict=True):
+        beaten = any(c <= cost and r >= reach and (c, r) != (cost, reach) for c, r in points)
+        assert row["frontier"] == (not beaten)
+    costs = [s.costs.total.mean for s in frontier if s.costs is not None]
+    assert costs == sorted(costs)
+    with pytest.raises(ValueError, match="gives no costs"):
+        cost_frontier(tipframe.sweep(attrs.evolve(plan, costs=None), workforce, grid={"horizon": [20]}, replicates=5))
+
+
+def test_the_frontier_is_drawn(tmp_path: Path) -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from tipframe import plots
+
+    plan, workforce, _ = documents()
+    sweep = tipframe.sweep(plan, workforce, grid={"tiers[0].cohort_size": [4, 8]}, replicates=30, seed=2)
+    ax = plots.plot_frontier(sweep)
+    assert "frontier" in ax.get_legend().get_texts()[0].get_text()
+    ax.figure.savefig(tmp_path / "frontier.png")
+    assert (tmp_path / "frontier.png").stat().st_size > 10_000

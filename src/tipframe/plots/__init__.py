@@ -14,6 +14,7 @@ from tipframe.plots.network import DRAWN_UP_TO as DRAWN_UP_TO
 from tipframe.plots.network import SUPPORT_COLOURS as SUPPORT_COLOURS
 from tipframe.plots.network import plot_coverage_matrix as plot_coverage_matrix
 from tipframe.plots.network import plot_network as plot_network
+from tipframe.plots.planning import plot_frontier as plot_frontier
 from tipframe.plots.reach import plot_dissemination as plot_dissemination
 from tipframe.plots.reach import plot_organisation_reach as plot_organisation_reach
 from tipframe.plots.reach import plot_reach as plot_reach

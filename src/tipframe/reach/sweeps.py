@@ -23,6 +23,7 @@ from tipframe.io.documents import from_data, to_data
 from tipframe.io.files import write_atomic
 from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, Programme, Workforce
+from tipframe.reach.costs import CostSummary, summarise_costs
 from tipframe.reach.measures import ReachSummary, people_series, summarise_reach
 from tipframe.reach.resources import Resources, check_resources, exhausted, simulation_resources, sweep_resources
 from tipframe.reach.run import simulate_scenario
@@ -151,6 +152,7 @@ class SweepScenario:
     trained_mean: tuple[float, ...]
     trained_low: tuple[float, ...]  # 5th percentile across replicates, per period
     trained_high: tuple[float, ...]  # 95th percentile
+    costs: CostSummary | None = None  # with the plan's prices: the design's costs
 
 
 @attrs.frozen
@@ -259,7 +261,8 @@ class SweepResult:
 
 
 #: what a worker sends back for one scenario: its summary and its trained series (mean, 5th, 95th percentile)
-_Outcome = tuple[ReachSummary, tuple[float, ...], tuple[float, ...], tuple[float, ...]]
+#: a design's costs travel back as the summary's fields less the prices (a document's extensions do not pickle)
+_Outcome = tuple[ReachSummary, tuple[float, ...], tuple[float, ...], tuple[float, ...], dict[str, Any] | None]
 
 
 def _run_scenario(
@@ -279,7 +282,14 @@ def _run_scenario(
         tuple(float(x) for x in trained.mean(axis=0)),
         tuple(float(x) for x in low),
         tuple(float(x) for x in high),
+        _cost_fields(summarise_costs(result)),
     )
+
+
+def _cost_fields(summary: CostSummary | None) -> dict[str, Any] | None:
+    if summary is None:
+        return None
+    return {f.name: getattr(summary, f.name) for f in attrs.fields(CostSummary) if f.name != "costs"}
 
 
 def _grid(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
@@ -458,7 +468,10 @@ def sweep(
                 trained_mean=mean,
                 trained_low=low,
                 trained_high=high,
+                costs=CostSummary(costs=p.costs, **costs) if costs is not None and p.costs is not None else None,
             )
-            for i, (values, key, (summary, mean, low, high)) in enumerate(zip(chosen, keys, outcomes, strict=True))
+            for i, (values, key, p, (summary, mean, low, high, costs)) in enumerate(
+                zip(chosen, keys, plans, outcomes, strict=True)
+            )
         ),
     )
