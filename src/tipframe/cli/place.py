@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tipframe.bundle import read_bundle
+from tipframe.bundle import Bundle, read_bundle
 from tipframe.cli.common import INVALID, OK, add_bundle, fail, positive, seed, whole
 from tipframe.io.problems import DocumentError, Problem
-from tipframe.model import CascadePlan
+from tipframe.model import CascadePlan, PeerPlan, Workforce
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +21,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "(largest organisations first, one per organisation, random) run on the same replicates."
         ),
     )
-    parser.add_argument("plan", metavar="PLAN", help="a cascade plan: a file, or builtin:ID")
+    parser.add_argument("plan", metavar="PLAN", help="a cascade plan (teams by organisation) or a peer plan (people)")
     add_bundle(parser, "files or folders the plan refers to")
     parser.add_argument("--seeds", type=positive, required=True, metavar="N", help="seed trainers, in whole teams")
     parser.add_argument("--measure", choices=("reach", "trained"), default="reach", help="what is counted")
@@ -40,8 +40,10 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         raise DocumentError(problems)
     plan = next((e.document for e in bundle.entries if e.file == args.plan), None)
+    if isinstance(plan, PeerPlan):
+        return _peer(args, plan, bundle)
     if not isinstance(plan, CascadePlan):
-        raise DocumentError([Problem(message="expected a CascadePlan", layer="schema", file=args.plan)])
+        raise DocumentError([Problem(message="expected a CascadePlan or PeerPlan", layer="schema", file=args.plan)])
     size = plan.tiers[0].facilitators
     if args.seeds % size:
         return fail("place", f"--seeds {args.seeds} is not a whole number of teams of {size} (the plan's facilitators)")
@@ -57,6 +59,25 @@ def run(args: argparse.Namespace) -> int:
         if show is not None:
             print(file=sys.stderr)
     sys.stdout.write(result.describe())
+    return OK
+
+
+def _peer(args: argparse.Namespace, plan: PeerPlan, bundle: Bundle) -> int:
+    """Seed people for a peer plan (q = 1): greedy over sampled networks."""
+    from tipframe.reach.peer import StaffGraph
+    from tipframe.reach.peer_placement import place_peer_seeds
+
+    if plan.q != 1:
+        return fail(
+            "place", f"peer plan {plan.id!r} has q = {plan.q:g}: placement is for q = 1 (the independent cascade)"
+        )
+    workforce = bundle.get(plan.workforce, Workforce)
+    try:
+        graph = StaffGraph.from_workforce(workforce, bundle.folder(workforce))
+        result = place_peer_seeds(graph, args.seeds, plan.p, samples=args.replicates, seed=args.seed)
+    except ValueError as error:
+        return fail("place", str(error), INVALID)
+    sys.stdout.write(result.describe(graph.people))
     return OK
 
 
