@@ -123,3 +123,16 @@ def test_the_command_prints_the_answer_and_saves_what_reloads(
     assert "nowhere" in capsys.readouterr().err
     assert main(command(replicates=20)) == 2  # all 20 meeting: the lower bound is 0.83, short of 0.9
     assert "use at least 36" in capsys.readouterr().err
+
+
+def test_a_search_too_large_is_refused_before_it_starts() -> None:
+    from tipframe.reach.limits import MemoryLimitError
+    from tipframe.reach.placement import place_seeds
+
+    plan, workforce, programme = documents()
+    target = Target(share=0.3, period=1, probability=0.9)
+    with pytest.raises(MemoryLimitError, match="settings of"):
+        plan_for_target(plan, target, [Lever("seeds", (1, 2))], workforce=workforce, programme=programme,
+                        memory_limit=1000)  # fmt: skip
+    with pytest.raises(MemoryLimitError, match="try fewer settings or replicates"):
+        place_seeds(plan, 1, workforce=workforce, programme=programme, memory_limit=1000)

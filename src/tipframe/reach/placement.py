@@ -22,6 +22,7 @@ from tipframe.model import CascadePlan, Programme, SeedTrainers, Workforce
 from tipframe.reach.calibrate import resolve_plan
 from tipframe.reach.measures import people_series
 from tipframe.reach.scenario import FloatArray
+from tipframe.reach.targets import check_search
 
 __all__ = ["Pick", "PlacementResult", "place_seeds"]
 
@@ -126,6 +127,7 @@ def place_seeds(
     replicates: int = 200,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    memory_limit: int | None = None,
 ) -> PlacementResult:
     """Which organisations the plan's first trainers should come from, placed a facilitator team at a time.
 
@@ -149,6 +151,8 @@ def place_seeds(
         Replicate i draws from ``SeedSequence(seed, spawn_key=(i,))``.
     progress
         Called with (placements tried, placements to try) after each.
+    memory_limit
+        Bytes one placement's run may add; refused before it starts as `plan_for_target` refuses.
 
     Returns
     -------
@@ -178,6 +182,7 @@ def place_seeds(
     if unknown or not pool:
         raise KeyError(f"no organisation {unknown[0]!r} in workforce {workforce.id!r}" if unknown else "no candidates")
     teams = seeds // size
+    check_search(resolved, workforce, programme, replicates, teams * len(pool) + 3, memory_limit)
     how = {"replicates": replicates, "seed": seed}
 
     def shares(where: Sequence[str]) -> FloatArray:

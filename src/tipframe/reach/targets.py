@@ -321,6 +321,7 @@ def plan_for_target(
     seed: int = 0,
     executor: concurrent.futures.Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    memory_limit: int | None = None,
 ) -> TargetResult:
     """The cheapest setting of ``levers`` that meets ``target`` with its required probability.
 
@@ -347,6 +348,9 @@ def plan_for_target(
         Any `concurrent.futures.Executor` each setting's replicates are shared on.
     progress
         Called with (settings tried, settings at most) after each.
+    memory_limit
+        Bytes one setting's run may add (default `default_memory_limit`); the search is refused
+        before it starts when one run would need more, or all of them more than a day.
 
     Returns
     -------
@@ -360,6 +364,8 @@ def plan_for_target(
         When the target, a lever or the number of settings is out of range.
     KeyError
         When a lever names no field of the plan, or a document is not in scope.
+    MemoryLimitError, TimeLimitError
+        When the search's estimate is beyond the limits.
     """
     resolved, workforce, programme = resolve_plan(plan, bundle=bundle, workforce=workforce, programme=programme)
     if not isinstance(resolved, CascadePlan):
@@ -372,6 +378,7 @@ def plan_for_target(
     most = len(combos) * (count if count <= EXHAUSTIVE else math.ceil(math.log2(count)) + 1)
     if most > MAX_SETTINGS:
         raise ValueError(f"these levers make up to {most:,} settings; at most {MAX_SETTINGS} may be tried")
+    check_search(resolved, workforce, programme, replicates, most, memory_limit)
     how = {"replicates": replicates, "seed": seed, "executor": executor}
     search = _Search((resolved, workforce, programme), target, how)
     for combo in combos:
@@ -383,6 +390,37 @@ def plan_for_target(
         if progress is not None:
             progress(len(search.tried), most)
     return _result(target, tuple(levers), tuple(search.tried.values()), resolved.costs is not None)
+
+
+def check_search(
+    plan: CascadePlan, workforce: Workforce, programme: Programme, replicates: int, runs: int, memory_limit: int | None
+) -> None:
+    """Refuse a search, before it starts, whose one run needs more memory than allowed, or whose ``runs`` settings
+    of ``replicates`` replicates would take more than a day (the estimate of `simulation_resources`).
+
+    Parameters
+    ----------
+    plan, workforce, programme
+        The plan as written and its documents.
+    replicates
+        Replicates a setting.
+    runs
+        Settings (or placements) at most.
+    memory_limit
+        Bytes one run may add (default `default_memory_limit`).
+
+    Raises
+    ------
+    MemoryLimitError, TimeLimitError
+        Naming the estimate and what to change.
+    """
+    from tipframe.reach.resources import check_resources, simulation_resources
+    from tipframe.reach.scenario import prepare
+
+    one = simulation_resources(prepare(plan, workforce, programme), replicates)
+    every = attrs.evolve(one, what=f"{runs:,} settings of {one.what}", seconds=one.seconds * runs,
+                         advice="try fewer settings or replicates")  # fmt: skip
+    check_resources(every, memory_limit)
 
 
 def fewest_replicates(probability: float) -> int:
