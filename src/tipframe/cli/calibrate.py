@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from tipframe.bundle import Bundle, read_bundle
+from tipframe.bundle import Bundle
 from tipframe.cli.common import (
     INVALID,
     OK,
@@ -18,8 +18,10 @@ from tipframe.cli.common import (
     add_bundle,
     add_memory_limit,
     add_threshold,
+    document_at,
     fail,
     positive,
+    read_documents,
     seed,
     whole,
 )
@@ -60,18 +62,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _documents(args: argparse.Namespace) -> tuple[CascadePlan | RecurringPlan, Observations, Bundle]:
-    bundle, problems = read_bundle([args.plan, args.observations, *args.bundle])
-    if problems:
-        raise DocumentError(problems)
-    plan = next((e.document for e in bundle.entries if e.file == args.plan), None)
-    if not isinstance(plan, CascadePlan | RecurringPlan):
-        raise DocumentError([Problem(message="expected a CascadePlan or RecurringPlan", layer="schema",
-                                     file=args.plan)])  # fmt: skip
-    observations = next((e.document for e in bundle.entries if e.file == args.observations), None)
-    if not isinstance(observations, Observations):
-        raise DocumentError([Problem(message="expected an Observations document", layer="schema",
-                                     file=args.observations)])  # fmt: skip
-    return plan, observations, bundle
+    bundle = read_documents([args.plan, args.observations, *args.bundle])
+    plan = document_at(bundle, args.plan, (CascadePlan, RecurringPlan), "a CascadePlan or RecurringPlan")
+    return plan, document_at(bundle, args.observations, Observations, "an Observations document"), bundle
 
 
 def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:

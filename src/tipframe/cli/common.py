@@ -11,9 +11,10 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Final, NoReturn, TextIO
+from typing import Any, Final, NoReturn, TextIO
 
-from tipframe.io.problems import Problem
+from tipframe.bundle import Bundle, read_bundle
+from tipframe.io.problems import DocumentError, Problem
 from tipframe.model.fields import ID_PATTERN
 from tipframe.model.kinds import KINDS
 
@@ -61,6 +62,45 @@ def problems_json(problems: Sequence[Problem]) -> list[dict[str, object]]:
 
 def print_json(payload: object) -> None:
     print(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+def read_documents(paths: Sequence[str]) -> Bundle:
+    """The bundle of ``paths`` (files, folders, builtin:ID); raises `DocumentError` with every problem found."""
+    bundle, problems = read_bundle(paths)
+    if problems:
+        raise DocumentError(problems)
+    return bundle
+
+
+def document_at(bundle: Bundle, file: str, kinds: type[Any] | tuple[type[Any], ...], expected: str) -> Any:
+    """The document read from ``file`` (a path given on the command line), which must be of ``kinds``; else a
+    `DocumentError` saying ``expected`` (``a CascadePlan``) at that file."""
+    found = next((entry.document for entry in bundle.entries if entry.file == file), None)
+    if not isinstance(found, kinds):
+        raise DocumentError([Problem(message=f"expected {expected}", layer="schema", file=file)])
+    return found
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar at a terminal (None when quiet or off a terminal) whose line is ended if the work stops
+    before it is done, so that an error starts on a line of its own."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tipframe.progress import terminal_progress
+
+    draw, open_line = terminal_progress(label), [False]
+
+    def show(done: int, total: int) -> None:
+        draw(done, total)
+        open_line[0] = done < total
+
+    try:
+        yield show
+    finally:
+        if open_line[0]:
+            print(file=sys.stderr)
 
 
 def fail(command: str, message: str, code: int = UNUSABLE) -> int:

@@ -5,9 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tipframe.bundle import Bundle, read_bundle
-from tipframe.cli.common import INVALID, OK, add_bundle, fail, positive, seed, whole
-from tipframe.io.problems import DocumentError, Problem
+from tipframe.bundle import Bundle
+from tipframe.cli.common import (
+    INVALID,
+    OK,
+    add_bundle,
+    document_at,
+    fail,
+    positive,
+    progress_bar,
+    read_documents,
+    seed,
+    whole,
+)
 from tipframe.model import CascadePlan, PeerPlan, Workforce
 
 
@@ -36,28 +46,21 @@ def run(args: argparse.Namespace) -> int:
     from tipframe.reach.placement import place_seeds
     from tipframe.reach.scenario import PlanError
 
-    bundle, problems = read_bundle([args.plan, *args.bundle])
-    if problems:
-        raise DocumentError(problems)
-    plan = next((e.document for e in bundle.entries if e.file == args.plan), None)
+    bundle = read_documents([args.plan, *args.bundle])
+    plan = document_at(bundle, args.plan, (CascadePlan, PeerPlan), "a CascadePlan or PeerPlan")
     if isinstance(plan, PeerPlan):
         return _peer(args, plan, bundle)
-    if not isinstance(plan, CascadePlan):
-        raise DocumentError([Problem(message="expected a CascadePlan or PeerPlan", layer="schema", file=args.plan)])
     size = plan.tiers[0].facilitators
     if args.seeds % size:
         return fail("place", f"--seeds {args.seeds} is not a whole number of teams of {size} (the plan's facilitators)")
-    show = None if args.quiet or not sys.stderr.isatty() else _progress
     try:
-        result = place_seeds(plan, args.seeds, measure=args.measure, period=args.period, bundle=bundle,
-                             replicates=args.replicates, seed=args.seed, progress=show)  # fmt: skip
+        with progress_bar("placements", args.quiet) as show:
+            result = place_seeds(plan, args.seeds, measure=args.measure, period=args.period, bundle=bundle,
+                                 replicates=args.replicates, seed=args.seed, progress=show)  # fmt: skip
     except KeyError as error:
         return fail("place", str(error.args[0]) if error.args else str(error), INVALID)
     except (PlanError, ValueError) as error:
         return fail("place", str(error), INVALID)
-    finally:
-        if show is not None:
-            print(file=sys.stderr)
     sys.stdout.write(result.describe())
     return OK
 
@@ -79,7 +82,3 @@ def _peer(args: argparse.Namespace, plan: PeerPlan, bundle: Bundle) -> int:
         return fail("place", str(error), INVALID)
     sys.stdout.write(result.describe(graph.people))
     return OK
-
-
-def _progress(done: int, total: int) -> None:
-    print(f"\rplacements tried: {done} of {total}", end="", file=sys.stderr, flush=True)

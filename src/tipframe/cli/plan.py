@@ -8,10 +8,9 @@ import re
 import sys
 from typing import Any
 
-from tipframe.bundle import read_bundle
-from tipframe.cli.common import INVALID, OK, add_bundle, fail, positive, seed
+from tipframe.cli.common import INVALID, OK, add_bundle, document_at, fail, positive, progress_bar, read_documents, seed
 from tipframe.io.files import write_atomic
-from tipframe.io.problems import DocumentError, Problem
+from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, IsoDate
 
 
@@ -121,12 +120,8 @@ def run(args: argparse.Namespace) -> int:
     from tipframe.reach.scenario import PlanError
     from tipframe.reach.targets import Lever, Target, fewest_replicates, plan_for_target
 
-    bundle, problems = read_bundle([args.plan, *args.bundle])
-    if problems:
-        raise DocumentError(problems)
-    plan = next((e.document for e in bundle.entries if e.file == args.plan), None)
-    if not isinstance(plan, CascadePlan):
-        raise DocumentError([Problem(message="expected a CascadePlan", layer="schema", file=args.plan)])
+    bundle = read_documents([args.plan, *args.bundle])
+    plan: CascadePlan = document_at(bundle, args.plan, CascadePlan, "a CascadePlan")
     try:
         share, period = parse_target(args.target, plan)
         levers = [Lever(*parse_lever(text)) for text in args.lever]
@@ -139,23 +134,16 @@ def run(args: argparse.Namespace) -> int:
         least = fewest_replicates(args.probability)
         return fail("plan", f"--replicates {args.replicates} cannot show a probability of {args.probability:g}: "
                     f"use at least {least}")  # fmt: skip
-    show = None if args.quiet or not sys.stderr.isatty() else _progress
     try:
-        result = plan_for_target(plan, target, levers, bundle=bundle, replicates=args.replicates, seed=args.seed,
-                                 progress=show)  # fmt: skip
+        with progress_bar("settings", args.quiet) as show:
+            result = plan_for_target(plan, target, levers, bundle=bundle, replicates=args.replicates,
+                                     seed=args.seed, progress=show)  # fmt: skip
     except KeyError as error:
         return fail("plan", str(error.args[0]) if error.args else str(error), INVALID)
     except (PlanError, ValueError, DocumentError) as error:
         message = "; ".join(p.message for p in error.problems) if isinstance(error, DocumentError) else str(error)
         return fail("plan", message, INVALID)
-    finally:
-        if show is not None:
-            print(file=sys.stderr)
     sys.stdout.write(result.describe())
     if args.json:
         write_atomic(args.json, json.dumps(result.to_data(), indent=2) + "\n")
     return OK
-
-
-def _progress(done: int, most: int) -> None:
-    print(f"\rsettings tried: {done} of at most {most}", end="", file=sys.stderr, flush=True)

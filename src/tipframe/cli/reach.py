@@ -208,7 +208,7 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from tipframe.reach import PlanError
-    from tipframe.reach.costs import cost_note, describe_costs, summarise_costs
+    from tipframe.reach.costs import costs_text
     from tipframe.reach.limits import ResourceLimitError
     from tipframe.reach.measures import describe_summary, summarise_reach
 
@@ -236,11 +236,9 @@ def run(args: argparse.Namespace) -> int:
         return fail("reach", str(error).strip('"'), INVALID)
     summary = summarise_reach(result)
     sys.stdout.write(describe_summary(summary, result, threshold=args.threshold))
-    costs = summarise_costs(result)
+    costs = costs_text(result)
     if costs is not None:
-        sys.stdout.write("\n" + describe_costs(costs))
-    elif cost_note(result) is not None:
-        print(f"\n{cost_note(result)}")
+        sys.stdout.write("\n" + costs)
     if 0 < summary.eligible < args.threshold:
         print("\n" + textwrap.fill(suppression_note(args.threshold), 96))
     _save(args, result)

@@ -12,12 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from tipframe.bundle import read_bundle
-from tipframe.cli.common import INVALID, OK, fail
+from tipframe.cli.common import INVALID, OK, document_at, fail, read_documents
 from tipframe.io.arrays import to_numpy
 from tipframe.io.documents import dump
 from tipframe.io.files import write_csv
-from tipframe.io.problems import DocumentError, Problem
 from tipframe.model import PeerPlan, PeerResult, Programme, RecurringPlan, RecurringResult, Workforce
 from tipframe.model.recurring import RECURRING_SERIES
 from tipframe.progress import terminal_progress
@@ -40,20 +38,15 @@ def usage_problem(args: argparse.Namespace, kind: str = "a recurring plan") -> s
 
 def _read(args: argparse.Namespace, workforce: str) -> tuple[Any, Workforce]:
     """The bundle the options name, and the workforce to run over (see `_workforce`)."""
-    paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
-    bundle, problems = read_bundle(paths)
-    if problems:
-        raise DocumentError(problems)
+    bundle = read_documents([args.plan, *([args.workforce] if args.workforce else []), *args.bundle])
     return bundle, _workforce(args, bundle, workforce)
 
 
 def _workforce(args: argparse.Namespace, bundle: Any, ref: str) -> Workforce:
     """The workforce ``--workforce`` gives (the engine then says if the plan names another), else the plan's."""
     if args.workforce:
-        given = next((e.document for e in bundle.entries if e.file == args.workforce), None)
-        if isinstance(given, Workforce):
-            return given
-        raise DocumentError([Problem(message="expected a Workforce document", layer="schema", file=args.workforce)])
+        given: Workforce = document_at(bundle, args.workforce, Workforce, "a Workforce document")
+        return given
     found: Workforce = bundle.get(ref, Workforce)
     return found
 

@@ -58,6 +58,21 @@ class Costs:
     def _problems(self) -> list[tuple[Path, str]]:
         return repeats(self.facilitator_rates, "facilitator_rates", "role", "role {value!r} has a rate already")
 
+    def unused_rates(self, programme: Programme) -> tuple[str, ...]:
+        """Roles given a rate that the programme's facilitation does not name (their rates are not used).
+
+        Parameters
+        ----------
+        programme
+            The programme delivered.
+
+        Returns
+        -------
+        tuple of str
+        """
+        named = {role.title for role in programme.facilitation.roles} if programme.facilitation is not None else set()
+        return tuple(rate.role for rate in self.facilitator_rates if rate.role not in named)
+
     def facilitator_hourly(self, programme: Programme, facilitators: int) -> float:
         """The mean hourly cost of one facilitator in a team of ``facilitators``: roles with a rate count at it,
         as many as the programme's facilitation says; the rest at ``facilitator_hour``.

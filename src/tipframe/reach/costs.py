@@ -19,7 +19,16 @@ from tipframe.model import CohortCost, Costs, Engine, ReachResult, cohort_cost
 from tipframe.reach.measures import Estimate
 from tipframe.reach.scenario import FloatArray
 
-__all__ = ["CostSummary", "cost_note", "cost_rows", "describe_costs", "rows_with_costs", "run_costs", "summarise_costs"]
+__all__ = [
+    "CostSummary",
+    "cost_note",
+    "cost_rows",
+    "costs_text",
+    "describe_costs",
+    "rows_with_costs",
+    "run_costs",
+    "summarise_costs",
+]
 
 
 @attrs.frozen
@@ -107,24 +116,6 @@ def cost_note(result: ReachResult) -> str | None:
     return None
 
 
-def unused_rates(costs: Costs, programme: Any) -> list[str]:
-    """Roles given a rate that the programme's facilitation does not name (their rates are not used).
-
-    Parameters
-    ----------
-    costs
-        The prices.
-    programme
-        The programme delivered.
-
-    Returns
-    -------
-    list of str
-    """
-    named = {role.title for role in programme.facilitation.roles} if programme.facilitation is not None else set()
-    return [rate.role for rate in costs.facilitator_rates if rate.role not in named]
-
-
 def summarise_costs(result: ReachResult) -> CostSummary | None:
     """The rollout's costs over the horizon, each across runs; None where `run_costs` is.
 
@@ -151,7 +142,7 @@ def summarise_costs(result: ReachResult) -> CostSummary | None:
     return CostSummary(
         costs=costs,
         projection=result.engine is Engine.PROJECTION,
-        unused=tuple(unused_rates(costs, result.programme)),
+        unused=costs.unused_rates(result.programme),
         cohort=cohort_cost(costs, result.programme, tier.facilitators, tier.cohort_size),
         cohorts=Estimate.of(runs["cohorts"].sum(axis=1)),
         sessions=Estimate.of(runs["sessions"].sum(axis=1)),
@@ -227,6 +218,26 @@ def describe_costs(summary: CostSummary) -> str:
     if error:
         lines.append("  (± is the mean's Monte Carlo standard error)")
     return "\n".join(lines) + "\n"
+
+
+def costs_text(result: ReachResult) -> str | None:
+    """The costs as ``tipframe reach`` and ``tipframe show`` print them after the reach: the summary, or why none
+    could be worked out; None for a plan without prices.
+
+    Parameters
+    ----------
+    result
+        A simulation or projection.
+
+    Returns
+    -------
+    str or None
+    """
+    summary = summarise_costs(result)
+    if summary is not None:
+        return describe_costs(summary)
+    note = cost_note(result)
+    return None if note is None else note + "\n"
 
 
 def rows_with_costs(result: ReachResult) -> list[dict[str, Any]]:

@@ -169,21 +169,24 @@ def _shares(result: ReachResult, people: Any) -> Any:
     return people / eligible
 
 
-def reach_series(result: ReachResult) -> Any:
-    """Reach (RE-AIM: participation) per replicate and period: eligible staff who started the programme,
-    staff seed trainers included, over the eligible headcount.
+def reach_series(result: ReachResult, measure: str = "reach") -> Any:
+    """Reach (RE-AIM: participation) per replicate and period: eligible staff who started the programme (or, with
+    ``measure="trained"``, completed it), staff seed trainers included, over the eligible headcount.
 
     Parameters
     ----------
     result
         A simulation's or projection's result.
+    measure
+        reach or trained.
 
     Returns
     -------
     numpy.ndarray
         Replicates x periods of floats; NaN throughout when nobody is eligible.
     """
-    return _shares(result, people_series(result)[0])
+    reached, trained = people_series(result)
+    return _shares(result, reached if measure == "reach" else trained)
 
 
 def summarise_reach(result: ReachResult) -> ReachSummary:

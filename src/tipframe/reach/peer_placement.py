@@ -11,7 +11,6 @@ at least 1 - 1/e of the best seed set for those samples. Network i is sampled fr
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import attrs
@@ -19,6 +18,7 @@ import numpy as np
 
 from tipframe.reach.peer import StaffGraph
 from tipframe.reach.scenario import FloatArray, IntArray
+from tipframe.reach.stats import standard_error
 
 __all__ = ["PeerPlacement", "component_samples", "place_peer_seeds"]
 
@@ -154,11 +154,12 @@ def place_peer_seeds(
         best = int(np.argmax(mean))  # ties: the first candidate
         chosen.append(int(pool[best]))
         gains.append(float(mean[best]))
-        errors.append(_se(gain[:, best]))
+        errors.append(standard_error(gain[:, best]))
         covered[rows[:, 0], labels[:, pool[best]]] = True
     reach = _reach(labels, sizes, chosen)
-    return PeerPlacement(tuple(chosen), tuple(gains), tuple(errors), float(reach.mean()), _se(reach), samples,
-                         _baselines(graph, pool, seeds, labels, sizes, (samples, seed)))  # fmt: skip
+    baselines = _baselines(graph, pool, seeds, labels, sizes, (samples, seed))
+    return PeerPlacement(tuple(chosen), tuple(gains), tuple(errors), float(reach.mean()), standard_error(reach),
+                         samples, baselines)  # fmt: skip
 
 
 def _baselines(
@@ -171,9 +172,5 @@ def _baselines(
     found = []
     for name, people in (("most colleagues first", by_degree), ("random", random)):
         reach = _reach(labels, sizes, people)
-        found.append((name, people, float(reach.mean()), _se(reach)))
+        found.append((name, people, float(reach.mean()), standard_error(reach)))
     return tuple(found)
-
-
-def _se(values: FloatArray) -> float:
-    return float(values.std(ddof=1) / math.sqrt(values.size)) if values.size > 1 else math.nan

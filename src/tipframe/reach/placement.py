@@ -10,7 +10,6 @@ paired replicates.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,8 +19,9 @@ import numpy as np
 from tipframe.bundle import Bundle
 from tipframe.model import CascadePlan, Programme, SeedTrainers, Workforce
 from tipframe.reach.calibrate import resolve_plan
-from tipframe.reach.measures import people_series
+from tipframe.reach.measures import reach_series
 from tipframe.reach.scenario import FloatArray
+from tipframe.reach.stats import standard_error
 from tipframe.reach.targets import check_search
 
 __all__ = ["Pick", "PlacementResult", "place_seeds"]
@@ -82,11 +82,7 @@ def _shares(
     from tipframe.reach.run import simulate_reach
 
     workforce, programme = documents
-    result = simulate_reach(plan, workforce, programme, **how)
-    reached, trained = people_series(result)
-    people = reached if measure == "reach" else trained
-    eligible = float(sum(workforce.eligible(plan.eligible_roles, plan.eligible_levels).values()))
-    shares: FloatArray = people[:, period] / max(eligible, 1e-300)
+    shares: FloatArray = reach_series(simulate_reach(plan, workforce, programme, **how), measure)[:, period]
     return shares
 
 
@@ -198,7 +194,7 @@ def place_seeds(
             raise ValueError(f"no organisation has staff for team {step + 1}: the candidates are full")
         organisation, after = max(tried, key=lambda item: float(item[1].mean()))  # ties: the first in order
         gain = after - before
-        picks.append(Pick(organisation, float(after.mean()), float(gain.mean()), _se(gain)))
+        picks.append(Pick(organisation, float(after.mean()), float(gain.mean()), standard_error(gain)))
         chosen.append(organisation)
         before = after
         if progress is not None:
@@ -207,11 +203,11 @@ def place_seeds(
     for name, where in _baselines(resolved, workforce, pool, teams, seed):
         values = _feasible(shares, where)
         if values is not None:  # a baseline that puts more seeds in an organisation than it has staff is left out
-            baselines.append((name, where, float(values.mean()), _se(values)))
+            baselines.append((name, where, float(values.mean()), standard_error(values)))
     if progress is not None:
         progress(total, total)
-    return PlacementResult(measure, at, size, replicates, tuple(picks), float(before.mean()), _se(before),
-                           tuple(baselines))  # fmt: skip
+    spread = standard_error(before)
+    return PlacementResult(measure, at, size, replicates, tuple(picks), float(before.mean()), spread, tuple(baselines))
 
 
 def _feasible(shares: Callable[[Sequence[str]], FloatArray], where: Sequence[str]) -> FloatArray | None:
@@ -222,7 +218,3 @@ def _feasible(shares: Callable[[Sequence[str]], FloatArray], where: Sequence[str
         return shares(where)
     except PlanError:
         return None
-
-
-def _se(values: FloatArray) -> float:
-    return float(values.std(ddof=1) / math.sqrt(values.size)) if values.size > 1 else math.nan

@@ -1,10 +1,12 @@
-"""Small exact statistics the measures share: the Clopper-Pearson interval of a binomial proportion."""
+"""Small statistics the measures share: the Clopper-Pearson interval of a binomial proportion, and the standard
+error of a mean."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-__all__ = ["clopper_pearson"]
+__all__ = ["clopper_pearson", "standard_error"]
 
 
 def _tail(n: int, k: int, p: float, upper: bool) -> float:
@@ -49,3 +51,18 @@ def clopper_pearson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
         return (lo + hi) / 2
 
     return (0.0 if k == 0 else solve(True)), (1.0 if k == n else solve(False))
+
+
+def standard_error(values: Any) -> float:
+    """The standard error of the mean of ``values``: their standard deviation (``ddof=1``) over sqrt(n); NaN below 2.
+
+    Parameters
+    ----------
+    values
+        A numpy array of numbers.
+
+    Returns
+    -------
+    float
+    """
+    return float(values.std(ddof=1) / math.sqrt(values.size)) if values.size > 1 else math.nan

@@ -25,7 +25,7 @@ from tipframe.bundle import Bundle
 from tipframe.model import CascadePlan, Programme, Workforce
 from tipframe.reach.calibrate import resolve_plan
 from tipframe.reach.costs import summarise_costs
-from tipframe.reach.measures import people_series
+from tipframe.reach.measures import reach_series
 from tipframe.reach.stats import clopper_pearson
 
 __all__ = ["Candidate", "Lever", "Target", "TargetResult", "fewest_replicates", "plan_for_target", "spread_seeds"]
@@ -274,10 +274,7 @@ class _Search:
 
         plan = _apply(self.plan, setting)
         result = simulate_reach(plan, self.workforce, self.programme, **self.how)
-        reached, trained = people_series(result)
-        people = reached if self.target.measure == "reach" else trained
-        eligible = float(sum(self.workforce.eligible(plan.eligible_roles, plan.eligible_levels).values()))
-        shares = people[:, self.target.period] / max(eligible, 1e-300)
+        shares = reach_series(result, self.target.measure)[:, self.target.period]
         costs = summarise_costs(result)
         candidate = Candidate(
             setting=setting, met=int((shares >= self.target.share - 1e-12).sum()), replicates=shares.size,
@@ -389,6 +386,8 @@ def plan_for_target(
             search.evaluate(base)
         if progress is not None:
             progress(len(search.tried), most)
+    if progress is not None:  # the search is done: bisection may try fewer than at most
+        progress(len(search.tried), len(search.tried))
     return _result(target, tuple(levers), tuple(search.tried.values()), resolved.costs is not None)
 
 

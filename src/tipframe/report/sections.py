@@ -108,17 +108,17 @@ def _costs(out: Lines, p: CascadePlan, programme: Programme | None) -> None:
 def result(out: Lines, r: Document, bundle: Bundle | None) -> None:
     """A saved result's modelled measures, as ``tipframe reach`` prints them."""
     assert isinstance(r, ReachResult)
-    from tipframe.reach.costs import cost_note, describe_costs, summarise_costs
+    from tipframe.reach.costs import costs_text
     from tipframe.reach.measures import describe_summary, summarise_reach
 
     summary = summarise_reach(r)
     out.suppressed |= 0 < summary.eligible < out.threshold  # the one observed count it prints
     for line in describe_summary(summary, r, threshold=out.threshold).rstrip().splitlines():
         out.raw(line)
-    costs, note = summarise_costs(r), cost_note(r)
-    if costs is not None or note is not None:
+    costs = costs_text(r)
+    if costs is not None:
         out.raw("")
-        for line in (describe_costs(costs) if costs is not None else f"{note}\n").rstrip().splitlines():
+        for line in costs.rstrip().splitlines():
             out.raw(line)
 
 
