@@ -210,3 +210,65 @@ def test_the_frontier_is_drawn(tmp_path: Path) -> None:
     assert "frontier" in ax.get_legend().get_texts()[0].get_text()
     ax.figure.savefig(tmp_path / "frontier.png")
     assert (tmp_path / "frontier.png").stat().st_size > 10_000
+
+
+def test_a_programme_s_own_prices_cost_a_plan_that_gives_none() -> None:
+    """A course fee per participant, on the programme: each place taken pays it, and the output says whose prices."""
+    plan, workforce, programme = documents(costs=None)
+    fee = attrs.evolve(PRICES, per_participant=150.0)
+    priced = attrs.evolve(programme, costs=fee)
+    result = tipframe.simulate_reach(plan, workforce, priced, replicates=20, seed=2)
+    runs = run_costs(result)
+    assert runs is not None
+    places = to_numpy(result.places).sum(axis=1)
+    without = run_costs(tipframe.simulate_reach(attrs.evolve(plan, costs=PRICES), workforce, programme,
+                                                replicates=20, seed=2))  # fmt: skip
+    assert without is not None
+    assert runs["cost"].sum(axis=1) == pytest.approx(without["cost"].sum(axis=1) + 150 * places)
+    summary = summarise_costs(result)
+    assert summary is not None
+    assert summary.programme_prices
+    assert "the programme's prices, GBP" in tipframe.reach.costs.describe_costs(summary)
+    cohort = cohort_cost(fee, programme, facilitators=2, places=12)
+    assert cohort is not None
+    assert cohort.cost == 6_600 + 12 * 150
+    reloaded = tipframe.loads(tipframe.dumps(priced), tipframe.Programme)
+    assert reloaded == priced
+
+
+def test_a_recurring_format_costs_its_meetings_places_and_first_facilitators() -> None:
+    from tipframe.model.recurring import meeting_capacity
+    from tipframe.reach.recurring_costs import meeting_hours, recurring_costs, run_recurring_costs
+    from tipframe.reach.recurring_measures import describe_recurring
+
+    plan = tipframe.load(EXAMPLES / "manchester-clinics-plan.yaml", tipframe.RecurringPlan)
+    workforce = tipframe.load(EXAMPLES / "manchester-clinics-workforce.yaml", tipframe.Workforce)
+    unmeasured = tipframe.load(EXAMPLES / "safe-and-together-clinics.yaml", tipframe.Programme)
+    assert unmeasured.schedule is not None
+    assert meeting_hours(unmeasured) is None  # the case study gives no clinic length
+    length = tipframe.Duration(hours=1, minutes=30)
+    programme = attrs.evolve(unmeasured, schedule=attrs.evolve(unmeasured.schedule, session_length=length))
+    hours = meeting_hours(programme)
+    assert hours == 1.5
+    prices = Costs(currency="GBP", price_year=2022, facilitator_hour=40, participant_hour=25, per_session=30,
+                   per_participant=5, per_trainer=800)  # fmt: skip
+    priced = attrs.evolve(plan, costs=prices)
+    result = tipframe.simulate_recurring(priced, workforce, programme, replicates=40, seed=3)
+    runs = run_recurring_costs(result)
+    assert runs is not None
+    meetings = to_numpy(result.meetings).sum(axis=1)
+    taken = to_numpy(result.discussions).sum(axis=1)
+    first = to_numpy(result.facilitators)[:, 0]
+    capacity = meeting_capacity(programme, plan)
+    assert capacity is not None
+    facilitators = capacity.facilitators
+    expected = meetings * hours * (facilitators * 40 + 0) + taken * hours * 25 + taken * 5 + meetings * 30 + first * 800
+    assert runs["cost"].sum(axis=1) == pytest.approx(expected)
+    summary = recurring_costs(result)
+    assert summary is not None
+    assert summary.total.mean == pytest.approx(expected.mean())
+    text = describe_recurring(tipframe.summarise_recurring(result), result)
+    assert "Costs (GBP, 2022 prices; meetings of 1.5 hours" in text
+    assert "per case discussed" in text
+    unknown = tipframe.simulate_recurring(priced, workforce, unmeasured, replicates=5, seed=3)
+    assert "gives no meeting length" in describe_recurring(tipframe.summarise_recurring(unknown), unknown)

@@ -66,3 +66,38 @@ def test_the_command_places_a_peer_plan_s_first_people(
     original = str(examples / "clinics-word-of-mouth.yaml")
     assert main(["place", original, "--bundle", str(examples), "--seeds", "2", "--quiet"]) == 2
     assert "placement is for q = 1" in capsys.readouterr().err
+
+
+def test_reverse_influence_sampling_keeps_its_guarantee_against_every_seed_set() -> None:
+    """IMM's seeds, judged on the sampled networks, against the best of every seed set there."""
+    for case in range(6):
+        graph, seeds = network(case), 1 + case % 3
+        result = place_peer_seeds(graph, seeds, 0.3, method="ris", epsilon=0.3, seed=case)
+        labels, sizes = component_samples(graph, 0.3, 400, 100 + case)
+        best = max(_reach(labels, sizes, s).mean() for s in itertools.combinations(range(graph.people), seeds))
+        chosen = _reach(labels, sizes, result.people).mean()
+        assert chosen >= (1 - 1 / np.e - 0.3) * best
+        assert result.method == "ris"
+        assert result.sets >= 1024
+
+
+def test_reach_by_a_period_from_reverse_sets_is_the_engine_s() -> None:
+    """RR sets walked back ``period`` steps count the people the engine reaches by that period."""
+    graph = network(4, people=60)
+    for period in (1, 3, None):
+        result = place_peer_seeds(graph, 2, 0.3, method="ris", period=period, seed=3)
+        uptake = tipframe.simulate_peer_uptake(graph, list(result.people), 0.3, 1.0, replicates=3000, seed=5)
+        reached = uptake.trained[:, -1 if period is None else period]
+        error = np.hypot(reached.std(ddof=1) / np.sqrt(reached.size), result.reach_se)
+        assert abs(reached.mean() - result.reach) < 4 * error, (period, reached.mean(), result.reach)
+
+
+def test_reverse_sampling_is_reproducible_and_refuses_what_would_not_fit() -> None:
+    graph = network(2, people=40)
+    first = place_peer_seeds(graph, 2, 0.3, method="ris", seed=9)
+    assert first == place_peer_seeds(graph, 2, 0.3, method="ris", seed=9)
+    with pytest.raises(MemoryError, match="RR sets of"):
+        place_peer_seeds(graph, 2, 0.3, method="ris", epsilon=0.05, memory_limit=4096)
+    with pytest.raises(ValueError, match="final reach only"):
+        place_peer_seeds(graph, 2, 0.3, method="percolation", period=3)
+    assert place_peer_seeds(graph, 2, 0.3, period=3).method == "ris"  # auto: a period needs RIS

@@ -1,19 +1,22 @@
 """What a rollout costs: facilitators' and participants' time, fixed costs per cohort and session, preparing trainers.
 
-A plan's ``costs`` block gives the prices; `cohort_cost` works out one cohort's cost from a
-programme (its contact hours, facilitators and places), and ``tipframe.reach.costs`` the cost of
-every run of the plan.
+A plan's ``costs`` block gives the prices, or else its programme's own ``costs`` (a course's fee
+per participant, its rates); `cohort_cost` works out one cohort's cost from a programme (its
+contact hours, facilitators and places), and ``tipframe.reach.costs`` the cost of every run of
+the plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from tipframe.model.fields import TEXT, Path, Pattern, Range, check_problems, extensions_field, field, repeats
-from tipframe.model.programme import Programme
+
+if TYPE_CHECKING:  # a programme may carry its own prices: the module that defines it imports this one
+    from tipframe.model.programme import Programme
 
 #: the most a price may be, in its currency (a billion: no hour, session or trainer costs more)
 MAX_PRICE: Final = 1e9
@@ -44,6 +47,9 @@ class Costs:
         default=(),
     )
     participant_hour: float = _price("Cost of one hour of one participant's time (backfill).")
+    per_participant: float = _price(
+        "Cost of each participant's place (a fee, materials, certification), for each place taken."
+    )
     per_cohort: float = _price("Fixed cost of each cohort (materials, venue hire for the run).")
     per_session: float = _price("Fixed cost of each session of a cohort (a room, refreshments, a platform).")
     per_trainer: float = _price(
@@ -139,6 +145,7 @@ def cohort_cost(costs: Costs, programme: Programme, facilitators: int, places: i
     cost = (
         facilitator_hours * costs.facilitator_hourly(programme, facilitators)
         + participant_hours * costs.participant_hour
+        + places * costs.per_participant
         + costs.per_cohort
         + sessions * costs.per_session
     )

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import attrs
 
+from tipframe.model.costs import Costs
 from tipframe.model.document import ID_LIST, Document
 from tipframe.model.fields import (
     IDENTIFIER,
@@ -305,6 +306,11 @@ class Programme(Document):
     )
     delivery_records: tuple[DeliveryRecord, ...] = field(
         doc="Observed counts the sources report, kept apart from anything modelled.", default=()
+    )
+    costs: Costs | None = field(
+        doc="The programme's own prices (a fee or materials per participant, facilitators' rates, fixed costs): "
+        "used by a plan that delivers it and gives no costs of its own.",
+        default=None,
     )
 
     def _problems(self) -> list[tuple[Path, str]]:

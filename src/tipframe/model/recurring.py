@@ -15,6 +15,7 @@ import attrs
 from tipframe.model import calendar
 from tipframe.model.arrays import ArrayData
 from tipframe.model.cascade import PROBABILITY, RATE, Parameter
+from tipframe.model.costs import Costs
 from tipframe.model.document import Document
 from tipframe.model.fields import (
     IDENTIFIER,
@@ -149,6 +150,12 @@ class RecurringPlan(PeriodsMixin, Document):
         doc="Practitioners supported 'recently' are those with a case discussed in the last this many periods.",
         default=12,
         checks=[Range(1, MAX_PERIODS)],
+    )
+    costs: Costs | None = field(
+        doc="Prices for working out what the format costs (facilitators' and participants' time in meetings, a "
+        "meeting's fixed cost as per_session, a place's as per_participant, preparing the first facilitators); "
+        "none: the programme's costs, if any.",
+        default=None,
     )
 
     def _problems(self) -> list[tuple[Path, str]]:

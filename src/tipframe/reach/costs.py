@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 
 from tipframe.io.arrays import to_numpy
-from tipframe.model import CohortCost, Costs, Engine, ReachResult, cohort_cost
+from tipframe.model import CohortCost, Costs, Engine, Programme, ReachResult, cohort_cost
 from tipframe.reach.measures import Estimate
 from tipframe.reach.scenario import FloatArray
 
@@ -25,6 +25,7 @@ __all__ = [
     "cost_rows",
     "costs_text",
     "describe_costs",
+    "prices",
     "rows_with_costs",
     "run_costs",
     "summarise_costs",
@@ -47,6 +48,25 @@ class CostSummary:
     total: Estimate
     per_trained: Estimate  # total over people trained at the horizon (NaN where none was)
     per_reached: Estimate  # total over people who started the programme
+    programme_prices: bool = False  # the plan gives no costs: its programme's are used
+
+
+def prices(plan: Any, programme: Programme) -> Costs | None:
+    """The prices a plan is costed at: its own ``costs``, else its programme's, else None.
+
+    Parameters
+    ----------
+    plan
+        A cascade or recurring plan.
+    programme
+        The programme it delivers.
+
+    Returns
+    -------
+    Costs or None
+    """
+    own: Costs | None = plan.costs
+    return own if own is not None else programme.costs
 
 
 def run_costs(result: ReachResult) -> dict[str, FloatArray] | None:
@@ -64,7 +84,7 @@ def run_costs(result: ReachResult) -> dict[str, FloatArray] | None:
         ``cohorts``, ``sessions``, ``facilitator_hours``, ``participant_hours``,
         ``trainers_prepared`` and ``cost`` (in the plan's currency).
     """
-    costs, programme = result.plan.costs, result.programme
+    costs, programme = prices(result.plan, result.programme), result.programme
     hours, sessions = programme.contact_hours(), programme.session_count()
     if costs is None or hours is None or sessions is None or result.places is None or result.facilitations is None:
         return None
@@ -84,6 +104,7 @@ def run_costs(result: ReachResult) -> dict[str, FloatArray] | None:
     out["cost"] = (
         out["facilitator_hours"] * hourly
         + out["participant_hours"] * costs.participant_hour
+        + places * costs.per_participant
         + cohorts * costs.per_cohort
         + out["sessions"] * costs.per_session
         + prepared * costs.per_trainer
@@ -103,7 +124,7 @@ def cost_note(result: ReachResult) -> str | None:
     -------
     str or None
     """
-    if result.plan.costs is None:
+    if prices(result.plan, result.programme) is None:
         return None
     programme = result.programme
     if programme.contact_hours() is None or programme.session_count() is None:
@@ -129,7 +150,7 @@ def summarise_costs(result: ReachResult) -> CostSummary | None:
     CostSummary or None
     """
     runs = run_costs(result)
-    costs = result.plan.costs
+    costs = prices(result.plan, result.programme)
     if runs is None or costs is None:
         return None
     total = runs["cost"].sum(axis=1)
@@ -152,6 +173,7 @@ def summarise_costs(result: ReachResult) -> CostSummary | None:
         total=Estimate.of(total),
         per_trained=Estimate.of(per_trained),
         per_reached=Estimate.of(per_reached),
+        programme_prices=result.plan.costs is None,
     )
 
 
@@ -188,7 +210,8 @@ def describe_costs(summary: CostSummary) -> str:
     """
     c, error = summary.costs, not summary.projection
     across = "expected values, 90% interval across draws of the plan's distributions; " if summary.projection else ""
-    lines = [f"Costs ({c.currency}, {c.price_year} prices; {across}booked when a cohort starts or a trainer is made):"]
+    whose = f"the programme's prices, {c.currency}" if summary.programme_prices else c.currency
+    lines = [f"Costs ({whose}, {c.price_year} prices; {across}booked when a cohort starts or a trainer is made):"]
     if summary.cohort is not None:
         k = summary.cohort
         lines.append(

@@ -11,6 +11,7 @@ at least 1 - 1/e of the best seed set for those samples. Network i is sampled fr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import attrs
@@ -34,10 +35,23 @@ class PeerPlacement:
     reach_se: float
     samples: int
     baselines: tuple[tuple[str, tuple[int, ...], float, float], ...]  # name, people, mean reach, s.e.
+    method: str = "percolation"  # or "ris": reverse-influence sampling
+    sets: int = 0  # ris: RR sets the choice was made on (``samples`` is then the sets that estimate reach)
+    epsilon: float = 0.0  # ris: within 1 - 1/e - epsilon of the best, with probability 1 - 1/n^ell
+    period: int | None = None  # reach counted by this period (None: final reach)
 
     def describe(self, total: int) -> str:
         """The seeds, their gains and the baselines, as shares of ``total`` people."""
-        lines = [f"Greedy seeds over {self.samples:,} sampled networks (at least 1 - 1/e of the best for them):"]
+        by = "final reach" if self.period is None else f"reach by period {self.period}"
+        lines = [
+            f"Greedy seeds over {self.samples:,} sampled networks, for {by} (at least 1 - 1/e of the best for them):"
+        ]
+        if self.method == "ris":
+            lines = [
+                f"Greedy seeds over {self.sets:,} reverse-reachable sets, for {by} (IMM: at least 1 - 1/e - "
+                f"{self.epsilon:g} of the best, with probability at least 1 - 1/n); reach estimated from "
+                f"{self.samples:,} further sets:"
+            ]
         for step, (person, gain, se) in enumerate(zip(self.people, self.gains, self.gain_se, strict=True), start=1):
             lines.append(f"  {step}. person {person}: +{gain:.1f} people (s.e. {se:.1f})")
         lines.append(
@@ -111,8 +125,19 @@ def place_peer_seeds(
     samples: int = 200,
     seed: int = 0,
     candidates: Sequence[int] | None = None,
+    method: str = "auto",
+    period: int | None = None,
+    epsilon: float = 0.5,
+    memory_limit: int = 2**31,
 ) -> PeerPlacement:
-    """The ``seeds`` people to start peer uptake (q = 1) from, picked greedily for expected final reach.
+    """The ``seeds`` people to start peer uptake (q = 1) from, picked greedily for expected reach.
+
+    Two methods. ``percolation``: ``samples`` percolated copies of the network (a label a person
+    and copy), final reach only. ``ris``: reverse-influence sampling (`tipframe.reach.ris`, IMM),
+    for reach by a period too and for networks whose copies would not fit; its reach and gains are
+    then estimated from as many further RR sets as the choice used (at least ``samples`` and
+    10,000), apart from those the choice was made on. ``auto`` takes percolation when there is no
+    ``period`` and the copies fit in 1 GiB, else RIS.
 
     Parameters
     ----------
@@ -128,6 +153,15 @@ def place_peer_seeds(
         Sample i from ``SeedSequence(seed, spawn_key=(i,))``; the random baseline from ``(samples,)``.
     candidates
         People who may start (default: everyone).
+    method
+        ``auto``, ``percolation`` or ``ris``.
+    period
+        Count reach by this period (``ris`` only; default: final reach).
+    epsilon
+        ``ris``: the guarantee's slack (smaller needs about 1/epsilon^2 more sets).
+    memory_limit
+        ``ris``: bytes the RR sets may take (4 a person in a set, twice while they are joined); refused
+        (MemoryError, with what to change) before passing it.
 
     Returns
     -------
@@ -136,11 +170,20 @@ def place_peer_seeds(
     Raises
     ------
     ValueError
-        When ``seeds`` or ``p`` is out of range.
+        When ``seeds``, ``p``, ``method``, ``period`` or ``epsilon`` is out of range.
+    MemoryError
+        When reverse-influence sampling would need more than ``memory_limit``.
     """
     pool = np.asarray(list(candidates) if candidates is not None else range(graph.people), np.int64)
     if not 1 <= seeds <= pool.size or not 0 <= p <= 1:
         raise ValueError(f"need 1 to {pool.size} seeds and p from 0 to 1 (not {seeds} and {p})")
+    if method not in ("auto", "percolation", "ris") or (period is not None and period < 0) or not 0 < epsilon < 1:
+        raise ValueError(f"method is auto, percolation or ris, period at least 0, epsilon in (0, 1) (not {method!r}, "
+                         f"{period}, {epsilon})")  # fmt: skip
+    if method == "percolation" and period is not None:
+        raise ValueError("sampled networks give final reach only: use method='ris' for reach by a period")
+    if method == "ris" or (method == "auto" and (period is not None or samples * graph.people * 16 > 2**30)):
+        return _ris(graph, seeds, p, pool, (max(samples, 10_000), seed), period, epsilon, memory_limit)
     labels, sizes = component_samples(graph, p, samples, seed)
     covered = np.zeros_like(sizes, np.bool_)
     rows = np.arange(samples)[:, None]
@@ -165,12 +208,49 @@ def place_peer_seeds(
 def _baselines(
     graph: StaffGraph, pool: IntArray, seeds: int, labels: IntArray, sizes: IntArray, key: tuple[int, int]
 ) -> tuple[tuple[str, tuple[int, ...], float, float], ...]:
+    found = []
+    for name, people in _choices(graph, pool, seeds, key):
+        reach = _reach(labels, sizes, people)
+        found.append((name, people, float(reach.mean()), standard_error(reach)))
+    return tuple(found)
+
+
+def _ris(
+    graph: StaffGraph, seeds: int, p: float, pool: IntArray, how: tuple[int, int], period: int | None,
+    epsilon: float, memory_limit: int,
+) -> PeerPlacement:  # fmt: skip
+    """Seeds by IMM, with reach, gains and baselines estimated from fresh RR sets."""
+    from tipframe.reach.ris import EVALUATION, RRSets, first_met, imm
+
+    evaluation, seed = how
+    depth = graph.people if period is None else period
+    chosen, _, used = imm(RRSets(graph, p, depth, seed), seeds, pool, epsilon, 1.0, memory_limit // 8)
+    fresh = RRSets(graph, p, depth, seed, key=(EVALUATION,))
+    fresh.extend(max(evaluation, used))  # as many as the choice used: the s.e. of a small reach stays small
+    n = graph.people
+
+    def estimate(people: IntArray) -> tuple[IntArray, float, float]:
+        first = first_met(fresh, people)
+        met = float(np.mean(first < people.size))
+        return first, n * met, n * math.sqrt(met * (1 - met) / first.size)
+
+    first, reach, reach_se = estimate(chosen)
+    shares = [float(np.mean(first == j)) for j in range(chosen.size)]
+    gains = tuple(n * f for f in shares)
+    errors = tuple(n * math.sqrt(f * (1 - f) / first.size) for f in shares)
+    baselines = []
+    for name, people in _choices(graph, pool, seeds, (EVALUATION + 1, seed)):
+        _, mean, se = estimate(np.asarray(people, np.int64))
+        baselines.append((name, people, mean, se))
+    return PeerPlacement(tuple(int(v) for v in chosen), gains, errors, reach, reach_se, fresh.count,
+                         tuple(baselines), "ris", used, epsilon, period)  # fmt: skip
+
+
+def _choices(graph: StaffGraph, pool: IntArray, seeds: int, key: tuple[int, int]) -> list[tuple[str, tuple[int, ...]]]:
+    """The baselines: the people with most colleagues, and people drawn from ``SeedSequence(key[1], spawn_key=
+    (key[0],))``."""
     degree = np.diff(graph.indptr)[pool]
     by_degree = tuple(int(v) for v in pool[np.argsort(-degree, kind="stable")[:seeds]])
     rng = np.random.default_rng(np.random.SeedSequence(key[1], spawn_key=(key[0],)))
     random = tuple(int(v) for v in rng.choice(pool, seeds, replace=False))
-    found = []
-    for name, people in (("most colleagues first", by_degree), ("random", random)):
-        reach = _reach(labels, sizes, people)
-        found.append((name, people, float(reach.mean()), standard_error(reach)))
-    return tuple(found)
+    return [("most colleagues first", by_degree), ("random", random)]

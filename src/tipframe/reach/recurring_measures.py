@@ -13,6 +13,7 @@ from tipframe.io.arrays import to_numpy
 from tipframe.model import DeliveryRecord, RecurringResult
 from tipframe.model.recurring import meeting_capacity
 from tipframe.reach.measures import Estimate
+from tipframe.reach.recurring_costs import recurring_costs_text
 
 __all__ = ["ObservedWindow", "RecurringSummary", "describe_recurring", "recurring_rows", "summarise_recurring"]
 
@@ -221,6 +222,9 @@ def describe_recurring(summary: RecurringSummary, result: RecurringResult) -> st
             else ("the plan's periods, from its start to its horizon, do not cover that window")
         )
         lines += ["", f"Observed: {record.count:,} {record.what} {since}to {record.date}: not compared, as {why}."]
+    costs = recurring_costs_text(result, summary.unit)
+    if costs is not None:
+        lines += ["", costs.rstrip("\n")]
     lines += ["", "Modelled numbers: they follow from the plan's assumptions and are not observed counts."]
     return "\n".join(lines) + "\n"
 
