@@ -67,6 +67,8 @@ def pages() -> dict[str, str]:
         "| --- | --- | --- |",
         f"| `participants_per_facilitator` | {defaults.participants_per_facilitator:g} | Help the Helpers: twelve "
         "participants with two facilitators (SVRU case study) |",
+        "| `peer_participants_per_facilitator` | none | no case study gives a ratio for peer-led groups, reflective "
+        "spaces or action learning sets (Midlothian's space is peer-to-peer, with no size) |",
         f"| `clinic_cases` | {defaults.clinic_cases} | Safe & Together clinics: 3-5 families discussed per clinic "
         "(Manchester case study) |",
         "| `private_names` | none | the host's own list of people who must not appear (`--private-names FILE`) |",

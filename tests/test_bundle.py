@@ -117,7 +117,7 @@ def test_origin_gives_the_file_and_positions() -> None:
     clinics = bundle.get("safe-and-together-clinics", Programme)
     origin = bundle.origin(clinics)
     assert origin.file.endswith("safe-and-together-clinics.yaml")
-    assert origin.locations.find(("cases_per_session", "min")) == (24, 8)  # "  min: 3" in the example
+    assert origin.locations.find(("cases_per_session", "min")) == (25, 8)  # "  min: 3" in the example
 
 
 def test_a_plans_eligible_levels_belong_to_its_workforces_scale() -> None:

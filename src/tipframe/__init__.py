@@ -78,6 +78,7 @@ from tipframe.model import (
     Status,
     Support,
     Tier,
+    Topic,
     Workforce,
     WorkforceOrganisation,
 )
@@ -258,6 +259,7 @@ __all__ = [
     "Target",
     "TargetResult",
     "Tier",
+    "Topic",
     "Workforce",
     "WorkforceOrganisation",
     "__version__",

@@ -87,7 +87,7 @@ def test_weak_programme_gets_each_problem_once() -> None:
         ("TIP101", "sessions", 19),  # no choice
         ("TIP202", "facilitation.roles[0].practice_level", 17),  # facilitator below the target level
         ("TIP205", "facilitation.facilitators", 14),  # one facilitator for fourteen
-        ("TIP601", "aims", 7),  # no wellbeing component
+        ("TIP601", "sessions", 19),  # no wellbeing component among its sessions
     ]
     messages = [f.message for f in findings.of("TIP101")]
     assert any("Safety (safety)" in m for m in messages)

@@ -93,11 +93,13 @@ def test_dead_ends_are_services_short_of_specialist_that_refer_nowhere() -> None
 
 
 def test_single_points_of_failure_by_dominators() -> None:
-    # e -> x -> {y, z} -> s: x and s are on every route; y and z are not.
+    # e -> x -> {y, z} -> s: x and s are on every route; y and z are not. s, the only specialist service,
+    # is where every route ends, not a point on them: neither it nor its organisation d is reported.
     chain = _network("e:a:universal x:b:targeted y:c:targeted z:c:targeted s:d:specialist", "e>x x>y x>z y>s z>s", "e")
     points = {(p.kind, p.id): p.cuts_off for p in single_points_of_failure(chain)}
     assert points[("service", "x")] == ("e",)
-    assert points[("service", "s")] == ("e",)
+    assert ("service", "s") not in points
+    assert ("organisation", "d") not in points
     assert ("service", "y") not in points
     assert ("service", "z") not in points
     # y and z are both run by c: losing c loses both routes.
@@ -169,7 +171,7 @@ def test_the_example_names_its_weak_points() -> None:
     network = tipframe.load(EXAMPLE, ReferralNetwork)
     analysis = analyse_network(network, NES)
     on_every_route = [p.id for p in analysis.single_points if p.kind == "service" and len(p.cuts_off) == 4]
-    assert on_every_route == ["counselling", "trauma-service"]
+    assert on_every_route == ["counselling"]  # the one trauma service is where routes end, not a point on them
     assert {s.service for s in analysis.capacity.over_capacity} == {"counselling", "violence-support"}
     assert [d.service for d in analysis.dead_ends] == ["tenancy-support"]
     assert analysis.workforce_gaps is not None

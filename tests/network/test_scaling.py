@@ -98,7 +98,8 @@ IDS = [f"hand-made-{i}" for i in range(len(HAND_MADE))] + [f"random-{seed}" for 
 
 
 def _defined_single_points(network: ReferralNetwork) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """By definition: without S (or organisation O's services) the entry point has no route left."""
+    """By definition: without S (or organisation O's services) the entry point has no route left; a specialist
+    service, or an organisation of specialist services only, is where routes end and never counts."""
     graph = _active(network)
     specialists = set(_specialists(network))
     owner = {s.id: s.organisation for s in network.services}
@@ -112,10 +113,14 @@ def _defined_single_points(network: ReferralNetwork) -> tuple[tuple[str, str, tu
         if not route(graph, entry):
             continue
         for service in graph:
+            if service in specialists:
+                continue
             if service != entry and not route(nx.restricted_view(graph, [service], []), entry):
                 services.setdefault(service, []).append(entry)
         for organisation in dict.fromkeys(owner.values()):
             gone = [s for s in graph if owner[s] == organisation]
+            if all(x.id in specialists for x in network.services if x.organisation == organisation):
+                continue
             if organisation != owner[entry] and not route(nx.restricted_view(graph, gone, []), entry):
                 organisations.setdefault(organisation, []).append(entry)
     order = {s.id: i for i, s in enumerate(network.services)}

@@ -27,6 +27,10 @@ class CheckOptions:
 
     #: Help the Helpers ran group work for twelve with two facilitators: six each.
     participants_per_facilitator: float = attrs.field(default=6.0, validator=attrs.validators.gt(0))
+    #: No case study gives a ratio for peer-led groups, reflective spaces or action learning sets: None applies none.
+    peer_participants_per_facilitator: float | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.gt(0))
+    )
     #: Safe & Together clinics discuss three to five families each.
     clinic_cases: IntRange = IntRange(min=3, max=5)
     #: Names of real people (staff, families) that must never appear in a document.

@@ -75,6 +75,7 @@ from tipframe.model.vocabulary import Format as Format
 from tipframe.model.vocabulary import Qualifier as Qualifier
 from tipframe.model.vocabulary import ResourceType as ResourceType
 from tipframe.model.vocabulary import Status as Status
+from tipframe.model.vocabulary import Topic as Topic
 from tipframe.model.workforce import Role as Role
 from tipframe.model.workforce import Workforce as Workforce
 from tipframe.model.workforce import WorkforceOrganisation as WorkforceOrganisation

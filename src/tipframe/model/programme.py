@@ -26,7 +26,16 @@ from tipframe.model.fields import (
 from tipframe.model.limits import MAX_COUNT, MAX_FACILITATORS, MAX_PEOPLE
 from tipframe.model.principles import Crosswalk, Framework
 from tipframe.model.values import LONGER_THAN_ZERO, MAX_DURATION_PART, Duration, IntRange, IsoDate
-from tipframe.model.vocabulary import Activity, Approach, DeliveryMode, Format, Qualifier, ResourceType, Status
+from tipframe.model.vocabulary import (
+    Activity,
+    Approach,
+    DeliveryMode,
+    Format,
+    Qualifier,
+    ResourceType,
+    Status,
+    Topic,
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -262,6 +271,12 @@ class Programme(Document):
     )
     aims: tuple[str, ...] = field(doc="What it sets out to achieve.", default=(), checks=[Each(TEXT)])
     approaches: tuple[Approach, ...] = field(doc="Ways of working it names.", default=(), checks=[Unique()])
+    topics: tuple[Topic, ...] = field(
+        doc="What it covers, from a closed list: what the practice rules judge (they never read descriptions). "
+        "Empty: not recorded.",
+        default=(),
+        checks=[Unique()],
+    )
     framework: str | None = field(
         doc="Framework whose principles it enacts (a reference).", default=None, checks=[REFERENCE], ref="Framework"
     )

@@ -73,6 +73,25 @@ class Activity(Enum):
     ONE_TO_ONE_SUPPORT = "one-to-one-support"
 
 
+class Topic(Enum):
+    """What a programme covers: the practice rules judge these, never the words of a description."""
+
+    TRAUMA_AWARENESS = "trauma-awareness"
+    TRAUMA_SKILLS = "trauma-skills"
+    TRAUMA_INFORMED_LEADERSHIP = "trauma-informed-leadership"
+    STAFF_WELLBEING = "staff-wellbeing"
+    SELF_CARE = "self-care"
+    VICARIOUS_TRAUMA = "vicarious-trauma"
+    RESILIENCE = "resilience"
+    PEER_SUPPORT = "peer-support"
+    REFLECTIVE_PRACTICE = "reflective-practice"
+    LIVED_EXPERIENCE = "lived-experience"
+    ANTI_RACISM = "anti-racism"
+    DOMESTIC_ABUSE = "domestic-abuse"
+    MULTI_AGENCY_WORKING = "multi-agency-working"
+    POLICY = "policy"
+
+
 class ResourceType(Enum):
     """What kind of resource it is."""
 

@@ -200,7 +200,9 @@ def single_points_of_failure(network: ReferralNetwork) -> tuple[SinglePoint, ...
 
     A service S is one for entry point E when every pathway from E to specialist support passes
     through S: S dominates E in the reversed graph, rooted at a node joined from every
-    specialist service (one dominator tree for every entry point). An organisation is one when
+    specialist service (one dominator tree for every entry point). A specialist service is
+    where routes end, so it is never one (when it is the only one, every route ends there), nor
+    is an organisation whose services are all specialist. An organisation is one when
     removing all its services leaves E no route (E's own organisation is left out: it is always
     on the way); only organisations on one route from E can be, and each is tested by a search
     that remembers, for that organisation, the services known to keep or to lack a route.
@@ -231,13 +233,19 @@ def _single_points_of_failure(network: ReferralNetwork, graph: nx.DiGraph[str]) 
     detours = _Detours(graph, owner, set(specialists))
     services: dict[str, list[str]] = {}
     organisations: dict[str, list[str]] = {}
+    ends = set(specialists)
+    kinds: dict[str, set[bool]] = {}
+    for s in network.services:
+        kinds.setdefault(s.organisation, set()).add(s.id in ends)
+    ending = {o for o, specialist in kinds.items() if specialist == {True}}  # holds specialist services only
     for entry in _entries(network):
         if entry not in dominators:
             continue
         on_every_route = []
         node = dominators[entry]
         while node != _SPECIALIST_SUPPORT:
-            on_every_route.append(node)
+            if node not in ends:  # the only specialist service is where the routes end, not a point on them
+                on_every_route.append(node)
             node = dominators[node]
         for service in on_every_route:
             services.setdefault(service, []).append(entry)
@@ -246,7 +254,9 @@ def _single_points_of_failure(network: ReferralNetwork, graph: nx.DiGraph[str]) 
             route.append(onward[route[-1]])
         needed = {owner[s] for s in on_every_route}
         for organisation in dict.fromkeys(owner[s] for s in route[1:]):
-            if organisation != owner[entry] and (organisation in needed or detours.cut_off(entry, organisation)):
+            if organisation in ending or organisation == owner[entry]:
+                continue  # an organisation of specialist services only is where routes end
+            if organisation in needed or detours.cut_off(entry, organisation):
                 organisations.setdefault(organisation, []).append(entry)
     order = {s.id: i for i, s in enumerate(network.services)}
     org_order = {o: i for i, o in enumerate(dict.fromkeys(s.organisation for s in network.services))}

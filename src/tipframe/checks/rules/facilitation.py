@@ -9,7 +9,7 @@ from typing import Final
 from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.rule import Report, rule
-from tipframe.model import Document, Format, Programme
+from tipframe.model import Approach, Document, Format, Programme
 
 
 #: formats in which a facilitated group meets
@@ -146,20 +146,27 @@ def clinic_without_model_facilitator(programme: Programme, context: Context) -> 
     kinds=[Programme],
     rationale="""
         Trauma-informed group work keeps a safe space: with enough facilitators, one can lead
-        while another attends to anyone who is distressed. Help the Helpers ran twelve
-        participants with two facilitators, six each. The rule asks for one facilitator per six
-        participants of the largest group (the smallest, when only that is given);
-        CheckOptions.participants_per_facilitator sets the number.
+        while another attends to anyone who is distressed. The limit depends on the format, and
+        the rule applies only a limit a source gives. Courses, train-the-trainer courses and
+        leadership programmes: Help the Helpers ran twelve participants with two counsellors, six
+        each, so the rule asks for one facilitator per six participants of the largest group (the
+        smallest, when only that is given; CheckOptions.participants_per_facilitator). Peer-led
+        groups (a peer-led programme, or one whose facilitators are all peers) and reflective
+        practice spaces and action learning sets: no case study gives a ratio (Midlothian's space
+        is peer-to-peer, with no size), so none is applied unless
+        CheckOptions.peer_participants_per_facilitator sets one. Clinics count cases, not
+        participants: TIP302 judges their size.
     """,
-    citation="Case study 000 (SVRU, Help the Helpers): twelve participants, two facilitators",
+    citation="Case study 000 (SVRU, Help the Helpers): twelve participants, two facilitators; case study 001 "
+    "(Iriss, Midlothian): a peer-to-peer space, no ratio given",
 )
 def too_few_facilitators(programme: Programme, context: Context) -> Iterator[Report]:
     if programme.format not in GROUP_FORMATS or programme.facilitation is None or programme.group_size is None:
         return
     largest = programme.group_size.max if programme.group_size.max is not None else programme.group_size.min
-    if largest is None:
+    limit = _participant_limit(programme, context)
+    if largest is None or limit is None:
         return
-    limit = context.options.participants_per_facilitator
     facilitators = programme.facilitation.facilitators
     needed = math.ceil(largest / limit)
     if facilitators < needed:
@@ -171,6 +178,17 @@ def too_few_facilitators(programme: Programme, context: Context) -> Iterator[Rep
             f"at most {limit:g} per facilitator means {needed}",
             hint=f"plan {needed} facilitators, or a smaller group",
         )
+
+
+def _participant_limit(programme: Programme, context: Context) -> float | None:
+    """Participants one facilitator may have in this format, or None where no source gives a limit."""
+    if programme.format is Format.CLINIC:
+        return None
+    roles = programme.facilitation.roles if programme.facilitation is not None else ()
+    peer = Approach.PEER_LED in programme.approaches or (bool(roles) and all(role.peer for role in roles))
+    if peer or programme.format in (Format.REFLECTIVE_PRACTICE, Format.ACTION_LEARNING_SET):
+        return context.options.peer_participants_per_facilitator
+    return context.options.participants_per_facilitator
 
 
 @rule(

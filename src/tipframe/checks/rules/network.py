@@ -139,7 +139,10 @@ def dead_end(network: ReferralNetwork, context: Context) -> Iterator[Report]:
     rationale="""
         A service referred more people each period than its capacity builds a waiting list, and
         waiting is where people affected by trauma disengage. Compares the sum of the volumes of
-        pathways into a service with its capacity, per the network's period.
+        pathways into a service with its capacity, per the network's period. When no one service
+        is over its capacity but the services' capacities still cannot carry every referral to
+        specialist support (a maximum flow), that is reported once for the network; a shortfall
+        at a service is reported there only, not again for the network.
     """,
     citation=_CASES,
 )
@@ -155,7 +158,7 @@ def over_capacity(network: ReferralNetwork, context: Context) -> Iterator[Report
             f"{load.capacity:g} (short by {load.shortfall:g})",
             hint="raise its capacity or share its referrals with another service",
         )
-    if report.deliverable < report.demand:
+    if report.deliverable < report.demand and not report.over_capacity:  # one finding a shortfall
         yield Report(
             where=("pathways",),
             message=f"only {report.deliverable:g} of the {report.demand:g} referrals expected each {network.period} "

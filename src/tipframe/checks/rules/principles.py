@@ -91,10 +91,10 @@ def coverage_unknown(programme: Programme, context: Context) -> Iterator[Report]
     if programme.format in (Format.NETWORK, Format.SELF_DIRECTED, Format.STRATEGIC_PROGRAMME):
         return
     count = programme.session_count()
-    sessions = f"its {count} sessions" if count else "its sessions"
+    sessions = "its 1 session is" if count == 1 else f"its {count} sessions are" if count else "its sessions are"
     yield Report(
         where=("schedule",) if programme.schedule is not None else ("framework",),
-        message=f"principle coverage is unknown: {sessions} are not listed, so no {framework.id} principle can be "
+        message=f"principle coverage is unknown: {sessions} not listed, so no {framework.id} principle can be "
         "shown enacted or missing",
         hint="list the sessions with the principles each enacts",
     )

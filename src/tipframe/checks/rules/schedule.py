@@ -14,7 +14,7 @@ from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.rule import Report, rule
 from tipframe.checks.rules.facilitation import GROUP_FORMATS, with_article
-from tipframe.model import Duration, Format, Programme, Status
+from tipframe.model import Document, Duration, Format, Observations, Programme, Status
 from tipframe.model.fields import Path
 from tipframe.model.values import describe_hours
 
@@ -232,6 +232,10 @@ def session_longer_than_cadence(programme: Programme, context: Context) -> Itera
             )
 
 
+#: formats that do not meet as a group: an open-ended one has no meetings to give a cadence to
+_NOT_MEETING = (Format.STRATEGIC_PROGRAMME, Format.NETWORK, Format.SELF_DIRECTED)
+
+
 @rule(
     "TIP308",
     "recurring-without-cadence",
@@ -240,12 +244,14 @@ def session_longer_than_cadence(programme: Programme, context: Context) -> Itera
     kinds=[Programme],
     rationale="""
         Reflective practice and clinics help when they are regular: staff can plan for them and
-        bring what comes up. How often they meet is part of the design.
+        bring what comes up. How often they meet is part of the design. A strategic programme,
+        a network or self-directed resources do not meet as a group, so an open-ended one is left
+        alone.
     """,
     citation="Case study 001 (Iriss, Midlothian reflective practice); case study 004 (clinics)",
 )
 def recurring_without_cadence(programme: Programme, context: Context) -> Iterator[Report]:
-    if _designing(programme):
+    if _designing(programme) or programme.format in _NOT_MEETING:
         return
     schedule = programme.schedule
     if schedule is not None and schedule.open_ended and schedule.cadence is None:
@@ -282,3 +288,55 @@ def count_dated_in_future(programme: Programme, context: Context) -> Iterator[Re
                 message=f"a count of {record.what} dated {record.date}, after {day} (the day checked as of)",
                 hint="correct the date: an observed count records what has already happened",
             )
+
+
+#: the fields of an observed count that make it an observation
+_OBSERVED = {"delivery_records": ("count", "date", "since"), "observations": ("value", "at", "since", "until")}
+
+
+def _marked(document: Document, field_name: str, index: int, parts: tuple[str, ...]) -> str | None:
+    """The first part of ``field_name[index]`` (or the record, or the whole list) marked illustrative, or None."""
+    whole = {f"{field_name}[{index}]"}
+    for mark in document.illustrative:
+        if mark.path in whole:
+            return mark.path
+        for part in parts:
+            if mark.path == f"{field_name}[{index}].{part}":
+                return mark.path
+    return None
+
+
+@rule(
+    "TIP310",
+    "observed-count-illustrative",
+    summary="A count recorded as observed has an illustrative date or value.",
+    severity=Severity.WARNING,
+    kinds=[Programme, Observations],
+    rationale="""
+        Delivery records and observations are what the sources report as having happened: a
+        report sets modelled numbers against them, and calibration fits a plan to them. A count
+        whose value or date was invented (marked illustrative) is not an observation, and a
+        reader would take it for one. Give the count as the source states it, with its source, or
+        move the invented one into a plan as an assumption.
+    """,
+    citation="tipframe document format (delivery records are observed counts, never modelled ones)",
+)
+def observed_count_illustrative(document: Document, context: Context) -> Iterator[Report]:
+    for field_name, parts in _OBSERVED.items():
+        records = getattr(document, field_name, ())
+        if records and any(mark.path == field_name for mark in document.illustrative):
+            yield Report(
+                where=(field_name,),
+                message=f"every one of {field_name} is recorded as observed, but {field_name} is marked illustrative",
+                hint="give counts as a source states them, or make the invented ones a plan's assumptions",
+            )
+            continue
+        for index, _record in enumerate(records):
+            path = _marked(document, field_name, index, parts)
+            if path is not None:
+                yield Report(
+                    where=(field_name, index),
+                    message=f"{field_name}[{index}] is recorded as observed, but {path} is marked illustrative",
+                    hint="give the count and date as a source states them, or make the invented one a plan's "
+                    "assumption",
+                )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Final
 
@@ -10,33 +9,32 @@ from tipframe.checks.context import Context
 from tipframe.checks.findings import Severity
 from tipframe.checks.rule import Report, rule
 from tipframe.checks.rules.facilitation import GROUP_FORMATS
-from tipframe.model import Activity, Approach, Format, Programme
+from tipframe.model import Activity, Approach, Format, Programme, Topic
 
 WELLBEING_ACTIVITIES: Final = frozenset(
     {Activity.SELF_CARE_PLANNING, Activity.PEER_SUPPORT, Activity.REFLECTIVE_DISCUSSION}
 )
-WELLBEING_WORDS: Final = re.compile(
-    r"well[- ]?being|self[- ]care|vicarious|secondary trauma|burnout|compassion fatigue|resilience|"
-    r"peer support|psychological safety|validate the worker",
-    re.IGNORECASE,
+WELLBEING_TOPICS: Final = frozenset(
+    {Topic.STAFF_WELLBEING, Topic.SELF_CARE, Topic.VICARIOUS_TRAUMA, Topic.RESILIENCE, Topic.PEER_SUPPORT}
 )
 
 
-def _looks_after_wellbeing(programme: Programme, context: Context, seen: set[str]) -> bool:
+def _wellbeing(programme: Programme, context: Context, seen: set[str]) -> bool | None:
+    """True when the structured fields show a wellbeing component, False when they are recorded and show none,
+    None when the content is not recorded (no topics, no session activities) and nothing else shows one."""
     if any(WELLBEING_ACTIVITIES & set(s.activities) for s in programme.sessions):
         return True
-    if Approach.PEER_LED in programme.approaches:
-        return True
-    texts = [*programme.aims, programme.description or "", *(s.title or "" for s in programme.sessions)]
-    texts += [s.description or "" for s in programme.sessions]
-    if any(WELLBEING_WORDS.search(text) for text in texts):
+    if Approach.PEER_LED in programme.approaches or WELLBEING_TOPICS & set(programme.topics):
         return True
     # A train-the-trainer course passes on the programme it prepares trainers for.
     delivered = context.resolve(programme.delivers, Programme)
     if delivered is not None and programme.delivers not in seen:
         seen.add(programme.delivers or "")
-        return _looks_after_wellbeing(delivered, context, seen)
-    return False
+        found = _wellbeing(delivered, context, seen)
+        if found is not None:
+            return found
+    recorded = programme.topics or any(s.activities for s in programme.sessions)
+    return False if recorded else None
 
 
 #: formats that are themselves a space for peers to process their work
@@ -55,11 +53,13 @@ _PEER_SPACES = (Format.REFLECTIVE_PRACTICE, Format.ACTION_LEARNING_SET)
         the Improvement Service names prioritising staff wellbeing; Research in Practice's
         resources aim to prevent vicarious and secondary trauma; the clinics validate the
         worker's experience. A reflective practice space or an action learning set is itself such a
-        component. Another group
-        programme passes when a session includes self-care planning, peer support or reflective
-        discussion, when it is peer-led, or when its aims, description, or session titles and
-        descriptions speak of wellbeing, self-care, resilience or vicarious trauma. A
-        train-the-trainer course passes when the programme it prepares trainers for does.
+        component. Another group programme passes when a session includes self-care planning, peer
+        support or reflective discussion, when it is peer-led, or when its topics include staff
+        wellbeing, self-care, vicarious trauma, resilience or peer support; a train-the-trainer
+        course passes when the programme it prepares trainers for does. The rule judges those
+        structured fields only, never the words of a description. A programme whose content is not
+        recorded (no topics, no session activities) gets an information finding that the rule
+        could not check it, not a warning that the component is missing.
     """,
     citation="Case studies 000-004; Research in Practice (2024) on practitioner wellbeing",
 )
@@ -69,11 +69,20 @@ def no_wellbeing_component(programme: Programme, context: Context) -> Iterator[R
         Format.ACTION_LEARNING_SET,
     ):
         return
-    if _looks_after_wellbeing(programme, context, set()):
+    found = _wellbeing(programme, context, set())
+    if found:
+        return
+    if found is None:
+        yield Report(
+            where=("format",),
+            message="whether it looks after staff wellbeing could not be checked: its content is not recorded",
+            hint="record its topics (such as staff-wellbeing or self-care) or its sessions' activities",
+            severity=Severity.INFO,
+        )
         return
     yield Report(
-        where=("aims",) if programme.aims else ("format",),
-        message="no wellbeing or self-care component for staff who work with trauma",
-        hint="add a session with self-care planning, peer support or reflective discussion, or say how "
-        "wellbeing is looked after",
+        where=("topics",) if programme.topics else ("sessions",),
+        message="no wellbeing or self-care component for staff who work with trauma: its topics and sessions show none",
+        hint="add a session with self-care planning, peer support or reflective discussion, or a topic such as "
+        "staff-wellbeing",
     )
