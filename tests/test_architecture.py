@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     "tipframe.graphs": 3,
     "tipframe.calibrate": 3,
     "tipframe.planning": 3,
+    "tipframe.needs": 3,
     "tipframe.report": 4,
     "tipframe.plots": 4,
     "tipframe.cli": 5,

@@ -24,8 +24,9 @@ def test_examples_form_one_bundle() -> None:
     owner = bundle.get(clinics.owner or "", tipframe.Organisation)
     assert owner.name == "Manchester Children's Services"
     assert bundle.get("builtin:nttp", tipframe.Framework).id == "nttp"
-    # twelve case-study programmes (the champions' two strands among them) and the PMTO comparison
-    assert len(bundle.documents(Programme)) == 13
+    # fifteen case-study programmes (the champions' two strands, the NTTP's community of practice and deep dive
+    # events, the Scottish Government's pledge among them) and the PMTO comparison
+    assert len(bundle.documents(Programme)) == 16
     # the national rollout, the PMTO comparison, and the built-in rollout with prices
     assert len(bundle.documents(tipframe.CascadePlan)) == 3
     assert len(bundle.documents(tipframe.RecurringPlan)) == 2  # the Manchester clinics, Midlothian's space

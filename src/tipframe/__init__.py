@@ -124,6 +124,8 @@ _LAZY: Final = {
     "sweep": "tipframe.reach",
     "variant": "tipframe.reach",
     "analyse_network": "tipframe.network",
+    "training_needs": "tipframe.needs",
+    "NeedsResult": "tipframe.needs",
     "NetworkAnalysis": "tipframe.network",
     "from_numpy": "tipframe.io.arrays",
     "to_numpy": "tipframe.io.arrays",
@@ -138,6 +140,7 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from tipframe.io.arrays import from_numpy, to_numpy
+    from tipframe.needs import NeedsResult, training_needs
     from tipframe.network import NetworkAnalysis, analyse_network
     from tipframe.reach import (
         Lever,
@@ -210,6 +213,7 @@ __all__ = [
     "Measure",
     "MemoryLimitError",
     "ModelError",
+    "NeedsResult",
     "NetworkAnalysis",
     "NetworkOrganisation",
     "Observation",
@@ -296,5 +300,6 @@ __all__ = [
     "to_frame",
     "to_html",
     "to_numpy",
+    "training_needs",
     "variant",
 ]

@@ -115,7 +115,7 @@ def test_show_resolves_names_from_a_bundle() -> None:
     result = _run("show", str(EXAMPLES / "nttp.yaml"), "--bundle", str(EXAMPLES))
     assert result.returncode == 0, result.stderr
     assert "Scottish Government (scottish-government)" in result.stdout
-    assert "about 3,000 people trained (by 2019-05)" in result.stdout
+    assert "Convention of Scottish Local Authorities (cosla)" in result.stdout  # "the shared ambition of ... COSLA"
 
 
 def test_validate_json_output(capsys: pytest.CaptureFixture[str]) -> None:

@@ -272,3 +272,15 @@ def test_a_recurring_format_costs_its_meetings_places_and_first_facilitators() -
     assert "per case discussed" in text
     unknown = tipframe.simulate_recurring(priced, workforce, unmeasured, replicates=5, seed=3)
     assert "gives no meeting length" in describe_recurring(tipframe.summarise_recurring(unknown), unknown)
+
+
+def test_sweeps_and_targets_use_a_programme_s_own_prices() -> None:
+    plan, workforce, programme = documents(costs=None)
+    priced = attrs.evolve(programme, costs=PRICES)
+    sweep = tipframe.sweep(plan, workforce, priced, grid={"tiers[0].cohort_size": [6, 8]}, replicates=20)
+    assert all(s.costs is not None and s.costs.costs == PRICES for s in sweep.scenarios)
+    answer = tipframe.plan_for_target(plan, tipframe.Target(share=0.5, period=52, probability=0.5),
+                                      [tipframe.Lever("seeds", (6, 12))], workforce=workforce, programme=priced,
+                                      replicates=40)  # fmt: skip
+    assert answer.costed
+    assert all(c.mean_cost is not None for c in answer.candidates)

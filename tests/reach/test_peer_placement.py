@@ -98,6 +98,9 @@ def test_reverse_sampling_is_reproducible_and_refuses_what_would_not_fit() -> No
     assert first == place_peer_seeds(graph, 2, 0.3, method="ris", seed=9)
     with pytest.raises(MemoryError, match="RR sets of"):
         place_peer_seeds(graph, 2, 0.3, method="ris", epsilon=0.05, memory_limit=4096)
+    with pytest.raises(MemoryError, match="RR sets of"):  # refused before the first block is drawn
+        place_peer_seeds(graph, 2, 0.3, method="ris", memory_limit=1000)
+    assert place_peer_seeds(StaffGraph.from_edges(1, [], []), 1, 0.3, method="ris").people == (0,)
     with pytest.raises(ValueError, match="final reach only"):
         place_peer_seeds(graph, 2, 0.3, method="percolation", period=3)
     assert place_peer_seeds(graph, 2, 0.3, period=3).method == "ris"  # auto: a period needs RIS

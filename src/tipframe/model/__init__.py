@@ -47,6 +47,7 @@ from tipframe.model.principles import Relation as Relation
 from tipframe.model.programme import DeliveryRecord as DeliveryRecord
 from tipframe.model.programme import Facilitation as Facilitation
 from tipframe.model.programme import FacilitatorRole as FacilitatorRole
+from tipframe.model.programme import LevelServed as LevelServed
 from tipframe.model.programme import PrincipleCoverage as PrincipleCoverage
 from tipframe.model.programme import Programme as Programme
 from tipframe.model.programme import Resource as Resource
@@ -76,6 +77,7 @@ from tipframe.model.vocabulary import Qualifier as Qualifier
 from tipframe.model.vocabulary import ResourceType as ResourceType
 from tipframe.model.vocabulary import Status as Status
 from tipframe.model.vocabulary import Topic as Topic
+from tipframe.model.workforce import LevelCount as LevelCount
 from tipframe.model.workforce import Role as Role
 from tipframe.model.workforce import Workforce as Workforce
 from tipframe.model.workforce import WorkforceOrganisation as WorkforceOrganisation

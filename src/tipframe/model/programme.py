@@ -138,6 +138,20 @@ class Facilitation:
 
 
 @attrs.frozen(kw_only=True)
+class LevelServed:
+    """A practice level a programme brings participants to, for some roles (or anyone)."""
+
+    level: str = field(doc="The level (a level id in the programme's scale).", checks=[IDENTIFIER], member_of="levels")
+    roles: tuple[str, ...] = field(
+        doc="Role ids (as workforces name them) it serves at this level; empty: anyone.",
+        default=(),
+        checks=[Each(IDENTIFIER), Unique()],
+    )
+    audience: str | None = field(doc="Who, in words.", default=None, checks=[TEXT])
+    extensions: Mapping[str, Any] = extensions_field()
+
+
+@attrs.frozen(kw_only=True)
 class Resource:
     """A self-directed resource: an e-learning module, briefing, guide or toolkit."""
 
@@ -293,6 +307,11 @@ class Programme(Document):
         checks=[IDENTIFIER],
         member_of="levels",
     )
+    serves: tuple[LevelServed, ...] = field(
+        doc="Levels it brings participants to, each for some roles: a programme that serves several audiences at "
+        "several levels (target_level is the one-level case).",
+        default=(),
+    )
     delivery: DeliveryMode | None = field(doc="Online, in person, hybrid or self-directed.", default=None)
     platform: str | None = field(doc="Where online sessions meet.", default=None, checks=[TEXT])
     group_size: IntRange | None = field(doc="Participants per group.", default=None)
@@ -344,6 +363,9 @@ class Programme(Document):
         no_scale = "names a level, but the programme names no level scale (levels)"
         if self.target_level is not None and self.levels is None:
             problems.append((("target_level",), no_scale))
+        if self.serves and self.levels is None:
+            problems.append((("serves",), no_scale))
+        problems += repeats(self.serves, "serves", "level", "level {value!r} is served twice: list its roles once")
         roles = self.facilitation.roles if self.facilitation is not None and self.levels is None else ()
         for index, role in enumerate(roles):
             if role.practice_level is not None:

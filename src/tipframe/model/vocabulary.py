@@ -21,6 +21,8 @@ class Format(Enum):
     ACTION_LEARNING_SET = "action-learning-set"
     #: one-to-one support from a coach or mentor
     COACHING = "coaching"
+    #: a series of events with speakers, for learning across organisations (the trauma deep dive events)
+    LEARNING_EVENTS = "learning-events"
 
 
 class Status(Enum):

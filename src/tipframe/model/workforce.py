@@ -24,6 +24,33 @@ from tipframe.model.fields import (
     repeats,
 )
 from tipframe.model.limits import MAX_PEOPLE
+from tipframe.model.values import NoneAs
+from tipframe.model.vocabulary import Qualifier
+
+
+@attrs.frozen(kw_only=True)
+class LevelCount:
+    """Staff in a role who hold one practice level, as a source counts them (under disclosure control)."""
+
+    level: str | None = field(
+        doc="The level held (a level id in the workforce's scale), or none: no level of the scale yet.",
+        checks=[IDENTIFIER, NoneAs("none", {"type": "string"})],
+        member_of="levels",
+    )
+    count: int | None = field(
+        doc="People, as reported; none when the count is suppressed.", default=None, checks=[Range(0, MAX_PEOPLE)]
+    )
+    qualifier: Qualifier = field(
+        doc="How exactly the count is known: exact, at-least, at-most, about, or suppressed (1 to 4, no count).",
+        default=Qualifier.EXACT,
+    )
+    extensions: Mapping[str, Any] = extensions_field()
+
+    def __attrs_post_init__(self) -> None:
+        from tipframe.model.fields import check_problems
+
+        if (self.qualifier is Qualifier.SUPPRESSED) != (self.count is None):
+            check_problems([(("count",), "a suppressed count has no count; every other count has one")])
 
 
 @attrs.frozen(kw_only=True)
@@ -41,7 +68,25 @@ class Role:
         checks=[IDENTIFIER],
         member_of="levels",
     )
+    levels_held: tuple[LevelCount, ...] = field(
+        doc="Staff in the role by the level they hold, as observed; those not counted have no recorded level.",
+        default=(),
+    )
+    levels_source: str | None = field(
+        doc="Id of the source, in the workforce's sources, that counts levels_held.", default=None, checks=[IDENTIFIER]
+    )
     extensions: Mapping[str, Any] = extensions_field()
+
+    def __attrs_post_init__(self) -> None:
+        from tipframe.model.fields import check_problems
+
+        problems = repeats(self.levels_held, "levels_held", "level", "level {value!r} is counted twice")
+        least = sum(1 if c.count is None else c.count if c.qualifier is not Qualifier.AT_MOST else 0
+                    for c in self.levels_held)  # fmt: skip
+        if least > self.headcount:
+            problems.append((("levels_held",), f"levels_held count at least {least} people, more than the role's "
+                             f"headcount of {self.headcount}"))  # fmt: skip
+        check_problems(problems)
 
 
 @attrs.frozen(kw_only=True)
@@ -156,6 +201,12 @@ class Workforce(Document):
             seen.add(key)
         if self.staff_network is not None:
             problems += self._network_problems(self.staff_network)
+        sources = {s.id for s in self.sources}
+        for o_index, organisation in enumerate(self.organisations):
+            for r_index, role in enumerate(organisation.roles):
+                if role.levels_source is not None and role.levels_source not in sources:
+                    at: Path = ("organisations", o_index, "roles", r_index, "levels_source")
+                    problems.append((at, f"no source {role.levels_source!r} in this workforce's sources"))
         if self.levels is None:
             for o_index, organisation in enumerate(self.organisations):
                 for r_index, role in enumerate(organisation.roles):

@@ -6,11 +6,22 @@ Every headcount they produce is invented: documents built from them mark it so.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
+import attrs
 import numpy as np
 
 from tipframe.io.documents import loads
-from tipframe.model import CascadePlan, Illustrative, Programme, Workforce, WorkforceOrganisation
+from tipframe.model import (
+    CascadePlan,
+    Illustrative,
+    LevelCount,
+    Programme,
+    Qualifier,
+    Role,
+    Workforce,
+    WorkforceOrganisation,
+)
 from tipframe.reach.peer import StaffGraph
 
 #: Scotland's 32 council areas, as the councils are named
@@ -152,14 +163,65 @@ def scotland_public_sector(people: int = 400_000, *, seed: int = 0) -> Workforce
     """
     names = (*SCOTTISH_COUNCILS, *SCOTTISH_HEALTH_BOARDS)
     workforce = synthetic_workforce(len(names), people, seed=seed, names=names, workforce_id="scotland-public-sector")
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
+    organisations = tuple(
+        attrs.evolve(o, roles=_nes_roles(o.headcount, rng, recorded=index % 3 != 2))
+        for index, o in enumerate(workforce.organisations)
+    )
+    note = (
+        "Roles, their shares of each headcount and the levels staff hold are invented (seed "
+        f"{seed}); the levels each role needs follow the NES framework's reading of contact with people affected by "
+        "trauma. Levels are recorded for two organisations in three; counts from 1 to 4 are suppressed."
+    )
     return Workforce(
         id=workforce.id,
         name="Scotland's councils and health boards (illustrative headcounts)",
-        description="The 32 councils and 14 territorial health boards; headcounts and partnerships are invented.",
-        organisations=workforce.organisations,
+        description="The 32 councils and 14 territorial health boards; headcounts, roles, levels held and "
+        "partnerships are invented.",
+        levels="builtin:nes-levels",
+        organisations=organisations,
         partnerships=workforce.partnerships,
-        illustrative=workforce.illustrative,
+        illustrative=tuple(
+            Illustrative(path=i.path, note=f"{i.note} {note}") if i.path == "organisations" else i
+            for i in workforce.illustrative
+        ),
     )
+
+
+#: roles of a public-sector organisation: id, the level it needs, and its share of the headcount (low, high)
+_NES_ROLES: Final = (
+    ("specialist-practitioner", "specialist", (0.005, 0.02)),
+    ("specialist-remit", "enhanced", (0.05, 0.12)),
+    ("frontline", "skilled", (0.3, 0.5)),
+    ("all-staff", "informed", None),  # everyone else
+)
+
+
+def _nes_roles(headcount: int, rng: np.random.Generator, *, recorded: bool) -> tuple[Role, ...]:
+    """Invented roles for one organisation, with the levels their staff hold when ``recorded``."""
+    counts, left = [], headcount
+    for _, _, share in _NES_ROLES:
+        count = left if share is None else min(left, round(headcount * rng.uniform(*share)))
+        counts.append(count)
+        left -= count
+    levels = ("informed", "skilled", "enhanced", "specialist")
+    roles = []
+    for (role, needed, _), count in zip(_NES_ROLES, counts, strict=True):
+        held: tuple[LevelCount, ...] = ()
+        if recorded and count:
+            top = levels.index(needed) + 1
+            shares = rng.dirichlet(np.ones(top + 1))  # no level yet, then each level up to the one needed
+            people = np.floor(shares * count).astype(int)
+            people[0] += count - int(people.sum())
+            held = tuple(
+                LevelCount(level=None if i == 0 else levels[i - 1], count=int(n))
+                if not 0 < n < 5
+                else LevelCount(level=None if i == 0 else levels[i - 1], qualifier=Qualifier.SUPPRESSED)
+                for i, n in enumerate(people)
+                if n
+            )
+        roles.append(Role(id=role, headcount=count, required_level=needed, levels_held=held))
+    return tuple(roles)
 
 
 def synthetic_staff_network(

@@ -160,8 +160,8 @@ def place_peer_seeds(
     epsilon
         ``ris``: the guarantee's slack (smaller needs about 1/epsilon^2 more sets).
     memory_limit
-        ``ris``: bytes the RR sets may take (4 a person in a set, twice while they are joined); refused
-        (MemoryError, with what to change) before passing it.
+        ``ris``: bytes the RR sets may take (12 a person in a set at most: 4 held, 4 while selecting, 4
+        for a joined copy); refused (MemoryError, with what to change) before any set is drawn past it.
 
     Returns
     -------
@@ -220,13 +220,17 @@ def _ris(
     epsilon: float, memory_limit: int,
 ) -> PeerPlacement:  # fmt: skip
     """Seeds by IMM, with reach, gains and baselines estimated from fresh RR sets."""
-    from tipframe.reach.ris import EVALUATION, RRSets, first_met, imm
+    from tipframe.reach.ris import EVALUATION, RRSets, first_met, grow, imm
 
     evaluation, seed = how
     depth = graph.people if period is None else period
-    chosen, _, used = imm(RRSets(graph, p, depth, seed), seeds, pool, epsilon, 1.0, memory_limit // 8)
+    most = memory_limit // 12  # people in sets: 4 bytes each, 4 more while selecting, and a joined copy
+    if graph.people < 2:  # one person: nothing to choose, nothing to sample
+        chosen, used = pool[:seeds].astype(np.int64), 0
+    else:
+        chosen, _, used = imm(graph, p, depth, seed, seeds, pool, epsilon, 1.0, most)
     fresh = RRSets(graph, p, depth, seed, key=(EVALUATION,))
-    fresh.extend(max(evaluation, used))  # as many as the choice used: the s.e. of a small reach stays small
+    grow(fresh, max(evaluation, used), most)  # as many as the choice used: a small reach keeps a small s.e.
     n = graph.people
 
     def estimate(people: IntArray) -> tuple[IntArray, float, float]:

@@ -201,9 +201,17 @@ def _baselines(
     ]
 
 
+def _rank(values: FloatArray) -> tuple[float, float]:
+    """A placement's objective and tie-break, each a mean over replicates, rounded so that sums in another order
+    do not tell equal placements apart."""
+    return round(float(values[0].mean()), 12), round(float(values[1].mean()), 12)
+
+
 @attrs.frozen
 class _Search:
-    """What the search judges a placement by: higher ``score`` is better (a share, or minus the periods)."""
+    """What the search judges a placement by: ``score`` gives two rows, replicates wide: the objective (higher is
+    better: a share, or minus the periods) and what breaks its ties (for the time objective, the share reached
+    by the horizon: where no placement gets there, the one that comes closest)."""
 
     score: Callable[[Sequence[str]], FloatArray | None]
     pool: Sequence[str]
@@ -215,7 +223,7 @@ class _Search:
             tried = [(o, values) for o in self.pool if (values := self.score([*chosen, o])) is not None]
             if not tried:
                 raise ValueError(f"no organisation has staff for team {step + 1}: the candidates are full")
-            organisation, after = max(tried, key=lambda item: float(item[1].mean()))  # ties: the first in order
+            organisation, after = max(tried, key=lambda item: _rank(item[1]))  # ties: the first in order
             chosen.append(organisation)
             steps.append((organisation, after))
             progress(len(self.pool))
@@ -232,7 +240,7 @@ class _Search:
                     if organisation == where[index]:
                         continue
                     tried = self.score([*where[:index], organisation, *where[index + 1 :]])
-                    if tried is not None and float(tried.mean()) > float(best_values.mean()) + 1e-12:
+                    if tried is not None and _rank(tried) > _rank(best_values):
                         best, best_values = organisation, tried
                 progress(len(self.pool) - 1)
                 if best != where[index]:
@@ -330,7 +338,9 @@ def place_seeds(
             series = _series(_placed(resolved, where, size), (workforce, programme), how, measure)
         except PlanError:
             return None
-        return series[:, at] if share is None else -periods_to(series, share)
+        if share is None:
+            return np.stack([series[:, at], np.zeros(series.shape[0])])
+        return np.stack([-periods_to(series, share), series[:, -1]])
 
     done = [0]
 
@@ -343,20 +353,22 @@ def place_seeds(
     chosen, steps = search.greedy(teams, tick)
     found = [(name, where, search.score(where)) for name, where in _baselines(resolved, workforce, pool, teams, seed)]
     runnable = [(name, where, values) for name, where, values in found if values is not None]
-    start, where, values = max([("greedy", tuple(chosen), steps[-1][1]), *runnable], key=lambda c: float(c[2].mean()))
+    start, where, both = max([("greedy", tuple(chosen), steps[-1][1]), *runnable], key=lambda c: _rank(c[2]))
     final = list(where)
-    moves, values = search.improve(final, values, tick)
+    moves, both = search.improve(final, both, tick)
+    values = both[0]
     if progress is not None:
         progress(most, most)
     sign = -1.0 if share is not None else 1.0
     picks, before = [], np.zeros(replicates) if share is None else np.full(replicates, -float(resolved.horizon + 1))
-    for organisation, after in steps:
+    for organisation, pair in steps:
+        after = pair[0]
         gain = after - before
         picks.append(Pick(organisation, sign * float(after.mean()), float(gain.mean()), standard_error(gain)))
         before = after
     baselines = tuple(
-        Baseline(name, tuple(w), sign * float(v.mean()), standard_error(v), float((values - v).mean()),
-                 standard_error(values - v))
+        Baseline(name, tuple(w), sign * float(v[0].mean()), standard_error(v[0]), float((values - v[0]).mean()),
+                 standard_error(values - v[0]))
         for name, w, v in runnable
     )  # fmt: skip
     unreached = float(np.mean(-values > resolved.horizon)) if share is not None else 0.0

@@ -71,10 +71,13 @@ def run_recurring_costs(result: RecurringResult) -> dict[str, FloatArray] | None
     taken = to_numpy(result.discussions).astype(np.float64)
     prepared = np.zeros_like(meetings)
     prepared[:, 0] = to_numpy(result.facilitators)[:, 0]
-    hourly = costs.facilitator_hourly(result.programme, capacity.facilitators)
+    facilitation = result.programme.facilitation
+    # a peer-led format may say no facilitator is paid (0); the simulation still needs one to meet
+    facilitators = facilitation.facilitators if facilitation is not None else capacity.facilitators
+    hourly = costs.facilitator_hourly(result.programme, max(facilitators, 1))
     out = {
         "meetings": meetings,
-        "facilitator_hours": meetings * capacity.facilitators * hours,
+        "facilitator_hours": meetings * facilitators * hours,
         "participant_hours": taken * hours,
         "facilitators_prepared": prepared,
     }
@@ -189,7 +192,12 @@ def recurring_costs_text(result: RecurringResult, unit: str = "cases") -> str | 
         return describe_recurring_costs(summary, unit)
     if prices(result.plan, result.programme) is None:
         return None
+    if meeting_hours(result.programme) is None:
+        return (
+            f"Costs are not worked out: programme {result.programme.id!r} gives no meeting length (its schedule's "
+            "session_length, or one listed session's duration).\n"
+        )
     return (
-        f"Costs are not worked out: programme {result.programme.id!r} gives no meeting length (its schedule's "
-        "session_length, or one listed session's duration).\n"
+        f"Costs are not worked out: programme {result.programme.id!r} gives no meeting capacity (cases per "
+        "session, or a group size).\n"
     )

@@ -11,8 +11,10 @@ and each RR set is as large as the part of the network that reaches its person: 
 one person's practice reaches a large share (far above the epidemic threshold, with no ``depth``)
 the sets are that large too, and `place_peer_seeds`' sampled networks are cheaper.
 
-Set b of RR sets (``BLOCK`` sets each) draws from ``SeedSequence(seed, spawn_key=(b,))``; the sets
-that estimate the chosen people's reach afresh are block b of ``spawn_key=(EVALUATION, b)``.
+Block b of RR sets (``BLOCK`` sets each) draws from ``SeedSequence(seed, spawn_key=(b,))`` for the
+final selection, ``(SAMPLING, b)`` for IMM's sampling phase, and ``(EVALUATION, b)`` for the sets
+that estimate the chosen people's reach afresh. Memory: 4 bytes a person in a set, 4 more while
+selecting, and a joined copy: 12 bytes a person at most.
 """
 
 from __future__ import annotations
@@ -27,13 +29,17 @@ from tipframe.reach.kernels import gap_scale, geometric_gap
 from tipframe.reach.peer import StaffGraph
 from tipframe.reach.scenario import IntArray
 
-__all__ = ["BLOCK", "EVALUATION", "RRSets", "first_met", "imm", "imm_theta", "select"]
+__all__ = ["BLOCK", "EVALUATION", "PROBE", "SAMPLING", "RRSets", "first_met", "grow", "imm", "imm_theta", "select"]
 
 #: RR sets a stream draws: the sets drawn depend on the seed and how many are asked for, never on
 #: how the work is split
 BLOCK: Final = 1024
 #: the first spawn-key word of the streams whose RR sets estimate reach apart from the choice
 EVALUATION: Final = 2**32 - 2
+#: the first spawn-key word of IMM's sampling phase (its lower bound on the best reach)
+SAMPLING: Final = 2**32 - 3
+#: sets drawn to estimate a set's size before any is kept
+PROBE: Final = 32
 
 
 @numba.njit(cache=True)
@@ -90,7 +96,7 @@ def _cover(people: Any, offsets: Any, n: int, k: int, allowed: Any) -> Any:  # p
     for v in range(n):
         starts[v + 1] = starts[v] + count[v]
     where = starts[:-1].copy()
-    holds = np.empty(people.size, np.int64)
+    holds = np.empty(people.size, np.int32)  # set numbers: fewer than 2**31 sets fit in any memory
     for s in range(sets):
         for i in range(offsets[s], offsets[s + 1]):
             holds[where[people[i]]] = s
@@ -152,6 +158,12 @@ class RRSets:
             self.count += BLOCK
             self.entries += people.size
 
+    def probe(self) -> float:
+        """The mean size of the first ``PROBE`` sets of block 0: what a set holds, before any is kept."""
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(*self.key, 0)))
+        people, _ = _block(self.graph.indptr, self.graph.indices, self.p, self.depth, PROBE, rng)
+        return float(people.size) / PROBE
+
     def arrays(self) -> tuple[IntArray, IntArray]:
         """All sets held: people, and offsets (sets + 1)."""
         if len(self.people) != 1:  # joined once and kept joined: later calls join only the new blocks
@@ -206,38 +218,52 @@ def imm_theta(n: int, k: int, epsilon: float, ell: float, lower: float) -> int:
 
 
 def imm(
-    sets: RRSets, k: int, allowed: IntArray, epsilon: float, ell: float, most: int
-) -> tuple[IntArray, IntArray, int]:
-    """IMM's sampling and selection (Tang, Shi and Xiao 2015, algorithms 1 to 3).
+    graph: StaffGraph, p: float, depth: int, seed: int, k: int, allowed: IntArray, epsilon: float, ell: float,
+    most: int,
+) -> tuple[IntArray, IntArray, int]:  # fmt: skip
+    """IMM's sampling and selection (Tang, Shi and Xiao 2015, algorithms 1 to 3), with the final selection on
+    fresh sets (Chen 2018: reusing the sampling phase's sets breaks the martingale argument).
 
-    Returns the chosen people, their coverage gains on the sets, and the sets used. Raises
-    MemoryError naming the need when more than ``most`` entries (people in sets) would be held.
+    The sampling phase's sets draw from ``spawn_key=(SAMPLING, b)``, the final ones from ``(b,)``.
+    Returns the chosen people, their coverage gains on the final sets, and how many sets that was.
+    Raises MemoryError naming the need, before drawing, when more than ``most`` people in sets
+    would be held.
     """
-    n = sets.graph.people
+    n = graph.people
     ell = ell * (1 + math.log(2) / math.log(n))  # the union bound over both phases
     prime = math.sqrt(2) * epsilon
     lam = (2 + 2 * prime / 3) * (_log_choose(n, k) + ell * math.log(n) + math.log(math.log2(n))) * n / prime**2
     lower = 1.0
+    sampling = RRSets(graph, p, depth, seed, key=(SAMPLING,))
     for i in range(1, max(2, math.ceil(math.log2(n)))):
         x = n / 2**i
-        _grow(sets, math.ceil(lam / x), most)
-        chosen, gains = select(sets, k, allowed)
-        if n * gains.sum() / sets.count >= (1 + prime) * x:
-            lower = n * gains.sum() / sets.count / (1 + prime)
+        grow(sampling, math.ceil(lam / x), most)
+        chosen, gains = select(sampling, k, allowed)
+        if n * gains.sum() / sampling.count >= (1 + prime) * x:
+            lower = n * gains.sum() / sampling.count / (1 + prime)
             break
-    _grow(sets, imm_theta(n, k, epsilon, ell, lower), most)
-    chosen, gains = select(sets, k, allowed)
-    return chosen, gains, sets.count
+    del sampling  # the final sets are drawn afresh, and need the memory
+    final = RRSets(graph, p, depth, seed)
+    grow(final, imm_theta(n, k, epsilon, ell, lower), most)
+    chosen, gains = select(final, k, allowed)
+    return chosen, gains, final.count
 
 
-def _grow(sets: RRSets, count: int, most: int) -> None:
-    """Draw up to ``count`` sets, refusing first when the entries they would hold pass ``most``."""
-    if count > sets.count and sets.count:
-        need = sets.entries / sets.count * count
-        if need > most:
-            raise MemoryError(
-                f"reverse-influence sampling needs about {count:,} RR sets of {sets.entries / sets.count:,.0f} "
-                f"people each ({need * 8 / 2**30:.1f} GiB while joined): allow a larger epsilon, count reach by an "
-                "earlier period, or use sampled networks (method='percolation')"
-            )
+def grow(sets: RRSets, count: int, most: int) -> None:
+    """Draw whole blocks up to ``count`` sets, refusing first when the people they would hold pass ``most``.
+
+    Before any set is held, the size of a set is estimated from the first ``PROBE`` sets of block
+    0 (the same sets the block then draws).
+    """
+    if count <= sets.count:
+        return
+    size = sets.entries / sets.count if sets.count else sets.probe()
+    blocks = -(-count // BLOCK) * BLOCK
+    need = size * blocks
+    if need > most:
+        raise MemoryError(
+            f"reverse-influence sampling needs about {blocks:,} RR sets of {size:,.0f} people each "
+            f"({need * 12 / 2**30:.1f} GiB): allow a larger epsilon, count reach by an earlier period, or use "
+            "sampled networks (method='percolation')"
+        )
     sets.extend(count)

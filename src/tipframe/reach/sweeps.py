@@ -23,7 +23,7 @@ from tipframe.io.documents import from_data, to_data
 from tipframe.io.files import write_atomic
 from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, Programme, Workforce
-from tipframe.reach.costs import CostSummary, summarise_costs
+from tipframe.reach.costs import CostSummary, prices, summarise_costs
 from tipframe.reach.measures import ReachSummary, people_series, summarise_reach
 from tipframe.reach.resources import Resources, check_resources, exhausted, simulation_resources, sweep_resources
 from tipframe.reach.run import simulate_scenario
@@ -468,7 +468,9 @@ def sweep(
                 trained_mean=mean,
                 trained_low=low,
                 trained_high=high,
-                costs=CostSummary(costs=p.costs, **costs) if costs is not None and p.costs is not None else None,
+                costs=CostSummary(costs=priced, **costs)
+                if costs is not None and (priced := prices(p, programme)) is not None
+                else None,
             )
             for i, (values, key, p, (summary, mean, low, high, costs)) in enumerate(
                 zip(chosen, keys, plans, outcomes, strict=True)

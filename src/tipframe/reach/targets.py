@@ -24,7 +24,7 @@ import numpy as np
 from tipframe.bundle import Bundle
 from tipframe.model import CascadePlan, Programme, Workforce
 from tipframe.reach.calibrate import resolve_plan
-from tipframe.reach.costs import summarise_costs
+from tipframe.reach.costs import prices, summarise_costs
 from tipframe.reach.measures import reach_series
 from tipframe.reach.stats import clopper_pearson
 
@@ -388,7 +388,7 @@ def plan_for_target(
             progress(len(search.tried), most)
     if progress is not None:  # the search is done: bisection may try fewer than at most
         progress(len(search.tried), len(search.tried))
-    return _result(target, tuple(levers), tuple(search.tried.values()), resolved.costs is not None)
+    return _result(target, tuple(levers), tuple(search.tried.values()), prices(resolved, programme) is not None)
 
 
 def check_search(

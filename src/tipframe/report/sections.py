@@ -6,6 +6,7 @@ from tipframe.bundle import Bundle
 from tipframe.model import (
     CalibrationResult,
     CascadePlan,
+    Costs,
     Document,
     LevelScale,
     Observations,
@@ -79,19 +80,37 @@ def plan(out: Lines, p: Document, bundle: Bundle | None) -> None:
         )
         label = "Tiers" if index == 0 else ""
         out.row(label, f"{index}: {text}", f"tiers[{index}]")
-    if p.costs is not None:
-        _costs(out, p, get(bundle, p.programme, Programme))
+    programme = get(bundle, p.programme, Programme)
+    if p.costs is not None or (programme is not None and programme.costs is not None):
+        _costs(out, p, programme)
+
+
+def price_list(c: Costs) -> str:
+    """Prices as a report lists them: ``GBP, 2025 prices: facilitator hour 45; ...``.
+
+    Parameters
+    ----------
+    c
+        The prices.
+
+    Returns
+    -------
+    str
+    """
+    prices = [f"facilitator hour {c.facilitator_hour:g}", f"participant hour {c.participant_hour:g}",
+              f"per participant {c.per_participant:g}", f"per cohort {c.per_cohort:g}",
+              f"per session {c.per_session:g}", f"per trainer {c.per_trainer:g}",
+              *(f"{rate.role} hour {rate.hourly:g}" for rate in c.facilitator_rates)]  # fmt: skip
+    return f"{c.currency}, {c.price_year} prices: " + "; ".join(prices)
 
 
 def _costs(out: Lines, p: CascadePlan, programme: Programme | None) -> None:
-    """A plan's prices, and what one full cohort of its first tier costs when the programme is in scope."""
-    c = p.costs
+    """A plan's prices (or its programme's), and what one full cohort of its first tier costs."""
+    c = p.costs if p.costs is not None else programme.costs if programme is not None else None
     if c is None:  # pragma: no cover - the caller checks
         return
-    prices = [f"facilitator hour {c.facilitator_hour:g}", f"participant hour {c.participant_hour:g}",
-              f"per cohort {c.per_cohort:g}", f"per session {c.per_session:g}", f"per trainer {c.per_trainer:g}",
-              *(f"{rate.role} hour {rate.hourly:g}" for rate in c.facilitator_rates)]  # fmt: skip
-    out.row("Costs", f"{c.currency}, {c.price_year} prices: " + "; ".join(prices), "costs")
+    whose = "" if p.costs is not None else "the programme's prices: "
+    out.row("Costs", whose + price_list(c), "costs")
     tier = p.tiers[0]
     cohort = cohort_cost(c, programme, tier.facilitators, tier.cohort_size) if programme is not None else None
     if cohort is None and programme is not None:

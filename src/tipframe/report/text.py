@@ -126,6 +126,8 @@ def _programme(
     out.row("Format", mode, "format", "delivery", "platform")
     if p.approaches:
         out.row("Approaches", ", ".join(a.value for a in p.approaches), "approaches")
+    if p.topics:
+        out.row("Topics", ", ".join(t.value for t in p.topics), "topics")
     out.row("Audience", p.audience, "audience")
     for index, aim in enumerate(p.aims):
         out.row("Aims" if index == 0 else "", f"- {aim}", f"aims[{index}]")
@@ -161,6 +163,8 @@ def _programme(
         out.row("Strands" if index == 0 else "", name(bundle, strand, Programme), f"strands[{index}]")
     for index, resource in enumerate(p.resources):
         out.row("Resources" if index == 0 else "", f"{resource.title} ({resource.type.value})", f"resources[{index}]")
+    if p.costs is not None:
+        out.row("Costs", sections.price_list(p.costs), "costs")
     out.row("Follow-on", name(bundle, p.follow_on, Programme), "follow_on")
     out.row("Prepares for", name(bundle, p.delivers, Programme), "delivers")
     for index, record in enumerate(p.delivery_records):
