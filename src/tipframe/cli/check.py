@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 
 from tipframe.bundle import read_bundle
-from tipframe.checks import RULE_FAILED, CheckOptions, Findings, Registry, check
+from tipframe.checks import RULE_FAILED, CheckOptions, Finding, Findings, Registry, check
+from tipframe.checks.formats import github, junit, sarif
+from tipframe.checks.lint import ConfigError, LintConfig, fails, find_config, read_config, suppress
 from tipframe.checks.rules import FAMILIES
 from tipframe.cli.common import (
     INVALID,
@@ -22,6 +25,7 @@ from tipframe.cli.common import (
 )
 from tipframe.io.files import read_text
 from tipframe.io.problems import Problem
+from tipframe.version import __version__
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,14 +34,25 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="review documents against practice rules (like a linter)",
         description=(
             "Review programme designs and other documents against trauma-informed practice rules. Prints "
-            "file:line:col: CODE severity message; exits 1 when any finding is an error."
+            "file:line:col: CODE severity message; exits 1 when any finding is an error (--fail-on sets the level, "
+            "--exit-zero never fails). A comment '# tipframe: ignore[TIP205]' on a finding's line, or alone on the "
+            "line above, suppresses it; [tool.tipframe] in the nearest pyproject.toml sets select, ignore, "
+            "per-file-ignores and rule parameters."
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or builtin:ID")
     parser.add_argument("--select", type=codes, metavar="CODES", help="only these codes or prefixes (TIP1,TIP205)")
     parser.add_argument("--ignore", type=codes, metavar="CODES", help="skip these codes or prefixes")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    parser.add_argument("--format", choices=("text", "json", "github", "sarif", "junit"), default="text",
+                        help="text, json, github (workflow annotations), sarif (2.1.0) or junit")  # fmt: skip
     parser.add_argument("--hints", action="store_true", help="print each finding's hint and source")
+    failing = parser.add_mutually_exclusive_group()
+    failing.add_argument("--exit-zero", action="store_true", help="exit 0 whatever the findings")
+    failing.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+                         help="exit 1 when a finding is at this level or worse (default error)")  # fmt: skip
+    parser.add_argument("--statistics", action="store_true", help="also count the findings by rule")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text output (auto: at a terminal, unless NO_COLOR is set)")  # fmt: skip
     parser.add_argument(
         "--private-names", metavar="FILE", help="a file of names (one a line) that must never appear in a document"
     )
@@ -74,9 +89,22 @@ def _unknown_selection(args: argparse.Namespace, registry: Registry) -> int | No
     return None
 
 
-def _print_findings(findings: Findings, documents: int, hints: bool) -> None:
+_COLOURS = {"error": "31", "warning": "33", "info": "36"}
+
+
+def _coloured(args: argparse.Namespace) -> bool:
+    if args.color != "auto":
+        return bool(args.color == "always")
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _print_findings(findings: Findings, documents: int, hints: bool, colour: bool = False) -> None:
     for finding in findings:
-        print(finding)
+        text = str(finding)
+        if colour:
+            level = finding.severity.value
+            text = text.replace(f" {level} ", f" \033[{_COLOURS[level]}m{level}\033[0m ", 1)
+        print(text)
         if hints and finding.hint:
             print(f"    hint: {finding.hint}")
         if hints and finding.citation:
@@ -103,15 +131,52 @@ def run(args: argparse.Namespace) -> int:
         code = print_problems(unreadable, sys.stdout)
         print("documents could not be read: fix these, then check again", file=sys.stderr)
         return code
+    try:
+        config = _config(args.paths)
+    except ConfigError as error:
+        return fail("check", str(error))
     # The library keeps no clock: the command line is where "today" comes from.
     as_of = args.as_of if args.as_of is not None else dt.date.today()
-    options = CheckOptions(private_names=_private_names(args.private_names), as_of=as_of)
-    findings = check(bundle, registry, select=args.select, ignore=args.ignore, options=options)
+    options = CheckOptions(private_names=_private_names(args.private_names), as_of=as_of, **config.options)
+    select = args.select if args.select is not None else config.select
+    findings = check(bundle, registry, select=select, ignore=[*config.ignore, *(args.ignore or [])], options=options)
+    findings = Findings([f for f in findings if not _per_file(config, f)])
+    findings, _ = suppress(findings, read_text)
+    _report(args, findings, registry, len(bundle))
+    if args.exit_zero:
+        return OK
+    return INVALID if fails(findings, args.fail_on) else OK
+
+
+def _config(paths: list[str]) -> LintConfig:
+    found = find_config(paths)
+    return read_config(found) if found is not None else LintConfig()
+
+
+def _per_file(config: LintConfig, finding: Finding) -> bool:
+    """Whether ``per-file-ignores`` drops this finding."""
+    return bool(finding.file) and any(finding.code.startswith(c) for c in config.ignored_in(finding.file or ""))
+
+
+def _report(args: argparse.Namespace, findings: Findings, registry: Registry, documents: int) -> None:
     if args.format == "json":
         print_json({"findings": findings.to_dicts(), "counts": findings.counts()})
+    elif args.format == "github":
+        sys.stdout.write(github(findings))
+    elif args.format == "sarif":
+        sys.stdout.write(sarif(findings, registry, __version__))
+    elif args.format == "junit":
+        sys.stdout.write(junit(findings, documents))
     else:
-        _print_findings(findings, len(bundle), args.hints)
-    return INVALID if findings.has_errors else OK
+        _print_findings(findings, documents, args.hints, _coloured(args))
+    if args.statistics:
+        names = {r.code: r.name for r in registry}
+        counts: dict[str, int] = {}
+        for finding in findings:
+            counts[finding.code] = counts.get(finding.code, 0) + 1
+        stream = sys.stderr if args.format != "text" else sys.stdout
+        for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"{count:>5}  {code}  {names.get(code, '')}", file=stream)
 
 
 def run_rules(args: argparse.Namespace) -> int:

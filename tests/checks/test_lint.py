@@ -1,0 +1,127 @@
+"""tipframe check as a linter: output formats for CI, failing levels, project configuration, inline suppression."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tipframe.checks.lint import ConfigError, read_config
+from tipframe.cli import main
+
+from ..conftest import CASES
+
+WEAK = (CASES / "weak-programme.yaml").read_text()
+
+
+def _weak(tmp_path: Path, text: str = WEAK, config: str | None = None) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir(exist_ok=True)
+    path = folder / "weak.yaml"
+    path.write_text(text)
+    if config is not None:
+        (folder / "pyproject.toml").write_text(config)
+    return path
+
+
+def _codes(out: str) -> list[str]:
+    return [line.split(": ")[1].split()[0] for line in out.splitlines() if ": TIP" in line]
+
+
+def test_the_failing_level_and_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(_weak(tmp_path, WEAK.replace("practice_level: informed", "practice_level: enhanced")))
+    assert main(["check", path]) == 0  # warnings only: they do not fail by default
+    assert main(["check", path, "--fail-on", "warning"]) == 1
+    assert main(["check", path, "--fail-on", "info"]) == 1
+    assert main(["check", str(_weak(tmp_path)), "--exit-zero"]) == 0  # an error, but never a failing exit
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", path, "--exit-zero", "--fail-on", "warning"])
+    assert exit_.value.code == 2
+
+
+def test_a_comment_suppresses_a_finding_on_its_line_or_the_line_below(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    on_line = WEAK.replace("  facilitators: 1", "  facilitators: 1  # tipframe: ignore[TIP205]")
+    main(["check", str(_weak(tmp_path, on_line))])
+    assert "TIP205" not in _codes(capsys.readouterr().out)
+    above = WEAK.replace("  facilitators: 1", "  # tipframe: ignore[TIP205, TIP1]\n  facilitators: 1")
+    main(["check", str(_weak(tmp_path, above))])
+    codes = _codes(capsys.readouterr().out)
+    assert "TIP205" not in codes
+    assert "TIP202" in codes  # another line, another code: kept
+    other = WEAK.replace("  facilitators: 1", "  facilitators: 1  # tipframe: ignore[TIP601]")
+    main(["check", str(_weak(tmp_path, other))])
+    assert "TIP205" in _codes(capsys.readouterr().out)  # a comment for another code suppresses nothing here
+
+
+def test_pyproject_configures_the_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = """\
+[tool.tipframe]
+ignore = ["TIP101"]
+participants-per-facilitator = 20
+
+[tool.tipframe.per-file-ignores]
+"weak.yaml" = ["TIP601"]
+"""
+    path = str(_weak(tmp_path, config=config))
+    main(["check", path])
+    codes = _codes(capsys.readouterr().out)
+    assert "TIP101" not in codes
+    assert "TIP601" not in codes
+    assert "TIP205" not in codes  # 14 participants with one facilitator is within 20
+    assert "TIP202" in codes
+    main(["check", path, "--select", "TIP2,TIP6"])  # the command line's selection, less what is ignored
+    assert _codes(capsys.readouterr().out) == ["TIP202"]
+
+
+def test_a_bad_configuration_names_its_file_and_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(_weak(tmp_path, config="[tool.tipframe]\nfail-on = 'warning'\n"))
+    assert main(["check", path]) == 2
+    assert "has no key 'fail-on'" in capsys.readouterr().err
+    bad = tmp_path / "pyproject.toml"
+    bad.write_text("[tool.tipframe]\nparticipants-per-facilitator = -1\n")
+    with pytest.raises(ConfigError, match="must be a positive number"):
+        read_config(bad)
+
+
+def test_github_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", str(_weak(tmp_path)), "--format", "github"])
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("::error file=") and ",line=17,col=23,title=TIP202::" in line for line in lines)
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+
+
+def test_sarif_and_junit_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(_weak(tmp_path))
+    main(["check", path, "--format", "sarif"])
+    log = json.loads(capsys.readouterr().out)
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert len(run["results"]) == 5
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+    main(["check", path, "--format", "junit"])
+    suite = ET.fromstring(capsys.readouterr().out).find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("5", "5")
+
+
+def test_statistics_and_colour(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(_weak(tmp_path))
+    main(["check", path, "--statistics"])
+    out = capsys.readouterr().out
+    assert "    2  TIP101  principle-not-enacted" in out
+    main(["check", path, "--color", "always"])
+    assert "\x1b[31merror\x1b[0m" in capsys.readouterr().out
+    monkeypatch.setenv("NO_COLOR", "1")
+    main(["check", path])  # auto: not a terminal here, and NO_COLOR besides
+    assert "\x1b[" not in capsys.readouterr().out
