@@ -1,8 +1,10 @@
 """JSON Schema (draft 2020-12) for every document kind, generated from the model.
 
 The schema is derived from the same field declarations and checks the converter enforces, so
-the two cannot drift; constraints between fields (``min`` no larger than ``max``) are the
-model's alone.
+the two cannot drift. A class's ``SCHEMA_RULES`` add what a schema can state of the rules between
+its fields (a level needs a scale: ``dependentRequired``; one of two fields: ``anyOf``); the rest
+(``min`` no larger than ``max``, unique ids, references) are the model's and the bundle's alone,
+listed in tests/test_schema_corpus.py.
 """
 
 from __future__ import annotations
@@ -20,9 +22,14 @@ from tipframe.model.cascade import Distribution, Parameter
 from tipframe.model.document import PATH_PATTERN
 from tipframe.model.fields import SCHEMA_KEY, field_checks, field_doc
 from tipframe.model.kinds import KINDS
-from tipframe.model.values import DATE_PATTERN, DURATION_PATTERN
+from tipframe.model.values import DURATION_PATTERN
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+#: an ISO date whose day the month has (29 February in any year: leap years are the model's to judge)
+DAY_PATTERN: Final = (
+    r"^[0-9]{4}(?:-(?:(?:0[13578]|1[02])(?:-(?:0[1-9]|[12][0-9]|3[01]))?|(?:0[469]|11)(?:-(?:0[1-9]|[12][0-9]|30))?"
+    r"|02(?:-(?:0[1-9]|1[0-9]|2[0-9]))?))?$"
+)
 _EXTENSION_KEYS: Final = "^x-"
 
 
@@ -70,7 +77,7 @@ class _Generator:
         if tp is IsoDate:
             return {
                 "anyOf": [
-                    {"type": "string", "pattern": DATE_PATTERN},
+                    {"type": "string", "pattern": DAY_PATTERN},
                     {"type": "integer", "minimum": 1, "maximum": 9999},
                 ],
                 "description": "An ISO date at the precision known: 2019-09-01, 2019-09 or 2019.",
@@ -132,6 +139,7 @@ class _Generator:
         if has_extensions:
             out["patternProperties"] = {_EXTENSION_KEYS: {}}
         out["additionalProperties"] = False
+        out.update(getattr(cls, "SCHEMA_RULES", {}))  # what a schema can say of rules between its fields
         return out
 
 
@@ -173,6 +181,7 @@ def json_schema(kind: str | type[Document]) -> dict[str, Any]:
         "required": ["tipframe", "kind", *body.get("required", [])],
         "patternProperties": body["patternProperties"],
         "additionalProperties": False,
+        **getattr(cls, "SCHEMA_RULES", {}),
         "$defs": dict(sorted(generator.defs.items())),
     }
     return schema

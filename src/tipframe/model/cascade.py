@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 import attrs
 
@@ -29,7 +30,7 @@ from tipframe.model.fields import (
 )
 from tipframe.model.limits import MAX_CONCURRENT, MAX_COUNT, MAX_FACILITATORS, MAX_GROUP, MAX_PERIODS
 from tipframe.model.periods import PeriodsMixin
-from tipframe.model.values import LONGER_THAN_ZERO, Duration, IsoDate, NoneAs
+from tipframe.model.values import LONGER_THAN_ZERO, PERIOD, Duration, IsoDate, NoneAs
 from tipframe.model.vocabulary import Status
 
 
@@ -142,14 +143,34 @@ class Parameter:
 class ParameterRange(Check):
     """A parameter must stay within ``low`` and ``high`` whatever value is drawn.
 
-    Beyond what a schema can say, so it adds nothing to the schema: such problems are the
-    model layer's.
+    The schema says what it can (see ``_schema``); the model layer reports every problem, with
+    its message.
     """
 
     layer = "model"
 
     def __init__(self, low: float, high: float, what: str) -> None:
         self.low, self.high, self.what = low, high, what
+        self.schema = MappingProxyType(self._schema())
+
+    def _schema(self) -> dict[str, Any]:
+        """What a schema can say: a fixed value within the range, beta's shapes above 0, a uniform's ends within
+        the range, and for a bounded range (a probability) no gamma or lognormal (a uniform's low above its high
+        is the model's to refuse)."""
+        bounded = {"minimum": self.low, **({"maximum": self.high} if self.high < math.inf else {})}
+        pair: dict[str, Any] = {"type": "array", "minItems": 2, "maxItems": 2}
+        shapes = {**pair, "items": {"type": "number", "exclusiveMinimum": 0}}
+        ends = {**pair, "items": {"type": "number", **bounded}}
+        options: dict[str, Any] = {"beta": shapes, "uniform": ends}
+        if self.high == math.inf:
+            options |= {"gamma": shapes, "lognormal": {**pair, "items": {"type": "number"}}}
+        return {
+            "anyOf": [
+                {"type": "number", **bounded},
+                {"type": "object", "properties": options, "minProperties": 1, "maxProperties": 1,
+                 "additionalProperties": False},
+            ]
+        }  # fmt: skip
 
     def problem(self, value: Any) -> str | None:
         if not isinstance(value, Parameter):
@@ -226,6 +247,11 @@ class SeedTrainers:
 class UptakeOverride:
     """An uptake for the eligible staff of one organisation, one role, or one role in one organisation."""
 
+    #: it names an organisation, a role or both (the schema's share of the plan's ``_problems``)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {"anyOf": [{"required": ["organisation"]}, {"required": ["role"]}]}
+    )
+
     organisation: str | None = field(
         doc="Organisation id in the plan's workforce; none for every organisation.",
         default=None,
@@ -279,7 +305,7 @@ class CascadePlan(PeriodsMixin, Document):
     period: Duration = field(
         doc="Length of one period (ISO 8601): whole days or weeks (P1W for weekly), or whole months or years "
         "(P1M, P3M for quarters, P1Y), which follow the calendar from start.",
-        checks=[LONGER_THAN_ZERO],
+        checks=[LONGER_THAN_ZERO, PERIOD],
     )
     start: IsoDate | None = field(
         doc="The first day of period 1 (ISO date; a month or a year means its first day); "

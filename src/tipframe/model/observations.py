@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Final
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
@@ -64,6 +65,17 @@ FLOWS: Final = frozenset({Measure.COHORTS, Measure.MEETINGS, Measure.DISCUSSIONS
 @attrs.frozen(kw_only=True)
 class Observation:
     """One count as reported: what, when (a date or period, or a window), how exactly, and who says so."""
+
+    #: only flows are counted over a window (the schema's share of ``_problems``)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {
+            "if": {
+                "properties": {"measure": {"not": {"enum": ["cohorts", "meetings", "discussions"]}}},
+                "required": ["measure"],
+            },
+            "then": {"not": {"anyOf": [{"required": ["since"]}, {"required": ["until"]}, {"required": ["periods"]}]}},
+        }
+    )
 
     measure: Measure = field(
         doc="What was counted: trained, reached, trainers, delivered (trainers who ran a cohort) or cohorts "

@@ -8,7 +8,8 @@ saved and rerun like a cascade.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 import attrs
 
@@ -28,7 +29,7 @@ from tipframe.model.fields import (
 )
 from tipframe.model.limits import MAX_PEOPLE, MAX_PERIODS
 from tipframe.model.periods import PeriodsMixin
-from tipframe.model.values import LONGER_THAN_ZERO, Duration, IsoDate
+from tipframe.model.values import LONGER_THAN_ZERO, PERIOD, Duration, IsoDate
 from tipframe.model.vocabulary import Status
 from tipframe.model.workforce import Workforce
 
@@ -53,6 +54,16 @@ class PeerPlan(PeriodsMixin, Document):
     person who was active stops with probability ``q`` (1: active for one period only).
     """
 
+    #: someone starts (the schema's share of ``_problems``)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {
+            "anyOf": [
+                {"required": ["seeds"], "properties": {"seeds": {"minItems": 1}}},
+                {"required": ["seed_people"], "properties": {"seed_people": {"minItems": 1}}},
+            ]
+        }
+    )
+
     KIND = "PeerPlan"
 
     workforce: str = field(
@@ -72,7 +83,7 @@ class PeerPlan(PeriodsMixin, Document):
     period: Duration = field(
         doc="Length of one period (ISO 8601), as for a cascade plan.",
         default=Duration(weeks=1),
-        checks=[LONGER_THAN_ZERO],
+        checks=[LONGER_THAN_ZERO, PERIOD],
     )
     start: IsoDate | None = field(
         doc="The first day of period 1 (ISO date); none for periods counted but not dated.", default=None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal
 
 import attrs
 
@@ -41,6 +42,14 @@ from tipframe.model.vocabulary import (
 @attrs.frozen(kw_only=True)
 class Schedule:
     """How often a programme meets, how many times and for how long; open-ended for recurring spaces."""
+
+    #: an open-ended space has no session count (the schema's share of ``_problems``)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {
+            "if": {"properties": {"open_ended": {"const": True}}, "required": ["open_ended"]},
+            "then": {"not": {"required": ["sessions"]}},
+        }
+    )
 
     cadence: Duration | None = field(
         doc="Time from one session to the next (ISO 8601: P1W is weekly).", default=None, checks=[LONGER_THAN_ZERO]
@@ -260,6 +269,11 @@ class PrincipleCoverage:
 @attrs.frozen(kw_only=True)
 class Programme(Document):
     """A programme that puts a framework's principles into practice."""
+
+    #: a level needs its scale (the schema's share of ``_problems``)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {"dependentRequired": {"target_level": ["levels"], "serves": ["levels"]}}
+    )
 
     KIND = "Programme"
 

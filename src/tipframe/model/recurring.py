@@ -34,7 +34,7 @@ from tipframe.model.fields import (
 from tipframe.model.limits import MAX_COUNT, MAX_PEOPLE, MAX_PERIODS
 from tipframe.model.periods import PeriodsMixin
 from tipframe.model.programme import Programme
-from tipframe.model.values import LONGER_THAN_ZERO, Duration, IntRange, IsoDate, NoneAs
+from tipframe.model.values import LONGER_THAN_ZERO, PERIOD, Duration, IntRange, IsoDate, NoneAs
 from tipframe.model.vocabulary import Format, Status
 from tipframe.model.workforce import Workforce
 
@@ -89,7 +89,7 @@ class RecurringPlan(PeriodsMixin, Document):
     sites: tuple[Site, ...] = field(doc="Where meetings are held.", checks=[NonEmpty(array=True)])
     period: Duration = field(
         doc="Length of one period (ISO 8601), as for a cascade plan: whole days or weeks, or whole months or years.",
-        checks=[LONGER_THAN_ZERO],
+        checks=[LONGER_THAN_ZERO, PERIOD],
     )
     start: IsoDate | None = field(
         doc="The first day of period 1 (ISO date; a month or a year means its first day); none for periods "

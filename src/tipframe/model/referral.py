@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 import attrs
 
@@ -130,6 +131,14 @@ class ReferralNetwork(Document):
     Entry points are the services where people affected by trauma first present; specialist
     services (``support: specialist``) are the specialist trauma support they may need.
     """
+
+    #: a service's staff level needs the network's scale (the schema's share of ``_problems``)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {
+            "if": {"properties": {"services": {"contains": {"required": ["staff_level"]}}}, "required": ["services"]},
+            "then": {"required": ["levels"]},
+        }
+    )
 
     KIND = "ReferralNetwork"
     MEMBERS = ("services", "organisations")

@@ -374,6 +374,24 @@ class NoneAs(Check):
         return None
 
 
+#: a plan's period: whole years and months, or whole weeks and days, not a mix, not empty, no time part
+PERIOD_PATTERN: Final = r"^(?=.*[1-9])P(?:[0-9]+Y(?:[0-9]+M)?|[0-9]+M|[0-9]+W(?:[0-9]+D)?|[0-9]+D)$"
+
+
+class SchemaOnly(Check):
+    """What the JSON Schema can say of a rule the model checks elsewhere, with its own message: nothing to
+    refuse here, a schema keyword there (a plan's period, checked by ``calendar.period_problem``)."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = MappingProxyType(dict(schema))
+
+    def problem(self, value: Any) -> str | None:
+        return None
+
+
+PERIOD: Final = SchemaOnly({"pattern": PERIOD_PATTERN})
+
+
 class NonZero(Check):
     """A duration longer than zero, for lengths and intervals where nothing makes no sense (a cadence)."""
 

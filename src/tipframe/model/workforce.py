@@ -24,7 +24,7 @@ from tipframe.model.fields import (
     repeats,
 )
 from tipframe.model.limits import MAX_PEOPLE
-from tipframe.model.values import NoneAs
+from tipframe.model.values import NoneAs, SchemaOnly
 from tipframe.model.vocabulary import Qualifier
 
 
@@ -178,7 +178,7 @@ class Workforce(Document):
     partnerships: tuple[tuple[str, ...], ...] = field(
         doc="Pairs of organisation ids that share places: [[a, b], ...].",
         default=(),
-        checks=[Each(NonEmpty(array=True))],
+        checks=[Each(NonEmpty(array=True)), SchemaOnly({"items": {"minItems": 2, "maxItems": 2, "uniqueItems": True}})],
     )
     staff_network: StaffNetwork | None = field(doc="Who works with whom, for peer uptake.", default=None)
 
