@@ -129,7 +129,8 @@ def test_the_command_prints_the_scottish_public_sector_s_needs(
     out_csv = tmp_path / "needs.csv"
     args = ["needs", str(EXAMPLES / "scotland-public-sector.yaml"), "--bundle", str(EXAMPLES)]
     assert main([*args, "--csv", str(out_csv)]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert f"wrote {out_csv} (a row an organisation, role and level, CSV)" in err
     assert "frontline: needs skilled;" in out
     assert "by trauma-skilled-course" in out
     assert "12 hours each" in out

@@ -135,3 +135,15 @@ def test_schema_all_writes_every_kind(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_empty_folder_is_wrong_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path)]) == 2
     assert "no documents found" in capsys.readouterr().out
+
+
+def test_every_command_that_writes_a_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {name: str(tmp_path / name) for name in ("r.json", "r.csv", "g.graphml", "s.json", "p.json")}
+    assert main(["reach", "--replicates", "20", "--quiet", "--json", files["r.json"], "--csv", files["r.csv"],
+                 "--graph", files["g.graphml"]]) == 0  # fmt: skip
+    assert main(["schema", "Programme", "-o", files["s.json"]]) == 0
+    assert main(["plan", "builtin:help-the-helpers-rollout", "--target", "50%@52", "--lever", "seeds=6,12",
+                 "--replicates", "40", "--quiet", "--json", files["p.json"]]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    for path in files.values():
+        assert f"wrote {path} (" in err, path

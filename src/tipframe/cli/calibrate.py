@@ -24,6 +24,7 @@ from tipframe.cli.common import (
     read_documents,
     seed,
     whole,
+    wrote,
 )
 from tipframe.io.documents import dump, load_located, to_data
 from tipframe.io.problems import DocumentError, Problem
@@ -100,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
         return code
     if args.json:  # saved first: a posterior predictive refused or interrupted leaves the result
         dump(result, args.json, format="json")
+        wrote(args.json, "the calibration result, JSON")
     predictive, code = _predictive(args, result, base)
     if code != OK:
         return code

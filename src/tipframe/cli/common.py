@@ -103,6 +103,11 @@ def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]
             print(file=sys.stderr)
 
 
+def wrote(path: str, what: str) -> None:
+    """Say on standard error what a command wrote, and where: ``wrote out.json (the result, JSON)``."""
+    print(f"wrote {path} ({what})", file=sys.stderr)
+
+
 def fail(command: str, message: str, code: int = UNUSABLE) -> int:
     """Say what went wrong on standard error, as ``tipframe COMMAND: message``; returns ``code``."""
     print(f"tipframe {command}: {message}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tipframe.cli.common import INVALID, OK, add_bundle, add_threshold, document_at, fail, read_documents
+from tipframe.cli.common import INVALID, OK, add_bundle, add_threshold, document_at, fail, read_documents, wrote
 from tipframe.model import Workforce
 
 
@@ -43,4 +43,5 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(result.describe(args.threshold, organisations=args.organisations))
     if args.csv:
         write_csv(args.csv, needs_rows(result))
+        wrote(args.csv, "a row an organisation, role and level, CSV")
     return OK

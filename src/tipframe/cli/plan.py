@@ -8,7 +8,18 @@ import re
 import sys
 from typing import Any
 
-from tipframe.cli.common import INVALID, OK, add_bundle, document_at, fail, positive, progress_bar, read_documents, seed
+from tipframe.cli.common import (
+    INVALID,
+    OK,
+    add_bundle,
+    document_at,
+    fail,
+    positive,
+    progress_bar,
+    read_documents,
+    seed,
+    wrote,
+)
 from tipframe.io.files import write_atomic
 from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, IsoDate
@@ -146,4 +157,5 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(result.describe())
     if args.json:
         write_atomic(args.json, json.dumps(result.to_data(), indent=2) + "\n")
+        wrote(args.json, "every setting tried, JSON")
     return OK

@@ -23,6 +23,7 @@ from tipframe.cli.common import (
     positive,
     seed,
     whole,
+    wrote,
 )
 from tipframe.cli.recurring import pool, rerun_peer, rerun_recurring, run_peer, run_recurring
 from tipframe.io.documents import dump, load_located
@@ -186,14 +187,17 @@ def _save(args: argparse.Namespace, result: ReachResult) -> None:
 
     if args.json:
         dump(result, args.json, format="json")
+        wrote(args.json, "the result, JSON")
     if args.graph:
         from tipframe.graphs import dissemination_graph, write_graph
 
         write_graph(dissemination_graph(result), args.graph)
+        wrote(args.graph, "who trained whom in replicate 0")
     if args.csv:
         from tipframe.reach.costs import rows_with_costs
 
         write_csv(args.csv, rows_with_costs(result))  # with prices: each period's cost beside its series
+        wrote(args.csv, "a row a period, CSV")
 
 
 def _usage_problem(args: argparse.Namespace) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tipframe.cli.common import INVALID, OK, document_at, fail, read_documents
+from tipframe.cli.common import INVALID, OK, document_at, fail, read_documents, wrote
 from tipframe.io.arrays import to_numpy
 from tipframe.io.documents import dump
 from tipframe.io.files import write_csv
@@ -68,8 +68,10 @@ def _save(args: argparse.Namespace, result: Any, rows: Callable[[Any], list[dict
     """Write the result (``--json``) and its per-period table (``--csv``) when asked."""
     if args.json:
         dump(result, args.json, format="json")
+        wrote(args.json, "the result, JSON")
     if args.csv:
         write_csv(args.csv, rows(result))
+        wrote(args.csv, "a row a period, CSV")
 
 
 def _reproduced(saved: Any, again: Any, names: tuple[str, ...]) -> int:

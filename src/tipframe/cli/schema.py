@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from tipframe.cli.common import OK, fail, kind, terminable
+from tipframe.cli.common import OK, fail, kind, terminable, wrote
 from tipframe.io.documents import BUILTIN_PREFIX, builtins, schema_filename
 from tipframe.io.files import write_atomic, write_files
 from tipframe.model.kinds import KINDS
@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return fail("schema", "name a kind (" + ", ".join(KINDS) + ") or use --all DIR")
     if args.output:
         write_atomic(args.output, _text(args.kind))
+        wrote(args.output, f"the {args.kind} schema")
     else:
         sys.stdout.write(_text(args.kind))
     return OK
