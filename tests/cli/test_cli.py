@@ -147,3 +147,11 @@ def test_every_command_that_writes_a_file_says_so(tmp_path: Path, capsys: pytest
     err = capsys.readouterr().err
     for path in files.values():
         assert f"wrote {path} (" in err, path
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_completion_scripts_know_every_command(shell: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["completion", shell]) == 0
+    script = capsys.readouterr().out
+    for command in ("check", "reach", "needs", "place", "--fail-on"):
+        assert command in script

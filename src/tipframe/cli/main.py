@@ -7,13 +7,26 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from tipframe.cli import calibrate, check, needs, network, place, plan, reach, report, schema, show, validate
+from tipframe.cli import (
+    calibrate,
+    check,
+    completion,
+    needs,
+    network,
+    place,
+    plan,
+    reach,
+    report,
+    schema,
+    show,
+    validate,
+)
 from tipframe.cli.common import OK, UNUSABLE, Parser, print_problems
 from tipframe.io.problems import DocumentError
 from tipframe.version import __version__
 
 #: the command modules, in the order ``tipframe --help`` lists them; each adds its own parsers
-COMMANDS = (validate, show, schema, check, reach, calibrate, plan, place, needs, network, report)
+COMMANDS = (validate, show, schema, check, reach, calibrate, plan, place, needs, network, report, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:
