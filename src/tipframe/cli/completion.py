@@ -28,7 +28,5 @@ def run(args: argparse.Namespace) -> int:
         import shtab
     except ImportError:
         return fail("completion", "completion needs shtab: pip install 'tipframe[completion]'")
-    from tipframe.cli.main import build_parser
-
-    sys.stdout.write(shtab.complete(build_parser(), shell=args.shell))
+    sys.stdout.write(shtab.complete(args.root, shell=args.shell))  # the whole parser, set by build_parser
     return OK

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for command in COMMANDS:
         command.add(commands)
+    parser.set_defaults(root=parser)  # for tipframe completion, which describes the whole parser
     return parser
 
 
