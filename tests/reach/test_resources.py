@@ -114,6 +114,24 @@ def test_estimates_grow_with_what_each_engine_holds() -> None:
     assert {part.name for part in small.parts} >= {"people", "ties drawn for", "series"}
 
 
+def test_compiled_estimates_count_the_kernels_own_arrays() -> None:
+    # The compiled peer kernel holds a byte, a bit and a word a person: not the reference engine's ties drawn for.
+    compiled = peer_resources(1_000_000, 10_000_000, 3, initial=10, p=0.5, q=1.0)
+    reference = peer_resources(1_000_000, 10_000_000, 3, initial=10, p=0.5, q=1.0, compiled=False)
+    assert "ties drawn for" not in {part.name for part in compiled.parts}
+    assert next(part.bytes for part in compiled.parts if part.name == "people") < 10 * 1_000_000
+    assert next(part.bytes for part in reference.parts if part.name == "people") > 20 * 1_000_000
+    # The compiled cascade: one replicate's tables, the copies they outgrew, and the replicate before kept beside it.
+    workforce = synthetic_workforce(10, 100_000, seed=1)
+    seeds = [{"organisation": o.id, "trainers": 20} for o in workforce.organisations]
+    plan = tipframe.variant(PLAN, {"workforce": workforce.id, "seed_trainers": seeds, "tiers[0].cohort_size": 2})
+    parts = {p.name: p.bytes for p in simulation_resources(prepare(plan, workforce, PROGRAMME), 10).parts}
+    assert parts["trainer table"] > 0
+    assert parts["cohort table"] >= (100_000 // 2) * 8 * 8  # room for everyone in pairs, 8 columns or more
+    assert parts["replicate before"] > 0
+    assert "outgrown tables" in parts
+
+
 def test_a_run_too_long_is_refused_and_limits_must_be_positive() -> None:
     with pytest.raises(TimeLimitError, match=r"would take about .* more than the limit of"):
         tipframe.simulate_reach(PLAN, WORKFORCE, PROGRAMME, replicates=1000, time_limit=0.001)

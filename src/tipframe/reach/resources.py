@@ -25,33 +25,29 @@ from tipframe.reach.montecarlo import batch_size
 from tipframe.reach.scenario import Scenario
 
 __all__ = [
-    "CHUNK",
-    "DAY",
-    "MemoryExhaustedError",
-    "MemoryLimitError",
-    "Part",
-    "ResourceLimitError",
-    "Resources",
-    "TimeLimitError",
-    "check_resources",
-    "default_memory_limit",
-    "exhausted",
-    "peer_resources",
-    "projection_resources",
-    "simulation_resources",
-    "sweep_resources",
-]
+    "CHUNK", "DAY", "MemoryExhaustedError", "MemoryLimitError", "Part", "ResourceLimitError", "Resources",
+    "TimeLimitError", "check_resources", "default_memory_limit", "exhausted", "peer_resources", "projection_resources",
+    "simulation_resources", "sweep_resources",
+]  # fmt: skip
 
 #: the default time limit (seconds): runs estimated to take longer are refused as absurd
 DAY: Final = 24 * 3600.0
 #: memory of one more Python process running an engine (interpreter, numpy and tipframe), in bytes
 PROCESS: Final = 64 * 2**20
-#: what loading numba and the compiled engine adds to a process (measured: 132 MiB on Linux, Python 3.11)
-COMPILED: Final = 136 * 2**20
+#: numba's compiler and runtime, in a process once it has run compiled code (measured: 117 MiB, Linux, Python 3.11)
+NUMBA: Final = 117 * 2**20
+#: each engine's compiled kernels beyond numba (measured while they load: the cascade's 19 MiB, the peer engine's 1),
+#: by the module that holds them: imported only when its engine runs, so loaded where it is imported
+_CASCADE, _PEER = "tipframe.reach.cascade_record", "tipframe.reach.kernels"
+_KERNELS: Final = {_CASCADE: 19 * 2**20, _PEER: 2**20}
+#: numba and the compiled cascade engine, loaded together
+COMPILED: Final = NUMBA + _KERNELS[_CASCADE]
 _WORD: Final = 8
 #: columns of the simulation's trainer and cohort tables (``tipframe.reach.batch``), ``rep`` and ``local`` included
 _TRAINER_COLUMNS: Final = 18
 _COHORT_COLUMNS: Final = 9
+#: the compiled kernel's trainer tables (``cascade_kernel``): 14 whole numbers and 2 real ones
+_KERNEL_TRAINER: Final = 16
 #: bytes of an array object, beyond its numbers
 _OBJECT: Final = 112
 #: rough costs, in seconds on one core: a step of array operations, and one element they touch
@@ -89,12 +85,9 @@ class Part:
 
 @attrs.frozen
 class Resources:
-    """What a run holds at its peak, by part, and about how long it takes.
-
-    ``parts`` are the allocations held together at the run's largest moment (beyond what the
-    process holds before it starts); ``seconds`` is a rough time, good to a factor of a few, for
-    refusing absurd runs, not for planning.
-    """
+    """What a run holds at its peak, by part, and about how long it takes: ``parts``, the allocations held together
+    at its largest moment (beyond what the process held before it); ``seconds``, a rough time, good to a factor of a
+    few, for refusing absurd runs, not for planning."""
 
     engine: str
     #: the run in words: ``1,000 replicates x 105 periods, 46 organisations``
@@ -115,12 +108,8 @@ class Resources:
 
     def describe(self) -> str:
         """The estimate in words: its total, what the run is, and its largest parts."""
-        parts = "; ".join(
-            f"{part.name} {size(part.bytes)}" + (f" ({part.detail})" if part.detail else "")
-            for part in self.largest()
-            if part.bytes
-        )
-        return f"about {size(self.bytes)} ({self.what}: {parts})"
+        rows = [f"{p.name} {size(p.bytes)}" + (f" ({p.detail})" if p.detail else "") for p in self.largest() if p.bytes]
+        return f"about {size(self.bytes)} ({self.what}: {'; '.join(rows)})"
 
 
 def size(count: float) -> str:
@@ -131,10 +120,13 @@ def size(count: float) -> str:
     return f"{count:.0f} bytes"
 
 
-def _code(compiled: bool, workers: int) -> list[Part]:
-    """Numba and the compiled kernels, loaded into each worker, and into this process unless it has them."""
-    count = workers if workers > 1 else int("numba" not in sys.modules)
-    return [Part("compiled code", count * COMPILED, f"numba and kernels, {count} process(es)")] if compiled else []
+def _code(compiled: bool, workers: int, module: str = _CASCADE) -> list[Part]:
+    """Numba and an engine's kernels, loaded into each worker, and here unless loaded: a kernels' module is imported
+    only when they run, and numba only by those (its share counts once, whichever engine loaded it)."""
+    loaded = {name for name in _KERNELS if name in sys.modules and workers <= 1}
+    count = workers if workers > 1 else int(module not in loaded)
+    code = count * _KERNELS[module] + (workers if workers > 1 else int(not loaded)) * NUMBA
+    return [Part("compiled code", code, f"numba and kernels, {count} process(es)")] if compiled else []
 
 
 def _growth(initial: float, needed: float) -> float:
@@ -146,8 +138,7 @@ def _growth(initial: float, needed: float) -> float:
 
 
 def _resources(engine: str, what: str, parts: Iterable[Part], seconds: float, advice: str, churn: int = 0) -> Resources:
-    """The estimate, with the allocator's share: Python's objects around the arrays, and memory freed but
-    kept (``churn``: what repeated work leaves behind)."""
+    """The estimate, with the allocator's share: objects around the arrays, memory freed but kept (``churn``)."""
     parts = tuple(parts)
     overhead = int(sum(part.bytes for part in parts) * _OVERHEAD) + churn
     return Resources(engine, what, (*parts, Part("allocator", overhead, "memory freed but kept")), seconds, advice)
@@ -158,19 +149,15 @@ def _seconds(steps: float, elements: float) -> float:
 
 
 def _kept(periods: int, generations: int) -> int:
-    """Bytes one replicate's row of the records holds (``results.Records``): its series and its series by
-    generation (``generations`` of them, up to the last trained) as 4-byte integers, and its numbers by
-    generation."""
+    """Bytes of a replicate's row of the records (``results.Records``): its series, and by generation (up to the
+    last trained), as 4-byte integers, and its numbers by generation."""
     return (_SERIES + generations) * periods * 4 + 2 * GENERATIONS * _WORD + 8 * _WORD
 
 
 def _assembly(replicates: int, periods: int, used: int) -> int:
-    """Bytes the result's arrays take while they are encoded (``monte_carlo_result``), beyond the records.
-
-    Each series of 4-byte numbers is kept as base64 text (4/3 of its bytes); while the last and
-    largest, by generation, is encoded, its bytes, base64 bytes and text are held at once (2 x
-    4/3 of them at the peak, as the bytes go once encoded).
-    """
+    """Bytes the result's arrays take while encoded (``monte_carlo_result``), beyond the records: each series of
+    4-byte numbers kept as base64 text (4/3 of its bytes), and while the last and largest, by generation, is
+    encoded, its base64 bytes and text at once (2 x 4/3 of them: its bytes go once encoded)."""
     cells = replicates * periods
     return cells * (_SERIES + used) * 16 // 3 + cells * used * 32 // 3
 
@@ -190,36 +177,55 @@ def _batch_parts(scenario: Scenario, batch: int, flow: Flow, events: int) -> tup
     first_cohorts = (int(scenario.eligible.sum()) // smallest + 64) * batch
     cohorts = _growth(first_cohorts, batch * flow.cohorts * _MARGIN)
     grown = (trainers - first_trainers) * _TRAINER_COLUMNS + (cohorts - first_cohorts) * _COHORT_COLUMNS
-    running = batch * flow.running * _MARGIN
+    running = batch * flow.running * _MARGIN * (8 + 2 * classes)
     state = places * (GENERATIONS * (2 if leaving else 1) + classes + 24) + batch * scenario.partner_indices.size * 6
     record = periods * (_SERIES + GENERATIONS + organisations) + organisations * 4 + flow.trainers * _MARGIN * 10
     working = trainers * 6 * _WORD
     records = batch * record * _WORD + events
+    series = (_SERIES + GENERATIONS + organisations) * periods * batch
     return [
         Part("cohort table", int(cohorts * _COHORT_COLUMNS * _WORD), f"room for {cohorts:,.0f} cohorts"),
         Part("trainer table", int(trainers * _TRAINER_COLUMNS * _WORD), f"room for {trainers:,.0f} trainers"),
-        Part(
-            "batch series",
-            (_SERIES + GENERATIONS + organisations) * periods * batch * _WORD,
-            f"{batch:,} replicates x {periods:,} periods",
-        ),
-        Part(
-            "batch state", int(state * _WORD + running * (8 + 2 * classes) * _WORD), f"{places:,} organisation copies"
-        ),
+        Part("batch series", series * _WORD, f"{batch:,} replicates x {periods:,} periods"),
+        Part("batch state", int((state + running) * _WORD), f"{places:,} organisation copies"),
         Part("batch records", int(max(working, records)), f"{batch:,} replicates' records as the batch ends"),
     ], int(grown * _WORD)
 
 
+def _kernel_parts(scenario: Scenario, flow: Flow, again: bool) -> tuple[list[Part], int]:
+    """What the compiled kernel (``cascade_kernel``) holds for a replicate at its largest moment, and the bytes of
+    the tables it returns (an event log's). Its tables are zero-filled (all resident) and double as they grow: the
+    trainers' from four rows a seed, the cohorts' (places, classes, facilitations) from room for every willing
+    person in the smallest cohorts; the allocator keeps the copies they outgrew. Cohorts are formed from the free
+    slots (about 22 words a slot). The replicate before keeps its tables while it runs (``again``: when there is
+    one, or one is run again, its rows widened for its generations or for its event log)."""
+    _, tiers = scenario.draw(None)
+    uptakes = scenario.uptakes(None)
+    willing = sum(count * uptakes[k] for _, count, k in scenario.uptake_groups)
+    first_trainers = max(64, 4 * int(scenario.seeds.sum()))
+    trainers = _growth(first_trainers, flow.trainers * _MARGIN)
+    first_cohorts = int(willing) // min(tier.cohort_size for tier in tiers) + 64
+    cohorts = _growth(first_cohorts, flow.cohorts * _MARGIN)
+    width = 2 if scenario.retakes is None else scenario.retakes + 1
+    # cohorts (6 whole numbers, 2 real), places (3 and the classes) and facilitations (2 a facilitator)
+    columns = 11 + width + 2 * max(tier.facilitators for tier in tiers)
+    spare = max(min(tier.concurrent, tier.total) for tier in tiers)
+    slots = max(0.0, flow.trainers * spare - flow.running)
+    kept = int((trainers * _KERNEL_TRAINER + cohorts * (columns - 5 - width) + flow.cohorts) * _WORD)
+    outgrown = (trainers - first_trainers) * _KERNEL_TRAINER + (cohorts - first_cohorts) * columns
+    return [
+        Part("trainer table", int(trainers * _KERNEL_TRAINER * _WORD), f"room for {trainers:,.0f} trainers"),
+        Part("cohort table", int(cohorts * columns * _WORD), f"room for {cohorts:,.0f} cohorts"),
+        Part("outgrown tables", int(outgrown * _WORD), "copies the tables outgrew, kept by the allocator"),
+        Part("free slots", int(slots * 22 * _WORD), f"{slots:,.0f} slots grouped into cohorts"),
+        Part("replicate before", kept if again else 0, "its tables, kept while the next runs"),
+    ], kept
+
+
 def simulation_resources(
-    scenario: Scenario,
-    replicates: int,
-    *,
-    batch: int | None = None,
-    workers: int = 1,
-    chunk: int | None = None,
-    kept_events: int = 1,
-    compiled: bool = True,
-) -> Resources:
+    scenario: Scenario, replicates: int, *, batch: int | None = None, workers: int = 1, chunk: int | None = None,
+    kept_events: int = 1, compiled: bool = True,
+) -> Resources:  # fmt: skip
     """The memory and time of simulating ``replicates`` replicates (`simulate_reach`).
 
     Parameters
@@ -228,17 +234,14 @@ def simulation_resources(
         The plan made ready to run.
     replicates
         How many replicates the run keeps.
-    batch
-        Replicates simulated together (default: as the engine chooses).
-    workers
-        Processes simulating at once (1: this process alone).
-    chunk
-        With workers: the most replicates one piece of work holds (default: all).
+    batch, workers, chunk
+        Replicates simulated together (default: as the engine chooses); processes simulating at
+        once (1: this process alone); with workers, the most replicates a piece holds (default all).
     kept_events
         Replicates whose event logs are kept.
     compiled
-        Whether the compiled backend runs (one replicate at a time, and its code loaded into
-        each process that has not loaded it yet) or the reference engine (in batches).
+        Whether the compiled backend runs (one replicate at a time, its code loaded into each
+        process that has not loaded it yet) or the reference engine (in batches).
 
     Returns
     -------
@@ -250,11 +253,19 @@ def simulation_resources(
     flow = expected_flow(scenario)
     piece = replicates if workers <= 1 else min(replicates, chunk or replicates)
     together = 1 if compiled else max(1, min(batch or batch_size(scenario), piece))
-    # Generations trained: the expected cascade's (the depth bound gives its deepest line twice the time)
-    used = min(flow.depth(), flow.busy_until // max(1, flow.step) + 3)
+    # Generations trained: the expected cascade's where it dies out on its own; where it grows until its people run
+    # out (its largest generation in the later half), lines of descent go on where people remain: the depth bound.
+    trained = flow.generations.nonzero()[0]
+    growing = trained.size > 0 and 2 * int(flow.generations.argmax()) > int(trained[-1])
+    used = flow.depth() if growing else min(flow.depth(), flow.busy_until // max(1, flow.step) + 3)
     kept = _kept(periods, used)
     events = kept_events * int(flow.trainers * 7 + flow.cohorts * 9 + flow.running * 8) * _WORD
-    working, grown = _batch_parts(scenario, together, flow, events)
+    if compiled:  # a kept log is its replicate's tables, run again after the rest (rows: 8 generations at first)
+        working, tables = _kernel_parts(scenario, flow, replicates > 1 or kept_events > 0 or used > 8)
+        events, grown = kept_events * tables, 0
+        working.append(Part("event logs", max(0, kept_events - 1) * tables, "kept before the last is run"))
+    else:
+        working, grown = _batch_parts(scenario, together, flow, events)
     code = _code(compiled, workers)  # loaded once a process, and kept: it counts at both moments below
     if workers > 1:
         working = [attrs.evolve(p, bytes=p.bytes * workers, detail=f"{workers} workers: {p.detail}") for p in working]
@@ -288,14 +299,10 @@ def peer_resources(
     ----------
     people, ties
         The network's people, and its ties counted from both ends (``StaffGraph.indices``).
-    replicates
-        How many replicates.
+    replicates, max_periods, widest
+        How many replicates; the most periods one runs; the most ties one person has.
     initial, p, q
         People active at the start; the chances of reaching a colleague and of stopping.
-    max_periods
-        The most periods a replicate runs.
-    widest
-        The most ties one person has.
     blocks, workers, compiled
         Whether replicates run 64 at a time; the processes they are shared between; whether the
         compiled backend runs (its code counts where it is not loaded yet).
@@ -303,10 +310,11 @@ def peer_resources(
     Returns
     -------
     Resources
-        Per person, who is trained and who is active (at most everyone); the ties being drawn
-        for, `CHUNK` at a time; and every replicate's series, as long as a replicate can last
-        (with q = 1 someone new is reached every period, so at most one period a person). With
-        workers, each holds its own working arrays and a copy of the network.
+        Per person, who is trained and who is active (at most everyone; compiled, a byte, a bit
+        and a word); the reference engine's ties being drawn for, `CHUNK` at a time; and every
+        replicate's series, as long as a replicate can last (with q = 1 someone new is reached
+        every period, so at most one period a person). With workers, each holds its own working
+        arrays and a copy of the network.
     """
     lasting = q >= 1
     periods = (min(max_periods, max(people - initial, 0) + 1) if lasting else max_periods) + 1
@@ -315,6 +323,8 @@ def peer_resources(
     seconds = _seconds(replicates * 200.0, replicates * (2.0 * people + 10.0 * ties * passes)) * (0.7 if blocks else 1)
     if blocks:  # who starts (kept as the active), is and was trained, the active, people chosen: 40 bytes; margin
         working = [Part("people", people * 48, f"{people:,} people, a word each for 64 replicates")]
+    elif compiled:  # ``kernels.peer_replicate``: trained (a byte), marked (a bit) and active (a word) per person
+        working = [Part("people", people * 9 + people // 8 + 4096 * _WORD, f"{people:,} people")]
     else:
         # Per person: trained and reached (a byte each), ties (8); the active and those reached joined to
         # them (16 bytes, 24 when people stay active, q < 1); 1 for reached people gathered.
@@ -332,7 +342,7 @@ def peer_resources(
     series = Part("series", replicates * (periods * 16 + 2 * _OBJECT), kept)
     what = f"{replicates:,} replicates over {people:,} people and {ties // 2:,} ties"
     advice = "use fewer replicates or a lower max_periods"
-    parts = [*working, series, *_code(compiled, workers)]
+    parts = [*working, series, *_code(compiled, workers, _PEER)]
     return _resources("peer uptake", what, parts, seconds / max(1, workers), advice)
 
 
@@ -343,10 +353,9 @@ def projection_resources(scenario: Scenario, draws: int | None = None, check: in
     ----------
     scenario
         The plan made ready to run.
-    draws
-        Draws of the plan's distributions (default as `project_reach` chooses).
-    check
-        Runs of the simulation it is checked against (0: none).
+    draws, check
+        Draws of the plan's distributions (default as `project_reach` chooses); runs of the
+        simulation it is checked against (0: none).
 
     Returns
     -------
@@ -392,10 +401,9 @@ def sweep_resources(estimates: Iterable[Resources], replicates: int, periods: in
     ----------
     estimates
         Each scenario's `simulation_resources` (run in one process, as a sweep's worker runs it).
-    replicates
-        Replicates per scenario.
-    periods
-        The most periods a scenario has (its horizon and one): each keeps three series of them.
+    replicates, periods
+        Replicates per scenario; the most periods a scenario has (its horizon and one): each keeps
+        three series of them.
     workers
         Scenarios simulated at once, each in its own process.
 
@@ -432,10 +440,9 @@ def check_resources(resources: Resources, memory_limit: float | None = None, tim
     ----------
     resources
         The run's estimate.
-    memory_limit
-        Bytes the run may add to this process (default `default_memory_limit`).
-    time_limit
-        Seconds the run may be estimated to take (default `DAY`: only absurd runs are refused).
+    memory_limit, time_limit
+        Bytes the run may add to this process (default `default_memory_limit`); seconds it may be
+        estimated to take (default `DAY`: only absurd runs are refused).
 
     Returns
     -------
@@ -454,13 +461,8 @@ def check_resources(resources: Resources, memory_limit: float | None = None, tim
             raise ValueError(f"{name} must be a positive, finite number, not {value!r}")
     limit = default_memory_limit() if memory_limit is None else int(memory_limit)
     if resources.bytes > limit:
-        which = (
-            ""
-            if memory_limit is not None
-            else (
-                " (the default: half the machine's memory, or the process's or its cgroup's limit, less what is in use)"
-            )
-        )
+        default = "half the machine's memory, or the process's or its cgroup's limit, less what is in use"
+        which = "" if memory_limit is not None else f" (the default: {default})"
         raise MemoryLimitError(
             f"this {resources.engine} would need {resources.describe()}, more than the limit of {size(limit)}"
             f"{which}: {resources.advice}, or raise the limit (memory_limit, or --memory-limit GIB)"
@@ -479,12 +481,8 @@ def exhausted(resources: Resources, limit: int, error: MemoryError) -> MemoryExh
 
     Parameters
     ----------
-    resources
-        The run's estimate.
-    limit
-        The limit it was checked against, in bytes.
-    error
-        The `MemoryError` raised.
+    resources, limit, error
+        The run's estimate; the limit it was checked against, in bytes; the `MemoryError` raised.
 
     Returns
     -------
