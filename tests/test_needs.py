@@ -136,3 +136,39 @@ def test_the_command_prints_the_scottish_public_sector_s_needs(
     assert "12 hours each" in out
     assert out_csv.read_text().startswith("organisation,role,required")
     assert main(["needs", str(EXAMPLES / "help-the-helpers.yaml")]) == 1  # not a workforce
+
+
+def test_the_upper_bound_leaves_room_for_those_counted_at_or_above(tmp_path: Path) -> None:
+    """A suppressed count (1 to 4) or an at-most one cannot put more people below than the role has left."""
+    base = WORKFORCE.split("      - id: frontline")[0]
+    roles = """\
+      - id: frontline
+        headcount: 10
+        required_level: skilled
+        levels_held:
+          - {level: none, qualifier: suppressed}
+          - {level: skilled, count: 8}
+      - id: other
+        headcount: 10
+        required_level: skilled
+        levels_held:
+          - {level: none, qualifier: at-most, count: 3}
+          - {level: skilled, count: 5}
+"""
+    (tmp_path / "staff.yaml").write_text(base.replace("headcount: 60", "headcount: 20") + roles)
+    first, second = training_needs("staff", tipframe.load_bundle([tmp_path])).needs
+    assert first.below == (1, 2)  # 8 of 10 hold skilled: at most 2 are below it
+    assert second.below == (0, 5)
+
+
+def test_what_follows_from_a_small_count_is_withheld_with_it(bundle: tipframe.Bundle) -> None:
+    result = training_needs("staff", bundle)
+    text = result.describe(threshold=35)  # counts below 35 hidden: the 30 to 34 who need skilled among them
+    hidden = "suppressed (fewer than 35)"
+    line = f"to skilled: {hidden} to {hidden} people, by course, help-the-helpers; 12 hours each; hours and cost"
+    assert line in text
+    assert "360" not in text  # 30 people x 12 hours would tell the count
+    rows = [r for r in needs_rows(result, threshold=35) if r["role"] == "frontline" and r["level"] == "skilled"]
+    assert rows[0]["suppressed"]
+    assert (rows[0]["people_low"], rows[0]["participant_hours_low"], rows[0]["cost_low"]) == (None, None, None)
+    assert not any(r["suppressed"] for r in needs_rows(result, threshold=1))

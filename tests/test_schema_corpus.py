@@ -116,3 +116,15 @@ def test_a_probability_s_bounds_are_in_the_schema() -> None:
                               ({"uniform": [0.2, 1.5]}, False)):  # fmt: skip
         plan["tiers"][0]["completion"] = completion
         assert validator.is_valid(plan) is valid, completion
+
+
+def test_a_suppressed_count_has_no_count_in_the_schema_too() -> None:
+    workforce = jsonschema.Draft202012Validator(tipframe.json_schema("Workforce"))
+    role = {"id": "r", "headcount": 10, "levels_held": []}
+    base = {"tipframe": 1, "kind": "Workforce", "id": "w", "name": "W", "levels": "builtin:nes-levels",
+            "organisations": [{"id": "a", "headcount": 10, "roles": [role]}]}  # fmt: skip
+    for entry, valid in (({"level": "none", "qualifier": "suppressed"}, True),
+                         ({"level": "none", "qualifier": "suppressed", "count": 3}, False),
+                         ({"level": "none"}, False), ({"level": "none", "count": 3}, True)):  # fmt: skip
+        role["levels_held"] = [entry]
+        assert workforce.is_valid(base) is valid, entry

@@ -105,7 +105,7 @@ class NeedsResult:
             )
             for step in need.steps:
                 lines.append("  " + _step(step, threshold))
-        totals = _totals(self.needs)
+        totals = _totals(self.needs, threshold)
         if totals:
             lines += ["", "In all, by level:"]
             lines += [f"  {level}: {text}" for level, text in totals]
@@ -159,22 +159,34 @@ def _span(pair: tuple[float, float], money: str = "") -> str:
     return f"{money}{low:,.0f}" if low == high else f"{money}{low:,.0f} to {money}{high:,.0f}"
 
 
+def _small(pair: tuple[int, int], threshold: int) -> bool:
+    """Whether either bound is a count disclosure control hides (and so is all that follows from it)."""
+    return any(0 < n < threshold for n in pair)
+
+
 def _step(step: Step, threshold: int) -> str:
     people = _range(step.people, threshold)
     if not step.programmes:
         return f"to {step.level}: {people} people; no programme in scope brings people to {step.level}"
     text = f"to {step.level}: {people} people, by {', '.join(step.programmes)}"
+    if _small(step.people, threshold):  # hours and costs are people times a constant: they would tell the count
+        return (
+            text
+            + (f"; {step.hours:g} hours each" if step.hours is not None else "")
+            + ("; hours and cost withheld with the count")
+        )
     if step.hours is None or step.participant_hours is None:
         return text + f" (contact hours unknown for {step.programmes[0]})"
     text += f"; {step.hours:g} hours each, {_span(step.participant_hours)} participant hours"
     if step.cohorts is not None and step.facilitator_hours is not None:
-        text += f", {_span(step.cohorts)} cohorts, {_span(step.facilitator_hours)} facilitator hours"
+        many = "cohort" if step.cohorts == (1, 1) else "cohorts"
+        text += f", {_span(step.cohorts)} {many}, {_span(step.facilitator_hours)} facilitator hours"
     if step.cost is not None and step.currency is not None:
         text += f", {_span(step.cost, step.currency + ' ')}"
     return text
 
 
-def _totals(needs: Sequence[Need]) -> list[tuple[str, str]]:
+def _totals(needs: Sequence[Need], threshold: int) -> list[tuple[str, str]]:
     by_level: dict[str, list[Step]] = {}
     for need in needs:
         for step in need.steps:
@@ -182,10 +194,9 @@ def _totals(needs: Sequence[Need]) -> list[tuple[str, str]]:
     out = []
     for level, steps in by_level.items():
         low, high = sum(s.people[0] for s in steps), sum(s.people[1] for s in steps)
-        text = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+        text = _range((low, high), threshold) + " people"
         hours = [s.participant_hours for s in steps if s.participant_hours is not None]
-        text += " people"
-        if hours:
+        if hours and not _small((low, high), threshold) and not any(_small(s.people, threshold) for s in steps):
             text += f"; {_span((sum(h[0] for h in hours), sum(h[1] for h in hours)))} participant hours"
             if len(hours) < len(steps):
                 text += " where known"
@@ -208,6 +219,17 @@ def _bounds(role: Role) -> dict[str | None, tuple[int, int]]:
         before = out.get(entry.level, (0, 0))
         out[entry.level] = (before[0] + low, before[1] + high)
     return out
+
+
+def _below(
+    bounds: dict[str | None, tuple[int, int]], rank: dict[str, int], level: int, unrecorded: int, headcount: int
+) -> tuple[int, int]:
+    """People below the level ranked ``level``: those counted below it, and at most those plus the unrecorded,
+    but never more than the headcount less those counted at or above it."""
+    below = [v for held, v in bounds.items() if held is None or rank.get(held, -1) < level]
+    above = sum(v[0] for held, v in bounds.items() if held is not None and rank.get(held, -1) >= level)
+    low = sum(v[0] for v in below)
+    return low, max(low, min(sum(v[1] for v in below) + unrecorded, headcount - above))
 
 
 def _programmes(programmes: Sequence[Programme], scale: LevelScale, level: str, role: str) -> list[Programme]:
@@ -267,9 +289,7 @@ def _steps(
     )
     steps = []
     for level in wanted:
-        below = [v for held, v in bounds.items() if held is None or rank.get(held, -1) < rank[level]]
-        low, high = sum(v[0] for v in below), sum(v[1] for v in below) + unrecorded
-        high = min(high, role.headcount)
+        low, high = _below(bounds, rank, rank[level], unrecorded, role.headcount)
         if high == 0:
             continue
         found = _programmes(programmes, scale, level, role.id)
@@ -330,23 +350,23 @@ def training_needs(workforce: Workforce | str, bundle: Bundle | None = None) -> 
             counted = sum(v[0] for v in bounds.values())
             unrecorded = max(0, role.headcount - counted)
             rank = {level: i for i, level in enumerate(scale.level_ids())}
-            required = rank[role.required_level]
-            below = [v for held, v in bounds.items() if held is None or rank.get(held, -1) < required]
-            low = sum(v[0] for v in below)
-            high = min(role.headcount, sum(v[1] for v in below) + unrecorded)
+            low, high = _below(bounds, rank, rank[role.required_level], unrecorded, role.headcount)
             steps = _steps(scale, bounds, role, unrecorded, programmes)
             needs.append(Need(organisation.id, role.id, role.required_level, role.headcount, (low, high), unrecorded,
                               steps))  # fmt: skip
     return NeedsResult(found.id, scale.id, tuple(needs), tuple(unassessed))
 
 
-def needs_rows(result: NeedsResult) -> list[dict[str, Any]]:
-    """A row per organisation, role and level on the way: for CSV and tables.
+def needs_rows(result: NeedsResult, threshold: int = DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
+    """A row per organisation, role and level on the way: for CSV and tables. A row whose people fall from 1 to
+    ``threshold - 1`` has its people, hours and cost left empty and ``suppressed`` true.
 
     Parameters
     ----------
     result
         From `training_needs`.
+    threshold
+        The disclosure-control threshold (1 shows every count).
 
     Returns
     -------
@@ -355,6 +375,7 @@ def needs_rows(result: NeedsResult) -> list[dict[str, Any]]:
     rows = []
     for need in result.needs:
         for step in need.steps:
+            hidden = _small(step.people, threshold)
             rows.append({
                 "organisation": need.organisation, "role": need.role, "required": need.required,
                 "headcount": need.headcount, "level": step.level, "people_low": step.people[0],
@@ -363,6 +384,9 @@ def needs_rows(result: NeedsResult) -> list[dict[str, Any]]:
                 "participant_hours_low": step.participant_hours[0] if step.participant_hours else None,
                 "participant_hours_high": step.participant_hours[1] if step.participant_hours else None,
                 "cost_low": step.cost[0] if step.cost else None, "cost_high": step.cost[1] if step.cost else None,
-                "currency": step.currency,
+                "currency": step.currency, "suppressed": hidden,
             })  # fmt: skip
+            if hidden:  # the count, and what is proportional to it
+                rows[-1] |= dict.fromkeys(("people_low", "people_high", "participant_hours_low",
+                                           "participant_hours_high", "cost_low", "cost_high"))  # fmt: skip
     return rows

@@ -125,3 +125,39 @@ def test_statistics_and_colour(
     monkeypatch.setenv("NO_COLOR", "1")
     main(["check", path])  # auto: not a terminal here, and NO_COLOR besides
     assert "\x1b[" not in capsys.readouterr().out
+
+
+def test_a_suppression_comment_names_its_codes_exactly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for comment, gone in (("# tipframe: ignore[TIP205,]", True), ("# tipframe: ignore [TIP205]", True),
+                          ("# tipframe: ignore[]", False)):  # fmt: skip
+        main(["check", str(_weak(tmp_path, WEAK.replace("  facilitators: 1", f"  facilitators: 1  {comment}")))])
+        codes = _codes(capsys.readouterr().out)
+        assert ("TIP205" not in codes) is gone, comment
+        assert "TIP202" in codes  # nothing else on other lines goes with it
+
+
+def test_configured_codes_are_checked_and_an_odd_table_is_no_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(_weak(tmp_path, config="[tool.tipframe]\nselect = ['TIPX1']\n"))
+    assert main(["check", path]) == 2
+    assert "names 'TIPX1', which no rule matches" in capsys.readouterr().err
+    path = str(_weak(tmp_path, config="tool = 1\n"))
+    assert main(["check", path]) == 1  # no configuration: the error finding fails as usual
+
+
+def test_sarif_uris_are_uri_references(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "my drafts"
+    folder.mkdir()
+    (folder / "weak one.yaml").write_text(WEAK)
+    monkeypatch.chdir(tmp_path)
+    main(["check", "my drafts/weak one.yaml", "--format", "sarif"])
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(capsys.readouterr().out)["runs"][0]["results"]}  # fmt: skip
+    assert uris == {"my%20drafts/weak%20one.yaml"}
+    monkeypatch.chdir(folder)
+    main(["check", str(CASES / "weak-programme.yaml"), "--format", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file:///")

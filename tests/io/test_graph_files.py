@@ -102,3 +102,20 @@ def test_gexf_keeps_the_graph_s_attributes(tmp_path: Path) -> None:
     assert json.loads(description.text or "") == {"plan": "help-the-helpers-rollout", "replicate": 0,
                                                   "seed": str(2**60 + 1)}  # fmt: skip
     assert nx.read_gexf(path).number_of_nodes() == graph.number_of_nodes()
+
+
+def test_a_node_attribute_called_id_does_not_clash_with_the_node_s_own(tmp_path: Path) -> None:
+    graph: nx.DiGraph[Any] = nx.DiGraph()
+    graph.add_node("1", id="other")
+    graph.add_node("2", id="2")
+    graph.add_edge("1", "2")
+    path = tmp_path / "g.graphml"
+    write_graph(graph, path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = igraph.Graph.Read_GraphML(str(path))
+    assert sorted(loaded.vs["id"]) == ["1", "2"]
+    again = nx.read_graphml(path)
+    assert again.nodes["1"]["id_attribute"] == "other"
+    write_graph(graph, tmp_path / "g.gexf")
+    assert set(nx.read_gexf(tmp_path / "g.gexf").nodes) == {"1", "2"}

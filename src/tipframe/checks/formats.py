@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from tipframe.checks.findings import Finding, Severity
@@ -54,11 +56,15 @@ def github(findings: Iterable[Finding]) -> str:
 
 
 def _uri(file: str) -> str:
+    """A URI reference: relative to the working folder, percent-encoded, or a file: URI outside it."""
+    path = Path(file)
     try:
-        relative = os.path.relpath(file)
+        relative = os.path.relpath(path)
     except ValueError:
-        relative = file
-    return relative.replace(os.sep, "/") if not relative.startswith("..") else file.replace(os.sep, "/")
+        relative = ".."
+    if relative.startswith(".."):
+        return path.resolve().as_uri()
+    return quote(relative.replace(os.sep, "/"))
 
 
 def sarif(findings: Sequence[Finding], rules: Iterable[Rule], version: str) -> str:

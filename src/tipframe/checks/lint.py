@@ -24,7 +24,7 @@ from tipframe.checks.findings import Finding, Findings, Severity
 
 __all__ = ["CONFIG_KEYS", "ConfigError", "LintConfig", "fails", "find_config", "read_config", "suppress"]
 
-_SUPPRESS: Final = re.compile(r"#\s*tipframe:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
+_SUPPRESS: Final = re.compile(r"#\s*tipframe:\s*ignore\b\s*(\[[^\]]*\])?")
 
 #: keys ``[tool.tipframe]`` may hold
 CONFIG_KEYS: Final = frozenset(
@@ -100,11 +100,14 @@ def read_config(path: str | Path) -> LintConfig:
     """
     file = str(path)
     try:
-        table = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("tool", {}).get("tipframe")
+        tool = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("tool", {})
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{file}: not valid TOML: {error}") from None
+    table = tool.get("tipframe") if isinstance(tool, dict) else None
     if table is None:
         return LintConfig(file=file)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file}: [tool.tipframe] must be a table, not {table!r}")
     unknown = sorted(set(table) - CONFIG_KEYS)
     if unknown:
         raise ConfigError(
@@ -151,7 +154,8 @@ def find_config(paths: Iterable[str]) -> Path | None:
             found = candidate / "pyproject.toml"
             if found.is_file():
                 try:
-                    if "tipframe" in tomllib.loads(found.read_text(encoding="utf-8")).get("tool", {}):
+                    tool = tomllib.loads(found.read_text(encoding="utf-8")).get("tool", {})
+                    if not isinstance(tool, dict) or "tipframe" in tool:
                         return found
                 except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
                     return found  # read_config names what is wrong with it
@@ -169,8 +173,9 @@ def _suppressions(lines: Sequence[str], line: int) -> set[str] | None:
         if number == line - 1 and not text.lstrip().startswith("#"):
             continue  # the line above counts only when it is a comment of its own
         match = _SUPPRESS.search(text)
-        if match:
-            found |= {c.strip().upper() for c in match.group(1).split(",")} if match.group(1) else {"*"}
+        if match:  # codes in brackets (empty ones dropped: "ignore[]" suppresses nothing), or every code
+            listed = match.group(1)
+            found |= {c.strip().upper() for c in listed[1:-1].split(",") if c.strip()} if listed else {"*"}
     return found or None
 
 

@@ -128,13 +128,17 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             print_json({"findings": [], "problems": problems_json(unreadable)})
             return exit_code(unreadable)
-        code = print_problems(unreadable, sys.stdout)
+        # a CI report (github, sarif, junit) must stay well-formed: the problems go to standard error
+        code = print_problems(unreadable, sys.stdout if args.format == "text" else sys.stderr)
         print("documents could not be read: fix these, then check again", file=sys.stderr)
         return code
     try:
         config = _config(args.paths)
     except ConfigError as error:
         return fail("check", str(error))
+    unknown = _unknown_codes(config, registry)
+    if unknown is not None:
+        return fail("check", unknown)
     # The library keeps no clock: the command line is where "today" comes from.
     as_of = args.as_of if args.as_of is not None else dt.date.today()
     options = CheckOptions(private_names=_private_names(args.private_names), as_of=as_of, **config.options)
@@ -146,6 +150,16 @@ def run(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return OK
     return INVALID if fails(findings, args.fail_on) else OK
+
+
+def _unknown_codes(config: LintConfig, registry: Registry) -> str | None:
+    """What is wrong with the configuration's codes (a code no rule has), or None."""
+    known = {r.code for r in registry} | {r.name for r in registry} | {RULE_FAILED}
+    given = [*(config.select or []), *config.ignore, *(c for _, codes in config.per_file_ignores for c in codes)]
+    for code in given:
+        if not any(k.startswith(code.upper()) or k == code for k in known):
+            return f"{config.file}: [tool.tipframe] names {code!r}, which no rule matches; see tipframe rules"
+    return None
 
 
 def _config(paths: list[str]) -> LintConfig:

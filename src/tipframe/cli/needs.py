@@ -42,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
         return fail("needs", str(error), INVALID)
     sys.stdout.write(result.describe(args.threshold, organisations=args.organisations))
     if args.csv:
-        write_csv(args.csv, needs_rows(result))
+        write_csv(args.csv, needs_rows(result, args.threshold))
         wrote(args.csv, "a row an organisation, role and level, CSV")
     return OK

@@ -27,8 +27,10 @@ def write_graph(graph: nx.Graph[Any], path: str | os.PathLike[str], format: str 
     text (``json.loads`` reads them back); each attribute name has one type (integers beside
     floats become floats; anything beside text becomes text), and integers a double cannot hold
     exactly (beyond 2**53: igraph reads every number as one) are text, so that networkx and
-    python-igraph both read every attribute back. GraphML keeps the graph's ``id`` as data too;
-    GEXF, which has no graph attributes, keeps them as JSON text in its meta description.
+    python-igraph both read every attribute back. A node attribute ``id`` is the node's own id
+    there: left out where it equals the node, else written as ``id_attribute``. GraphML keeps
+    the graph's ``id`` as data too; GEXF, which has no graph attributes, keeps them as JSON text
+    in its meta description.
     Node-link JSON keeps lists and mappings as they are, and infinite numbers as text (``inf``).
 
     Parameters
@@ -104,9 +106,8 @@ def _plain_graph(graph: nx.Graph[Any], format: str) -> nx.Graph[Any]:
         copy = nx.DiGraph() if graph.is_directed() else nx.Graph()
     copy.graph.update(_one_type([plain(graph.graph)], keep)[0])
     nodes = [plain(data) for _, data in graph.nodes(data=True)]
-    if format == "graphml":  # the node's own id says it; an attribute of the same name makes igraph warn
-        nodes = [{k: v for k, v in d.items() if not (k == "id" and v == n)} for (n, _), d in
-                 zip(graph.nodes(data=True), nodes, strict=True)]  # fmt: skip
+    if format != "json":  # the node's own id says it; an attribute of the same name clashes with it
+        nodes = [_without_id(d, n) for (n, _), d in zip(graph.nodes(data=True), nodes, strict=True)]
     for (node, _), data in zip(graph.nodes(data=True), _one_type(nodes, keep), strict=True):
         copy.add_node(node, **data)
     if isinstance(graph, nx.MultiGraph) and isinstance(copy, nx.MultiGraph):
@@ -118,6 +119,17 @@ def _plain_graph(graph: nx.Graph[Any], format: str) -> nx.Graph[Any]:
         for (a, b, _), data in zip(pairs, _one_type([plain(d) for *_, d in pairs], keep), strict=True):
             copy.add_edge(a, b, **data)
     return copy
+
+
+def _without_id(data: dict[str, Any], node: Any) -> dict[str, Any]:
+    """A node's attributes with ``id`` left out where it is the node's own id, else kept as ``id_attribute``:
+    GraphML and GEXF give every node an id of their own, and a second one clashes with it."""
+    if "id" not in data:
+        return data
+    value = data.pop("id")
+    if value != node:
+        data["id_attribute"] = value
+    return data
 
 
 def _one_type(rows: list[dict[str, Any]], keep: bool) -> list[dict[str, Any]]:

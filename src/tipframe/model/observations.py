@@ -66,14 +66,31 @@ FLOWS: Final = frozenset({Measure.COHORTS, Measure.MEETINGS, Measure.DISCUSSIONS
 class Observation:
     """One count as reported: what, when (a date or period, or a window), how exactly, and who says so."""
 
-    #: only flows are counted over a window (the schema's share of ``_problems``)
+    #: only flows are counted over a window; a suppressed count has no value, any other one has; about goes with a
+    #: tolerance (the schema's share of ``_problems``)
     SCHEMA_RULES: ClassVar[Mapping[str, Any]] = MappingProxyType(
         {
-            "if": {
-                "properties": {"measure": {"not": {"enum": ["cohorts", "meetings", "discussions"]}}},
-                "required": ["measure"],
-            },
-            "then": {"not": {"anyOf": [{"required": ["since"]}, {"required": ["until"]}, {"required": ["periods"]}]}},
+            "allOf": [
+                {
+                    "if": {
+                        "properties": {"measure": {"not": {"enum": ["cohorts", "meetings", "discussions"]}}},
+                        "required": ["measure"],
+                    },
+                    "then": {
+                        "not": {"anyOf": [{"required": ["since"]}, {"required": ["until"]}, {"required": ["periods"]}]}
+                    },
+                },
+                {
+                    "if": {"properties": {"qualifier": {"const": "suppressed"}}, "required": ["qualifier"]},
+                    "then": {"not": {"required": ["value"]}},
+                    "else": {"required": ["value"]},
+                },
+                {
+                    "if": {"properties": {"qualifier": {"const": "about"}}, "required": ["qualifier"]},
+                    "then": {"required": ["tolerance"]},
+                    "else": {"not": {"required": ["tolerance"]}},
+                },
+            ]
         }
     )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 import attrs
 
@@ -31,6 +32,15 @@ from tipframe.model.vocabulary import Qualifier
 @attrs.frozen(kw_only=True)
 class LevelCount:
     """Staff in a role who hold one practice level, as a source counts them (under disclosure control)."""
+
+    #: a suppressed count has no count, any other one has (the schema's share of the check below)
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {
+            "if": {"properties": {"qualifier": {"const": "suppressed"}}, "required": ["qualifier"]},
+            "then": {"not": {"required": ["count"]}},
+            "else": {"required": ["count"]},
+        }
+    )
 
     level: str | None = field(
         doc="The level held (a level id in the workforce's scale), or none: no level of the scale yet.",
