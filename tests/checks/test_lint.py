@@ -161,3 +161,14 @@ def test_sarif_uris_are_uri_references(
     main(["check", str(CASES / "weak-programme.yaml"), "--format", "sarif"])
     results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file:///")
+
+
+def test_per_file_patterns_keep_a_star_within_its_folder(tmp_path: Path) -> None:
+    from tipframe.checks.lint import LintConfig
+
+    config = LintConfig(file=str(tmp_path / "pyproject.toml"),
+                        per_file_ignores=(("drafts/*.yaml", ("TIP3",)), ("**/old/*.yaml", ("TIP6",))))  # fmt: skip
+    assert config.ignored_in(str(tmp_path / "drafts" / "a.yaml")) == ("TIP3",)
+    assert config.ignored_in(str(tmp_path / "drafts" / "sub" / "a.yaml")) == ()
+    assert config.ignored_in(str(tmp_path / "x" / "old" / "b.yaml")) == ("TIP6",)
+    assert config.ignored_in(str(tmp_path / "old" / "b.yaml")) == ("TIP6",)

@@ -5,13 +5,13 @@ Suppression: a YAML comment ``# tipframe: ignore[TIP205]`` (several codes with c
 ``# tipframe: ignore`` for every code) on a finding's line, or alone on the line above it,
 removes that finding. Configuration: a ``[tool.tipframe]`` table in the nearest
 ``pyproject.toml`` above the files checked gives ``select``, ``ignore``, ``per-file-ignores``
-(file patterns to codes), and rule parameters (``participants-per-facilitator``,
+(file patterns to codes: ``*`` within a folder, ``**`` across folders; a pattern without ``/``
+also matches the file name), and rule parameters (``participants-per-facilitator``,
 ``peer-participants-per-facilitator``); the level that fails a check is the command line's alone.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -70,9 +70,31 @@ class LintConfig:
             relative = path.as_posix()
         found: list[str] = []
         for pattern, codes in self.per_file_ignores:
-            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern):
+            if _glob(pattern).match(relative) or ("/" not in pattern and _glob(pattern).match(path.name)):
                 found += codes
         return tuple(found)
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A file pattern as a regular expression: ``*`` and ``?`` stay within a folder, ``**`` crosses folders."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
 
 
 def _codes(value: Any, file: str, key: str) -> tuple[str, ...]:
