@@ -172,3 +172,24 @@ def test_per_file_patterns_keep_a_star_within_its_folder(tmp_path: Path) -> None
     assert config.ignored_in(str(tmp_path / "drafts" / "sub" / "a.yaml")) == ()
     assert config.ignored_in(str(tmp_path / "x" / "old" / "b.yaml")) == ("TIP6",)
     assert config.ignored_in(str(tmp_path / "old" / "b.yaml")) == ("TIP6",)
+
+
+def test_sarif_locates_built_ins_and_documents_read_from_no_file() -> None:
+    import tipframe
+    from tipframe.checks import check
+    from tipframe.checks.formats import sarif
+
+    programme = tipframe.Programme(
+        id="p", name="P", format=tipframe.Format.COURSE, approaches=(tipframe.Approach.TRAUMA_INFORMED,)
+    )
+    log = json.loads(sarif(check(programme), [], "0"))
+    (result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "TIP104"]
+    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith("approaches[0]")
+
+
+def test_a_built_in_document_is_checked_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "builtin:help-the-helpers", "--format", "sarif"]) == 0
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {
+        "builtin:help-the-helpers"
+    }

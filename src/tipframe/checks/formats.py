@@ -56,7 +56,10 @@ def github(findings: Iterable[Finding]) -> str:
 
 
 def _uri(file: str) -> str:
-    """A URI reference: relative to the working folder, percent-encoded, or a file: URI outside it."""
+    """A URI reference: relative to the working folder, percent-encoded, or a file: URI outside it; a built-in
+    document's name (``builtin:nttp``) is a URI already."""
+    if file.startswith("builtin:"):
+        return file
     path = Path(file)
     try:
         relative = os.path.relpath(path)
@@ -101,6 +104,9 @@ def sarif(findings: Sequence[Finding], rules: Iterable[Rule], version: str) -> s
             if f.where:
                 location["logicalLocations"] = [{"fullyQualifiedName": f.where, "kind": "member"}]
             result["locations"] = [location]
+        else:  # a document checked in Python, read from no file: where in it, by name
+            name = ".".join(part for part in (f.document, f.where) if part)
+            result["locations"] = [{"logicalLocations": [{"fullyQualifiedName": name or f.code, "kind": "member"}]}]
         results.append(result)
     driver = {
         "name": "tipframe",

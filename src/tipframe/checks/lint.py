@@ -21,6 +21,7 @@ from typing import Any, Final
 import attrs
 
 from tipframe.checks.findings import Finding, Findings, Severity
+from tipframe.io.problems import DocumentError
 
 __all__ = ["CONFIG_KEYS", "ConfigError", "LintConfig", "fails", "find_config", "read_config", "suppress"]
 
@@ -209,7 +210,7 @@ def suppress(findings: Findings, read: Any) -> tuple[Findings, int]:
     findings
         From `tipframe.check`.
     read
-        Called with a file's path, returns its text (or raises OSError when it cannot).
+        Called with a file's path, returns its text (or raises OSError or `DocumentError` when it cannot).
 
     Returns
     -------
@@ -221,9 +222,11 @@ def suppress(findings: Findings, read: Any) -> tuple[Findings, int]:
         codes = None
         if finding.file and finding.line:
             if finding.file not in texts:
-                try:
-                    texts[finding.file] = read(finding.file).splitlines()
-                except OSError:
+                try:  # a built-in document, or a file gone since, has no comments to read
+                    texts[finding.file] = (
+                        None if finding.file.startswith("builtin:") else read(finding.file).splitlines()
+                    )
+                except (OSError, DocumentError):
                     texts[finding.file] = None
             lines = texts[finding.file]
             codes = _suppressions(lines, finding.line) if lines is not None else None
