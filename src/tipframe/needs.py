@@ -276,11 +276,11 @@ def _cost(programme: Programme, people: int) -> tuple[int | None, float | None, 
 
 
 def _steps(
-    scale: LevelScale, bounds: dict[str | None, tuple[int, int]], role: Role, unrecorded: int,
+    scale: LevelScale, rank: dict[str, int], bounds: dict[str | None, tuple[int, int]], role: Role, unrecorded: int,
     programmes: Sequence[Programme],
 ) -> tuple[Step, ...]:  # fmt: skip
-    """The levels on the way to the role's required level (each one up to it on a cumulative scale)."""
-    rank = {level: i for i, level in enumerate(scale.level_ids())}
+    """The levels on the way to the role's required level (each one up to it on a cumulative scale); ``rank`` is
+    each level's place on the scale."""
     required = rank[role.required_level or ""]
     wanted = (
         [level for level in scale.level_ids() if rank[level] <= required]
@@ -340,18 +340,18 @@ def training_needs(workforce: Workforce | str, bundle: Bundle | None = None) -> 
         raise ValueError(f"workforce {found.id!r} names no level scale (levels): there is nothing to need")
     scale = scope.get(found.levels, LevelScale)
     programmes = scope.documents(Programme, include_builtins=True)
+    rank = {level: i for i, level in enumerate(scale.level_ids())}
     needs, unassessed = [], []
     for organisation in found.organisations:
         for role in organisation.roles:
-            if role.required_level is None or role.required_level not in scale.level_ids():
+            if role.required_level is None or role.required_level not in rank:
                 unassessed.append((organisation.id, role.id))
                 continue
             bounds = _bounds(role)
             counted = sum(v[0] for v in bounds.values())
             unrecorded = max(0, role.headcount - counted)
-            rank = {level: i for i, level in enumerate(scale.level_ids())}
             low, high = _below(bounds, rank, rank[role.required_level], unrecorded, role.headcount)
-            steps = _steps(scale, bounds, role, unrecorded, programmes)
+            steps = _steps(scale, rank, bounds, role, unrecorded, programmes)
             needs.append(Need(organisation.id, role.id, role.required_level, role.headcount, (low, high), unrecorded,
                               steps))  # fmt: skip
     return NeedsResult(found.id, scale.id, tuple(needs), tuple(unassessed))

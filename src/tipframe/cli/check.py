@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterable
 
 from tipframe.bundle import read_bundle
 from tipframe.checks import RULE_FAILED, CheckOptions, Finding, Findings, Registry, check
@@ -79,13 +80,18 @@ def _private_names(path: str | None) -> tuple[str, ...]:
     return tuple(line for line in lines if line and not line.startswith("#"))
 
 
-def _unknown_selection(args: argparse.Namespace, registry: Registry) -> int | None:
+def _unmatched(codes: Iterable[str], registry: Registry) -> str | None:
+    """The first of ``codes`` (codes, prefixes or names) that no rule matches, or None."""
     known = {r.code for r in registry} | {r.name for r in registry} | {RULE_FAILED}
+    return next((c for c in codes if not any(k.startswith(c.upper()) or k == c for k in known)), None)
+
+
+def _unknown_selection(args: argparse.Namespace, registry: Registry) -> int | None:
     if args.select is not None and not args.select:
         return fail("check", "--select needs at least one code; see tipframe rules")
-    for given in [*(args.select or []), *(args.ignore or [])]:
-        if not any(k.startswith(given.upper()) or k == given for k in known):
-            return fail("check", f"no rule matches {given!r}; see tipframe rules")
+    given = _unmatched([*(args.select or []), *(args.ignore or [])], registry)
+    if given is not None:
+        return fail("check", f"no rule matches {given!r}; see tipframe rules")
     return None
 
 
@@ -154,12 +160,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _unknown_codes(config: LintConfig, registry: Registry) -> str | None:
     """What is wrong with the configuration's codes (a code no rule has), or None."""
-    known = {r.code for r in registry} | {r.name for r in registry} | {RULE_FAILED}
     given = [*(config.select or []), *config.ignore, *(c for _, codes in config.per_file_ignores for c in codes)]
-    for code in given:
-        if not any(k.startswith(code.upper()) or k == code for k in known):
-            return f"{config.file}: [tool.tipframe] names {code!r}, which no rule matches; see tipframe rules"
-    return None
+    code = _unmatched(given, registry)
+    if code is None:
+        return None
+    return f"{config.file}: [tool.tipframe] names {code!r}, which no rule matches; see tipframe rules"
 
 
 def _config(paths: list[str]) -> LintConfig:

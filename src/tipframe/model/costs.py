@@ -64,6 +64,35 @@ class Costs:
     def _problems(self) -> list[tuple[Path, str]]:
         return repeats(self.facilitator_rates, "facilitator_rates", "role", "role {value!r} has a rate already")
 
+    def priced(
+        self, *, facilitator_hours: Any, hourly: float, participant_hours: Any, places: Any, cohorts: Any = 0.0,
+        sessions: Any = 0.0, trainers: Any = 0.0,
+    ) -> Any:  # fmt: skip
+        """What so much time, so many places, cohorts, sessions and trainers prepared cost: the one formula a
+        cohort, a rollout's runs and a recurring format's runs are priced by (numbers or numpy arrays alike).
+
+        Parameters
+        ----------
+        facilitator_hours, hourly
+            Facilitators' hours, and the hourly rate they count at (`facilitator_hourly`).
+        participant_hours, places
+            Participants' hours, and the places taken.
+        cohorts, sessions, trainers
+            Cohorts run, sessions held (a recurring format's meetings), trainers prepared.
+
+        Returns
+        -------
+        float or numpy.ndarray
+        """
+        return (
+            facilitator_hours * hourly
+            + participant_hours * self.participant_hour
+            + places * self.per_participant
+            + cohorts * self.per_cohort
+            + sessions * self.per_session
+            + trainers * self.per_trainer
+        )
+
     def unused_rates(self, programme: Programme) -> tuple[str, ...]:
         """Roles given a rate that the programme's facilitation does not name (their rates are not used).
 
@@ -142,11 +171,6 @@ def cohort_cost(costs: Costs, programme: Programme, facilitators: int, places: i
         return None
     facilitator_hours = hours * facilitators
     participant_hours = hours * places
-    cost = (
-        facilitator_hours * costs.facilitator_hourly(programme, facilitators)
-        + participant_hours * costs.participant_hour
-        + places * costs.per_participant
-        + costs.per_cohort
-        + sessions * costs.per_session
-    )
+    cost = costs.priced(facilitator_hours=facilitator_hours, hourly=costs.facilitator_hourly(programme, facilitators),
+                        participant_hours=participant_hours, places=places, cohorts=1, sessions=sessions)  # fmt: skip
     return CohortCost(hours, sessions, facilitators, places, facilitator_hours, participant_hours, cost)

@@ -25,6 +25,7 @@ __all__ = [
     "cost_rows",
     "costs_text",
     "describe_costs",
+    "per_person",
     "prices",
     "rows_with_costs",
     "run_costs",
@@ -101,15 +102,27 @@ def run_costs(result: ReachResult) -> dict[str, FloatArray] | None:
         "participant_hours": places * hours,
         "trainers_prepared": prepared,
     }
-    out["cost"] = (
-        out["facilitator_hours"] * hourly
-        + out["participant_hours"] * costs.participant_hour
-        + places * costs.per_participant
-        + cohorts * costs.per_cohort
-        + out["sessions"] * costs.per_session
-        + prepared * costs.per_trainer
-    )
+    out["cost"] = costs.priced(facilitator_hours=out["facilitator_hours"], hourly=hourly,
+                               participant_hours=out["participant_hours"], places=places, cohorts=cohorts,
+                               sessions=out["sessions"], trainers=prepared)  # fmt: skip
     return out
+
+
+def per_person(total: FloatArray, people: FloatArray) -> FloatArray:
+    """Each run's total over its people, NaN for a run with none.
+
+    Parameters
+    ----------
+    total, people
+        One number a run.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares: FloatArray = np.where(people > 0, total / np.maximum(people, 1e-300), math.nan)
+    return shares
 
 
 def cost_note(result: ReachResult) -> str | None:
@@ -156,9 +169,7 @@ def summarise_costs(result: ReachResult) -> CostSummary | None:
     total = runs["cost"].sum(axis=1)
     trained = to_numpy(result.trained)[:, -1].astype(np.float64)
     reached = to_numpy(result.reached)[:, -1].astype(np.float64) if result.reached is not None else trained
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_trained = np.where(trained > 0, total / np.maximum(trained, 1e-300), math.nan)
-        per_reached = np.where(reached > 0, total / np.maximum(reached, 1e-300), math.nan)
+    per_trained, per_reached = per_person(total, trained), per_person(total, reached)
     tier = result.plan.tiers[0]
     return CostSummary(
         costs=costs,

@@ -16,7 +16,7 @@ import numpy as np
 from tipframe.io.arrays import to_numpy
 from tipframe.model import Costs, Programme, RecurringResult
 from tipframe.model.recurring import meeting_capacity
-from tipframe.reach.costs import _line, prices
+from tipframe.reach.costs import _line, per_person, prices
 from tipframe.reach.measures import Estimate
 from tipframe.reach.scenario import FloatArray
 
@@ -81,13 +81,9 @@ def run_recurring_costs(result: RecurringResult) -> dict[str, FloatArray] | None
         "participant_hours": taken * hours,
         "facilitators_prepared": prepared,
     }
-    out["cost"] = (
-        out["facilitator_hours"] * hourly
-        + out["participant_hours"] * costs.participant_hour
-        + taken * costs.per_participant
-        + meetings * costs.per_session
-        + prepared * costs.per_trainer
-    )
+    out["cost"] = costs.priced(facilitator_hours=out["facilitator_hours"], hourly=hourly,
+                               participant_hours=out["participant_hours"], places=taken, sessions=meetings,
+                               trainers=prepared)  # fmt: skip
     return out
 
 
@@ -125,9 +121,7 @@ def recurring_costs(result: RecurringResult) -> RecurringCosts | None:
     total = runs["cost"].sum(axis=1)
     taken = to_numpy(result.discussions).astype(np.float64).sum(axis=1)
     supported = to_numpy(result.supported).astype(np.float64)[:, -1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_discussion = np.where(taken > 0, total / np.maximum(taken, 1e-300), np.nan)
-        per_supported = np.where(supported > 0, total / np.maximum(supported, 1e-300), np.nan)
+    per_discussion, per_supported = per_person(total, taken), per_person(total, supported)
     return RecurringCosts(
         costs=costs,
         programme_prices=result.plan.costs is None,
