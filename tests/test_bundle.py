@@ -26,9 +26,9 @@ def test_examples_form_one_bundle() -> None:
     assert bundle.get("builtin:nttp", tipframe.Framework).id == "nttp"
     # fifteen case-study programmes (the champions' two strands, the NTTP's community of practice and deep dive
     # events, the Scottish Government's pledge among them) and the PMTO comparison
-    assert len(bundle.documents(Programme)) == 16
+    assert len(bundle.documents(Programme)) == 17
     # the national rollout, the PMTO comparison, and the built-in rollout with prices
-    assert len(bundle.documents(tipframe.CascadePlan)) == 3
+    assert len(bundle.documents(tipframe.CascadePlan)) == 5
     assert len(bundle.documents(tipframe.RecurringPlan)) == 2  # the Manchester clinics, Midlothian's space
     assert len(bundle.documents(tipframe.Observations)) == 2  # Help the Helpers (simulated), Manchester's 600+
 

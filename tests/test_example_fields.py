@@ -58,6 +58,9 @@ FIELDS: dict[str, dict[str, Any]] = {
     },
     "leadership-pledge.yaml": {"owner": "scottish-government", "resources[0].type": "pledge"},
     "cosla.yaml": {"sector": "public"},
+    # The NES levels as a learning pathway (informed for everyone, then skilled for many), every number illustrative.
+    "trauma-informed-session.yaml": {"levels": "builtin:nes-levels", "target_level": "informed"},
+    "skilled-pathway.yaml": {"follows": "informed-rollout", "programme": "trauma-skilled-course"},
     # Case study 003 (Research in Practice): openly available resources on practitioner wellbeing, trauma-informed
     # leadership and anti-racism; a guide to a self-care action plan.
     "research-in-practice-wellbeing.yaml": {

@@ -25,6 +25,7 @@ from tipframe.cli.common import (
     whole,
     wrote,
 )
+from tipframe.cli.learning_pathway import run_pathway
 from tipframe.cli.recurring import pool, rerun_peer, rerun_recurring, run_peer, run_recurring
 from tipframe.io.documents import dump, load_located
 from tipframe.io.files import write_csv
@@ -233,6 +234,8 @@ def run(args: argparse.Namespace) -> int:
             return run_recurring(args, plan, _stop)
         if isinstance(plan, PeerPlan):
             return run_peer(args, plan, _stop)
+        if cast(CascadePlan, plan).follows is not None:
+            return run_pathway(args, cast(CascadePlan, plan), _stop)
         result = _simulate(args, cast(CascadePlan, plan))  # the kind left
     except ResourceLimitError as error:
         return fail("reach", str(error), UNUSABLE)

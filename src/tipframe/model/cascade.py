@@ -294,6 +294,13 @@ class CascadePlan(PeriodsMixin, Document):
         ref="Programme",
     )
     workforce: str = field(doc="The workforce reached (a reference).", checks=[REFERENCE], ref="Workforce")
+    follows: str | None = field(
+        doc="The plan this one follows in a learning pathway (a reference): its people are staff whose role needs "
+        "this programme's level, who hold the level before it or complete that plan's programme first.",
+        default=None,
+        checks=[REFERENCE],
+        ref="CascadePlan",
+    )
     seed_trainers: tuple[SeedTrainers, ...] = field(
         doc="Trainers at the start, by organisation.", checks=[NonEmpty(array=True)]
     )
@@ -375,6 +382,8 @@ class CascadePlan(PeriodsMixin, Document):
         problems += repeats(
             self.seed_trainers, "seed_trainers", "organisation", "organisation {value!r} is listed twice"
         )
+        if self.follows == self.id:
+            problems.append((("follows",), "a plan cannot follow itself"))
         period = calendar.period_problem(self.period)
         if period is not None:
             problems.append((("period",), period))

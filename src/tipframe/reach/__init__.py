@@ -10,6 +10,8 @@ of a second copy of the top-level ``tipframe.__all__``.
 from tipframe.reach.calibrate import calibrate as calibrate
 from tipframe.reach.costs import CostSummary as CostSummary
 from tipframe.reach.costs import summarise_costs as summarise_costs
+from tipframe.reach.learning_pathway import LearningPathwayResult as LearningPathwayResult
+from tipframe.reach.learning_pathway import simulate_learning_pathway as simulate_learning_pathway
 from tipframe.reach.measures import ReachSummary as ReachSummary
 from tipframe.reach.measures import summarise_reach as summarise_reach
 from tipframe.reach.peer import PeerUptake as PeerUptake

@@ -19,7 +19,7 @@ import numpy as np
 
 from tipframe.reach.cohorts import Started, start_cohorts
 from tipframe.reach.columns import BoolArray, Columns, Layout
-from tipframe.reach.draws import binomial, stops
+from tipframe.reach.draws import binomial, going_on, stops
 from tipframe.reach.places import places_within_reach
 from tipframe.reach.scenario import FloatArray, IntArray, Scenario, tier_index
 
@@ -40,8 +40,16 @@ class Batch:
     the period they end in; ``series`` and friends record each period.
     """
 
-    def __init__(self, scenario: Scenario, rngs: Sequence[np.random.Generator], keep_events: Sequence[bool]) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        rngs: Sequence[np.random.Generator],
+        keep_events: Sequence[bool],
+        feeds: Sequence[IntArray] = (),
+    ) -> None:
         self.scenario = scenario
+        # A pathway's later stage: each replicate's previous stage's trained by period and organisation.
+        self.feeds = feeds
         self.rngs = rngs
         self.replicates = replicates = len(rngs)
         draws = [scenario.draw(rng) for rng in rngs]
@@ -102,6 +110,9 @@ class Batch:
         self.series_org = np.zeros((scenario.horizon + 1, replicates * n_orgs), np.int64)
         self.series["trainers"][0] = self.trainers.counts
         self.series["seeds"][0] = self.seeds_here
+        feed = scenario.feed
+        self.left = np.tile(feed.total, replicates) if feed is not None and feeds else np.zeros(0, np.int64)
+        self.onward = np.tile(feed.onward, replicates) if feed is not None and feeds else np.zeros(0, np.int64)
 
     def _seed_trainers(self) -> Columns:
         """The trainer table, holding the seed trainers: generation 0, fidelity 1, active from period 1."""
@@ -152,6 +163,8 @@ class Batch:
 
     def period(self, t: int) -> None:
         """Period ``t``: its steps in the model's order, then its record."""
+        if self.left.size and t >= 2:
+            self.arrive(t)
         self.turn_over(t)
         active = self.active(t)
         started = self.start(t, active)
@@ -190,6 +203,16 @@ class Batch:
         seeds = going[trainers["source"][going] < 0] if self.scenario.plan.seeds_are_staff else going[:0]
         np.subtract.at(self.seeds_here, trainers["rep"][seeds], 1)
         self._hire_each(trainers["org"][replaced], trainers["rep"][replaced])
+
+    def arrive(self, t: int) -> None:
+        """(-1) A pathway's later stage: the previous stage's completers of period ``t - 1`` whose role needs
+        this stage join the pool, each willing with their organisation's uptake."""
+        n_orgs = self.n_orgs
+        for r, done_by in enumerate(self.feeds):
+            block = slice(r * n_orgs, (r + 1) * n_orgs)
+            going = going_on(self.rngs[r], done_by[t - 1] - done_by[t - 2], self.left[block], self.onward[block])
+            if going.any():
+                self._hire(block, self._willing_hires(self.rngs[r], going, self.hire_uptake[block]))
 
     @staticmethod
     def _willing_hires(rng: np.random.Generator, hires: IntArray, uptake: FloatArray) -> IntArray:

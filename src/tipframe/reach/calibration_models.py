@@ -156,7 +156,7 @@ def _run_cascade(model: CalibrationModel, theta: FloatArray, seed: int, key: Seq
     while True:
         row, need, ti, _, ci, _, facilitations = replicates_into(
             entropy, np.array([last], np.int64), 0, shared.kernel, shared.whole, draws, records.rows(),
-            records.organisation_sum,
+            records.organisation_sum, shared.feed,
         )  # fmt: skip
         if row == 1:
             break

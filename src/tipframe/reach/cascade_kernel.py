@@ -20,7 +20,7 @@ import numpy as np
 
 from tipframe.reach.cascade_cohorts import may_start, start_cohorts, widened
 from tipframe.reach.cascade_groups import G, tier_of
-from tipframe.reach.cascade_random import binomial, geometric
+from tipframe.reach.cascade_random import below, binomial, geometric
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
@@ -57,6 +57,41 @@ def _stops(
         for i in range(first, last):
             ti[LEAVE_AT, i] = exposed_from - 1 + geometric(rng, turnover)
             ti[STOP_AT, i] = min(ti[STOP_AT, i], ti[LEAVE_AT, i])
+
+
+@numba.njit(cache=True)
+def _arrive(rng: Any, t: int, feed: Any, pool: Any, waiting: Any, uptake: Any) -> bool:  # pragma: no cover
+    """(-1) A learning pathway's later stage: the previous stage's completers of period ``t - 1`` whose role
+    needs this stage too join the pool, each willing with their organisation's uptake. ``feed`` is (the previous
+    stage's trained by period and organisation, its people left by organisation, those of them going on); who
+    goes on is drawn without replacement. Returns whether anyone joined."""
+    done_by, left, onward = feed
+    joined = False
+    for o in range(pool.size):
+        done = min(done_by[t - 1, o] - done_by[t - 2, o], left[o])
+        going = 0
+        for _ in range(done):
+            if below(rng, left[o]) < onward[o]:
+                going += 1
+                onward[o] -= 1
+            left[o] -= 1
+        willing = _hire(rng, going, uptake[o])
+        if willing:
+            pool[o] += willing
+            waiting[o, 0] += willing
+            joined = True
+    return joined
+
+
+@numba.njit(cache=True)
+def last_arrival(done_by: Any) -> int:  # pragma: no cover - compiled
+    """The last period in which a later stage's people arrive (0: none): the period after the previous stage's
+    last completion."""
+    for s in range(done_by.shape[0] - 1, 0, -1):
+        for o in range(done_by.shape[1]):
+            if done_by[s, o] != done_by[s - 1, o]:
+                return s + 1
+    return 0
 
 
 @numba.njit(cache=True, inline="always")  # small and called in loops: no call, no reference counting
@@ -360,7 +395,7 @@ def _active(series: Any, ti: Any, n_tr: int) -> None:  # pragma: no cover - comp
 # long: the period loop reads as the definition's steps in order; split, its state would go back and forth
 @numba.njit(cache=True)
 def cascade_replicate(
-    rng: Any, org: Any, tiers: Any, pool: Any, uptake: Any, seeds: Any, settings: Any, turnover: float
+    rng: Any, org: Any, tiers: Any, pool: Any, uptake: Any, seeds: Any, settings: Any, turnover: float, feed: Any
 ) -> Any:  # pragma: no cover - compiled
     """One replicate of the cascade, period by period.
 
@@ -368,7 +403,8 @@ def cascade_replicate(
     indices); ``tiers`` (whole-number, real) tier tables; ``pool`` the willing people by
     organisation; ``uptake`` a hire's chance to be willing; ``settings`` (horizon, cohort
     periods, minimum group, enrolment classes, retakes limited, seeds are staff, adoption after,
-    first period of the maintenance window). Returns the series and the tables (see ``tipframe.reach.compiled``)."""
+    first period of the maintenance window); ``feed`` where a pathway's later stage's people come from (see
+    `_arrive`; no rows for a plan on its own). Returns the series and the tables (see ``tipframe.reach.compiled``)."""
     horizon, periods, min_group, width = settings[0], settings[1], settings[2], settings[3]
     limited, staff_seeds = settings[4] != 0, settings[5] != 0
     n_orgs = pool.size
@@ -402,15 +438,19 @@ def cascade_replicate(
     tiers_i, reached, by_org, by_gen = tiers[0], state[2], state[3], state[4]
     ti, tf = tables[0], tables[1]
     t, stale = 1, True
+    arriving = last_arrival(feed[0]) if feed[0].shape[0] > 1 else 0  # no period is skipped before then
     while t <= horizon:
         n_tr = counts[0]
+        if 2 <= t <= arriving and _arrive(rng, t, feed, pool, waiting, uptake):
+            stale = True
         if turnover > 0:
             seeds_here -= _turn_over(rng, t, turnover, state, ti, n_tr, staff_seeds)
         if turnover > 0 or stale:  # the pools changed: what each organisation's cohorts could reach
             _reachable(pool, p_indptr, p_indices, reachable)
             stale = False
         bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
-        started, quiet, stops = 0, turnover == 0, False  # stops: whether one who stops changes anything
+        # stops: whether one who stops changes anything
+        started, quiet, stops = 0, turnover == 0 and t >= arriving, False
         if may_start(t, ti, n_tr, reachable, component, tiers_i, open_, work):  # most periods of a small plan: no
             tables, started, drew = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, work)
             running += started
@@ -436,7 +476,7 @@ def cascade_replicate(
                 tables = (ti, tf, ci, cf, places, classes, facilitations)
         series[t, S_STARTED], series[t, S_RUNNING], series[t, S_SEEDS] = started, running, seeds_here
         _record(t, series, by_gen_series, by_org_series, reached, by_org, by_gen, n_tr)
-        if turnover == 0 and running == 0 and pool.sum() == 0:
+        if turnover == 0 and running == 0 and pool.sum() == 0 and t >= arriving:
             _settled(t, horizon + 1, series, by_gen_series, by_org_series)
             break
         last = _quiet_until(t, ti, n_tr, series, periods, stops) if quiet else t + 1

@@ -37,7 +37,7 @@ from tipframe.reach.cascade_random import binomial, parameter, seed
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "ad68a8b6312325e3"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
+CALLS = "d1f7ce3a4ecd2a6a"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
 #: the records' rows of places and facilitations (``results.SERIES``), after the kernel's seven series
 PLACES = 7
 
@@ -95,22 +95,23 @@ def _drawn(rng: Any, whole: Any, draws: Any, pool: Any, hires: Any) -> Any:  # p
         uptakes[j] = parameter(rng, u_kinds[j], u_values[j, 0], u_values[j, 1])
     people = np.zeros(pool.size, np.float64)
     for g in range(groups.shape[0]):
-        o, n, chance = groups[g, 0], groups[g, 1], uptakes[groups[g, 2]]
+        o, n, chance, weight = groups[g, 0], groups[g, 1], uptakes[groups[g, 2]], groups[g, 3]
         if n > 0 and chance >= 1.0:
             pool[o] += n
         elif n > 0 and chance > 0.0:
             pool[o] += binomial(rng, n, chance)
-        people[o] += n
-        hires[o] += n * chance
-    for o in range(pool.size):  # a hire's chance to be willing: the organisation's uptake by headcount
+        people[o] += weight
+        hires[o] += weight * chance
+    for o in range(pool.size):  # a hire's (or an arrival's) chance to be willing: the uptake by headcount
         hires[o] = fixed[o] if fixed.size else hires[o] / people[o] if people[o] > 0 else uptakes[0]
     return turnover, real
 
 
 @numba.njit(cache=True)
 def replicates_into(
-    entropy: Any, indices: Any, first: int, inputs: Any, whole: Any, draws: Any, out: Any, organisation_sum: Any
-) -> Any:  # pragma: no cover - compiled
+    entropy: Any, indices: Any, first: int, inputs: Any, whole: Any, draws: Any, out: Any, organisation_sum: Any,
+    feed: Any,
+) -> Any:  # fmt: skip  # pragma: no cover - compiled
     """Simulate replicates ``indices`` from the ``first`` on (replicate i from ``SeedSequence(entropy,
     spawn_key=(i,))``) and write what a result keeps of each into its row of ``out``.
 
@@ -119,7 +120,8 @@ def replicates_into(
     and the eligible staff by organisation; ``draws`` what `_drawn` draws from. ``out`` is the
     rows (series by period, numbers, new trainers per trainer and mean fidelity by generation,
     trained by generation; ``results.Records``); each replicate's per-organisation series is
-    added to ``organisation_sum``. Stops at the first replicate whose generations do not fit the
+    added to ``organisation_sum``. ``feed`` is a learning pathway's later stage's arrivals (the kernel's; no rows
+    for a plan on its own), for one replicate at a time. Stops at the first replicate whose generations do not fit the
     rows' width, writing nothing of it, for the caller to widen them and go on from it.
 
     Returns the number of the first row not written (all of them when done), the generations the
@@ -133,7 +135,7 @@ def replicates_into(
         pool, hires = np.zeros(eligible.size, np.int64), np.zeros(eligible.size, np.float64)
         turnover, real = _drawn(rng, whole, draws, pool, hires)
         series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks = cascade_replicate(
-            rng, org, (whole, real), pool, hires, seeds, settings, turnover
+            rng, org, (whole, real), pool, hires, seeds, settings, turnover, feed
         )
         used = 1
         for g in range(G):

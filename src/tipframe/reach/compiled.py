@@ -20,7 +20,7 @@ from tipframe.model import Distribution, Parameter
 from tipframe.reach.montecarlo import GENERATIONS, Events
 from tipframe.reach.scenario import IntArray, Scenario
 
-__all__ = ["compiled_records", "entropy_words", "inputs"]
+__all__ = ["compiled_records", "compiled_replicate", "entropy_words", "feed", "inputs"]
 
 #: each distribution's number in the kernel (`cascade_random.parameter`)
 _KINDS = {
@@ -38,6 +38,8 @@ class Shared(NamedTuple):
     whole: IntArray  # tiers' whole numbers: cohort size, facilitators, concurrent, total, delay
     #: what a replicate's parameters and willing people are drawn from (`cascade_record._drawn`)
     draws: tuple[Any, ...]
+    #: a plan on its own: no arrivals (a pathway's later stage gives each replicate its own, `feed`)
+    feed: tuple[Any, ...]
 
 
 def _parameters(parameters: Sequence[Parameter]) -> tuple[IntArray, Any]:
@@ -81,9 +83,26 @@ def inputs(scenario: Scenario) -> Shared:
     hires = scenario.mean_uptake(scenario.uptakes(None)) if fixed else np.zeros(0, np.float64)
     draws = (
         *_parameters(scenario.drawn_parameters), np.array([t.floor for t in tiers], np.float64),
-        *_parameters(scenario.uptake_parameters), np.array(scenario.uptake_groups, np.int64).reshape(-1, 3), hires,
+        *_parameters(scenario.uptake_parameters), _groups(scenario), hires,
     )  # fmt: skip
-    return Shared(kernel, whole, draws)
+    return Shared(kernel, whole, draws, feed(scenario, None))
+
+
+def _groups(scenario: Scenario) -> IntArray:
+    """The uptake groups, each with the headcount its uptake weighs in a hire's (or an arrival's) chance."""
+    weights = scenario.uptake_weights or tuple(people for _, people, _ in scenario.uptake_groups)
+    table = [(*group, weight) for group, weight in zip(scenario.uptake_groups, weights, strict=True)]
+    return np.array(table, np.int64).reshape(-1, 4)
+
+
+def feed(scenario: Scenario, done_by: IntArray | None) -> tuple[Any, ...]:
+    """The kernel's arrivals for one replicate of a pathway's later stage (`cascade_kernel._arrive`), from the
+    previous stage's trained by period and organisation; none when ``done_by`` is None or the stage is first."""
+    organisations = len(scenario.organisations)
+    if done_by is None or scenario.feed is None:
+        empty = np.zeros(organisations, np.int64)
+        return (np.zeros((0, organisations), np.int64), empty, empty.copy())
+    return (np.ascontiguousarray(done_by, np.int64), scenario.feed.total.copy(), scenario.feed.onward.copy())
 
 
 def entropy_words(entropy: int | Sequence[int]) -> IntArray:
@@ -159,7 +178,7 @@ def compiled_records(
     row = 0
     while row < numbers.size:  # a replicate deeper than the rows are wide: widen them, and go on from it
         row, need, *_ = replicates_into(words, numbers, row, shared.kernel, shared.whole, shared.draws, records.rows(),
-                                        records.organisation_sum)  # fmt: skip
+                                        records.organisation_sum, shared.feed)  # fmt: skip
         if row < numbers.size:
             records.widen(max(int(need), min(GENERATIONS, 2 * records.by_generation.shape[2])))
     for i in sorted(set(keep) & set(indices)):  # run again alone: the same draws, and its tables kept
@@ -173,5 +192,52 @@ def compiled_records(
             shared.draws,
             scratch.rows(),
             scratch.organisation_sum,
+            shared.feed,
         )
         records.events.append((i, _events(scenario, ti, tf, ci, cf, facilitations)))
+
+
+def compiled_replicate(
+    scenario: Scenario,
+    entropy: int | Sequence[int],
+    index: int,
+    keep: bool,
+    records: Any,
+    done_by: IntArray | None,
+    shared: Shared | None = None,
+) -> None:
+    """Replicate ``index`` alone into ``records``' one row: a learning pathway's stage, fed by ``done_by`` (the
+    previous stage's trained by period and organisation in the same replicate) unless it is the first.
+
+    Parameters
+    ----------
+    scenario
+        The stage made ready to run.
+    entropy
+        The stage's seed, or a sequence of integers: the replicate draws from
+        ``SeedSequence(entropy, spawn_key=(index,))``.
+    index
+        The replicate's number.
+    keep
+        Whether its event log goes to ``records.events``.
+    records
+        One row (``results.Records``); its ``organisation_sum`` gets the replicate's per-organisation series.
+    done_by
+        The previous stage's trained, or None for the first stage.
+    shared
+        `inputs` of ``scenario``, when worked out already.
+    """
+    from tipframe.reach.cascade_record import replicates_into
+
+    shared = shared or inputs(scenario)
+    words, numbers = entropy_words(entropy), np.array([index], np.int64)
+    while True:  # a replicate deeper than the row is wide: widen it, and run it again (the same draws)
+        row, need, ti, tf, ci, cf, facilitations = replicates_into(
+            words, numbers, 0, shared.kernel, shared.whole, shared.draws, records.rows(), records.organisation_sum,
+            feed(scenario, done_by),
+        )  # fmt: skip
+        if row == 1:
+            break
+        records.widen(max(int(need), min(GENERATIONS, 2 * records.by_generation.shape[2])))
+    if keep:
+        records.events.append((index, _events(scenario, ti, tf, ci, cf, facilitations)))

@@ -87,3 +87,16 @@ def positions(uniforms: FloatArray, total: IntArray) -> IntArray:
     """Uniform whole numbers below ``total`` (exact arithmetic: the same on every machine)."""
     result: IntArray = np.minimum(np.floor(uniforms * total), total - 1).astype(np.int64)
     return result
+
+
+def going_on(rng: np.random.Generator, done: IntArray, left: IntArray, onward: IntArray) -> IntArray:
+    """Of ``done`` completers by organisation (a pathway's previous stage), those whose role needs the next stage:
+    drawn without replacement from ``left`` people, ``onward`` of whom go on; both are updated."""
+    done = np.minimum(done, left)
+    going = np.zeros(done.size, np.int64)
+    which = np.flatnonzero(done > 0)
+    if which.size:
+        going[which] = rng.hypergeometric(onward[which], left[which] - onward[which], done[which])
+    onward -= going
+    left -= done
+    return going

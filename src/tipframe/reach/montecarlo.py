@@ -104,9 +104,15 @@ def run_replicate(scenario: Scenario, rng: np.random.Generator, *, keep_events: 
     return run_batch(scenario, [rng], [keep_events])[0]
 
 
-def run_batch(scenario: Scenario, rngs: Sequence[np.random.Generator], keep_events: Sequence[bool]) -> list[Run]:
-    """Simulate one replicate per generator, together; each gives what it would give alone."""
-    batch = Batch(scenario, rngs, keep_events)
+def run_batch(
+    scenario: Scenario,
+    rngs: Sequence[np.random.Generator],
+    keep_events: Sequence[bool],
+    feeds: Sequence[IntArray] = (),
+) -> list[Run]:
+    """Simulate one replicate per generator, together; each gives what it would give alone. A learning pathway's
+    later stage gives each replicate's previous stage's trained by period and organisation (``feeds``)."""
+    batch = Batch(scenario, rngs, keep_events, feeds)
     for t in range(1, scenario.horizon + 1):
         batch.period(t)
     facilitation = batch.facilitations()

@@ -36,6 +36,19 @@ class TierValues:
     floor: float
 
 
+@attrs.frozen(eq=False)
+class Feed:
+    """Where a learning pathway's later stage finds its people: among the previous stage's completers.
+
+    ``total`` is, by organisation, the people the previous stage may train; ``onward`` how many of
+    them are in roles that need this stage too. Each completer goes on or not as drawn without
+    replacement from what is left of the two.
+    """
+
+    total: IntArray
+    onward: IntArray
+
+
 @attrs.define(frozen=True, eq=False, slots=False)
 class Scenario:
     """Everything the engines need, resolved from a plan, its workforce and its programme."""
@@ -58,6 +71,11 @@ class Scenario:
     uptake_parameters: tuple[Parameter, ...] = ()
     #: how many more times a non-completer may enrol (None: no limit)
     retakes: int | None = None
+    #: a pathway's later stage: each group's headcount that its uptake weighs in a hire's or an arrival's
+    #: chance to be willing (by default, its people)
+    uptake_weights: tuple[int, ...] = ()
+    #: a pathway's later stage: where its people come from as the run goes (`Feed`)
+    feed: Feed | None = None
 
     @property
     def horizon(self) -> int:
@@ -142,10 +160,12 @@ class Scenario:
         return willing
 
     def mean_uptake(self, uptakes: FloatArray) -> FloatArray:
-        """Each organisation's uptake averaged over its groups by headcount: the chance a new hire is willing."""
+        """Each organisation's uptake averaged over its groups by headcount: the chance a new hire (or a pathway
+        stage's arrival) is willing."""
         people = np.zeros(len(self.organisations), np.float64)
         weighted = np.zeros(len(self.organisations), np.float64)
-        for org, count, parameter in self.uptake_groups:
+        weights = self.uptake_weights or tuple(count for _, count, _ in self.uptake_groups)
+        for (org, _, parameter), count in zip(self.uptake_groups, weights, strict=True):
             people[org] += count
             weighted[org] += count * uptakes[parameter]
         default = float(uptakes[0]) if uptakes.size else 1.0
@@ -219,13 +239,16 @@ def tier_index(generation: int, count: int) -> int:
     return min(max(generation, 1), count) - 1
 
 
-def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Scenario:
+def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme, *, stage: bool = False) -> Scenario:
     """Check that the three documents fit together and turn them into arrays.
 
     Parameters
     ----------
     plan, workforce, programme
         The cascade plan and the documents it names.
+    stage
+        True when the plan is prepared as a learning pathway's stage (``tipframe.reach.learning_pathway``); a plan
+        that follows another is refused otherwise, since on its own it would leave out where its people come from.
 
     Returns
     -------
@@ -236,6 +259,11 @@ def prepare(plan: CascadePlan, workforce: Workforce, programme: Programme) -> Sc
     PlanError
         Giving every reason the plan cannot run (see `plan_infeasibilities`).
     """
+    if plan.follows is not None and not stage:
+        raise PlanError(
+            f"plan {plan.id!r} follows {plan.follows!r}: it is a stage of a learning pathway, simulated with the plans "
+            "it follows (simulate_learning_pathway; tipframe reach does so)"
+        )
     problems = plan_infeasibilities(plan, workforce, programme)
     if problems:
         raise PlanError("; ".join(p.message for p in problems))

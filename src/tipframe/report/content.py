@@ -93,5 +93,11 @@ def gather_report(
             except (PlanError, OSError) as error:
                 reach[document.id] = str(error)
             continue
+        if document.follows is not None:
+            reach[document.id] = (
+                f"a stage of a learning pathway after {document.follows!r}: `tipframe reach` simulates the stages "
+                "together, and prints who holds each level"
+            )
+            continue
         reach[document.id] = simulate_reach(document, workforce, programme, replicates=replicates, seed=seed)
     return ReportContent(documents=tuple(documents), bundle=bundle, findings=check(bundle), reach=reach)
