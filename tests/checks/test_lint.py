@@ -113,6 +113,30 @@ def test_sarif_and_junit_reports(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert (suite.get("tests"), suite.get("failures")) == ("5", "5")
 
 
+def test_sarif_validates_against_the_published_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    folder = tmp_path / "my drafts"
+    folder.mkdir()
+    (folder / "weak one.yaml").write_text(WEAK)
+    (folder / "broken.yaml").write_text("tipframe: 1\nkind: Programme\nid: Bad Id\n")
+    monkeypatch.chdir(tmp_path)
+    runs = (["my drafts/weak one.yaml"], ["my drafts/broken.yaml"], ["builtin:help-the-helpers"],
+            [str(CASES.parents[1] / "examples")], [str(CASES / "weak-programme.yaml")])  # fmt: skip
+    for paths in runs:
+        main(["check", *paths, "--format", "sarif"])
+        log = json.loads(capsys.readouterr().out)
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)]
+        assert errors == [], (paths, errors[:5])
+        assert log["runs"][0]["results"], paths  # each run has findings to place
+    assert not validator.is_valid({"version": "2.1.0", "runs": [{"tool": {}}]})  # the schema is no pushover
+
+
 def test_statistics_and_colour(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -256,6 +256,37 @@ def test_plans_that_cannot_run_as_one_pathway(bundle: Bundle, tmp_path: Path) ->
         tipframe.loads(SKILLED_PLAN.replace("follows: informed-rollout", "follows: skilled-rollout"), CascadePlan)
 
 
+def test_staff_seed_trainers_come_from_those_ready(tmp_path: Path) -> None:
+    # A later stage's staff seeds are people ready for it; the stage before's staff seeds never go on.
+    seeded = SKILLED_PLAN.replace("seeds_are_staff: false\n", "")
+    bundle = _write(tmp_path, staff=WORKFORCE, awareness=AWARENESS, skilled=SKILLED, informed_plan=INFORMED_PLAN,
+                    skilled_plan=seeded)  # fmt: skip
+    with pytest.raises(PlanError, match="'b' has 1 seed trainers among its staff but 0 ready for the stage"):
+        prepare_pathway(*_stages(bundle))
+    one = seeded.replace(
+        "{organisation: a, trainers: 1}, {organisation: b, trainers: 1}", "{organisation: a, trainers: 1}"
+    )
+    first = INFORMED_PLAN.replace("{organisation: a, trainers: 1}, ", "{organisation: a, trainers: 3}, ")
+    bundle = _write(tmp_path, informed_plan=first, skilled_plan=one)
+    _, skilled = prepare_pathway(*_stages(bundle))
+    # a's informed stage: 30 frontline and 40 admin less 3 seeds, taken 1 and 2 (largest remainder)
+    assert skilled.feed is not None
+    assert skilled.feed.total.tolist() == [67, 59]
+    assert skilled.feed.onward.tolist() == [29, 59]
+    assert [n for o, n, _ in skilled.uptake_groups if o == 0] == [9]  # a's 10 ready, less its seed
+    result = simulate_learning_pathway(*_stages(bundle), replicates=100, seed=3)
+    held = np.stack([result.at_level(t) for t in range(31)])
+    assert (held[:, :, 0] <= 140).all()
+    assert (held[:, :, 1] <= 100).all()
+
+
+def test_a_plan_may_follow_a_built_in_one(tmp_path: Path) -> None:
+    text = SKILLED_PLAN.replace("follows: informed-rollout", "follows: builtin:help-the-helpers-rollout")
+    plan = tipframe.loads(text, CascadePlan)
+    found = pathway_plans(plan, lambda name: tipframe.load(name, CascadePlan))
+    assert [p.id for p in found] == ["help-the-helpers-rollout", "skilled-rollout"]
+
+
 def test_the_command(bundle: Bundle, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = str(tmp_path / "skilled_plan.yaml")
     out = tmp_path / "levels.csv"

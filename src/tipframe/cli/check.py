@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable
 
 from tipframe.bundle import read_bundle
-from tipframe.checks import RULE_FAILED, CheckOptions, Finding, Findings, Registry, check
+from tipframe.checks import RULE_FAILED, CheckOptions, Finding, Findings, Registry, Severity, check
 from tipframe.checks.formats import github, junit, sarif
 from tipframe.checks.lint import ConfigError, LintConfig, fails, find_config, read_config, suppress
 from tipframe.checks.rules import FAMILIES
@@ -134,8 +134,9 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             print_json({"findings": [], "problems": problems_json(unreadable)})
             return exit_code(unreadable)
-        # a CI report (github, sarif, junit) must stay well-formed: the problems go to standard error
         code = print_problems(unreadable, sys.stdout if args.format == "text" else sys.stderr)
+        if args.format != "text":  # a CI report (github, sarif, junit) still comes, the problems its results
+            _report(args, Findings([_as_finding(p) for p in unreadable]), registry, 0)
         print("documents could not be read: fix these, then check again", file=sys.stderr)
         return code
     try:
@@ -156,6 +157,12 @@ def run(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return OK
     return INVALID if fails(findings, args.fail_on) else OK
+
+
+def _as_finding(problem: Problem) -> Finding:
+    """A document that cannot be read, as a CI report's result: an error named by its layer (``schema-error``)."""
+    return Finding(code=f"{problem.layer}-error", severity=Severity.ERROR, message=problem.message,
+                   where=problem.where, file=problem.file, line=problem.line, column=problem.column)  # fmt: skip
 
 
 def _unknown_codes(config: LintConfig, registry: Registry) -> str | None:

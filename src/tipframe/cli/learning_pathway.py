@@ -33,8 +33,7 @@ def run_pathway(args: argparse.Namespace, plan: CascadePlan, stop: Callable[[Any
     bundle, problems = read_bundle([args.plan, *args.bundle])
     if problems:
         raise DocumentError(problems)
-    plans = {p.id: p for p in bundle.documents(CascadePlan)}
-    chain = pathway_plans(plan, plans)
+    chain = pathway_plans(plan, lambda name: bundle.get(name, CascadePlan))
     workforce = bundle.get(plan.workforce, Workforce)
     if workforce.levels is None:
         raise KeyError(f"workforce {workforce.id!r} names no level scale: a pathway needs one")

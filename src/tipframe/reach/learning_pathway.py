@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import concurrent.futures
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -32,14 +32,17 @@ import numpy as np
 from tipframe.io.documents import from_data, to_data
 from tipframe.model import Backend, CascadePlan, Distribution, LevelScale, Programme, Qualifier, ReachResult, Workforce
 from tipframe.reach.montecarlo import batch_size, run_batch
-from tipframe.reach.resources import Resources, check_resources, simulation_resources
+from tipframe.reach.resources import Part, Resources, check_resources, simulation_resources
 from tipframe.reach.results import Records, _record, monte_carlo_result
+from tipframe.reach.run import executor_workers
 from tipframe.reach.scenario import Feed, FloatArray, IntArray, PlanError, Scenario, _less_seeds, prepare
 
 __all__ = ["LearningPathwayResult", "pathway_plans", "prepare_pathway", "simulate_learning_pathway"]
 
 
-def pathway_plans(plan: CascadePlan, plans: Mapping[str, CascadePlan]) -> tuple[CascadePlan, ...]:
+def pathway_plans(
+    plan: CascadePlan, plans: Mapping[str, CascadePlan] | Callable[[str], CascadePlan]
+) -> tuple[CascadePlan, ...]:
     """The stages of the pathway ``plan`` ends: the plans it follows, first to last, then itself.
 
     Parameters
@@ -47,7 +50,8 @@ def pathway_plans(plan: CascadePlan, plans: Mapping[str, CascadePlan]) -> tuple[
     plan
         A cascade plan (one that follows no other is a pathway of one stage).
     plans
-        Every plan in scope, by id.
+        Every plan in scope, by id; or a function that finds one by the name a plan follows (such as
+        ``lambda name: bundle.get(name, CascadePlan)``), raising KeyError when there is none.
 
     Returns
     -------
@@ -61,12 +65,16 @@ def pathway_plans(plan: CascadePlan, plans: Mapping[str, CascadePlan]) -> tuple[
     chain = [plan]
     while chain[-1].follows is not None:
         name = chain[-1].follows
-        if name not in plans:
-            raise PlanError(f"plan {chain[-1].id!r} follows {name!r}, which is not in scope: add it with --bundle")
-        if any(earlier.id == name for earlier in chain):
+        try:
+            found = plans(name) if callable(plans) else plans[name]
+        except KeyError:
+            raise PlanError(
+                f"plan {chain[-1].id!r} follows {name!r}, which is not in scope: add it with --bundle"
+            ) from None
+        if any(earlier is found or earlier.id == found.id for earlier in chain):
             loop = " follows ".join([*(p.id for p in chain), name])
             raise PlanError(f"plans follow each other round in a loop: {loop}")
-        chain.append(plans[name])
+        chain.append(found)
     return tuple(reversed(chain))
 
 
@@ -158,7 +166,7 @@ def prepare_pathway(
         raise PlanError("; ".join(problems))
     rank = {level: scale.rank(level) for level in scale.level_ids()}
     scenarios: list[Scenario] = []
-    before: dict[tuple[int, str], tuple[int, int]] = {}
+    before: dict[tuple[int, str], int] = {}
     previous = -1
     for plan, programme in zip(plans, programmes, strict=True):
         base = prepare(plan, workforce, programme, stage=True)
@@ -167,28 +175,34 @@ def prepare_pathway(
         eligible = np.zeros(len(base.organisations), np.int64)
         groups, weights = [], []
         numbered = {id(p): k for k, p in enumerate(base.uptake_parameters)}
+        trainable: dict[tuple[int, str], int] = {}  # people the stage may train: its people less staff seeds
         for org in range(len(base.organisations)):
             mine = [(role, below, ready) for (o, role), (below, ready) in people.items() if o == org]
             eligible[org] = sum(below for _, below, _ in mine)
             seeds = int(base.seeds[org]) if plan.seeds_are_staff else 0
-            readies = _less_seeds([ready for _, _, ready in mine], seeds)
             organisation = workforce.organisations[org].id
-            for (role, below, _), ready in zip(mine, readies, strict=True):
-                groups.append((org, ready, numbered[id(plan.uptake_for(organisation, role))]))
+            if seeds > sum(ready for _, _, ready in mine):
+                raise PlanError(
+                    f"plan {plan.id!r}: {organisation!r} has {seeds} seed trainers among its staff but "
+                    f"{sum(ready for _, _, ready in mine)} ready for the stage at the start (holding the level "
+                    "before it): set seeds_are_staff: false, or give fewer seed trainers there"
+                )
+            readies = _less_seeds([ready for _, _, ready in mine], seeds)
+            for (role, below, ready), left in zip(mine, readies, strict=True):
+                groups.append((org, left, numbered[id(plan.uptake_for(organisation, role))]))
                 weights.append(below)
+                trainable[(org, role)] = below - (ready - left)
         feed = None
         if scenarios:
             total = np.zeros(len(base.organisations), np.int64)
             onward = np.zeros_like(total)
-            for (org, role), (below, _) in before.items():
-                total[org] += below
-                onward[org] += below if (org, role) in people else 0
-            if plans[len(scenarios) - 1].seeds_are_staff:
-                total = np.maximum(0, total - scenarios[-1].seeds)
-            feed = Feed(total=total, onward=np.minimum(onward, total))
+            for (org, role), count in before.items():
+                total[org] += count
+                onward[org] += count if (org, role) in people else 0
+            feed = Feed(total=total, onward=onward)
         scenarios.append(attrs.evolve(base, eligible=eligible, uptake_groups=tuple(groups),
                                       uptake_weights=tuple(weights), feed=feed))  # fmt: skip
-        before, previous = people, level
+        before, previous = trainable, level
     return tuple(scenarios)
 
 
@@ -203,7 +217,8 @@ def _compiled(scenarios: Sequence[Scenario], shared: Sequence[Any], seed: int, i
     out: list[Records] = []
     done_by: IntArray | None = None
     for k, scenario in enumerate(scenarios):
-        records = Records.empty(1, scenario.horizon + 1, len(scenario.organisations))
+        # Room for most runs' generations, as `run_replicates` makes: a deeper replicate widens it and runs again.
+        records = Records.empty(1, scenario.horizon + 1, len(scenario.organisations), generations=8)
         compiled_replicate(scenario, _entropy(seed, k), i, keep, records, done_by, shared[k])
         done_by = records.organisation_sum.copy()
         out.append(records)
@@ -308,14 +323,45 @@ def _holding(scenarios: Sequence[Scenario], workforce: Workforce, scale: LevelSc
     return tuple(out)
 
 
-def pathway_resources(scenarios: Sequence[Scenario], replicates: int, *, compiled: bool = True) -> Resources:
-    """The memory and time of simulating a pathway: its stages' records are held together, run one after another."""
-    parts = [simulation_resources(s, replicates, workers=1, kept_events=1, compiled=compiled) for s in scenarios]
-    return attrs.evolve(
-        parts[0], what=f"{len(parts)} stages of {parts[0].what}",
-        parts=tuple(part for estimate in parts for part in estimate.parts),
-        seconds=sum(estimate.seconds for estimate in parts),
-    )  # fmt: skip
+#: the parts of a stage's estimate that every stage holds at once (its records); the rest is working memory, which
+#: a stage gives back before the next runs
+_KEPT: Final = ("replicates kept", "result arrays", "event logs")
+
+
+def pathway_resources(
+    scenarios: Sequence[Scenario], replicates: int, *, workers: int = 1, chunk: int | None = None,
+    kept_events: int = 1, compiled: bool = True,
+) -> Resources:  # fmt: skip
+    """The memory and time of simulating a pathway (`simulate_learning_pathway`).
+
+    Its stages run one after another in each worker: every stage's records are held together, and
+    the working memory is the largest stage's. The time is the stages' sum.
+
+    Parameters
+    ----------
+    scenarios
+        The stages (`prepare_pathway`).
+    replicates, workers, chunk, kept_events, compiled
+        As `simulation_resources`'s.
+
+    Returns
+    -------
+    Resources
+    """
+    estimates = [simulation_resources(s, replicates, workers=workers, chunk=chunk, kept_events=kept_events,
+                                      compiled=compiled) for s in scenarios]  # fmt: skip
+    merged: dict[str, Part] = {}
+    for estimate in estimates:
+        for part in estimate.parts:
+            if part.name not in merged:
+                merged[part.name] = part
+            elif part.name in _KEPT:
+                merged[part.name] = attrs.evolve(merged[part.name], bytes=merged[part.name].bytes + part.bytes,
+                                                 detail=f"{merged[part.name].detail}, every stage's")  # fmt: skip
+            elif part.bytes > merged[part.name].bytes:
+                merged[part.name] = part
+    return attrs.evolve(estimates[0], what=f"{len(estimates)} stages of {estimates[0].what}",
+                        parts=tuple(merged.values()), seconds=sum(e.seconds for e in estimates))  # fmt: skip
 
 
 def simulate_learning_pathway(
@@ -375,9 +421,11 @@ def simulate_learning_pathway(
     backend = Backend(backend)
     scenarios = prepare_pathway(plans, workforce, programmes, scale)
     keep = sorted({i for i in keep_events if 0 <= i < replicates})
-    check_resources(pathway_resources(scenarios, replicates, compiled=backend is Backend.COMPILED),
-                    memory_limit, time_limit)  # fmt: skip
-    size = max(1, -(-replicates // (4 * 2)))
+    workers = executor_workers(executor)
+    size = max(1, -(-replicates // (4 * workers)))
+    estimate = pathway_resources(scenarios, replicates, workers=workers, chunk=size if executor else None,
+                                 kept_events=len(keep), compiled=backend is Backend.COMPILED)  # fmt: skip
+    check_resources(estimate, memory_limit, time_limit)
     parts = [list(range(start, min(replicates, start + size))) for start in range(0, replicates, size)]
     documents = ([to_data(p) for p in plans], to_data(workforce), [to_data(p) for p in programmes], to_data(scale))
     done: list[list[Records]] = []
