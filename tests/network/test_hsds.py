@@ -69,7 +69,12 @@ def test_csv_package_round_trips_with_nothing_lost(tmp_path: Path) -> None:
     again = read_hsds(tmp_path / "out")
     assert again.tables == original.tables
     assert again.columns == original.columns
-    assert again.datapackage == original.datapackage
+    assert again.datapackage is not None
+    assert original.datapackage is not None
+    # the descriptor as read, each resource given a table schema where it had none
+    resources = again.datapackage["resources"]
+    assert [{k: v for k, v in r.items() if k != "schema"} for r in resources] == original.datapackage["resources"]
+    assert all("fields" in r["schema"] for r in resources)
     assert {p.name for p in (tmp_path / "out").iterdir()} == {p.name for p in (HSDS / "package").iterdir()}
 
 

@@ -13,6 +13,7 @@ from tipframe.checks import Registry, check
 from tipframe.cli.common import INVALID, OK, add_bundle, fail, identifier, print_problems, terminable
 from tipframe.io.documents import dump, dumps, load_located
 from tipframe.model import ReferralNetwork
+from tipframe.network.hsds_tables import FIELDS
 from tipframe.report.text import summarise
 
 
@@ -45,9 +46,11 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "import-hsds",
         help="turn an Open Referral (HSDS 3.0) directory into a referral network",
         description=(
-            "Read an Open Referral HSDS 3.0 directory (a JSON file, or a tabular data package: its datapackage.json "
-            "or its folder) and write a ReferralNetwork document of its organisations and services, each keeping "
-            "its HSDS record, ready for support levels, pathways and entry points to be added."
+            "Read an Open Referral HSDS 3.x directory in any form the specification publishes (tabular JSON keyed by "
+            "table or by CSV file name; one record of any table with others nested in it; a list of records; an API "
+            "page; a tabular data package: its datapackage.json or its folder) and write a ReferralNetwork document "
+            "of its organisations and services, each keeping its HSDS record, and the directory's other tables and "
+            "form, ready for support levels, pathways and entry points to be added."
         ),
     )
     hsds.add_argument("path", metavar="PATH", help="HSDS JSON, a datapackage.json, or a folder holding one")
@@ -55,6 +58,12 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     hsds.add_argument("--id", type=identifier, default="directory", help="the network's id (default directory)")
     hsds.add_argument("--name", default="Imported directory", help="the network's name")
     hsds.add_argument("--levels", metavar="REF", help="its level scale, such as builtin:nes-levels")
+    hsds.add_argument(
+        "--table",
+        choices=sorted(FIELDS),
+        metavar="TABLE",
+        help="the HSDS table a record, list or page holds, when its fields should not decide (e.g. service)",
+    )
     hsds.set_defaults(run=run_import)
 
 
@@ -108,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from tipframe.network.hsds import network_from_hsds, read_hsds
 
-    directory = read_hsds(args.path)
+    directory = read_hsds(args.path, table=args.table)
     network = network_from_hsds(directory, network_id=args.id, name=args.name, file=args.path)
     if args.levels is not None:
         network = attrs.evolve(network, levels=args.levels)

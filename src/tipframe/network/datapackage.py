@@ -8,12 +8,17 @@ package's folder; `Limits` bounds each file, and the package's files together (`
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+
+import attrs
 
 from tipframe.io.files import read_text, write_files
 from tipframe.io.problems import DocumentError, Layer, Limits, Problem
@@ -38,8 +43,17 @@ def table_of(resource: Mapping[str, Any]) -> str:
     return str(resource.get("name") or Path(str(resource.get("path", ""))).stem)
 
 
-def read_package(name: str, descriptor: Mapping[str, Any], limits: Limits) -> tuple[Tables, Columns]:
-    """The tables of the package that ``name`` (its ``datapackage.json``) describes, and their columns.
+@attrs.frozen
+class Package:
+    """A package's tables, their columns, and each CSV file's line ending (CR LF, LF, or CR CR LF as read)."""
+
+    tables: Tables
+    columns: Columns
+    newlines: dict[str, str]
+
+
+def read_package(name: str, descriptor: Mapping[str, Any], limits: Limits) -> Package:
+    """The tables of the package that ``name`` (its ``datapackage.json``) describes, their columns and line endings.
 
     Raises
     ------
@@ -49,6 +63,7 @@ def read_package(name: str, descriptor: Mapping[str, Any], limits: Limits) -> tu
     folder = os.path.dirname(name)
     tables: Tables = {}
     columns: Columns = {}
+    newlines: dict[str, str] = {}
     resources = descriptor.get("resources") or []
     if not isinstance(resources, list) or len(resources) > limits.max_files:
         raise fail(name, f"resources must be a list of at most {limits.max_files:,} files (Limits.max_files)")
@@ -63,10 +78,18 @@ def read_package(name: str, descriptor: Mapping[str, Any], limits: Limits) -> tu
         if total > limits.max_total_bytes:
             message = f"the package's files come to more than {limits.max_total_bytes:,} bytes (Limits.max_total_bytes)"
             raise fail(csv_path, message, layer="read")
-        rows, header = _rows(csv_path, read_text(csv_path, limits))
+        text = read_text(csv_path, limits)
+        rows, header = _rows(csv_path, text)
         tables[table_of(resource)] = rows
         columns[table_of(resource)] = header
-    return tables, columns
+        newlines[table_of(resource)] = _newline(text)
+    return Package(tables, columns, newlines)
+
+
+def _newline(text: str) -> str:
+    """The line ending of a CSV file's header line: CR LF, LF, CR, or a spreadsheet's CR CR LF."""
+    match = re.search(r"\r*\n|\r", text)
+    return match.group(0) if match is not None else "\r\n"
 
 
 def _lines(cell: str) -> str:
@@ -91,8 +114,15 @@ def _rows(csv_path: str, text: str) -> tuple[tuple[Mapping[str, Any], ...], tupl
     return tuple(rows), tuple(reader.fieldnames or ())
 
 
-def write_package(folder: str, tables: Tables, columns: Columns, descriptor: Mapping[str, Any]) -> list[str]:
-    """Write each resource of ``descriptor`` as CSV and the descriptor as ``datapackage.json``, all or none.
+def write_package(
+    folder: str,
+    tables: Mapping[str, Any],
+    columns: Mapping[str, tuple[str, ...]],
+    descriptor: Mapping[str, Any],
+    newlines: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Write each resource of ``descriptor`` as CSV and the descriptor as ``datapackage.json``, all or none; each
+    table's rows end with its ``newlines`` entry (CR LF where there is none).
 
     Raises
     ------
@@ -113,7 +143,8 @@ def write_package(folder: str, tables: Tables, columns: Columns, descriptor: Map
         rows = tables.get(table_of(resource), ())
         out = io.StringIO(newline="")
         fields = list(columns.get(table_of(resource)) or columns_of(rows))
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        ending = (newlines or {}).get(table_of(resource), "\r\n")
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator=ending)
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})
@@ -132,3 +163,84 @@ def _cell(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     return json.dumps(value, ensure_ascii=False)
+
+
+_TYPES: Final = {
+    "number": re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"),
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "datetime": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"),
+    "time": re.compile(r"\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?"),
+}
+
+
+def _fits(value: Any, kind: str) -> bool:
+    if value is None or value == "":
+        return True
+    if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        return math.isfinite(value)
+    text = value if isinstance(value, str) else None
+    if text is None or _TYPES[kind].fullmatch(text) is None:
+        return False
+    if kind in ("date", "datetime"):
+        try:
+            dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return False
+    return True
+
+
+def table_schema(table: str, tables: Mapping[str, Any], columns: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """A Frictionless table schema for one of an HSDS package's tables, claiming only what its rows bear out.
+
+    Each column is HSDS's type for it where every value has that type, else ``string``; ``id`` is the
+    primary key where every row has one and none repeats; each of HSDS's foreign keys (``service_id``
+    to ``service``, a parent to its own table) is declared where its table is in the package and every
+    value names one of its rows.
+
+    Parameters
+    ----------
+    table
+        The table.
+    tables, columns
+        Every table's rows, and their columns.
+
+    Returns
+    -------
+    dict
+        ``{"fields": [...], "primaryKey": "id", "foreignKeys": [...]}``, the last two where they hold.
+    """
+    from tipframe.network.hsds_tables import TYPES
+
+    rows = tables.get(table, ())
+    fields = []
+    for column in columns.get(table) or columns_of(rows):
+        kind = TYPES.get(column, "string")
+        if kind != "string" and not all(_fits(row.get(column), kind) for row in rows):
+            kind = "string"
+        fields.append({"name": column, "type": kind})
+    schema: dict[str, Any] = {"fields": fields}
+    ids = [str(row.get("id")) for row in rows if row.get("id") not in (None, "")]
+    if any(f["name"] == "id" for f in fields) and len(ids) == len(rows) and len(set(ids)) == len(ids):
+        schema["primaryKey"] = "id"
+    keys = []
+    for field in fields:
+        target = _target(table, field["name"])
+        if target is None or target not in tables:
+            continue
+        known = {str(row.get("id")) for row in tables[target]}
+        values = [row.get(field["name"]) for row in rows if row.get(field["name"]) not in (None, "")]
+        if values and all(str(v) in known for v in values):
+            resource = "" if target == table else target  # Frictionless names the table itself ""
+            keys.append({"fields": field["name"], "reference": {"resource": resource, "fields": "id"}})
+    if keys:
+        schema["foreignKeys"] = keys
+    return schema
+
+
+def _target(table: str, column: str) -> str | None:
+    """The table a foreign key column names: ``service_id`` a service, a parent id its own table."""
+    if column in ("parent_organization_id", "parent_id"):
+        return table
+    if column.endswith("_id") and column not in ("link_id", "resource_id", "tax_id"):
+        return column.removesuffix("_id")
+    return None

@@ -29,51 +29,60 @@ from tipframe.io.files import read_text, recover_folder, unfinished_writes, writ
 from tipframe.io.problems import DEFAULT_LIMITS, DocumentError, Limits, Problem
 from tipframe.io.walk import path_inside
 from tipframe.model import NetworkOrganisation, ReferralNetwork, Service, ServiceStatus
-from tipframe.network.datapackage import columns_of as _columns
 from tipframe.network.datapackage import fail as _fail
-from tipframe.network.datapackage import read_package, table_of, write_package
+from tipframe.network.datapackage import read_package, table_of, table_schema, write_package
+from tipframe.network.hsds_forms import Form, flat_tables, ordered_columns, patched, read_form, read_rows
+from tipframe.network.hsds_tables import FILES
 
 __all__ = ["Directory", "hsds_from_network", "network_from_hsds", "read_hsds", "write_hsds"]
 
-#: the tables tipframe reads, and their files in a tabular package it writes afresh
-PATHS: Final = {
-    "organization": "organizations.csv",
-    "service": "services.csv",
-    "location": "locations.csv",
-    "service_at_location": "service_at_locations.csv",
-}
 #: key under which HSDS records are kept in ``x-`` data
 KEY: Final = "x-hsds"
 #: namespace for the ids of records made from a network (UUID 5: the same names give the same ids)
 _NAMESPACE: Final = uuid.UUID("0b4c1e0e-6f1e-5b8e-9a8e-2f6a3c1d9e57")
-_NESTED: Final = {"organization": "organization", "service_at_locations": "service_at_location"}
 
 
 @attrs.frozen
 class Directory:
-    """An HSDS directory as tables of records, each table's columns in the order first seen."""
+    """An HSDS directory as flat tables of records, each table's columns in order, and the form it came in.
+
+    ``form`` says how to write it back as it came (`hsds_forms.Form`; None for a directory made in
+    tipframe); ``newlines`` each CSV file's line ending, as read.
+    """
 
     tables: Mapping[str, tuple[Mapping[str, Any], ...]]
     columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     datapackage: Mapping[str, Any] | None = None  # the package's descriptor, kept as read
+    form: Form | None = None
+    newlines: Mapping[str, str] = attrs.field(factory=dict)
 
 
-def read_hsds(path: str | os.PathLike[str], limits: Limits | None = None) -> Directory:
-    """Read an HSDS directory: a JSON file, a ``datapackage.json``, or a folder holding one.
+def read_hsds(path: str | os.PathLike[str], limits: Limits | None = None, *, table: str | None = None) -> Directory:
+    """Read an HSDS directory in any form the specification publishes: a JSON file (tabular JSON keyed by table
+    or by CSV file name, one record of any table with others nested in it, a list of records, an API page), a
+    ``datapackage.json``, or a folder holding one.
 
     Parameters
     ----------
     path, limits
         The file or folder, and bounds on each file read and on a package's files together
         (``max_files``, ``max_total_bytes``); default ``Limits()``.
+    table
+        The table a record, list or page holds, when it should not be told from its fields.
+
+    Returns
+    -------
+    Directory
+        Flat tables (nested records become rows of their own tables, linked to their parents),
+        with the form they came in.
 
     Raises
     ------
     DocumentError
-        When a file cannot be read or parsed, or does not hold HSDS tables; when a package's
-        file lies outside its folder (a link leading out included); when an export into the
-        folder is still being written (one a killed process left is finished first, as by
-        `recover_folder`).
+        When a file cannot be read or parsed, or is not HSDS (naming the forms expected); when a
+        record has no id; when a package's file lies outside its folder (a link leading out
+        included); when an export into the folder is still being written (one a killed process
+        left is finished first, as by `recover_folder`).
     """
     name, limits = os.fspath(path), limits or DEFAULT_LIMITS
     if os.path.isdir(name):
@@ -95,104 +104,11 @@ def read_hsds(path: str | os.PathLike[str], limits: Limits | None = None) -> Dir
             [Problem(message=error.msg, layer="parse", file=name, line=error.lineno, column=error.colno)]
         ) from None
     if isinstance(data, dict) and "resources" in data and os.path.basename(name) == "datapackage.json":
-        tables, columns = read_package(name, data, limits)
-        return Directory(tables, columns, data)
-    return _read_json(name, data)
-
-
-def _read_json(name: str, data: Any) -> Directory:
-    if isinstance(data, dict) and isinstance(data.get("contents"), list):
-        data = data["contents"]  # a page of an HSDS API's service list
-    if isinstance(data, list):
-        return _flatten(name, data)
-    if not isinstance(data, dict):
-        raise _fail(name, 'HSDS JSON is an object of tables ({"service": [...], ...}) or a list of services')
-    tables: dict[str, tuple[Mapping[str, Any], ...]] = {}
-    for table, rows in data.items():
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise _fail(name, f"table {table!r} must be a list of records (objects)")
-        tables[table] = tuple(rows)
-    return Directory(tables, {t: _columns(r) for t, r in tables.items()})
-
-
-def _flatten(name: str, services: list[Any]) -> Directory:
-    """Nested service records (as an API returns them) as tables; nested records are kept once each."""
-    tables: dict[str, dict[str, Mapping[str, Any]]] = {t: {} for t in ("organization", "service", "location")}
-    links: list[Mapping[str, Any]] = []
-    for index, record in enumerate(services):
-        if not isinstance(record, dict) or "id" not in record:
-            raise _fail(name, f"service {index} must be a record with an id")
-        flat = {k: v for k, v in record.items() if k not in _NESTED}
-        organisation = record.get("organization")
-        if isinstance(organisation, dict) and "id" in organisation:
-            tables["organization"].setdefault(str(organisation["id"]), organisation)
-            flat.setdefault("organization_id", organisation["id"])
-        for link in record.get("service_at_locations") or []:
-            if isinstance(link, dict):
-                location = link.get("location")
-                if isinstance(location, dict) and "id" in location:
-                    tables["location"].setdefault(str(location["id"]), location)
-                links.append({k: v for k, v in link.items() if k != "location"} | {"service_id": record["id"]})
-        tables["service"][str(record["id"])] = flat
-    result = {t: tuple(rows.values()) for t, rows in tables.items()}
-    result["service_at_location"] = tuple(links)
-    return Directory(result, {t: _columns(r) for t, r in result.items()})
-
-
-_LINKS: Final = {"attribute": ("link_id", "link_type"), "metadata": ("resource_id", "resource_type")}
-
-
-def _table_name(key: str) -> str:
-    if key in ("accessibility", "metadata", "funding"):
-        return key
-    return key[:-1] if key.endswith("s") else key
-
-
-def _tabular(directory: Directory) -> Directory:
-    """The directory as flat tables: nested records (as an API gives them) become rows of their own
-    tables, linked by the parent's id (``service_id``, or HSDS's ``link_id``/``link_type`` for attributes)."""
-    tables: dict[str, list[dict[str, Any]]] = {}
-    seen: dict[str, set[str]] = {}
-
-    def add(table: str, record: Mapping[str, Any], parent: tuple[str, Any] | None) -> None:
-        row: dict[str, Any] = {}
-        nested: list[tuple[str, Any]] = []
-        for key, value in record.items():
-            if isinstance(value, dict) and "id" in value:
-                nested.append((key, value))
-                row.setdefault(f"{key}_id", value["id"])
-            elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                nested.append((key, value))
-            else:
-                row[key] = value
-        if parent is not None:
-            parent_table, parent_id = parent
-            link, kind = _LINKS.get(table, (f"{parent_table}_id", None))
-            row.setdefault(link, parent_id)
-            if kind is not None:
-                row.setdefault(kind, parent_table)
-        key_id = json.dumps(row.get("id"), sort_keys=True)
-        if "id" in row and key_id in seen.setdefault(table, set()):
-            return  # a record nested under several parents is written once
-        seen[table].add(key_id)
-        tables.setdefault(table, []).append(row)
-        for key, value in nested:
-            if isinstance(value, dict):
-                add(key, value, None)
-            else:
-                for child in value:
-                    add(_table_name(key), child, (table, record.get("id")))
-
-    for table, rows in directory.tables.items():
-        tables.setdefault(table, [])
-        for record in rows:
-            add(table, record, None)
-    flat = {t: tuple(rows) for t, rows in tables.items()}
-    columns = {t: tuple(directory.columns.get(t, ())) for t in flat}
-    for table, rows in flat.items():
-        known = tuple(c for c in columns[table] if any(c in r for r in rows) or not rows)
-        columns[table] = known + tuple(c for c in _columns(rows) if c not in known)
-    return Directory(flat, columns, directory.datapackage)
+        package = read_package(name, data, limits)
+        return Directory(package.tables, package.columns, data, Form("package"), package.newlines)
+    form, tables = read_form(name, data, table)
+    return Directory({t: tuple(rows) for t, rows in tables.items()},
+                     {t: ordered_columns(t, rows) for t, rows in tables.items()}, None, form)  # fmt: skip
 
 
 def _slug(text: str, taken: set[str], fallback: str) -> str:
@@ -302,6 +218,10 @@ def network_from_hsds(
     extra: dict[str, Any] = {"tables": kept, "columns": {t: list(c) for t, c in directory.columns.items()}}
     if directory.datapackage is not None:
         extra["datapackage"] = directory.datapackage
+    if directory.newlines:
+        extra["newlines"] = dict(directory.newlines)
+    if directory.form is not None and directory.form.kind != "package":
+        extra["form"] = directory.form.to_data()
     return ReferralNetwork(
         id=network_id,
         name=name,
@@ -393,13 +313,21 @@ def hsds_from_network(network: ReferralNetwork) -> Directory:
         tables[table] = tuple(rows)
     columns = {t: tuple(c) for t, c in (kept.get("columns") or {}).items()}
     for table, rows in tables.items():
-        known = columns.get(table, ())
-        columns[table] = known + tuple(c for c in _columns(rows) if c not in known)
-    return Directory(tables, columns, kept.get("datapackage"))
+        columns[table] = ordered_columns(table, rows, columns.get(table, ()))
+    form = Form.of(kept.get("form")) or (Form("package") if tabular else None)
+    return Directory(tables, columns, kept.get("datapackage"), form, dict(kept.get("newlines") or {}))
 
 
 def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) -> list[str]:
     """Write ``form`` ``json`` (one file at ``path``) or ``csv`` (a package in the folder ``path``).
+
+    JSON is written in the form the directory was read in: tabular JSON keyed as it was (by table,
+    or by CSV file name), or the record, list or API page read, with only what was edited changed
+    (new services join a list or page of services). A package uses HSDS's own file names
+    (``services.csv``, ``service_at_location.csv``), each table's line ending as read (CR LF for a
+    new file, as the specification's own), and gives every resource a table schema: its columns,
+    HSDS's type for those whose every value has it (else text), ``id`` as primary key where ids
+    are unique, and HSDS's foreign keys whose every value names a row of the package.
 
     Parameters
     ----------
@@ -415,27 +343,41 @@ def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) ->
     Raises
     ------
     ValueError
-        For another ``form``.
+        For another ``form``, or a single record's directory that gained services.
     DocumentError
-        When a package's resource path leads outside its folder.
+        When a package's resource path leads outside its folder; when a record nested under two
+        parents of one table cannot be a flat row.
     OSError
         When a file cannot be written; the folder's earlier files are then left as they were.
     """
     name = os.fspath(path)
+    read = directory.form
     if form == "json":
-        payload = {table: list(rows) for table, rows in directory.tables.items()}
+        payload: Any
+        if read is not None and read.kind in ("record", "list", "page"):
+            payload = patched(read, read_rows(read), {t: list(r) for t, r in directory.tables.items()})
+        else:
+            keys = read.keys if read is not None else {}
+            files = read is not None and read.kind == "files"
+            payload = {keys.get(t) or (FILES.get(t, f"{t}.csv") if files else t): list(rows)
+                       for t, rows in directory.tables.items()}  # fmt: skip
         write_atomic(name, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return [name]
     if form != "csv":
         raise ValueError(f"unknown HSDS form {form!r}: json or csv")
-    directory = _tabular(directory)
+    nested = any(isinstance(v, dict | list) for rows in directory.tables.values() for row in rows for v in row.values())
+    flat = flat_tables(name, directory.tables) if nested else {t: list(rows) for t, rows in directory.tables.items()}
+    columns = {t: ordered_columns(t, rows, directory.columns.get(t, ())) for t, rows in flat.items()}
     descriptor = dict(directory.datapackage or {"name": "hsds-directory", "profile": "tabular-data-package"})
     resources = [dict(r) for r in descriptor.get("resources") or [] if isinstance(r, dict)]
     known = {table_of(r) for r in resources}
-    for table in directory.tables:
+    for table in flat:
         if table not in known:
-            resources.append(
-                {"name": table, "path": PATHS.get(table, f"{table}.csv"), "profile": "tabular-data-resource"}
-            )
+            path = FILES.get(table, f"{table}.csv")
+            resources.append({"name": table, "path": path, "format": "csv", "mediatype": "text/csv",
+                              "encoding": "utf-8", "profile": "tabular-data-resource"})  # fmt: skip
+    for resource in resources:
+        if "schema" not in resource:
+            resource["schema"] = table_schema(table_of(resource), flat, columns)
     descriptor["resources"] = resources
-    return write_package(name, dict(directory.tables), dict(directory.columns), descriptor)
+    return write_package(name, flat, columns, descriptor, directory.newlines)
