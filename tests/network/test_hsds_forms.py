@@ -14,7 +14,7 @@ import pytest
 
 from tipframe.io.documents import dump, load
 from tipframe.io.problems import DocumentError
-from tipframe.model import ReferralNetwork
+from tipframe.model import NetworkOrganisation, ReferralNetwork
 from tipframe.network.hsds import hsds_from_network, network_from_hsds, read_hsds, write_hsds
 from tipframe.network.hsds_forms import flat_tables, nest
 from tipframe.network.hsds_tables import FIELDS, FILES
@@ -78,7 +78,17 @@ def test_every_form_is_written_back_as_it_came(form: str, tmp_path: Path) -> Non
     path = _write(tmp_path, "in.json", data)
     directory = read_hsds(path)
     write_hsds(directory, tmp_path / "out.json", "json")
-    assert (tmp_path / "out.json").read_text() == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert (tmp_path / "out.json").read_text() == path.read_text()  # byte for byte, layout and all
+
+
+@pytest.mark.parametrize(("indent", "ascii_only", "newline"), [(2, True, False), (4, False, True), (None, True, True)])
+def test_json_is_laid_out_as_it_came(indent: int | None, ascii_only: bool, newline: bool, tmp_path: Path) -> None:
+    data = service_full()
+    data["fees_description"] = "£5 a session"
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only) + ("\n" if newline else "")
+    (tmp_path / "in.json").write_text(text)
+    write_hsds(read_hsds(tmp_path / "in.json"), tmp_path / "out.json", "json")
+    assert (tmp_path / "out.json").read_text() == text
 
 
 @pytest.mark.parametrize("form", ["service record", "list of services", "page of services", "tabular JSON by file"])
@@ -275,3 +285,106 @@ def test_the_schemas_catch_what_is_not_hsds() -> None:
     errors = _errors(broken, "service")
     assert any("status: 'open' is not one of" in e for e in errors)
     assert any("'number' is a required property" in e for e in errors)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n", "\r", "\r\r\n"])
+def test_a_line_break_in_a_cell_comes_back_as_it_was(ending: str, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = ["id,organization_id,name,status,description", f'"s1",o1,Advice,active,"two{ending}lines"', ""]
+    (folder / "services.csv").write_bytes(ending.join(rows).replace('"s1"', "s1").encode())
+    (folder / "organizations.csv").write_bytes(ending.join(["id,name", "o1,Advice centre", ""]).encode())
+    (folder / "datapackage.json").write_text(json.dumps({"resources": [{"path": "services.csv"},
+                                                                       {"path": "organizations.csv"}]}))  # fmt: skip
+    directory = read_hsds(folder)  # resources named by their files alone: HSDS's file names tell the tables
+    assert directory.tables["service"][0]["description"] == "two\nlines"
+    write_hsds(hsds_from_network(network_from_hsds(directory)), tmp_path / "out", "csv")
+    assert (tmp_path / "out" / "services.csv").read_bytes() == (folder / "services.csv").read_bytes()
+    assert [r["id"] for r in read_hsds(tmp_path / "out").tables["service"]] == ["s1"]
+
+
+def _edit(network: ReferralNetwork, **changes: Any) -> ReferralNetwork:
+    from tipframe.model import Service, ServiceStatus
+
+    services = list(network.services)
+    if "drop" in changes:
+        services = [s for s in services if s.name != changes["drop"]]
+    if "add" in changes:
+        services.append(Service(id="new-service", name=changes["add"], organisation=changes.get("to", "new-org"),
+                                status=ServiceStatus.ACTIVE))  # fmt: skip
+    organisations = list(network.organisations)
+    if changes.get("to", "new-org") == "new-org" and "add" in changes:
+        from tipframe.model import NetworkOrganisation
+
+        organisations.append(NetworkOrganisation(id="new-org", name="New Org"))
+    return attrs.evolve(network, services=tuple(services), organisations=tuple(organisations))
+
+
+def test_services_dropped_moved_and_added_in_a_nested_form(tmp_path: Path) -> None:
+    data = page(service_list())
+    network = network_from_hsds(read_hsds(_write(tmp_path, "in.json", data)))
+    edited = _edit(network, drop="Peer support group", add="Crisis line")
+    write_hsds(hsds_from_network(edited), tmp_path / "out.json", "json")
+    out = json.loads((tmp_path / "out.json").read_text())
+    assert [s["name"] for s in out["contents"]] == ["Adult counselling", "Crisis line"]
+    assert out["contents"][1]["organization"]["name"] == "New Org"  # nested as the others are
+    assert (out["size"], out["total_items"]) == (2, 2)
+    again = network_from_hsds(read_hsds(tmp_path / "out.json"))
+    assert {s.name for s in again.services} == {"Adult counselling", "Crisis line"}
+    new_org = NetworkOrganisation(id="new-org", name="New Org")
+    moved = attrs.evolve(network, services=(attrs.evolve(network.services[1], organisation="new-org"),),
+                         organisations=(*network.organisations, new_org))  # fmt: skip
+    write_hsds(hsds_from_network(moved), tmp_path / "moved.json", "json")
+    service = json.loads((tmp_path / "moved.json").read_text())["contents"][0]
+    assert service["organization"]["name"] == "New Org"
+    assert "organization_id" not in service
+
+
+def test_a_record_gains_services_only_where_it_has_a_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tipframe.cli import main
+
+    organisation = network_from_hsds(read_hsds(_write(tmp_path, "org.json", records_of_each_table()["organization"])))
+    target = organisation.organisations[0].id
+    write_hsds(hsds_from_network(_edit(organisation, add="Crisis line", to=target)), tmp_path / "out.json", "json")
+    assert [s["name"] for s in json.loads((tmp_path / "out.json").read_text())["services"]] == [
+        "Peer support group", "Crisis line"]  # fmt: skip
+    service = network_from_hsds(read_hsds(_write(tmp_path, "service.json", service_full())))
+    dump(_edit(service, add="Crisis line", to=service.organisations[0].id), tmp_path / "net.yaml")
+    code = main(["network", str(tmp_path / "net.yaml"), "--export", "hsds-json", "-o", str(tmp_path / "x.json")])
+    assert code == 1
+    assert "has no place for the new services: export it as a package" in capsys.readouterr().err
+
+
+def test_ambiguous_records_ask_for_their_table(tmp_path: Path) -> None:
+    with pytest.raises(
+        DocumentError, match="one of the tables organization, program, service_area, taxonomy, taxonomy_term"
+    ):
+        read_hsds(_write(tmp_path, "in.json", {"id": "x", "name": "n", "description": "d"}))
+    assert read_hsds(_write(tmp_path, "in.json", {"id": "x", "name": "n", "description": "d"}),
+                     table="organization").tables["organization"]  # fmt: skip
+    sal = read_hsds(_write(tmp_path, "in.json", {"id": "x", "service_id": "s", "location_id": "l"}))
+    assert sal.form is not None
+    assert sal.form.table == "service_at_location"
+    for data in ({}, {"nodes": [{"id": "a"}], "links": []}):
+        with pytest.raises(DocumentError, match="names an HSDS table"):
+            read_hsds(_write(tmp_path, "in.json", data))
+
+
+def test_types_are_claimed_only_where_every_value_has_them(tmp_path: Path) -> None:
+    from tipframe.network.datapackage import table_schema
+
+    rows = {"service": [{"id": "a", "last_modified": "2023-01-01T25:00:00Z", "minimum_age": "18"},
+                        {"id": "b", "last_modified": "2023-01-01T09:00:00Z", "minimum_age": ""}]}  # fmt: skip
+    columns = {"service": ("id", "last_modified", "minimum_age")}
+    fields = {f["name"]: f["type"] for f in table_schema("service", rows, columns)["fields"]}
+    assert fields == {"id": "string", "last_modified": "string", "minimum_age": "number"}
+
+
+def test_an_edited_package_with_schemas_stays_valid(tmp_path: Path) -> None:
+    import frictionless
+
+    write_hsds(read_hsds(_write(tmp_path, "in.json", service_full())), tmp_path / "package", "csv")
+    network = _edit(network_from_hsds(read_hsds(tmp_path / "package")), add="Crisis line")
+    write_hsds(hsds_from_network(network), tmp_path / "again", "csv")
+    report = frictionless.validate(str(tmp_path / "again" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]

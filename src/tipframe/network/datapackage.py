@@ -39,8 +39,13 @@ def columns_of(rows: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
 
 
 def table_of(resource: Mapping[str, Any]) -> str:
-    """The table a resource holds: its ``name``, else its file's stem."""
-    return str(resource.get("name") or Path(str(resource.get("path", ""))).stem)
+    """The table a resource holds: its ``name``, else the table HSDS keeps in its file, else the file's stem."""
+    from tipframe.network.hsds_tables import FILES
+
+    if resource.get("name"):
+        return str(resource["name"])
+    path = Path(str(resource.get("path", "")))
+    return next((table for table, file in FILES.items() if file == path.name), path.stem)
 
 
 @attrs.frozen
@@ -88,12 +93,19 @@ def read_package(name: str, descriptor: Mapping[str, Any], limits: Limits) -> Pa
 
 def _newline(text: str) -> str:
     """The line ending of a CSV file's header line: CR LF, LF, CR, or a spreadsheet's CR CR LF."""
-    match = re.search(r"\r*\n|\r", text)
-    return match.group(0) if match is not None else "\r\n"
+    quoted = False
+    for at, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char in "\r\n" and not quoted:  # the first break outside a quoted cell ends the header row
+            match = re.match(r"\r*\n|\r", text[at:])
+            return match.group(0) if match is not None else "\r\n"
+    return "\r\n"
 
 
 def _lines(cell: str) -> str:
-    return cell.replace("\r\n", "\n").replace("\r", "\n")
+    """A cell's line breaks as LF, whichever a file uses (CR LF, CR, a spreadsheet's CR CR LF: one break each)."""
+    return re.sub(r"\r*\n|\r", "\n", cell)
 
 
 def _rows(csv_path: str, text: str) -> tuple[tuple[Mapping[str, Any], ...], tuple[str, ...]]:
@@ -141,16 +153,24 @@ def write_package(
         if os.path.isabs(relative) or relative.split(os.sep)[0] in ("..", ".") or "\0" in relative:
             raise fail(where, f"resources[{index}].path {path!r} leads outside the package's folder")
         rows = tables.get(table_of(resource), ())
-        out = io.StringIO(newline="")
         fields = list(columns.get(table_of(resource)) or columns_of(rows))
         ending = (newlines or {}).get(table_of(resource), "\r\n")
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator=ending)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _cell(v) for k, v in row.items()})
-        files[relative] = out.getvalue()
+        lines = [_line(fields, ending)]
+        lines += [_line([_cell(row.get(field)) for field in fields], ending) for row in rows]
+        files[relative] = "".join(line + ending for line in lines)
     files["datapackage.json"] = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
     return write_files(folder, files)
+
+
+def _line(cells: list[str], ending: str) -> str:
+    """One CSV row: a cell quoted where it holds a comma, a quote or a line break (written with the file's own
+    line ending, so that the break reads back as it was)."""
+    out = []
+    for cell in cells:
+        if any(c in cell for c in ',"\r\n') or cell != cell.strip(" "):
+            cell = '"' + cell.replace('"', '""').replace("\n", ending) + '"'
+        out.append(cell)
+    return ",".join(out)
 
 
 def _cell(value: Any) -> str:
@@ -174,6 +194,7 @@ _TYPES: Final = {
 
 
 def _fits(value: Any, kind: str) -> bool:
+    """Whether a cell's value is of a Frictionless type (an empty cell is of every type)."""
     if value is None or value == "":
         return True
     if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
@@ -181,11 +202,13 @@ def _fits(value: Any, kind: str) -> bool:
     text = value if isinstance(value, str) else None
     if text is None or _TYPES[kind].fullmatch(text) is None:
         return False
-    if kind in ("date", "datetime"):
-        try:
-            dt.date.fromisoformat(text[:10])
-        except ValueError:
-            return False
+    parse = {"date": dt.date.fromisoformat, "datetime": dt.datetime.fromisoformat,
+             "time": dt.time.fromisoformat}.get(kind)  # fmt: skip
+    try:
+        if parse is not None:
+            parse(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
     return True
 
 

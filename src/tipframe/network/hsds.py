@@ -1,17 +1,16 @@
-"""Open Referral (HSDS 3.0) directories in and out of referral networks, losing no field.
+"""Open Referral (HSDS 3.x) directories in and out of referral networks, losing no record, field or link.
 
-A directory is read as tables of records: ``organization``, ``service``, ``location``,
-``service_at_location`` and any others it has. Two forms are read and written:
-
-- HSDS JSON: one object whose keys are table names and whose values are lists of records
-  (a list of nested service records, as an HSDS API returns them, is also read);
-- the tabular data package: one CSV per table and a ``datapackage.json`` naming them.
+A directory is read, in any form the specification publishes (`hsds_forms`: tabular JSON, a
+record with others nested in it, a list of records, an API page, a tabular data package), as
+flat tables of records: ``organization``, ``service`` and any others it has, a nested record a
+row of its own table with its parents' keys.
 
 Organisations and services become the network's; each keeps its whole HSDS record, verbatim,
-under ``x-hsds``, and the other tables are kept under the network's own ``x-hsds``. Writing
-back starts from those records and overwrites only what the network says (name, description,
-status, eligibility, the organisation a service belongs to), so fields tipframe does not model
-come back as they went in. Referral pathways have no place in HSDS and stay in the network.
+under ``x-hsds``, and the other tables, the form and its layout are kept under the network's own
+``x-hsds``. Writing back starts from those records and overwrites only what the network says
+(name, description, status, eligibility, the organisation a service belongs to), so fields
+tipframe does not model come back as they went in, in the form they came in. Referral pathways
+have no place in HSDS and stay in the network.
 """
 
 from __future__ import annotations
@@ -31,7 +30,15 @@ from tipframe.io.walk import path_inside
 from tipframe.model import NetworkOrganisation, ReferralNetwork, Service, ServiceStatus
 from tipframe.network.datapackage import fail as _fail
 from tipframe.network.datapackage import read_package, table_of, table_schema, write_package
-from tipframe.network.hsds_forms import Form, flat_tables, ordered_columns, patched, read_form, read_rows
+from tipframe.network.hsds_forms import (
+    Form,
+    flat_tables,
+    json_style,
+    ordered_columns,
+    patched,
+    read_form,
+    read_rows,
+)
 from tipframe.network.hsds_tables import FILES
 
 __all__ = ["Directory", "hsds_from_network", "network_from_hsds", "read_hsds", "write_hsds"]
@@ -107,6 +114,7 @@ def read_hsds(path: str | os.PathLike[str], limits: Limits | None = None, *, tab
         package = read_package(name, data, limits)
         return Directory(package.tables, package.columns, data, Form("package"), package.newlines)
     form, tables = read_form(name, data, table)
+    form = attrs.evolve(form, style=json_style(text))
     return Directory({t: tuple(rows) for t, rows in tables.items()},
                      {t: ordered_columns(t, rows) for t, rows in tables.items()}, None, form)  # fmt: skip
 
@@ -355,13 +363,18 @@ def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) ->
     if form == "json":
         payload: Any
         if read is not None and read.kind in ("record", "list", "page"):
-            payload = patched(read, read_rows(read), {t: list(r) for t, r in directory.tables.items()})
+            try:
+                payload = patched(read, read_rows(read), {t: list(r) for t, r in directory.tables.items()})
+            except ValueError as error:
+                raise _fail(name, str(error), layer="model") from None
         else:
             keys = read.keys if read is not None else {}
             files = read is not None and read.kind == "files"
             payload = {keys.get(t) or (FILES.get(t, f"{t}.csv") if files else t): list(rows)
                        for t, rows in directory.tables.items()}  # fmt: skip
-        write_atomic(name, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        style = read.style if read is not None else {}
+        text = json.dumps(payload, indent=style.get("indent", 2), ensure_ascii=bool(style.get("ascii", False)))
+        write_atomic(name, text + ("\n" if style.get("newline", True) else ""))
         return [name]
     if form != "csv":
         raise ValueError(f"unknown HSDS form {form!r}: json or csv")
@@ -379,5 +392,9 @@ def write_hsds(directory: Directory, path: str | os.PathLike[str], form: str) ->
     for resource in resources:
         if "schema" not in resource:
             resource["schema"] = table_schema(table_of(resource), flat, columns)
+        elif isinstance(resource["schema"], dict) and isinstance(resource["schema"].get("fields"), list):
+            named = {f.get("name") for f in resource["schema"]["fields"] if isinstance(f, dict)}
+            added = [{"name": c, "type": "string"} for c in columns.get(table_of(resource), ()) if c not in named]
+            resource["schema"] = {**resource["schema"], "fields": [*resource["schema"]["fields"], *added]}
     descriptor["resources"] = resources
     return write_package(name, flat, columns, descriptor, directory.newlines)

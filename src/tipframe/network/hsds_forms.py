@@ -13,19 +13,21 @@ kept once with every parent's key; `nest` puts flat tables back into nested reco
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
 from tipframe.network.datapackage import fail
-from tipframe.network.hsds_tables import FIELDS, FILES, NESTED, link_of, owner_key
+from tipframe.network.hsds_tables import FIELDS, FILES, NESTED, REQUIRED, TABULAR_REQUIRED, link_of, owner_key
 
 __all__ = [
     "EDITED",
     "PAGE_FIELDS",
     "Form",
     "flat_tables",
+    "json_style",
     "nest",
     "ordered_columns",
     "patched",
@@ -60,11 +62,14 @@ class Form:
     keys: Mapping[str, str] = attrs.field(factory=dict)
     page: Mapping[str, Any] = attrs.field(factory=dict)
     nested: Any = None
+    #: how its JSON was laid out: ``indent`` (None: on one line), ``ascii`` (non-ASCII escaped), ``newline`` (a
+    #: final line break)
+    style: Mapping[str, Any] = attrs.field(factory=dict)
 
     def to_data(self) -> dict[str, Any]:
         """Plain data, for keeping in a network's ``x-hsds``."""
         return {"kind": self.kind, "table": self.table, "keys": dict(self.keys), "page": dict(self.page),
-                "nested": self.nested}  # fmt: skip
+                "nested": self.nested, "style": dict(self.style)}  # fmt: skip
 
     @classmethod
     def of(cls, data: Mapping[str, Any] | None) -> Form | None:
@@ -72,38 +77,58 @@ class Form:
         if not isinstance(data, Mapping) or "kind" not in data:
             return None
         return cls(str(data["kind"]), data.get("table"), dict(data.get("keys") or {}), dict(data.get("page") or {}),
-                   data.get("nested"))  # fmt: skip
+                   data.get("nested"), dict(data.get("style") or {}))  # fmt: skip
+
+
+def json_style(text: str) -> dict[str, Any]:
+    """How a JSON text is laid out (`Form.style`), so that it is written back alike."""
+    found = re.search(r"\n( *)\S", text.strip("\n"))
+    return {"indent": len(found.group(1)) if found is not None else None,
+            "ascii": text.isascii() and "\\u" in text, "newline": text.endswith("\n")}  # fmt: skip
 
 
 def _key(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def table_of(record: Mapping[str, Any]) -> str | None:
-    """The table whose record this most likely is: the one whose fields and nested keys cover most of its keys
-    (ties go to the table with fewer fields, the more specific); None when none covers half of them."""
+def tables_for(record: Mapping[str, Any]) -> list[str]:
+    """The tables this record could be of: those whose fields and nested keys cover the most of its keys (more than
+    half of them), narrowed to those whose required fields it has where that leaves any."""
     keys = set(record)
-    best: tuple[float, int, str] | None = None
-    for table, fields in FIELDS.items():
-        known = set(fields) | set(NESTED.get(table, {}))
-        covered = len(keys & known) / max(1, len(keys))
-        candidate = (covered, -len(known), table)
-        if best is None or candidate > best:
-            best = candidate
-    return best[2] if best is not None and best[0] >= 0.5 else None
+    cover = {t: len(keys & (set(f) | set(NESTED.get(t, {})))) / max(1, len(keys)) for t, f in FIELDS.items()}
+    best = max(cover.values(), default=0.0)
+    if best <= 0.5:
+        return []
+    found = sorted(t for t, c in cover.items() if c == best)
+    complete = [t for t in found if set(REQUIRED.get(t, ("id",))) <= keys] or found
+    # a flat row with the foreign keys only one of them requires in tabular form is that one's
+    keyed = [t for t in complete if TABULAR_REQUIRED.get(t) and set(TABULAR_REQUIRED[t]) <= keys]
+    return keyed if len(keyed) == 1 else complete
+
+
+def table_of(record: Mapping[str, Any]) -> str | None:
+    """The table this record is of, when its fields tell one table (`tables_for`), else None."""
+    found = tables_for(record)
+    return found[0] if len(found) == 1 else None
 
 
 def _records_table(name: str, records: Sequence[Any], given: str | None) -> str:
     if given is not None:
         return given
-    votes: dict[str, int] = {}
+    possible: set[str] | None = None
     for record in records[:50]:
-        table = table_of(record) if isinstance(record, Mapping) else None
-        if table is not None:
-            votes[table] = votes.get(table, 0) + 1
-    if not votes:
-        raise fail(name, f"cannot tell which HSDS table these records are of: {_EXPECTED}")
-    return max(votes, key=lambda t: (votes[t], t))
+        found = set(tables_for(record)) if isinstance(record, Mapping) else set()
+        possible = found if possible is None else possible & found
+    return _one(name, sorted(possible or ()), "these records are")
+
+
+def _one(name: str, found: Sequence[str], what: str) -> str:
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise fail(name, f"{what} of one of the tables {', '.join(found)}, as far as their fields tell: give the "
+                         "table (--table in tipframe import-hsds, table= in read_hsds)")  # fmt: skip
+    raise fail(name, f"cannot tell which HSDS table {what} of: {_EXPECTED}")
 
 
 def read_form(name: str, data: Any, table: str | None = None) -> tuple[Form, dict[str, list[dict[str, Any]]]]:
@@ -134,9 +159,7 @@ def read_form(name: str, data: Any, table: str | None = None) -> tuple[Form, dic
     if not isinstance(data, dict):
         raise fail(name, f"not HSDS: {_EXPECTED}")
     if "id" in data and not isinstance(data["id"], list | dict):
-        found = table or table_of(data)
-        if found is None:
-            raise fail(name, f"cannot tell which HSDS table this record is of: {_EXPECTED}")
+        found = table or _one(name, tables_for(data), "this record is")
         return Form("record", found, nested=data), _flat(name, found, [data])
     return _tabular(name, data)
 
@@ -150,6 +173,9 @@ def _tabular(name: str, data: Mapping[str, Any]) -> tuple[Form, dict[str, list[d
         table = _BY_FILE.get(key, key.removesuffix(".csv")) if key.endswith(".csv") else key
         keys[table] = key
         tables[table] = [dict(r) for r in rows]
+    if not any(t in FIELDS for t in tables):
+        raise fail(name, f"none of its keys ({', '.join(map(repr, list(data)[:5])) or 'none'}) names an HSDS table: "
+                         f"{_EXPECTED}")  # fmt: skip
     files = any(key.endswith(".csv") for key in data)
     return Form("files" if files else "tables", keys=keys), tables
 
@@ -272,40 +298,77 @@ EDITED: Final = {
 
 def patched(form: Form, read: Mapping[str, Sequence[Mapping[str, Any]]],
             now: Mapping[str, Sequence[Mapping[str, Any]]]) -> Any:  # fmt: skip
-    """The nested records of ``form`` as read, with each organisation's and service's edited fields set as in
-    ``now`` (their flat rows; ``read`` is what the form's records flattened to) and new services added to a list
-    or page of services.
+    """The nested records of ``form`` as read, as the network now has them: each organisation's and service's
+    edited fields set as in ``now`` (flat rows; ``read`` is what the form's records flattened to), a service moved
+    to another organisation given that organisation's record, services the network dropped left out, and new
+    services added (nested as the form nests them) to a list or page of services, or to their organisation's
+    ``services`` in an organisation's record; a page's ``size`` and ``total_items`` follow.
 
     Raises
     ------
     ValueError
-        When records were added that the form has no place for (a single record's directory gained a service).
+        When services were added that the form has no place for (a single service's record gained one).
     """
     before = {t: {_key(r.get("id")): r for r in read.get(t, ())} for t in EDITED}
     after = {t: {_key(r.get("id")): r for r in now.get(t, ())} for t in EDITED}
     nested = json.loads(json.dumps(form.nested))  # a copy to edit
+    new_services = [s for k, s in after["service"].items() if k not in before["service"]]
+    fresh = {_key(s.get("id")): s for s in nest(now, "service")}
+    placed: set[str] = set()
 
-    def walk(table: str, record: Any) -> None:
+    def walk(table: str, record: Any, top: bool = False) -> None:
         if not isinstance(record, dict):
             return
         key = _key(record.get("id"))
         if table in EDITED and key in after[table]:
             old, new = before[table].get(key, {}), after[table][key]
             for field in EDITED[table]:
-                if new.get(field) != old.get(field):
+                if new.get(field) == old.get(field):
+                    continue
+                if field == "organization_id" and isinstance(record.get("organization"), dict):
+                    record["organization"] = fresh.get(key, {}).get("organization", {"id": new.get(field)})
+                else:
                     record[field] = new.get(field)
+        # an organisation's record (not one nested in a service) holds its new services
+        mine = [s for s in new_services if top and table == "organization" and s.get("organization_id") == record["id"]]
+        if mine and "services" not in record:
+            record["services"] = []
         for name, (child, many) in NESTED.get(table, {}).items():
-            for item in (record.get(name) or []) if many else [record.get(name)]:
+            items = record.get(name) if many else [record.get(name)]
+            if many and child == "service" and isinstance(items, list):
+                record[name] = items = [i for i in items if not _dropped(i, before, after)]
+                items += [_without(fresh[_key(s["id"])], "organization") for s in mine]
+                placed.update(_key(s["id"]) for s in mine)
+            for item in items if isinstance(items, list) else []:
                 walk(child, item)
 
     records = nested if isinstance(nested, list) else [nested]
+    count = len(records)
+    if form.table == "service":
+        records = [r for r in records if not _dropped(r, before, after)]
     for record in records:
-        walk(form.table or "", record)
-    added = {t: [r for k, r in after[t].items() if k not in before[t]] for t in EDITED}
+        walk(form.table or "", record, top=True)
     if form.table == "service" and form.kind in ("list", "page"):
-        records += [dict(r) for r in added["service"]]
-    elif added["service"]:
-        raise ValueError(f"a directory read as {form.kind} of {form.table} records has no place for new services")
-    if form.kind == "page":
-        return {k: (records if k == "contents" else v) for k, v in form.page.items()}
-    return records if form.kind == "list" else records[0]
+        records += [fresh[_key(s["id"])] for s in new_services]
+        placed.update(_key(s["id"]) for s in new_services)
+    if len(placed) < len(new_services):
+        raise ValueError(f"a directory read as {form.kind} of {form.table} records has no place for the new "
+                         "services: export it as a package (hsds-csv)")  # fmt: skip
+    if form.kind != "page":
+        return records if form.kind == "list" else records[0]
+    page = dict(form.page)
+    if page.get("size") == count:
+        page["size"] = len(records)
+    if isinstance(page.get("total_items"), int):
+        page["total_items"] += len(records) - count
+    return {k: (records if k == "contents" else v) for k, v in page.items()}
+
+
+def _dropped(record: Any, before: Mapping[str, Mapping[str, Any]], after: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Whether a service record was read and the network no longer has it."""
+    key = _key(record.get("id")) if isinstance(record, dict) else None
+    return key in before["service"] and key not in after["service"]
+
+
+def _without(record: Mapping[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != key}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-__all__ = ["FIELDS", "FILES", "NESTED", "TYPES", "link_of", "owner_key"]
+__all__ = ["FIELDS", "FILES", "NESTED", "REQUIRED", "TABULAR_REQUIRED", "TYPES", "link_of", "owner_key"]
 
 #: each table's columns, in the order of the specification's CSV examples
 FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -55,6 +55,26 @@ FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "url": ("id", "label", "url", "organization_id", "service_id"),
     "service_capacity": ("id", "service_id", "unit_id", "available", "maximum", "description", "updated"),
     "unit": ("id", "name", "scheme", "identifier", "uri"),
+}  # fmt: skip
+
+#: the fields each table's records must have, as the specification's schemas require them (nested keys aside)
+REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
+    "organization": ("id", "name", "description"), "program": ("id", "name", "description"),
+    "service": ("id", "name", "status"), "location": ("id", "location_type"), "phone": ("id", "number"),
+    "address": ("id", "address_1", "city", "state_province", "postal_code", "country", "address_type"),
+    "taxonomy_term": ("id", "name", "description"), "taxonomy": ("id", "name", "description"),
+    "metadata": ("id", "last_action_date", "last_action_type", "field_name", "previous_value", "replacement_value",
+                 "updated_by"),
+    "organization_identifier": ("id", "identifier_type", "identifier"), "url": ("id", "url"),
+    "service_capacity": ("id", "available", "updated"), "unit": ("id", "name"),
+}  # fmt: skip
+
+#: the foreign keys a table's flat rows must have besides (``tabular_required`` in the specification's schemas)
+TABULAR_REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
+    "program": ("organization_id",), "service": ("organization_id",),
+    "service_at_location": ("service_id", "location_id"), "attribute": ("link_id", "taxonomy_term_id", "link_entity"),
+    "metadata": ("resource_id", "resource_type"), "cost_option": ("service_id",),
+    "organization_identifier": ("organization_id",), "service_capacity": ("unit_id", "service_id"),
 }  # fmt: skip
 
 #: each table's CSV file in a tabular package, as the specification's datapackage.json names it
