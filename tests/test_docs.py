@@ -23,15 +23,38 @@ def _blocks(page: Path) -> list[str]:
     return re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
 
 
+def _checkout(tmp_path: Path) -> Path:
+    """A folder that reads like the checkout (its files linked in), where what a page writes lands apart."""
+    for entry in ROOT.iterdir():
+        if not entry.name.startswith("."):
+            (tmp_path / entry.name).symlink_to(entry)
+    return tmp_path
+
+
 @pytest.mark.parametrize("page", [p for p in PAGES if _blocks(p)], ids=lambda p: p.name)
 def test_python_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A page's blocks run in order in one namespace, as a reader would type them.
-    monkeypatch.chdir(ROOT)
+    # A page's blocks run in order in one namespace, as a reader would type them, exactly as written.
+    monkeypatch.chdir(_checkout(tmp_path))
     namespace: dict[str, object] = {}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for index, code in enumerate(_blocks(page)):
-            exec(compile(code.replace('"out/', f'"{tmp_path}/'), f"{page.name}[{index}]", "exec"), namespace)
+            exec(compile(code, f"{page.name}[{index}]", "exec"), namespace)
+
+
+YAML = [
+    pytest.param(page, text, id=f"{page.name}[{index}]")
+    for page in PAGES
+    for index, text in enumerate(re.findall(r"```yaml\n(.*?)```", page.read_text(encoding="utf-8"), re.S))
+    if text.startswith("tipframe: 1")
+]
+
+
+@pytest.mark.parametrize(("page", "text"), YAML)
+def test_whole_documents_in_the_docs_are_valid(page: Path, text: str) -> None:
+    import tipframe
+
+    tipframe.loads(text)  # a document shown whole is one a reader can copy
 
 
 def test_readme_example_prints_what_its_comments_say(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,7 +47,10 @@ def data_frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None 
     try:
         pandas = importlib.import_module("pandas")
     except ImportError:
-        raise ImportError("tables need pandas: pip install 'tipframe[table]'") from None
+        raise ImportError(
+            "tables need pandas, the table extra: pip install 'tipframe[table]' (in a checkout: pip install -e "
+            "'.[table]')"
+        ) from None
     return pandas.DataFrame([dict(r) for r in rows], columns=list(columns) if columns is not None else None)
 
 

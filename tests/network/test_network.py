@@ -178,12 +178,16 @@ def test_the_example_names_its_weak_points() -> None:
     assert [g.service for g in analysis.workforce_gaps] == ["food-parcels", "community-policing"]
 
 
-def test_cli_network_summarises_exports_and_refuses_bad_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_network_summarises_exports_and_refuses_bad_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["network", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     assert "counselling: 28 referred, capacity 20" in out
     assert "TIP702 warning" in out
-    assert main(["network", str(EXAMPLE), "--export", "gexf"]) == 2
+    monkeypatch.chdir(tmp_path)  # with no -o, an export is named after the network's file, here
+    assert main(["network", str(EXAMPLE), "--export", "gexf"]) == 0
+    assert (tmp_path / f"{EXAMPLE.stem}.gexf").is_file()
     target = tmp_path / "n.graphml"
     assert main(["network", str(EXAMPLE), "--export", "graphml", "-o", str(target)]) == 0
     assert target.read_text().startswith("<graphml") or "<graphml" in target.read_text()

@@ -300,5 +300,10 @@ def test_the_command(bundle: Bundle, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert len(lines) == 1 + 31 * 2
     assert main(["reach", plan, "--bundle", str(tmp_path), "--json", str(tmp_path / "x.json")]) == 2
     assert "--json: not for a learning pathway" in capsys.readouterr().err
-    assert main(["reach", plan, "--replicates", "5"]) == 1  # the plan it follows is not in scope
+    assert main(["reach", plan, "--replicates", "5"]) == 0  # the documents beside the plan are looked in
+    apart = tmp_path / "apart"
+    apart.mkdir()
+    (apart / "skilled_plan.yaml").write_text(SKILLED_PLAN)
+    capsys.readouterr()
+    assert main(["reach", str(apart / "skilled_plan.yaml"), "--replicates", "5"]) == 1  # nowhere to be found
     assert "no CascadePlan 'informed-rollout'" in capsys.readouterr().err

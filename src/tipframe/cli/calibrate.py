@@ -63,7 +63,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _documents(args: argparse.Namespace) -> tuple[CascadePlan | RecurringPlan, Observations, Bundle]:
-    bundle = read_documents([args.plan, args.observations, *args.bundle])
+    bundle = read_documents([args.plan, args.observations, *args.bundle], beside=args.plan)
     plan = document_at(bundle, args.plan, (CascadePlan, RecurringPlan), "a CascadePlan or RecurringPlan")
     return plan, document_at(bundle, args.observations, Observations, "an Observations document"), bundle
 

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import re
 import signal
 import sys
@@ -64,9 +65,17 @@ def print_json(payload: object) -> None:
     print(json.dumps(payload, indent=2, ensure_ascii=False))
 
 
-def read_documents(paths: Sequence[str]) -> Bundle:
-    """The bundle of ``paths`` (files, folders, builtin:ID); raises `DocumentError` with every problem found."""
+def read_documents(paths: Sequence[str], beside: str | None = None) -> Bundle:
+    """The bundle of ``paths`` (files, folders, builtin:ID); raises `DocumentError` with every problem found.
+
+    When only references are unresolved and ``beside`` is a file, the documents in its folder are
+    looked in too (a plan's workforce and programme usually lie beside it); the problems found
+    without them are reported if that does not resolve every one."""
     bundle, problems = read_bundle(paths)
+    if problems and beside is not None and os.path.isfile(beside) and all(p.layer == "bundle" for p in problems):
+        again, still = read_bundle([*paths, os.path.dirname(beside) or "."])
+        if not still:
+            return again
     if problems:
         raise DocumentError(problems)
     return bundle

@@ -27,6 +27,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         import shtab
     except ImportError:
-        return fail("completion", "completion needs shtab: pip install 'tipframe[completion]'")
+        return fail(
+            "completion",
+            "completion needs shtab, the completion extra: pip install 'tipframe[completion]' "
+            "(in a checkout: pip install -e '.[completion]')",
+        )
     sys.stdout.write(shtab.complete(args.root, shell=args.shell))  # the whole parser, set by build_parser
     return OK

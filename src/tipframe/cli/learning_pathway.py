@@ -9,11 +9,9 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from tipframe.bundle import read_bundle
-from tipframe.cli.common import OK, UNUSABLE, fail, wrote
+from tipframe.cli.common import OK, UNUSABLE, fail, read_documents, wrote
 from tipframe.cli.recurring import pool
 from tipframe.io.files import write_csv
-from tipframe.io.problems import DocumentError
 from tipframe.model import CascadePlan, LevelScale, Programme, Workforce
 from tipframe.progress import terminal_progress
 
@@ -30,9 +28,7 @@ def run_pathway(args: argparse.Namespace, plan: CascadePlan, stop: Callable[[Any
     if given:
         return fail("reach", f"{', '.join(given)}: not for a learning pathway (a plan that follows another) yet",
                     UNUSABLE)  # fmt: skip
-    bundle, problems = read_bundle([args.plan, *args.bundle])
-    if problems:
-        raise DocumentError(problems)
+    bundle = read_documents([args.plan, *args.bundle], beside=args.plan)
     chain = pathway_plans(plan, lambda name: bundle.get(name, CascadePlan))
     workforce = bundle.get(plan.workforce, Workforce)
     if workforce.levels is None:

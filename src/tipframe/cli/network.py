@@ -10,7 +10,7 @@ import attrs
 
 from tipframe.bundle import Bundle, read_bundle
 from tipframe.checks import Registry, check
-from tipframe.cli.common import INVALID, OK, add_bundle, fail, identifier, print_problems, terminable
+from tipframe.cli.common import INVALID, OK, add_bundle, identifier, print_problems, terminable
 from tipframe.io.documents import dump, dumps, load_located
 from tipframe.model import ReferralNetwork
 from tipframe.network.hsds_tables import FIELDS
@@ -38,7 +38,8 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="where --export writes (a folder for hsds-csv: its package files are replaced all or none)",
+        help="where --export writes (a folder for hsds-csv: its package files are replaced all or none); default "
+        "the network's file name with the format's suffix (my-area.graphml, my-area-hsds/ for hsds-csv), here",
     )
     parser.set_defaults(run=run)
 
@@ -82,6 +83,13 @@ def _export(network: ReferralNetwork, export: str, output: str) -> int:
     return OK
 
 
+def _default_output(path: str, export: str) -> str:
+    """Where an export goes unless told: the network file's name, with the format's suffix, in this folder."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    suffix = {"graphml": ".graphml", "gexf": ".gexf", "hsds-json": "-hsds.json", "hsds-csv": "-hsds"}[export]
+    return stem + suffix
+
+
 def _network(path: str, bundle: Bundle) -> ReferralNetwork | None:
     """The network read from ``path``: taken from the bundle, so that a large file is read once."""
     for entry in bundle.entries:
@@ -101,9 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if network is None:
         return INVALID
     if args.export is not None:
-        if args.output is None:
-            return fail("network", "--export needs -o/--output FILE")
-        return _export(network, args.export, args.output)
+        return _export(network, args.export, args.output or _default_output(args.path, args.export))
     sys.stdout.write(summarise(network, bundle))
     findings = check(bundle, Registry.default(), select=["TIP7"])
     ours = [f for f in findings if f.document == f"{network.KIND} {network.id}"]

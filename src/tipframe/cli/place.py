@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from tipframe.reach.placement import place_seeds
     from tipframe.reach.scenario import PlanError
 
-    bundle = read_documents([args.plan, *args.bundle])
+    bundle = read_documents([args.plan, *args.bundle], beside=args.plan)
     plan = document_at(bundle, args.plan, (CascadePlan, PeerPlan), "a CascadePlan or PeerPlan")
     if isinstance(plan, PeerPlan):
         return _peer(args, plan, bundle)

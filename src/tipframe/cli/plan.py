@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     from tipframe.reach.scenario import PlanError
     from tipframe.reach.targets import Lever, Target, fewest_replicates, plan_for_target
 
-    bundle = read_documents([args.plan, *args.bundle])
+    bundle = read_documents([args.plan, *args.bundle], beside=args.plan)
     plan: CascadePlan = document_at(bundle, args.plan, CascadePlan, "a CascadePlan")
     try:
         share, period = parse_target(args.target, plan)

@@ -11,7 +11,6 @@ import textwrap
 import threading
 from typing import cast
 
-from tipframe.bundle import read_bundle
 from tipframe.cli.common import (
     INVALID,
     OK,
@@ -21,6 +20,7 @@ from tipframe.cli.common import (
     add_threshold,
     fail,
     positive,
+    read_documents,
     seed,
     whole,
     wrote,
@@ -113,9 +113,7 @@ def _one_of(name: str, kinds: tuple[type[Document], ...]) -> Document:
 
 def _documents(args: argparse.Namespace, plan: CascadePlan) -> tuple[CascadePlan, Workforce, Programme]:
     paths = [args.plan, *([args.workforce] if args.workforce else []), *args.bundle]
-    bundle, problems = read_bundle(paths)
-    if problems:
-        raise DocumentError(problems)
+    bundle = read_documents(paths, beside=args.plan)
     workforce = (
         load_located(args.workforce, kind=Workforce).document
         if args.workforce

@@ -38,7 +38,7 @@ def usage_problem(args: argparse.Namespace, kind: str = "a recurring plan") -> s
 
 def _read(args: argparse.Namespace, workforce: str) -> tuple[Any, Workforce]:
     """The bundle the options name, and the workforce to run over (see `_workforce`)."""
-    bundle = read_documents([args.plan, *([args.workforce] if args.workforce else []), *args.bundle])
+    bundle = read_documents([args.plan, *([args.workforce] if args.workforce else []), *args.bundle], beside=args.plan)
     return bundle, _workforce(args, bundle, workforce)
 
 

@@ -48,7 +48,10 @@ def new_axes(ax: Any) -> Any:
     try:
         pyplot = importlib.import_module("matplotlib.pyplot")
     except ImportError:
-        raise ImportError("plots need matplotlib: pip install 'tipframe[plot]'") from None
+        raise ImportError(
+            "plots need matplotlib, the plot extra: pip install 'tipframe[plot]' (in a checkout: pip install -e "
+            "'.[plot]')"
+        ) from None
     _, axes = pyplot.subplots(figsize=(8, 4.5))
     return axes
 

@@ -445,7 +445,7 @@ def describe_summary(summary: ReachSummary, result: ReachResult, *, threshold: i
         )
     lines = [
         f"{plan.name}  (CascadePlan {plan.id})",
-        f"{how}; {summary.horizon} {period} periods ({plan.period}); "
+        f"{how}; {summary.horizon:,} {period} periods ({plan.period}); "
         f"{count_text(summary.eligible, threshold)} eligible staff in "
         f"{summary.organisations} organisations; {summary.seeds} seed trainer{'' if summary.seeds == 1 else 's'}",
         *_wrapped(key),

@@ -191,7 +191,7 @@ def describe_peer(summary: PeerSummary, result: PeerResult) -> str:
     mean = f"mean {e.mean:,.{places}f} ± {e.mcse:,.{places}f} (Monte Carlo s.e.)" if e.n > 1 else "one replicate"
     lines = [
         f"{plan.name}  (PeerPlan {plan.id})",
-        f"Monte Carlo ({result.backend}), {summary.replicates:,} replicates, seed {result.seed}; {plan.horizon} "
+        f"Monte Carlo ({result.backend}), {summary.replicates:,} replicates, seed {result.seed}; {plan.horizon:,} "
         f"periods ({plan.period}); {summary.people:,} people in the staff network, {summary.seeds} start; "
         f"p = {plan.p:g}, q = {plan.q:g}",
         "",

@@ -180,7 +180,7 @@ def describe_recurring(summary: RecurringSummary, result: RecurringResult) -> st
     """
     plan = result.plan
     words = _WORDS[summary.unit]
-    span = f"{summary.horizon} periods ({plan.period})"
+    span = f"{summary.horizon:,} periods ({plan.period})"
     if plan.start is not None:
         span += f", {plan.period_label(1)} to {plan.period_label(summary.horizon)}"
     lines = [
