@@ -20,7 +20,19 @@ WORKFORCE = tipframe.load("builtin:help-the-helpers-community", Workforce)
 PROGRAMME = tipframe.load("builtin:help-the-helpers", Programme)
 
 
+def _clipped(figure: object) -> list[float]:
+    """How far what the figure draws (titles, labels, ticks, legends, marks) reaches beyond its edges, in inches
+    (left, bottom, right, top): all zero when nothing is cut off as saved."""
+    figure.canvas.draw()  # type: ignore[attr-defined]
+    drawn = figure.get_tightbbox(figure.canvas.get_renderer())  # type: ignore[attr-defined]
+    width, height = figure.get_size_inches()  # type: ignore[attr-defined]
+    beyond = [-drawn.x0, -drawn.y0, drawn.x1 - width, drawn.y1 - height]
+    return [round(max(0.0, b), 2) if b > 0.01 else 0.0 for b in beyond]
+
+
 def _saved(ax: object, tmp_path: Path) -> int:
+    """Save the plot, after checking that none of its text falls outside the figure."""
+    assert _clipped(ax.figure) == [0.0, 0.0, 0.0, 0.0]  # type: ignore[attr-defined]
     path = tmp_path / "plot.png"
     ax.figure.savefig(path)  # type: ignore[attr-defined]
     return path.stat().st_size
@@ -33,12 +45,31 @@ def test_reach_over_time_for_several_designs(tmp_path: Path) -> None:
     assert len(ax.lines) == 3
     assert len(ax.collections) == 3  # one band each
     assert [t.get_text() for t in ax.get_legend().get_texts()][1:] == [
-        "tiers[0].conversion=0.05",
-        "tiers[0].conversion=0.3",
+        "conversion 0.05",
+        "conversion 0.3",
+        "mean of the replicates",
+        "90% of replicates (5th to 95th percentile)",
     ]
     assert ax.lines[0].get_ydata()[-1] == pytest.approx(100 * tipframe.summarise_reach(result).reach.mean)
     assert "modelled" in ax.get_ylabel()
     assert _saved(ax, tmp_path) > 10_000
+
+
+def test_reach_zooms_to_the_data_and_the_clipping_check_sees_a_cut(tmp_path: Path) -> None:
+    import matplotlib.pyplot as pyplot
+
+    plan = tipframe.load(EXAMPLES / "national-rollout.yaml", CascadePlan)
+    bundle = tipframe.load_bundle([EXAMPLES])
+    result = tipframe.simulate_reach(plan, bundle.get(plan.workforce, Workforce), bundle.get(plan.programme, Programme),
+                                     replicates=5, seed=1)  # fmt: skip
+    ax = plots.plot_reach(result)
+    assert ax.get_ylim()[1] <= 10  # a national rollout's few per cent are drawn large enough to read
+    assert plots.plot_reach(result, full_scale=True).get_ylim() == (0, 100)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "mean of the replicates", "90% of replicates (5th to 95th percentile)"]  # fmt: skip
+    figure, cut = pyplot.subplots(figsize=(2, 1.5))
+    cut.set_title("a title far too long for so small a figure to hold it")
+    assert _clipped(figure) != [0.0, 0.0, 0.0, 0.0]
 
 
 def test_reach_by_organisation_and_who_trained_whom(tmp_path: Path) -> None:

@@ -54,8 +54,9 @@ def test_the_page_stands_alone(report: Path) -> None:
     page = report.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert page.count('src="data:image/png;base64,') == 4  # coverage, reach, reach by organisation, network
-    for fetched in ('src="http', "<link", "<script", "@import"):
-        assert fetched not in page  # nothing is fetched: it opens with no network
+    for fetched in ('src="http', "<link", "<script src", "@import"):
+        assert fetched not in page  # nothing is fetched: it opens with no network (one inline script opens
+        # every section's details for printing)
     assert "Modelled, not observed." in page
 
 
@@ -169,7 +170,8 @@ def test_the_report_shows_control_characters_escaped(tmp_path: Path) -> None:
     object.__setattr__(hostile, "description", "one\ntwo \u2066isolated\u2069")
     page = render_report(gather_report([hostile], Bundle.of([hostile])))
     assert not {"\x1b", "\u202e", "\u202c", "\u2066", "\u2069"} & set(page)
-    assert '<h2 id="svru-community-referrals">Pathways \\u202esyawhtap\\u202c \\x1b[31mred\\x1b[0m</h2>' in page
+    assert "<title>Pathways \\u202esyawhtap\\u202c \\x1b[31mred\\x1b[0m</title>" in page
+    assert "<h3>Pathways \\u202esyawhtap\\u202c \\x1b[31mred\\x1b[0m" in page
     assert "two \\u2066isolated\\u2069" in page
     (tmp_path / "hostile.html").write_text(page, encoding="utf-8")
 
@@ -184,3 +186,36 @@ def test_the_report_sets_the_clinics_against_the_600(tmp_path: Path) -> None:
     assert "Observed: at least 600 case discussions with practitioners from 2019-09 to 2022-08" in page
     assert "cases discussed" in page
     assert page.count("<img") == 2  # counts so far against the 600, and reach
+
+
+_MEASURE = (
+    "<script>const b=document.body,r=e=>e.getBoundingClientRect();"
+    "b.dataset.overflow=document.documentElement.scrollWidth-innerWidth;"
+    "b.dataset.title=Math.round(r(document.querySelector('h1')).height);"
+    "b.dataset.line=parseFloat(getComputedStyle(document.querySelector('h1')).lineHeight)||0;"
+    "b.dataset.contents=Math.round(r(document.querySelector('nav.contents')).bottom);"
+    "b.dataset.headlines=Math.round(r(document.getElementById('headlines')).top);"
+    "document.querySelectorAll('details').forEach(d=>d.open=true);"
+    "b.dataset.opened=document.documentElement.scrollWidth-innerWidth;</script>"
+)
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_the_examples_report_reads_at_a_glance(width: int, tmp_path: Path) -> None:
+    browser = _browser()
+    target = tmp_path / "report.html"
+    examples = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
+    assert main(["report", *examples, "--replicates", "10", "-o", str(target)]) == 0
+    page = target.read_text(encoding="utf-8")
+    (tmp_path / "measured.html").write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+    dom = subprocess.run(
+        [browser, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},900", "--dump-dom",
+         (tmp_path / "measured.html").as_uri()], capture_output=True, text=True, timeout=120,
+    ).stdout  # fmt: skip
+    import re
+
+    found = dict(re.findall(r'data-(\w+)="(-?[\d.]+)"', dom[: dom.index(">", dom.index("<body")) + 1]))
+    assert float(found["overflow"]) <= 0, "the page scrolls sideways"
+    assert float(found["opened"]) <= 0, "a document's details scroll sideways"
+    assert float(found["title"]) <= 2.2 * float(found["line"]), "the title takes more than two lines"
+    assert float(found["headlines"]) < 900, "the headlines do not start in the first screen"

@@ -52,7 +52,8 @@ def new_axes(ax: Any) -> Any:
             "plots need matplotlib, the plot extra: pip install 'tipframe[plot]' (in a checkout: pip install -e "
             "'.[plot]')"
         ) from None
-    _, axes = pyplot.subplots(figsize=(8, 4.5))
+    # constrained layout keeps every label inside the figure when it is saved, at any size
+    _, axes = pyplot.subplots(figsize=(8, 4.5), layout="constrained")
     return axes
 
 

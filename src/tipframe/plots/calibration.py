@@ -65,7 +65,8 @@ def plot_posterior(result: CalibrationResult, *, axes: Any = None) -> Any:
         ax.set_xlabel("value")
     axes[0].set_ylabel("density")
     axes[0].legend(fontsize="small", loc="best")
-    axes[0].figure.tight_layout()
+    if axes[0].figure.get_layout_engine() is None:  # the caller's figure: lay it out; ours is constrained
+        axes[0].figure.tight_layout()
     return axes
 
 

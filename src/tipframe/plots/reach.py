@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from tipframe.plots.axes import period_axis as _period_axis
 __all__ = ["plot_dissemination", "plot_organisation_reach", "plot_reach"]
 
 
-def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = None) -> Any:
+def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = None, full_scale: bool = False) -> Any:
     """Reach over time: each design's mean (a line) with its 90% interval across replicates (a band), on one axis.
 
     The line is the mean, as the legend says, since a sweep keeps each design's mean per period
@@ -33,6 +34,10 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
         The lines' labels, in order (default: the plan's name, or the values a scenario set).
     ax
         The matplotlib Axes to draw on; None draws on a new figure's.
+    full_scale
+        Draw reach from 0 to 100%; by default the axis ends a little above the highest band, so
+        that a rollout reaching a few per cent is not drawn as a flat line (the axis says where
+        it ends).
 
     Returns
     -------
@@ -43,6 +48,9 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
     ImportError
         When matplotlib is missing and no ``ax`` is given, saying what to install.
     """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     from tipframe.reach.measures import reach_series
     from tipframe.reach.sweeps import SweepResult, SweepScenario
 
@@ -52,12 +60,14 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
         items.extend(item.scenarios if isinstance(item, SweepResult) else [item])
         plan = plan or getattr(item, "plan", None)
     ax = _axes(ax)
+    top = 0.0
     for index, item in enumerate(items):
         if isinstance(item, SweepScenario):
             eligible = max(item.summary.eligible, 1)
             mean = np.array(item.trained_mean) / eligible
             low, high = np.array(item.trained_low) / eligible, np.array(item.trained_high) / eligible
-            label = ", ".join(f"{k}={v}" for k, v in item.values.items()) or f"scenario {item.index}"
+            label = ", ".join(f"{_lever_words(k)} {v:g}" if isinstance(v, int | float) else f"{_lever_words(k)} {v}"
+                              for k, v in item.values.items()) or f"scenario {item.index}"  # fmt: skip
         else:
             assert isinstance(item, ReachResult)
             series = reach_series(item)
@@ -69,13 +79,33 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
         periods = np.arange(mean.size)
         (line,) = ax.plot(periods, 100 * mean, label=label)
         ax.fill_between(periods, 100 * low, 100 * high, color=line.get_color(), alpha=0.2, linewidth=0)
+        top = max(top, float(np.nanmax(np.append(high, mean), initial=0.0)))
     _period_axis(ax, plan)
     ax.set_ylabel("reach, % of eligible staff (modelled)")
-    ax.set_ylim(0, 100)
+    ax.set_ylim(0, 100 if full_scale or top >= 0.6 else _nice(100 * top * 1.15))
     ax.set_title("Modelled reach: mean (line) and 90% interval (band) across replicates")
+    grey = "0.35"
+    marks = [Line2D([], [], color=grey, label="mean of the replicates"),
+             Patch(color=grey, alpha=0.2, label="90% of replicates (5th to 95th percentile)")]  # fmt: skip
+    if len(items) > 1:
+        marks = [*ax.get_lines(), *marks]
     if items:
-        ax.legend(fontsize="small", title="line: mean; band: 5th to 95th percentile", title_fontsize="small")
+        ax.legend(handles=marks, fontsize="small", loc="upper left")
     return ax
+
+
+def _lever_words(path: str) -> str:
+    """A plan field's path as a reader says it: ``tiers[0].cohort_size`` as ``cohort size``, a later tier's with
+    its number (``tier 2 conversion``)."""
+    words = re.sub(r"tiers\[(\d+)\]\.", lambda m: "" if m.group(1) == "0" else f"tier {int(m.group(1)) + 1} ", path)
+    return words.replace("_", " ").replace(".", " ")
+
+
+def _nice(value: float) -> float:
+    """The axis's end: 1, 2 or 5 times a power of ten, at or above ``value`` (at least 1%)."""
+    value = max(value, 1.0)
+    power = 10 ** np.floor(np.log10(value))
+    return float(next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value))
 
 
 def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = None) -> Any:

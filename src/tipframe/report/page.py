@@ -12,11 +12,9 @@ import base64
 import datetime as dt
 import html
 import io
-from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 from tipframe.bundle import Bundle
-from tipframe.checks.findings import Finding
 from tipframe.model import (
     CascadePlan,
     Engine,
@@ -34,21 +32,12 @@ from tipframe.privacy import DEFAULT_THRESHOLD, count_text, suppression_note, vi
 from tipframe.report.content import ReportContent
 from tipframe.report.html import summary_html
 
-_PAGE_STYLE: Final = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-color:#1a1a1a;line-height:1.45}
-h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2.5rem}
-img{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{color:#555;font-size:.9rem}
-.modelled{background:#f4f1e8;border-left:4px solid #a15c00;padding:.4rem .8rem}
-table.findings td,table.findings th{padding:2px 8px;text-align:left;vertical-align:top}
-.error{color:#b00020}.warning{color:#a15c00}.info{color:#555}
-"""
-
 
 def _png(ax: Any) -> str:
     figure = ax.figure
     buffer = io.BytesIO()
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:  # a figure drawn on given axes; tipframe's own are constrained
+        figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=110)
     import matplotlib.pyplot as pyplot
 
@@ -65,20 +54,6 @@ def _figure(ax: Any, caption: str) -> str:
     return (
         f'<figure><img alt="{_text(caption)}" src="data:image/png;base64,{_png(ax)}">'
         f"<figcaption>{_text(caption)}</figcaption></figure>"
-    )
-
-
-def _findings(findings: Sequence[Finding]) -> str:
-    if not findings:
-        return "<p>No findings from the practice rules.</p>"
-    rows = "".join(
-        f'<tr><td class="{f.severity.value}">{_text(f.severity.value)}</td><td>{_text(f.code)}</td>'
-        f"<td>{_text(f.message)}</td><td>{_text(f.hint or '')}</td></tr>"
-        for f in findings
-    )
-    return (
-        '<table class="findings"><tr><th>severity</th><th>rule</th><th>finding</th><th>what to do</th></tr>'
-        f"{rows}</table>"
     )
 
 
@@ -129,7 +104,7 @@ def _programme(programme: Programme, bundle: Bundle, threshold: int) -> list[str
     return parts
 
 
-def _reach(result: ReachResult, threshold: int) -> list[str]:
+def _reach(result: ReachResult, threshold: int) -> tuple[list[str], list[str]]:
     from tipframe import plots
     from tipframe.reach.measures import describe_summary, summarise_reach
 
@@ -148,16 +123,17 @@ def _reach(result: ReachResult, threshold: int) -> list[str]:
     return [
         '<div class="modelled"><strong>Modelled, not observed.</strong> These numbers follow from the plan\'s '
         f"assumptions, {how}.</div>",
-        f"<pre>{html.escape(visible(describe_summary(summary, result, threshold=threshold), lines=True))}</pre>",
         _figure(
             plots.plot_reach(result),
             "Modelled reach over time: the mean (line) and 90% interval (band) across replicates",
         ),
+    ], [
+        f"<pre>{html.escape(visible(describe_summary(summary, result, threshold=threshold), lines=True))}</pre>",
         _figure(plots.plot_organisation_reach(result), "Modelled reach by organisation at the horizon"),
     ]
 
 
-def _recurring(result: RecurringResult) -> list[str]:
+def _recurring(result: RecurringResult) -> tuple[list[str], list[str]]:
     from tipframe import plots
     from tipframe.reach.recurring_measures import describe_recurring, summarise_recurring
 
@@ -166,15 +142,16 @@ def _recurring(result: RecurringResult) -> list[str]:
         f"assumptions, simulated {result.replicates:,} times; each figure is the median across replicates with its "
         "90% interval, and below it the mean with its Monte Carlo standard error. Observed counts the programme "
         "reports are set against them.</div>",
-        f"<pre>{html.escape(visible(describe_recurring(summarise_recurring(result), result), lines=True))}</pre>",
         _figure(
             plots.plot_recurring(result), "Modelled counts so far (median and 90% interval), and what was observed"
         ),
+    ], [
+        f"<pre>{html.escape(visible(describe_recurring(summarise_recurring(result), result), lines=True))}</pre>",
         _figure(plots.plot_recurring_reach(result), "Modelled reach: who has a space to go to, and who came"),
     ]
 
 
-def _peer(result: PeerResult) -> list[str]:
+def _peer(result: PeerResult) -> tuple[list[str], list[str]]:
     from tipframe import plots
     from tipframe.reach.peer_plan import describe_peer, summarise_peer
 
@@ -182,15 +159,16 @@ def _peer(result: PeerResult) -> list[str]:
         '<div class="modelled"><strong>Modelled, not observed.</strong> Who takes a practice up from colleagues, '
         f"simulated {result.replicates:,} times over the staff network; the median across replicates with its 90% "
         "interval.</div>",
-        f"<pre>{html.escape(visible(describe_peer(summarise_peer(result), result), lines=True))}</pre>",
         _figure(plots.plot_peer(result), "Modelled people reached from colleague to colleague"),
-    ]
+    ], [f"<pre>{html.escape(visible(describe_peer(summarise_peer(result), result), lines=True))}</pre>"]
 
 
-def _plan(plan: CascadePlan | RecurringPlan | PeerPlan, content: ReportContent, threshold: int) -> list[str]:
+def _plan(
+    plan: CascadePlan | RecurringPlan | PeerPlan, content: ReportContent, threshold: int
+) -> tuple[list[str], list[str]]:
     result = content.reach.get(plan.id, "the plan was not simulated")
     if isinstance(result, str):
-        return [f"<p>Not simulated: {_text(result)}</p>"]
+        return [f"<p>Not simulated: {_text(result)}</p>"], []
     if isinstance(result, RecurringResult):
         return _recurring(result)
     if isinstance(result, PeerResult):
@@ -249,40 +227,31 @@ def render_report(
     """
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
-    documents, bundle, findings = content.documents, content.bundle, content.findings
-    sections = []
-    for document in documents:
-        label = f"{document.KIND} {document.id}"
-        mine = [f for f in findings if f.document == label]
-        parts = [
-            f'<h2 id="{html.escape(document.id)}">{_text(document.name)}</h2>',
-            f"<p><small>{_text(label)}</small></p>",
-            summary_html(document, bundle, heading=False, threshold=threshold),
-        ]
-        if isinstance(document, Programme):
-            parts += _programme(document, bundle, threshold)
-        elif isinstance(document, CascadePlan | RecurringPlan | PeerPlan):
-            parts += _plan(document, content, threshold)
-        elif isinstance(document, ReachResult):
-            parts += _reach(document, threshold)
-        elif isinstance(document, RecurringResult):
-            parts += _recurring(document)
-        elif isinstance(document, PeerResult):
-            parts += _peer(document)
-        elif isinstance(document, ReferralNetwork):
-            parts += _network(document, bundle)
-        parts += ["<h3>Practice findings</h3>", _findings(mine)]
-        sections.append("\n".join(parts))
-    heading = title or ("tipframe report: " + ", ".join(d.name for d in documents))
+    from tipframe.report import layout
     from tipframe.version import __version__
 
-    made = "" if date is None else f" on {date.isoformat()}"
+    documents, bundle, findings = content.documents, content.bundle, content.findings
+    entries = []
+    for document in documents:
+        label = f"{document.KIND} {document.id}"
+        shown: list[str] = []
+        hidden: list[str] = []
+        if isinstance(document, Programme):
+            hidden = _programme(document, bundle, threshold)
+        elif isinstance(document, CascadePlan | RecurringPlan | PeerPlan):
+            shown, hidden = _plan(document, content, threshold)
+        elif isinstance(document, ReachResult):
+            shown, hidden = _reach(document, threshold)
+        elif isinstance(document, RecurringResult):
+            shown, hidden = _recurring(document)
+        elif isinstance(document, PeerResult):
+            shown, hidden = _peer(document)
+        elif isinstance(document, ReferralNetwork):
+            shown = _network(document, bundle)
+        summary = summary_html(document, bundle, heading=False, threshold=threshold)
+        entries.append(layout.document_entry(document, [f for f in findings if f.document == label], summary,
+                                             shown, hidden))  # fmt: skip
     counts = suppression_note(threshold) if threshold > 1 else "Observed counts of people are shown whole."
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_text(heading)}</title><style>{_PAGE_STYLE}</style></head><body>"
-        f"<h1>{_text(heading)}</h1>"
-        f"<p>Made with tipframe {html.escape(__version__)}{made}. Values marked * are illustrative: the sources "
-        f"do not give them. {html.escape(counts)}</p>" + "\n".join(sections) + "</body></html>\n"
-    )
+    context = layout.page_context(content, entries, title=title, version=__version__,
+                                  date=None if date is None else date.isoformat(), counts_note=counts)  # fmt: skip
+    return layout.render(context)
