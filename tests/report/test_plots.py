@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,15 @@ EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 PLAN = tipframe.load("builtin:help-the-helpers-rollout", CascadePlan)
 WORKFORCE = tipframe.load("builtin:help-the-helpers-community", Workforce)
 PROGRAMME = tipframe.load("builtin:help-the-helpers", Programme)
+
+
+@pytest.fixture(autouse=True)
+def _closed() -> Any:
+    """Each test's figures are closed after it (pyplot keeps every figure it made until then)."""
+    yield
+    import matplotlib.pyplot as pyplot
+
+    pyplot.close("all")
 
 
 def _clipped(figure: object) -> list[float]:
