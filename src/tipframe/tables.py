@@ -17,8 +17,9 @@ __all__ = ["STYLE", "data_frame", "html_table"]
 
 #: the CSS of every tipframe HTML display, scoped to its ``.tipframe`` wrapper
 STYLE: Final = (
-    "<style>.tipframe table{border-collapse:collapse;font-size:0.9em}"
-    ".tipframe th,.tipframe td{text-align:left;vertical-align:top;padding:2px 8px}"
+    "<style>.tipframe{max-width:100%;overflow-x:auto}.tipframe table{border-collapse:collapse;font-size:0.9em}"
+    # !important: Jupyter's own table style is more specific, and would align every cell right
+    ".tipframe th,.tipframe td{text-align:left !important;vertical-align:top;padding:2px 8px;white-space:normal}"
     ".tipframe th{font-weight:600;white-space:nowrap}.tipframe .mark{color:#a15c00}"
     ".tipframe .modelled{color:#555;font-style:italic}</style>"
 )
@@ -58,6 +59,8 @@ def _text(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "n/a"
+        if math.isinf(value):
+            return "never" if value > 0 else "-inf"
         return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
     return "" if value is None else str(value)
 

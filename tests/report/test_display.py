@@ -116,3 +116,37 @@ def test_a_recurring_result_is_a_table_of_periods() -> None:
     assert frame["discussions_so_far_mean"].iloc[-1] == pytest.approx(so_far.mean())
     assert (frame["supported_low"] <= frame["supported_high"]).all()
     assert frame["date"].iloc[-1] == "2022-08-31"
+
+
+# JupyterLab's own rule for rendered tables, which aligns every cell right (and is more specific than a class)
+_JUPYTER = ".jp-RenderedHTMLCommon tbody tr td,.jp-RenderedHTMLCommon th{text-align:right;white-space:nowrap}"
+
+
+def test_displays_keep_their_alignment_in_jupyter_and_a_sweep_fits_1000_px(tmp_path: Path) -> None:
+    import re
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    plan = tipframe.load("builtin:help-the-helpers-rollout", CascadePlan)
+    workforce = tipframe.load(plan.workforce, Workforce)
+    grid = {"tiers[0].conversion": [0.05, 0.3], "tiers[0].cohort_size": [6, 12], "uptake": [0.6, 0.9]}
+    sweep = tipframe.sweep(plan, workforce, grid=grid, replicates=10)
+    display = sweep._repr_html_()
+    assert "text-align:left !important" in display
+    assert "inf" not in display
+    assert "tiers[0]" not in display  # levers in words
+    if browser is None:
+        pytest.skip("Debian's chromium is not installed: the alignment and width are checked in a browser")
+    measure = ("<script>const t=document.querySelector('.tipframe table'),c=t.querySelector('td');"
+               "document.body.dataset.width=Math.ceil(t.getBoundingClientRect().width);"
+               "document.body.dataset.align=getComputedStyle(c).textAlign;</script>")  # fmt: skip
+    page = (f'<html><head><style>{_JUPYTER}</style></head><body><div class="jp-RenderedHTMLCommon" '
+            f'style="width:1000px">{display}</div>{measure}</body></html>')  # fmt: skip
+    (tmp_path / "sweep.html").write_text(page)
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'p'}",
+                          "--dump-dom", (tmp_path / "sweep.html").as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout  # fmt: skip
+    found = dict(re.findall(r'data-(\w+)="([^"]*)"', dom[dom.index("<body") : dom.index(">", dom.index("<body"))]))
+    assert found["align"] == "left"
+    assert int(found["width"]) <= 1000

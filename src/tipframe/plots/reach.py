@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,7 +51,7 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
     from matplotlib.patches import Patch
 
     from tipframe.reach.measures import reach_series
-    from tipframe.reach.sweeps import SweepResult, SweepScenario
+    from tipframe.reach.sweeps import SweepResult, SweepScenario, lever_words
 
     items: list[Any] = []
     plan = None
@@ -66,7 +65,7 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
             eligible = max(item.summary.eligible, 1)
             mean = np.array(item.trained_mean) / eligible
             low, high = np.array(item.trained_low) / eligible, np.array(item.trained_high) / eligible
-            label = ", ".join(f"{_lever_words(k)} {v:g}" if isinstance(v, int | float) else f"{_lever_words(k)} {v}"
+            label = ", ".join(f"{lever_words(k)} {v:g}" if isinstance(v, int | float) else f"{lever_words(k)} {v}"
                               for k, v in item.values.items()) or f"scenario {item.index}"  # fmt: skip
         else:
             assert isinstance(item, ReachResult)
@@ -92,13 +91,6 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
     if items:
         ax.legend(handles=marks, fontsize="small", loc="upper left")
     return ax
-
-
-def _lever_words(path: str) -> str:
-    """A plan field's path as a reader says it: ``tiers[0].cohort_size`` as ``cohort size``, a later tier's with
-    its number (``tier 2 conversion``)."""
-    words = re.sub(r"tiers\[(\d+)\]\.", lambda m: "" if m.group(1) == "0" else f"tier {int(m.group(1)) + 1} ", path)
-    return words.replace("_", " ").replace(".", " ")
 
 
 def _nice(value: float) -> float:

@@ -13,12 +13,13 @@ from tipframe.io.arrays import to_numpy
 from tipframe.model import Engine, ReachResult
 from tipframe.privacy import DEFAULT_THRESHOLD, count_text
 from tipframe.reach.flags import flag_lines, projection_heading
+from tipframe.reach.stats import NanSafe
 
 LEVELS = (0.5, 0.8, 0.9)
 
 
-@attrs.frozen
-class Estimate:
+@attrs.frozen(eq=False)
+class Estimate(NanSafe):
     """A measure across replicates: the median with its 90% interval, and the mean with its Monte Carlo error.
 
     The median is the headline: it always lies inside its interval. The mean can fall outside
@@ -82,13 +83,12 @@ class Estimate:
 
 
 Interval = Estimate
-"""The earlier name of `Estimate`, kept so that code using ``Interval.of``, ``.mean``, ``.low`` and
-``.high`` still runs; those mean what they did (``mean`` is the mean, which is no longer the
-headline: quote ``median``)."""
+"""The earlier name of `Estimate`, kept so that code using ``Interval.of``, ``.mean``, ``.low`` and ``.high`` still
+runs; those mean what they did (``mean`` is the mean, which is no longer the headline: quote ``median``)."""
 
 
-@attrs.frozen
-class TimeTo:
+@attrs.frozen(eq=False)
+class TimeTo(NanSafe):
     """When reach first gets to ``level``: the median over replicates with its 90% interval, and the share reached.
 
     Replicates that never get there are censored at the horizon: they sort last, and a quantile
@@ -103,8 +103,8 @@ class TimeTo:
     high: float  # 95th percentile
 
 
-@attrs.frozen
-class ReachSummary:
+@attrs.frozen(eq=False)
+class ReachSummary(NanSafe):
     """What a researcher quotes from a result: reach, time to reach, adoption, maintenance, depth.
 
     Each measure is an `Estimate` (median, 90% interval, mean and its Monte Carlo error); each

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import attrs
+
 __all__ = ["clopper_pearson", "standard_error"]
 
 
@@ -66,3 +68,25 @@ def standard_error(values: Any) -> float:
     float
     """
     return float(values.std(ddof=1) / math.sqrt(values.size)) if values.size > 1 else math.nan
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality in which a NaN equals a NaN, through tuples, lists and attrs instances (a summary's "not known")."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if attrs.has(type(a)) and type(a) is type(b):
+        return all(same(getattr(a, f.name), getattr(b, f.name)) for f in attrs.fields(type(a)))
+    return bool(a == b)
+
+
+class NanSafe:
+    """A base for frozen attrs summaries made with ``eq=False``: equal when every field is, a NaN equal to a NaN
+    (two runs with the same seed give equal summaries, though a measure with no data is NaN in both)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and same(self, other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(repr(value) for value in attrs.astuple(self, recurse=False)))  # type: ignore[arg-type]
