@@ -84,7 +84,7 @@ from tipframe.model import (
 )
 from tipframe.model.feasibility import Infeasibility, plan_infeasibilities
 from tipframe.model.kinds import KINDS
-from tipframe.progress import terminal_progress
+from tipframe.progress import progress_bar, terminal_progress
 from tipframe.report.notebook import load_ipython_extension, to_frame, to_html
 from tipframe.schema import json_schema
 from tipframe.version import __version__
@@ -286,6 +286,7 @@ __all__ = [
     "place_seeds",
     "plan_for_target",
     "plan_infeasibilities",
+    "progress_bar",
     "project_reach",
     "read_bundle",
     "rerun",

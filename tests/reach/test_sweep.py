@@ -119,7 +119,7 @@ def test_progress_is_reported_and_drawn_only_at_a_terminal() -> None:
         bar = tipframe.terminal_progress("sweeping", stream)
         bar(1, 2)
         bar(2, 2)
-    assert "sweeping [" in screen.getvalue()
+    assert "sweeping: 100%" in screen.getvalue()
     assert screen.getvalue().endswith("\n")
     assert pipe.getvalue() == ""
 

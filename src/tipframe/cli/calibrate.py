@@ -29,6 +29,7 @@ from tipframe.cli.common import (
 from tipframe.io.documents import dump, load_located, to_data
 from tipframe.io.problems import DocumentError, Problem
 from tipframe.model import CalibrationResult, CascadePlan, Observations, RecurringPlan, Workforce
+from tipframe.progress import terminal_progress
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,11 +70,18 @@ def _documents(args: argparse.Namespace) -> tuple[CascadePlan | RecurringPlan, O
 
 
 def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
+    """A bar of the runs done against the most allowed (a calibration may stop before), at a terminal."""
     if args.quiet or not sys.stderr.isatty():
         return None
+    bar = terminal_progress("calibrating")
+    seen = {"generation": 0, "before": 0, "runs": 0}
 
-    def show(generation: int, runs: int) -> None:
-        print(f"\rgeneration {generation}: {runs:,} runs", end="", file=sys.stderr, flush=True)
+    def show(generation: int, runs: int) -> None:  # runs: so far in this generation
+        if generation != seen["generation"]:
+            seen["before"] += seen["runs"]
+            seen["generation"] = generation
+        seen["runs"] = runs
+        bar(min(seen["before"] + runs, args.simulations - 1), args.simulations)
 
     return show
 

@@ -9,6 +9,7 @@ import sys
 from tipframe.bundle import read_bundle
 from tipframe.cli.common import OK, UNUSABLE, add_bundle, add_threshold, fail, plural, positive, print_problems, seed
 from tipframe.io.files import write_atomic
+from tipframe.progress import terminal_progress
 from tipframe.report.content import gather_report
 
 
@@ -39,6 +40,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--replicates", type=positive, default=200, metavar="N", help="replicates for plans (200)")
     parser.add_argument("--seed", type=seed, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument("--title", help="the page's title")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_threshold(parser)
     parser.add_argument(
         "--date",
@@ -65,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     documents = list(reported)
     if not documents:
         return fail("report", "no documents found", UNUSABLE)
-    content = gather_report(documents, bundle, replicates=args.replicates, seed=args.seed)
+    show = None if args.quiet else terminal_progress("simulating plans")
+    content = gather_report(documents, bundle, replicates=args.replicates, seed=args.seed, progress=show)
     try:
         page = render_report(content, title=args.title, threshold=args.threshold, date=args.date)
     except ImportError as error:

@@ -6,7 +6,7 @@ only renders what it gathered, so rendering never runs an engine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -51,7 +51,12 @@ def _peer(plan: PeerPlan, bundle: Bundle, replicates: int, seed: int) -> PeerRes
 
 
 def gather_report(
-    documents: Sequence[Document], bundle: Bundle, *, replicates: int = 200, seed: int = 0
+    documents: Sequence[Document],
+    bundle: Bundle,
+    *,
+    replicates: int = 200,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReportContent:
     """Check the bundle and simulate every plan among ``documents``.
 
@@ -63,6 +68,8 @@ def gather_report(
         The documents their references point to.
     replicates, seed
         How each plan is simulated (`tipframe.simulate_reach`, `tipframe.simulate_recurring`).
+    progress
+        Called ``progress(done, total)`` as the plans are simulated (`tipframe.progress_bar`).
 
     Returns
     -------
@@ -72,7 +79,10 @@ def gather_report(
     from tipframe.reach import PlanError, simulate_reach, simulate_recurring
 
     reach: dict[str, ReachResult | RecurringResult | PeerResult | str] = {}
+    plans = [d for d in documents if isinstance(d, PeerPlan | CascadePlan | RecurringPlan)]
     for document in documents:
+        if progress is not None and document in plans:
+            progress(plans.index(document), len(plans))
         if isinstance(document, PeerPlan):
             reach[document.id] = _peer(document, bundle, replicates, seed)
             continue
@@ -100,4 +110,6 @@ def gather_report(
             )
             continue
         reach[document.id] = simulate_reach(document, workforce, programme, replicates=replicates, seed=seed)
+    if progress is not None and plans:
+        progress(len(plans), len(plans))
     return ReportContent(documents=tuple(documents), bundle=bundle, findings=check(bundle), reach=reach)
