@@ -93,6 +93,11 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
     return ax
 
 
+def _short(text: str, width: int = 34) -> str:
+    """A name cut to ``width`` characters (an ellipsis where it was cut), so that long names leave room to draw."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
 def _nice(value: float) -> float:
     """The axis's end: 1, 2 or 5 times a power of ten, at or above ``value`` (at least 1%)."""
     value = max(value, 1.0)
@@ -101,7 +106,9 @@ def _nice(value: float) -> float:
 
 
 def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = None) -> Any:
-    """Reach at the horizon in each organisation (mean across replicates), the largest organisations first.
+    """The share of each organisation's eligible staff trained by the horizon (the mean across replicates; seed
+    trainers aside), the largest organisations first, by name; the title says how many of how many are drawn.
+    A result keeps each organisation's mean only, so there is no interval to draw.
 
     Parameters
     ----------
@@ -126,13 +133,19 @@ def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = Non
     order = np.argsort(-eligible, kind="stable")[:top]
     share = np.where(eligible[order] > 0, trained[order] / np.maximum(eligible[order], 1), np.nan)
     ax = _axes(ax)
-    names = [result.organisations[i] for i in order]
+    titles = {o.id: o.name or o.id for o in result.workforce.organisations}
+    names = [_short(_label(titles.get(result.organisations[i], result.organisations[i]))) for i in order]
     ax.barh(range(len(order)), 100 * share, color="#56b4e9")
     ax.set_yticks(range(len(order)), names, fontsize="small")
     ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel(f"reach at period {trained.size and to_numpy(result.trained).shape[1] - 1}, % (modelled mean)")
-    ax.set_title("Reach by organisation")
+    highest = float(np.nanmax(share, initial=0.0))
+    ax.set_xlim(0, 100 if highest >= 0.6 else _nice(100 * highest * 1.15))
+    horizon = to_numpy(result.trained).shape[1] - 1
+    ax.set_xlabel(f"trained by {result.plan.period_label(horizon)}, % of eligible staff (modelled mean; seed "
+                  "trainers aside)")  # fmt: skip
+    shown = len(order)
+    count = len(result.organisations)
+    ax.set_title("Trained by organisation" + (f": the {shown} largest of {count}" if shown < count else ""))
     return ax
 
 
