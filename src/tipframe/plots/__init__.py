@@ -18,3 +18,4 @@ from tipframe.plots.planning import plot_frontier as plot_frontier
 from tipframe.plots.reach import plot_dissemination as plot_dissemination
 from tipframe.plots.reach import plot_organisation_reach as plot_organisation_reach
 from tipframe.plots.reach import plot_reach as plot_reach
+from tipframe.plots.reach import plot_sweep as plot_sweep

@@ -59,10 +59,12 @@ DRAWN_UP_TO = 40
 def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, ax: Any = None) -> Any:
     """The referral network in columns by referrals from the nearest entry point, coloured by level of support.
 
-    Up to `DRAWN_UP_TO` services each is drawn, with its pathways: single points of failure have
-    a red ring, dead ends a cross, services over capacity a bold label. Larger networks are
-    counted instead: services in each column by level of support, with the single points of
-    failure and dead ends named in the title by their number.
+    Up to `DRAWN_UP_TO` services each is drawn, with its pathways as curved arrows (bowed more
+    within a column, so that an arrow does not run through the services between its ends), as wide
+    as their volume of referrals: single points of failure have a red ring, dead ends a cross,
+    services over capacity a bold label, and the key says so. The layout depends on the document
+    alone. Larger networks are counted instead: services in each column by level of support, with
+    the single points of failure and dead ends named in the title by their number.
 
     Parameters
     ----------
@@ -100,7 +102,17 @@ def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, a
     positions = nx.multipartite_layout(graph, subset_key=_columns(graph))
     services = {s.id: s for s in network.services}
     colours = [SUPPORT_COLOURS[services[n].support] for n in graph]
-    nx.draw_networkx_edges(graph, positions, ax=ax, arrowsize=12, edge_color="#777777", node_size=600)
+    volumes = [float(graph.edges[edge].get("volume") or 0.0) for edge in graph.edges]
+    volumes = [v for v in volumes if v > 0]
+    widest = max(volumes, default=1.0)
+    for same_column in (False, True):
+        edges = [
+            (a, b) for a, b in graph.edges if (graph.nodes[a]["column"] == graph.nodes[b]["column"]) == same_column
+        ]
+        widths = [1.0 + 3.0 * (graph.edges[e].get("volume") or 0.0) / widest for e in edges]
+        bend = f"arc3,rad={0.5 if same_column else 0.12}"
+        nx.draw_networkx_edges(graph, positions, edgelist=edges, ax=ax, arrowsize=12, edge_color="#777777",
+                               node_size=600, width=widths, connectionstyle=bend)  # fmt: skip
     nx.draw_networkx_nodes(graph, positions, node_color=colours, node_size=600, ax=ax)
     single = [p.id for p in analysis.single_points if p.kind == "service"]
     if single:
@@ -133,14 +145,34 @@ def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, a
             fontweight="bold" if node in over else "normal",
             bbox=ground,
         )
-    handles = [
-        ax.scatter([], [], color=colour, label=support.value if support else "not set", s=60)
-        for support, colour in SUPPORT_COLOURS.items()
-    ]
-    ax.legend(handles=handles, title="support", fontsize="small", loc="best")
-    ax.set_title(f"{_label(network.name)}\nred ring, on every route; cross, dead end; bold, over capacity")
+    _key(ax, bool(single), bool(dead), bool(over), bool(volumes))
+    ax.set_title(_label(network.name), wrap=True)
     ax.set_axis_off()
+    ax.margins(0.12)  # room for the rings and the curved arrows at the edges
     return ax
+
+
+def _key(ax: Any, single: bool, dead: bool, over: bool, volumes: bool) -> None:
+    """The key to every mark drawn: levels of support, rings, crosses, bold names, arrow widths."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], linestyle="", marker="o", markersize=9, color=colour,
+                      label=support.value if support else "support not set")
+               for support, colour in SUPPORT_COLOURS.items()]  # fmt: skip
+    if single:
+        ring = Line2D([], [], linestyle="", marker="o", markersize=12, markerfacecolor="none", markeredgewidth=2)
+        ring.set_markeredgecolor("#d55e00")
+        ring.set_label("on every route from an entry point")
+        handles.append(ring)
+    if dead:
+        handles.append(Line2D([], [], linestyle="", marker="x", color="#000000", label="dead end: refers nowhere on"))
+    if over:
+        handles.append(Line2D([], [], linestyle="", label="bold name: more referred than its capacity"))
+    handles.append(Line2D([], [], color="#777777", label="pathway" + (": wider, more referrals" if volumes else "")))
+    if ax.figure.get_layout_engine() is not None:  # tipframe's own figure: the key beside the drawing
+        ax.figure.legend(handles=handles, fontsize="small", loc="outside right upper", frameon=False)
+    else:
+        ax.legend(handles=handles, fontsize="small", loc="best")
 
 
 def _count_network(network: ReferralNetwork, analysis: Any, graph: Any, last: int, ax: Any) -> Any:

@@ -14,7 +14,7 @@ from tipframe.plots.axes import label as _label
 from tipframe.plots.axes import new_axes as _axes
 from tipframe.plots.axes import period_axis as _period_axis
 
-__all__ = ["plot_dissemination", "plot_organisation_reach", "plot_reach"]
+__all__ = ["DRAWN_UP_TO", "plot_dissemination", "plot_organisation_reach", "plot_reach", "plot_sweep"]
 
 
 def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = None, full_scale: bool = False) -> Any:
@@ -77,20 +77,91 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
             label = labels[index]
         periods = np.arange(mean.size)
         (line,) = ax.plot(periods, 100 * mean, label=label)
-        ax.fill_between(periods, 100 * low, 100 * high, color=line.get_color(), alpha=0.2, linewidth=0)
+        if len(items) <= _BANDS_UP_TO:  # more bands overlap into a blur: plot_sweep draws each apart
+            ax.fill_between(periods, 100 * low, 100 * high, color=line.get_color(), alpha=0.2, linewidth=0)
         top = max(top, float(np.nanmax(np.append(high, mean), initial=0.0)))
     _period_axis(ax, plan)
     ax.set_ylabel("reach, % of eligible staff (modelled)")
     ax.set_ylim(0, 100 if full_scale or top >= 0.6 else _nice(100 * top * 1.15))
-    ax.set_title("Modelled reach: mean (line) and 90% interval (band) across replicates")
+    banded = len(items) <= _BANDS_UP_TO
+    ax.set_title("Modelled reach: mean (line) and 90% interval (band) across replicates" if banded
+                 else "Modelled reach of each design: the mean across replicates")  # fmt: skip
     grey = "0.35"
-    marks = [Line2D([], [], color=grey, label="mean of the replicates"),
-             Patch(color=grey, alpha=0.2, label="90% of replicates (5th to 95th percentile)")]  # fmt: skip
-    if len(items) > 1:
-        marks = [*ax.get_lines(), *marks]
-    if items:
+    marks: list[Any] = [Line2D([], [], color=grey, label="mean of the replicates")]
+    if len(items) <= _BANDS_UP_TO:
+        marks.append(Patch(color=grey, alpha=0.2, label="90% of replicates (5th to 95th percentile)"))
+    else:
+        marks.append(Line2D([], [], linestyle="", label="(bands left out: plot_sweep draws each design apart)"))
+    if len(items) > 1:  # each line is a design's mean (the title says so)
+        marks = [*ax.get_lines(), *marks[1:]]
+    if items and len(marks) > 6 and ax.figure.get_layout_engine() is not None:
+        ax.figure.legend(handles=marks, fontsize="small", loc="outside lower center", ncols=2, frameon=False)
+    elif items:
         ax.legend(handles=marks, fontsize="small", loc="upper left")
     return ax
+
+
+#: lines drawn with their bands on one axis; more are drawn as lines alone
+_BANDS_UP_TO = 3
+
+
+def plot_sweep(sweep: Any, *, columns: int = 3) -> Any:
+    """A sweep as small multiples: one panel a design, its mean and 90% band over time, the other designs' means
+    in grey behind it for comparison, every panel on the same axes.
+
+    Parameters
+    ----------
+    sweep
+        A `SweepResult`.
+    columns
+        Panels a row.
+
+    Returns
+    -------
+    numpy.ndarray
+        The panels' matplotlib Axes, in the sweep's order (spare panels removed).
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is missing.
+    """
+    from tipframe.reach.sweeps import lever_words
+
+    scenarios = list(sweep.scenarios)
+    rows = max(1, -(-len(scenarios) // columns))
+    first = _axes(None)
+    figure = first.figure
+    first.remove()
+    figure.set_size_inches(3.4 * min(columns, max(1, len(scenarios))), 2.6 * rows + 0.6)
+    axes = np.atleast_1d(figure.subplots(rows, min(columns, max(1, len(scenarios))), sharex=True, sharey=True))
+    curves = []
+    for scenario in scenarios:
+        eligible = max(scenario.summary.eligible, 1)
+        curves.append(tuple(100 * np.array(s) / eligible for s in (scenario.trained_mean, scenario.trained_low,
+                                                                    scenario.trained_high)))  # fmt: skip
+    top = max((float(np.nanmax(high, initial=0.0)) for _, _, high in curves), default=0.0)
+    flat = axes.ravel()
+    for index, (ax, scenario) in enumerate(zip(flat, scenarios, strict=False)):
+        for other, (mean, _, _) in enumerate(curves):
+            if other != index:
+                ax.plot(mean, color="0.8", linewidth=0.8)
+        mean, low, high = curves[index]
+        ax.fill_between(np.arange(mean.size), low, high, color="#0072b2", alpha=0.25, linewidth=0)
+        ax.plot(mean, color="#0072b2")
+        words = ", ".join(f"{lever_words(k)} {v:g}" if isinstance(v, int | float) else f"{lever_words(k)} {v}"
+                          for k, v in scenario.values.items()) or f"design {scenario.index}"  # fmt: skip
+        ax.set_title(_short(words, 40), fontsize="small")
+        ax.set_ylim(0, 100 if top >= 60 else _nice(top * 1.15))
+    for ax in flat[len(scenarios) :]:
+        ax.remove()
+    figure.supylabel("trained, % of eligible staff (modelled)", fontsize="small")
+    unit = sweep.plan.period.describe()
+    figure.supxlabel(f"{unit[2:]}s from the start" if unit.startswith("1 ") else f"periods of {unit} from the start",
+                     fontsize="small")  # fmt: skip
+    figure.suptitle(f"Sweep of {_short(_label(sweep.plan.name), 70)}\neach design: the mean (line) and 90% of "
+                    "replicates (band); the other designs' means in grey", fontsize="medium")  # fmt: skip
+    return flat[: len(scenarios)]
 
 
 def _short(text: str, width: int = 34) -> str:
@@ -177,17 +248,52 @@ def plot_dissemination(result: ReachResult, *, replicate: int = 0, ax: Any = Non
     from tipframe.graphs import dissemination_graph
 
     graph = dissemination_graph(result, replicate)
+    ax = _axes(ax)
+    if graph.number_of_nodes() > DRAWN_UP_TO:
+        return _generation_bands(graph, result, replicate, ax)
     for _, data in graph.nodes(data=True):
         data["column"] = 2 * data["generation"] - (1 if data["kind"] == "cohort" else 0)
     positions = nx.multipartite_layout(graph, subset_key=_columns(graph)) if graph.number_of_nodes() else {}
-    ax = _axes(ax)
     trainers = [n for n, d in graph.nodes(data=True) if d["kind"] == "trainer"]
     cohorts = [n for n, d in graph.nodes(data=True) if d["kind"] == "cohort"]
-    nx.draw_networkx_edges(graph, positions, ax=ax, alpha=0.3, arrows=False, width=0.5)
-    nx.draw_networkx_nodes(graph, positions, nodelist=trainers, node_size=12, node_color="#0072b2", ax=ax)
-    nx.draw_networkx_nodes(
-        graph, positions, nodelist=cohorts, node_size=16, node_shape="s", node_color="#e69f00", ax=ax
-    )
-    ax.set_title(f"Who trained whom, replicate {replicate} (modelled): trainers and cohorts by generation")
+    nx.draw_networkx_edges(graph, positions, ax=ax, alpha=0.4, arrows=False, width=0.6)
+    nx.draw_networkx_nodes(graph, positions, nodelist=trainers, node_size=14, node_color=_TRAINER, ax=ax)
+    nx.draw_networkx_nodes(graph, positions, nodelist=cohorts, node_size=18, node_shape="s", node_color=_COHORT,
+                           ax=ax)  # fmt: skip
+    from matplotlib.lines import Line2D
+
+    ax.legend(handles=[
+        Line2D([], [], linestyle="", marker="o", color=_TRAINER, label="trainer (seeds at the left)"),
+        Line2D([], [], linestyle="", marker="s", color=_COHORT, label="cohort"),
+        Line2D([], [], color="0.3", alpha=0.6, label="facilitated, or trained in"),
+    ], fontsize="small", loc="upper right")  # fmt: skip
+    ax.set_title(f"Who trained whom in replicate {replicate} (modelled): by generation, left to right")
     ax.set_axis_off()
+    return ax
+
+
+#: a dissemination graph with more trainers and cohorts than this is drawn as generations over time
+DRAWN_UP_TO = 400
+_TRAINER, _COHORT = "#0072b2", "#e69f00"
+
+
+def _generation_bands(graph: Any, result: ReachResult, replicate: int, ax: Any) -> Any:
+    """A large dissemination graph as trainers by generation over time: stacked bands, one a generation."""
+    horizon = to_numpy(result.trained).shape[1] - 1
+    counts: dict[int, Any] = {}
+    for _, data in graph.nodes(data=True):
+        if data["kind"] == "trainer":
+            row = counts.setdefault(int(data["generation"]), np.zeros(horizon + 1))
+            row[min(int(data["period"]), horizon) :] += 1
+    generations = sorted(counts)
+    labels = ["seed trainers" if g == 0 else f"generation {g}" for g in generations]
+    ax.stackplot(np.arange(horizon + 1), *(counts[g] for g in generations), labels=labels, alpha=0.85)
+    _period_axis(ax, result.plan)
+    ax.set_ylabel("trainers made so far (modelled)")
+    cohorts = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "cohort")
+    trainers = graph.number_of_nodes() - cohorts
+    title = (f"Who trained whom in replicate {replicate} (modelled): {trainers:,} trainers and {cohorts:,} cohorts,\n"
+             "too many to draw one by one: trainers made so far, by generation")  # fmt: skip
+    ax.set_title(title, fontsize="medium")
+    ax.legend(fontsize="small", loc="upper left", ncols=2 if len(generations) > 6 else 1)
     return ax
