@@ -150,3 +150,20 @@ def test_displays_keep_their_alignment_in_jupyter_and_a_sweep_fits_1000_px(tmp_p
     found = dict(re.findall(r'data-(\w+)="([^"]*)"', dom[dom.index("<body") : dom.index(">", dom.index("<body"))]))
     assert found["align"] == "left"
     assert int(found["width"]) <= 1000
+
+
+def test_every_summary_is_a_table() -> None:
+    import math
+
+    from tipframe.graphs import dissemination_graph, generation_summary
+
+    result = _result()
+    summary = tipframe.to_frame(tipframe.summarise_reach(result)).set_index("measure")
+    assert summary.loc["reach", "median"] == tipframe.summarise_reach(result).reach.median
+    assert summary.loc["eligible", "value"] == 215
+    times = summary.loc[[m for m in summary.index if m.startswith("time to")]]
+    assert not any(math.isinf(x) for x in times["high"])  # never reached: NaN, never infinity
+    generations = tipframe.to_frame(generation_summary(dissemination_graph(result)))
+    assert list(generations.columns[:3]) == ["generation", "trainers", "cohorts"]
+    needs = tipframe.to_frame(tipframe.training_needs("scotland-public-sector", tipframe.load_bundle([EXAMPLES])))
+    assert {"organisation", "role", "level"} <= set(needs.columns)

@@ -10,8 +10,11 @@ themselves.
 
 from __future__ import annotations
 
+import math
 import sys
 from typing import Any
+
+import attrs
 
 from tipframe.bundle import Bundle
 from tipframe.model import CalibrationResult, Document, PeerResult, PrincipleCoverage, ReachResult, RecurringResult
@@ -19,7 +22,7 @@ from tipframe.privacy import DEFAULT_THRESHOLD
 from tipframe.report.html import summary_html
 from tipframe.tables import data_frame
 
-__all__ = ["load_ipython_extension", "register", "to_frame", "to_html"]
+__all__ = ["load_ipython_extension", "register", "summary_rows", "to_frame", "to_html"]
 
 
 def to_html(obj: Any, bundle: Bundle | None = None, *, threshold: int = DEFAULT_THRESHOLD) -> str:
@@ -63,7 +66,9 @@ def to_frame(obj: Any) -> Any:
     obj
         A `ReachResult`, `RecurringResult` or `PeerResult` (one row per period: medians, 90% intervals,
         means and Monte Carlo errors), a `CalibrationResult` (one row per particle), a `PrincipleCoverage`
-        (sessions by principles), or anything with its own ``to_frame()`` (findings, network
+        (sessions by principles), a summary (`ReachSummary`, `RecurringSummary`, `PeerSummary`: one row
+        per measure), a `NeedsResult` (one row per organisation, role and level), a list of rows
+        (``generation_summary``), or anything with its own ``to_frame()`` (findings, network
         analyses, sweeps).
 
     Returns
@@ -95,10 +100,54 @@ def to_frame(obj: Any) -> Any:
         return data_frame(calibration_rows(obj))
     if isinstance(obj, PrincipleCoverage):
         return data_frame(obj.rows(), ("session", *obj.principles))
+    if type(obj).__name__ == "NeedsResult":
+        from tipframe.needs import needs_rows
+
+        return data_frame(needs_rows(obj, threshold=1))
+    if isinstance(obj, list) and all(isinstance(row, dict) for row in obj):
+        return data_frame(obj)
+    if type(obj).__name__.endswith("Summary") and attrs.has(type(obj)):
+        return data_frame(summary_rows(obj))
     frame = getattr(obj, "to_frame", None)
     if frame is None:
         raise TypeError(f"tipframe has no table for {type(obj).__name__}")
     return frame()
+
+
+def summary_rows(summary: Any) -> list[dict[str, Any]]:
+    """A summary's measures as rows: each estimate's median, 90% interval, mean and Monte Carlo error; each time
+    to reach its median, interval and share reached; other numbers as a value.
+
+    Parameters
+    ----------
+    summary
+        A `ReachSummary`, `RecurringSummary` or `PeerSummary`.
+
+    Returns
+    -------
+    list of dict
+        ``measure``, ``median``, ``low``, ``high``, ``mean``, ``mcse``, ``share_reached``, ``value``
+        (NaN, not infinity, where a time is never reached).
+    """
+    rows: list[dict[str, Any]] = []
+
+    def number(x: Any) -> float:
+        value = float(x)
+        return math.nan if math.isinf(value) else value
+
+    for field in attrs.fields(type(summary)):
+        value = getattr(summary, field.name)
+        if hasattr(value, "median") and hasattr(value, "mcse"):
+            rows.append({"measure": field.name, **{k: number(getattr(value, k))
+                                                   for k in ("median", "low", "high", "mean", "mcse")}})  # fmt: skip
+        elif isinstance(value, tuple) and value and hasattr(value[0], "share_reached"):
+            for time in value:
+                rows.append({"measure": f"time to {time.level:.0%}", "median": number(time.median),
+                             "low": number(time.low), "high": number(time.high),
+                             "share_reached": time.share_reached})  # fmt: skip
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            rows.append({"measure": field.name, "value": value})
+    return rows
 
 
 def _document_html(document: Document) -> str:
