@@ -42,7 +42,12 @@ def script(page: Path, work: Path) -> str:
             lines.append(body)
         else:
             python.append(body)
-            lines.append("python - <<'TIPFRAME_PAGE'\n" + "\n".join(python) + "TIPFRAME_PAGE")
+            # Run as typed at a prompt: a __main__ with no file, so that worker processes (a local Dask
+            # cluster, a process pool) start without running the page again.
+            code = work / f".page-{len(python)}.py"
+            code.write_text("\n".join(python), encoding="utf-8")
+            run = 'import sys; exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"))'
+            lines.append(f"python -c '{run}' {code}")
     return "\n".join(lines) + "\n"
 
 

@@ -208,6 +208,9 @@ def test_the_frontier_is_drawn(tmp_path: Path) -> None:
     sweep = tipframe.sweep(plan, workforce, grid={"tiers[0].cohort_size": [4, 8]}, replicates=30, seed=2)
     ax = plots.plot_frontier(sweep)
     assert "frontier" in ax.get_legend().get_texts()[0].get_text()
+    from ..clipping import NOTHING, clipped
+
+    assert clipped(ax.figure) == NOTHING
     ax.figure.savefig(tmp_path / "frontier.png")
     assert (tmp_path / "frontier.png").stat().st_size > 10_000
 

@@ -88,6 +88,9 @@ def test_a_peer_result_is_a_table_and_a_plot(tmp_path: Path) -> None:
     frame = tipframe.to_frame(result)
     assert frame["reached_mean"].iloc[-1] == pytest.approx(to_numpy(result.trained)[:, -1].mean())
     ax = plots.plot_peer(result)
+    from ..clipping import NOTHING, clipped
+
+    assert clipped(ax.figure) == NOTHING
     assert len(ax.lines) == 1
     assert ax.get_ylim()[0] == 0
     ax.figure.savefig(tmp_path / "peer.png")

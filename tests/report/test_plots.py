@@ -15,6 +15,8 @@ matplotlib.use("Agg")  # no screen here; a test may set the backend, the library
 
 from tipframe import plots  # noqa: E402
 
+from ..clipping import NOTHING, clipped  # noqa: E402
+
 EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 PLAN = tipframe.load("builtin:help-the-helpers-rollout", CascadePlan)
 WORKFORCE = tipframe.load("builtin:help-the-helpers-community", Workforce)
@@ -30,19 +32,9 @@ def _closed() -> Any:
     pyplot.close("all")
 
 
-def _clipped(figure: object) -> list[float]:
-    """How far what the figure draws (titles, labels, ticks, legends, marks) reaches beyond its edges, in inches
-    (left, bottom, right, top): all zero when nothing is cut off as saved."""
-    figure.canvas.draw()  # type: ignore[attr-defined]
-    drawn = figure.get_tightbbox(figure.canvas.get_renderer())  # type: ignore[attr-defined]
-    width, height = figure.get_size_inches()  # type: ignore[attr-defined]
-    beyond = [-drawn.x0, -drawn.y0, drawn.x1 - width, drawn.y1 - height]
-    return [round(max(0.0, b), 2) if b > 0.01 else 0.0 for b in beyond]
-
-
 def _saved(ax: object, tmp_path: Path) -> int:
     """Save the plot, after checking that none of its text falls outside the figure."""
-    assert _clipped(ax.figure) == [0.0, 0.0, 0.0, 0.0]  # type: ignore[attr-defined]
+    assert clipped(ax.figure) == NOTHING  # type: ignore[attr-defined]
     path = tmp_path / "plot.png"
     ax.figure.savefig(path)  # type: ignore[attr-defined]
     return path.stat().st_size
@@ -78,7 +70,7 @@ def test_reach_zooms_to_the_data_and_the_clipping_check_sees_a_cut(tmp_path: Pat
         "mean of the replicates", "90% of replicates (5th to 95th percentile)"]  # fmt: skip
     figure, cut = pyplot.subplots(figsize=(2, 1.5))
     cut.set_title("a title far too long for so small a figure to hold it")
-    assert _clipped(figure) != [0.0, 0.0, 0.0, 0.0]
+    assert clipped(figure) != [0.0, 0.0, 0.0, 0.0]
 
 
 def test_a_sweep_as_small_multiples_and_many_designs_on_one_axis(tmp_path: Path) -> None:
@@ -201,6 +193,7 @@ def test_a_calibration_is_drawn_against_its_priors_and_what_was_observed(tmp_pat
     ax = plots.plot_pair(result, "tiers[0].conversion", "tiers[0].attrition")
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("tiers[0].conversion", "tiers[0].attrition")
     assert len(ax.collections[0].get_offsets()) == 30
+    assert clipped(ax.figure) == NOTHING
     with pytest.raises(ValueError, match="no free parameter 'uptake'"):
         plots.plot_pair(result, "uptake", "tiers[0].attrition")
     ax = plots.plot_predictive(result, draws=20)
