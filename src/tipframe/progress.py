@@ -2,8 +2,8 @@
 
 The library never writes on its own: pass ``progress=tipframe.progress_bar()`` (a widget in a
 notebook, text at a terminal) or ``progress=tipframe.terminal_progress()`` (text, and only at a
-terminal: what the command line uses) to `simulate_reach`, `sweep`, `calibrate`,
-`plan_for_target`, `place_seeds` or `simulate_learning_pathway`.
+terminal: what the command line uses) to `simulate_reach`, `sweep`, `plan_for_target`,
+`place_seeds` or `simulate_learning_pathway` (`calibrate` reports generations instead).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def _callback(make: Callable[[int], Any]) -> Callable[[int, int], None]:
 
     def update(done: int, total: int) -> None:
         nonlocal bar
-        if bar is None or bar.total != total:
+        if bar is None or bar.total != total or bar.disable or done < bar.n:  # a new run, or the last one ended
             if bar is not None:
                 bar.close()
             bar = make(total)

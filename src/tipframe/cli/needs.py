@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from tipframe.io.files import write_csv
     from tipframe.needs import needs_rows, training_needs
 
-    bundle = read_documents([args.workforce, *args.bundle], beside=args.workforce)
+    bundle = read_documents([args.workforce, *args.bundle])
     workforce = document_at(bundle, args.workforce, Workforce, "a Workforce")
     try:
         result = training_needs(workforce, bundle)

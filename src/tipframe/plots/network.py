@@ -112,7 +112,7 @@ def plot_network(network: ReferralNetwork, *, scale: LevelScale | None = None, a
         widths = [1.0 + 3.0 * (graph.edges[e].get("volume") or 0.0) / widest for e in edges]
         bend = f"arc3,rad={0.5 if same_column else 0.12}"
         nx.draw_networkx_edges(graph, positions, edgelist=edges, ax=ax, arrowsize=12, edge_color="#777777",
-                               node_size=600, width=widths, connectionstyle=bend)  # fmt: skip
+                               node_size=900, width=widths, connectionstyle=bend)  # fmt: skip
     nx.draw_networkx_nodes(graph, positions, node_color=colours, node_size=600, ax=ax)
     single = [p.id for p in analysis.single_points if p.kind == "service"]
     if single:

@@ -51,7 +51,8 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
     from matplotlib.patches import Patch
 
     from tipframe.reach.measures import reach_series
-    from tipframe.reach.sweeps import SweepResult, SweepScenario, lever_words
+    from tipframe.reach.sweep_display import lever_value, lever_words
+    from tipframe.reach.sweeps import SweepResult, SweepScenario
 
     items: list[Any] = []
     plan = None
@@ -65,7 +66,7 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
             eligible = max(item.summary.eligible, 1)
             mean = np.array(item.trained_mean) / eligible
             low, high = np.array(item.trained_low) / eligible, np.array(item.trained_high) / eligible
-            label = ", ".join(f"{lever_words(k)} {v:g}" if isinstance(v, int | float) else f"{lever_words(k)} {v}"
+            label = ", ".join(f"{lever_words(k)} {lever_value(v)}"
                               for k, v in item.values.items()) or f"scenario {item.index}"  # fmt: skip
         else:
             assert isinstance(item, ReachResult)
@@ -126,7 +127,7 @@ def plot_sweep(sweep: Any, *, columns: int = 3) -> Any:
     ImportError
         When matplotlib is missing.
     """
-    from tipframe.reach.sweeps import lever_words
+    from tipframe.reach.sweep_display import lever_value, lever_words
 
     scenarios = list(sweep.scenarios)
     rows = max(1, -(-len(scenarios) // columns))
@@ -149,13 +150,13 @@ def plot_sweep(sweep: Any, *, columns: int = 3) -> Any:
         mean, low, high = curves[index]
         ax.fill_between(np.arange(mean.size), low, high, color="#0072b2", alpha=0.25, linewidth=0)
         ax.plot(mean, color="#0072b2")
-        words = ", ".join(f"{lever_words(k)} {v:g}" if isinstance(v, int | float) else f"{lever_words(k)} {v}"
+        words = ", ".join(f"{lever_words(k)} {lever_value(v)}"
                           for k, v in scenario.values.items()) or f"design {scenario.index}"  # fmt: skip
         ax.set_title(_short(words, 40), fontsize="small")
         ax.set_ylim(0, 100 if top >= 60 else _nice(top * 1.15))
     for ax in flat[len(scenarios) :]:
         ax.remove()
-    figure.supylabel("trained, % of eligible staff (modelled)", fontsize="small")
+    figure.supylabel("reach, % of eligible staff (modelled)", fontsize="small")
     unit = sweep.plan.period.describe()
     figure.supxlabel(f"{unit[2:]}s from the start" if unit.startswith("1 ") else f"periods of {unit} from the start",
                      fontsize="small")  # fmt: skip

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 import attrs
+import numpy as np
 
 __all__ = ["clopper_pearson", "standard_error"]
 
@@ -89,4 +90,14 @@ class NanSafe:
         return type(self) is type(other) and same(self, other)
 
     def __hash__(self) -> int:
-        return hash(tuple(repr(value) for value in attrs.astuple(self, recurse=False)))  # type: ignore[arg-type]
+        return hash(_normal(attrs.astuple(self, recurse=False)))  # type: ignore[arg-type]
+
+
+def _normal(value: Any) -> Any:
+    """A value hashed as `same` compares it: floats as floats (NaN as one marker, -0.0 as 0.0), through tuples."""
+    if isinstance(value, tuple | list):
+        return tuple(_normal(v) for v in value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return "nan" if math.isnan(number) else number + 0.0
+    return value

@@ -11,7 +11,6 @@ import concurrent.futures
 import hashlib
 import itertools
 import json
-import math
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -70,23 +69,6 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
             items[int(index)] = value
             return
         here = items[int(index)]
-
-
-def lever_words(path: str) -> str:
-    """A plan field's path as a reader says it: ``tiers[0].cohort_size`` as ``cohort size``, a later tier's with
-    its number (``tier 2 conversion``).
-
-    Parameters
-    ----------
-    path
-        A field's path in a plan, as a sweep's grid names it.
-
-    Returns
-    -------
-    str
-    """
-    words = re.sub(r"tiers\[(\d+)\]\.", lambda m: "" if m.group(1) == "0" else f"tier {int(m.group(1)) + 1} ", path)
-    return words.replace("_", " ").replace(".", " ")
 
 
 def variant(plan: CascadePlan, values: Mapping[str, Any]) -> CascadePlan:
@@ -216,28 +198,9 @@ class SweepResult:
             f"Sweep of {self.plan.name}: {len(self.scenarios)} designs, {self.replicates} replicates each (modelled); "
             "each measure is the median with its 90% interval; to_frame() has every column"
         )
-        return html_table(self._compact(), caption=caption)
+        from tipframe.reach.sweep_display import compact_rows
 
-    def _compact(self) -> list[dict[str, str]]:
-        """A row a design, as a notebook shows it: its levers in words, then the headline measures."""
-
-        def share(e: Any) -> str:
-            return "n/a" if math.isnan(e.median) else f"{e.median:.0%} ({e.low:.0%} to {e.high:.0%})"
-
-        def when(t: Any) -> str:
-            high = "never" if math.isinf(t.high) else f"{t.high:g}"
-            return "never" if math.isinf(t.median) else f"{t.median:g} ({t.low:g} to {high})"
-
-        rows = []
-        for scenario in self.scenarios:
-            s = scenario.summary
-            row = {"design": str(scenario.index), **{lever_words(k): f"{v:g}" if isinstance(v, float) else str(v)
-                                                     for k, v in scenario.values.items()}}  # fmt: skip
-            row |= {"reach": share(s.reach), "trained": share(s.trained_share)}
-            row |= {f"periods to {t.level:.0%}": when(t) for t in s.time_to if t.level == 0.5}
-            row |= {"organisations adopting": share(s.adoption_organisations), "depth": f"{s.depth.median:g}"}
-            rows.append(row)
-        return rows
+        return html_table(compact_rows(self), caption=caption)
 
     def to_frame(self) -> Any:
         """The rows as a pandas DataFrame (``pip install tipframe[table]``).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from tipframe.bundle import Bundle
 from tipframe.model import Document
@@ -11,11 +12,17 @@ from tipframe.tables import STYLE as _STYLE
 
 
 def summary_html(
-    document: Document, bundle: Bundle | None = None, *, heading: bool = True, threshold: int = DEFAULT_THRESHOLD
+    document: Document,
+    bundle: Bundle | None = None,
+    *,
+    heading: bool = True,
+    threshold: int = DEFAULT_THRESHOLD,
+    words: Callable[[str, str], str] | None = None,
 ) -> str:
     """A document's summary (what ``tipframe show`` prints) as an HTML fragment (``heading``: with its name).
 
     Observed counts of people from 1 to ``threshold - 1`` are suppressed, as ``show`` does.
+    ``words(label, text)`` may reword a row's text (the report's plain words), before it is escaped.
     """
     from tipframe.report.text import build
 
@@ -40,7 +47,8 @@ def summary_html(
             if pre:
                 flush()
             mark = ' <span class="mark" title="illustrative">*</span>' if marked else ""
-            rows.append(f"<tr><th>{html.escape(label)}</th><td>{html.escape(text)}{mark}</td></tr>")
+            shown = words(label, text) if words is not None else text
+            rows.append(f"<tr><th>{html.escape(label)}</th><td>{html.escape(shown)}{mark}</td></tr>")
         elif kind == "para":
             flush()
             parts.append(f"<p>{html.escape(text)}</p>")

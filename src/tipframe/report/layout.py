@@ -16,18 +16,11 @@ from typing import Any, Final
 
 from tipframe.bundle import Bundle
 from tipframe.checks.findings import Finding
-from tipframe.model import (
-    CascadePlan,
-    Document,
-    Duration,
-    Framework,
-    Programme,
-    ReachResult,
-)
+from tipframe.model import CascadePlan, Document, Duration, Engine, Framework, Programme, ReachResult
 from tipframe.privacy import visible
 from tipframe.report.content import ReportContent
 from tipframe.report.lines import get
-from tipframe.report.words import percent_range, plain
+from tipframe.report.words import percent_range
 
 __all__ = ["GROUPS", "headlines", "page_context", "render"]
 
@@ -78,12 +71,19 @@ def _lead(document: Document) -> str | None:
 
 
 def _years_on(plan: CascadePlan, years: int) -> int:
-    """The period ``years`` on from the start: whole months for monthly periods, else the nearest whole period."""
+    """The last period that ends no later than ``years`` on from the start (0 when even the first ends later);
+    weekly periods count 52 to a year."""
     period = plan.period
-    if period.months or period.years:
-        return years * 12 // (period.months + 12 * period.years)
+    months = period.months + 12 * period.years
     days = 7 * period.weeks + period.days
-    return max(1, round(years * 365.2425 / days)) if days else plan.horizon
+    if months and not days:
+        return years * 12 // months
+    span = days + round(months * 365.2425 / 12)
+    return (
+        (years * 52 * 7 if period.weeks and not period.days and not months else round(years * 365.2425)) // span
+        if span
+        else 0
+    )
 
 
 def _rollout(result: ReachResult, name: str, where: str) -> dict[str, Any]:
@@ -96,7 +96,10 @@ def _rollout(result: ReachResult, name: str, where: str) -> dict[str, Any]:
         t = _years_on(plan, years)
         label = "one year on" if years == 1 else "two years on"
         if t > plan.horizon:
-            cells.append(f"{label}: beyond the plan's {plan.horizon} periods")
+            t = plan.horizon
+            label = f"by the horizon (before {label.replace(' on', '')})"
+        if t < 1:
+            cells.append(f"{label}: its first period ends later")
             continue
         e = Estimate.of(series[:, t])
         if math.isnan(e.median):
@@ -113,9 +116,10 @@ def _programme(programme: Programme, bundle: Bundle) -> str:
     if hours is not None:
         parts.append(f"{hours:g} contact hours")
     if schedule is not None and schedule.sessions and schedule.cadence is not None:
-        parts.append(f"{schedule.sessions} sessions, {schedule.cadence.cadence_word()}")
+        sessions = "1 session" if schedule.sessions == 1 else f"{schedule.sessions} sessions"
+        parts.append(sessions if schedule.sessions == 1 else f"{sessions}, {schedule.cadence.cadence_word()}")
     length = schedule.length() if schedule is not None else None
-    if isinstance(length, Duration) and length != Duration():
+    if isinstance(length, Duration) and length != Duration() and (schedule is None or (schedule.sessions or 0) > 1):
         parts.append(f"over {length.describe()}")
     framework = get(bundle, programme.framework, Framework)
     if framework is not None:
@@ -147,22 +151,37 @@ def headlines(content: ReportContent) -> dict[str, Any]:
             result = content.reach.get(document.id)
             if isinstance(result, ReachResult):
                 rollouts.append(_rollout(result, visible(document.name), anchor(document)))
+            elif document.follows is not None:
+                rollouts.append({"anchor": anchor(document), "name": visible(document.name),
+                                 "cells": ["a stage of a learning pathway: tipframe reach simulates it with the "
+                                           "stages before it", ""]})  # fmt: skip
         elif isinstance(document, ReachResult):
-            rollouts.append(_rollout(document, visible(document.plan.name), anchor(document)))
+            how = "saved projection" if document.engine is Engine.PROJECTION else "saved simulation"
+            rollouts.append(_rollout(document, f"{visible(document.plan.name)} ({how})", anchor(document)))
         elif isinstance(document, Programme):
             programmes.append({"anchor": anchor(document), "name": visible(document.name),
                                "text": _programme(document, content.bundle)})  # fmt: skip
-    return {"rollouts": rollouts, "programmes": programmes, "findings": _counts(content.findings)}
+    shown = {f"{d.KIND} {d.id}" for d in content.documents}
+    return {"rollouts": rollouts, "programmes": programmes,
+            "findings": _counts([f for f in content.findings if f.document in shown])}  # fmt: skip
+
+
+#: each group's name for one of its documents, for the subtitle
+_ONE: Final = {"programmes": "programme", "rollouts": "rollout plan", "recurring": "recurring format",
+               "peer": "peer uptake plan", "results": "result", "observations": "set of observations",
+               "networks": "referral network", "workforces": "workforce", "organisations": "organisation",
+               "frameworks": "framework or level scale"}  # fmt: skip
 
 
 def _subtitle(documents: Sequence[Document]) -> str:
+    if len(documents) == 1:
+        return _KIND_WORDS[documents[0].KIND].capitalize()
     parts = []
-    for kinds, title, _ in GROUPS:
+    for kinds, title, group in GROUPS:
         count = sum(1 for d in documents if d.KIND in kinds)
         if count:
-            parts.append(f"{count} {title.split(':')[0].lower()}" if count != 1 else f"1 {title.split(':')[0].lower()}")
-    return f"{len(documents)} documents: " + ", ".join(parts) if len(documents) != 1 else _KIND_WORDS[
-        documents[0].KIND].capitalize()  # fmt: skip
+            parts.append(f"1 {_ONE[group]}" if count == 1 else f"{count} {title.split(':')[0].lower()}")
+    return f"{len(documents)} documents: " + ", ".join(parts)
 
 
 def page_context(content: ReportContent, documents: list[dict[str, Any]], *, title: str | None, version: str,
@@ -198,7 +217,7 @@ def document_entry(document: Document, findings: Sequence[Finding], summary: str
         "kind": _KIND_WORDS.get(document.KIND, document.KIND),
         "kind_name": document.KIND,
         "lead": _lead(document),
-        "summary": Markup(plain(summary)),
+        "summary": Markup(summary),
         "open": [Markup(b) for b in open_blocks],
         "blocks": [Markup(b) for b in blocks],
         "findings": [

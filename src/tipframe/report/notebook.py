@@ -146,7 +146,7 @@ def summary_rows(summary: Any) -> list[dict[str, Any]]:
                              "low": number(time.low), "high": number(time.high),
                              "share_reached": time.share_reached})  # fmt: skip
         elif isinstance(value, int | float) and not isinstance(value, bool):
-            rows.append({"measure": field.name, "value": value})
+            rows.append({"measure": field.name, "value": number(value)})
     return rows
 
 

@@ -31,6 +31,7 @@ from tipframe.model import (
 from tipframe.privacy import DEFAULT_THRESHOLD, count_text, suppression_note, visible
 from tipframe.report.content import ReportContent
 from tipframe.report.html import summary_html
+from tipframe.report.words import plain_row
 
 
 def _png(ax: Any) -> str:
@@ -248,7 +249,7 @@ def render_report(
             shown, hidden = _peer(document)
         elif isinstance(document, ReferralNetwork):
             shown = _network(document, bundle)
-        summary = summary_html(document, bundle, heading=False, threshold=threshold)
+        summary = summary_html(document, bundle, heading=False, threshold=threshold, words=plain_row)
         entries.append(layout.document_entry(document, [f for f in findings if f.document == label], summary,
                                              shown, hidden))  # fmt: skip
     counts = suppression_note(threshold) if threshold > 1 else "Observed counts of people are shown whole."

@@ -119,7 +119,7 @@ def _programme(
     if p.partners:
         out.row("Partners", ", ".join(filter(None, (name(bundle, r, Organisation) for r in p.partners))), "partners")
     mode = p.format.value
-    if p.delivery is not None:
+    if p.delivery is not None and p.delivery.value != p.format.value:  # a self-directed format is its delivery
         mode += f", {p.delivery.value}"
     if p.platform:
         mode += f" ({p.platform})"

@@ -16,7 +16,7 @@ import numpy as np
 
 from tipframe.model.values import Duration
 
-__all__ = ["distribution_words", "percent_range", "plain"]
+__all__ = ["STRUCTURED", "distribution_words", "percent_range", "plain", "plain_row"]
 
 _ISO: Final = r"P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?"
 _ISO_IN_BRACKETS: Final = re.compile(rf" \(({_ISO})\)")
@@ -86,6 +86,26 @@ def distribution_words(kind: str, a: float, b: float) -> str:
     if kind == "beta":
         return percent_range(mean, low, high)
     return f"about {mean:.3g} (between {low:.3g} and {high:.3g})"
+
+
+#: the summary rows whose text tipframe writes from structured fields (durations, parameters), not people's prose
+STRUCTURED: Final = frozenset({"Schedule", "Periods", "Period", "Take part", "Tiers", "Turnover", "Delay", "Cadence"})
+
+
+def plain_row(label: str, text: str) -> str:
+    """A summary row's text in plain words (`plain`) where tipframe wrote it from structured fields; a row that
+    carries people's own words (a description, aims, notes) is left as written.
+
+    Parameters
+    ----------
+    label, text
+        The row, as ``tipframe show`` prints it (a continued row has an empty label).
+
+    Returns
+    -------
+    str
+    """
+    return plain(text) if label in STRUCTURED or (not label and re.match(r"\d+: cohorts of ", text)) else text
 
 
 def plain(text: str) -> str:
