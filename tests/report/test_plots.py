@@ -66,6 +66,8 @@ def test_reach_zooms_to_the_data_and_the_clipping_check_sees_a_cut(tmp_path: Pat
     ax = plots.plot_reach(result)
     assert ax.get_ylim()[1] <= 10  # a national rollout's few per cent are drawn large enough to read
     assert plots.plot_reach(result, full_scale=True).get_ylim() == (0, 100)
+    projected = plots.plot_reach(tipframe.project_reach(PLAN, WORKFORCE, PROGRAMME, draws=5, check=0))
+    assert "draws of the uncertain numbers" in projected.get_title()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "mean of the replicates", "90% of replicates (5th to 95th percentile)"]  # fmt: skip
     figure, cut = pyplot.subplots(figsize=(2, 1.5))

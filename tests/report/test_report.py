@@ -58,6 +58,7 @@ def test_the_page_stands_alone(report: Path) -> None:
         assert fetched not in page  # nothing is fetched: it opens with no network (one inline script opens
         # every section's details for printing)
     assert "Modelled, not observed." in page
+    assert "(P1W)" not in page  # periods in words: weekly, 104 weeks
 
 
 def _browser() -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from tipframe.io.arrays import to_numpy
-from tipframe.model import ReachResult
+from tipframe.model import Engine, ReachResult
 from tipframe.plots.axes import columns as _columns
 from tipframe.plots.axes import label as _label
 from tipframe.plots.axes import new_axes as _axes
@@ -85,12 +85,14 @@ def plot_reach(results: Any, *, labels: Sequence[str] | None = None, ax: Any = N
     ax.set_ylabel("reach, % of eligible staff (modelled)")
     ax.set_ylim(0, 100 if full_scale or top >= 0.6 else _nice(100 * top * 1.15))
     banded = len(items) <= _BANDS_UP_TO
-    ax.set_title("Modelled reach: mean (line) and 90% interval (band) across replicates" if banded
-                 else "Modelled reach of each design: the mean across replicates")  # fmt: skip
+    projected = bool(items) and all(getattr(i, "engine", None) is Engine.PROJECTION for i in items)
+    runs = "draws of the uncertain numbers" if projected else "replicates"
+    ax.set_title(f"Modelled reach: mean (line) and 90% interval (band) across {runs}" if banded
+                 else f"Modelled reach of each design: the mean across {runs}")  # fmt: skip
     grey = "0.35"
-    marks: list[Any] = [Line2D([], [], color=grey, label="mean of the replicates")]
+    marks: list[Any] = [Line2D([], [], color=grey, label=f"mean of the {runs}")]
     if len(items) <= _BANDS_UP_TO:
-        marks.append(Patch(color=grey, alpha=0.2, label="90% of replicates (5th to 95th percentile)"))
+        marks.append(Patch(color=grey, alpha=0.2, label=f"90% of {runs} (5th to 95th percentile)"))
     else:
         marks.append(Line2D([], [], linestyle="", label="(bands left out: plot_sweep draws each design apart)"))
     if len(items) > 1:  # each line is a design's mean (the title says so)

@@ -31,7 +31,7 @@ from tipframe.model import (
 from tipframe.privacy import DEFAULT_THRESHOLD, count_text, suppression_note, visible
 from tipframe.report.content import ReportContent
 from tipframe.report.html import summary_html
-from tipframe.report.words import plain_row
+from tipframe.report.words import plain, plain_row
 
 
 def _png(ax: Any) -> str:
@@ -49,6 +49,14 @@ def _png(ax: Any) -> str:
 def _text(text: str) -> str:
     """Text from a document as HTML: escaped, and its control characters made visible."""
     return html.escape(visible(text))
+
+
+def _summary_block(text: str) -> str:
+    """A run's summary (what ``tipframe reach`` prints) as a block of the page: its first line, which names the
+    plan, as written; the lines tipframe wrote in plain words (``104 weekly periods``, not ``(P1W)``)."""
+    first, _, rest = text.partition("\n")
+    shown = first + "\n" + "\n".join(plain(line) for line in rest.split("\n"))
+    return f"<pre>{html.escape(visible(shown, lines=True))}</pre>"
 
 
 def _figure(ax: Any, caption: str) -> str:
@@ -129,7 +137,7 @@ def _reach(result: ReachResult, threshold: int) -> tuple[list[str], list[str]]:
             "Modelled reach over time: the mean (line) and 90% interval (band) across replicates",
         ),
     ], [
-        f"<pre>{html.escape(visible(describe_summary(summary, result, threshold=threshold), lines=True))}</pre>",
+        _summary_block(describe_summary(summary, result, threshold=threshold)),
         _figure(plots.plot_organisation_reach(result), "Modelled reach by organisation at the horizon"),
     ]
 
@@ -147,7 +155,7 @@ def _recurring(result: RecurringResult) -> tuple[list[str], list[str]]:
             plots.plot_recurring(result), "Modelled counts so far (median and 90% interval), and what was observed"
         ),
     ], [
-        f"<pre>{html.escape(visible(describe_recurring(summarise_recurring(result), result), lines=True))}</pre>",
+        _summary_block(describe_recurring(summarise_recurring(result), result)),
         _figure(plots.plot_recurring_reach(result), "Modelled reach: who has a space to go to, and who came"),
     ]
 
@@ -161,7 +169,7 @@ def _peer(result: PeerResult) -> tuple[list[str], list[str]]:
         f"simulated {result.replicates:,} times over the staff network; the median across replicates with its 90% "
         "interval.</div>",
         _figure(plots.plot_peer(result), "Modelled people reached from colleague to colleague"),
-    ], [f"<pre>{html.escape(visible(describe_peer(summarise_peer(result), result), lines=True))}</pre>"]
+    ], [_summary_block(describe_peer(summarise_peer(result), result))]
 
 
 def _plan(
