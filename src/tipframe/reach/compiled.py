@@ -151,6 +151,11 @@ def _events(scenario: Scenario, ti: Any, tf: Any, ci: Any, cf: Any, facilitation
     )  # fmt: skip
 
 
+def _widen(records: Any, need: Any) -> None:
+    """Make the rows wide enough for a replicate that needs ``need`` generations: at least double, at most all."""
+    records.widen(max(int(need), min(GENERATIONS, 2 * records.by_generation.shape[2])))
+
+
 def compiled_records(
     scenario: Scenario, entropy: int | Sequence[int], indices: Sequence[int], keep: Sequence[int], records: Any
 ) -> None:
@@ -180,7 +185,7 @@ def compiled_records(
         row, need, *_ = replicates_into(words, numbers, row, shared.kernel, shared.whole, shared.draws, records.rows(),
                                         records.organisation_sum, shared.feed)  # fmt: skip
         if row < numbers.size:
-            records.widen(max(int(need), min(GENERATIONS, 2 * records.by_generation.shape[2])))
+            _widen(records, need)
     for i in sorted(set(keep) & set(indices)):  # run again alone: the same draws, and its tables kept
         scratch = type(records).empty(1, scenario.horizon + 1, len(scenario.organisations))
         _, _, ti, tf, ci, cf, facilitations = replicates_into(
@@ -238,6 +243,6 @@ def compiled_replicate(
         )  # fmt: skip
         if row == 1:
             break
-        records.widen(max(int(need), min(GENERATIONS, 2 * records.by_generation.shape[2])))
+        _widen(records, need)
     if keep:
         records.events.append((index, _events(scenario, ti, tf, ci, cf, facilitations)))

@@ -34,7 +34,7 @@ from tipframe.model import Backend, CascadePlan, Distribution, LevelScale, Progr
 from tipframe.reach.montecarlo import batch_size, run_batch
 from tipframe.reach.resources import Part, Resources, check_resources, simulation_resources
 from tipframe.reach.results import Records, _record, monte_carlo_result
-from tipframe.reach.run import executor_workers
+from tipframe.reach.run import _chunks, executor_workers
 from tipframe.reach.scenario import Feed, FloatArray, IntArray, PlanError, Scenario, _less_seeds, prepare
 
 __all__ = ["LearningPathwayResult", "pathway_plans", "prepare_pathway", "simulate_learning_pathway"]
@@ -422,11 +422,10 @@ def simulate_learning_pathway(
     scenarios = prepare_pathway(plans, workforce, programmes, scale)
     keep = sorted({i for i in keep_events if 0 <= i < replicates})
     workers = executor_workers(executor)
-    size = max(1, -(-replicates // (4 * workers)))
-    estimate = pathway_resources(scenarios, replicates, workers=workers, chunk=size if executor else None,
+    parts = _chunks(replicates, 4 * workers)
+    estimate = pathway_resources(scenarios, replicates, workers=workers, chunk=len(parts[0]) if executor else None,
                                  kept_events=len(keep), compiled=backend is Backend.COMPILED)  # fmt: skip
     check_resources(estimate, memory_limit, time_limit)
-    parts = [list(range(start, min(replicates, start + size))) for start in range(0, replicates, size)]
     documents = ([to_data(p) for p in plans], to_data(workforce), [to_data(p) for p in programmes], to_data(scale))
     done: list[list[Records]] = []
     if executor is None:
