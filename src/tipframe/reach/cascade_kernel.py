@@ -311,19 +311,38 @@ def _resolve(
 
 
 @numba.njit(cache=True)
-def _seed_trainers(rng: Any, seeds: Any, tiers: Any, turnover: float) -> Any:  # pragma: no cover - compiled
-    """The trainer tables, holding the seed trainers: generation 0, fidelity 1, active from period 1."""
+def workspace(settings: Any, people: int, n_orgs: int, seeds: int, smallest: int) -> Any:  # pragma: no cover
+    """The tables replicates work in, made once for many: fresh ones each replicate would cost more in page faults
+    and zeroing than a national plan's steps. Sized for ``people`` willing, ``seeds`` trainers and cohorts of at
+    least ``smallest``; each grows when it must (`cascade_replicate` returns them). A replicate writes every
+    entry it reads, so they are not cleared between replicates."""
+    horizon, width = settings[0], settings[3]
+    guess = max(64, people // max(1, smallest) + 64)
+    ti = np.zeros((TRAINER_COLUMNS, max(64, 4 * seeds)), np.int64)  # a row a column: each pass reads few
+    return (ti, np.zeros((2, ti.shape[1]), np.float64), np.zeros((guess, 6), np.int64),
+            np.zeros((guess, 2), np.float64), np.zeros((guess, 3), np.int64), np.zeros((guess, width), np.int64),
+            np.zeros((guess, 2), np.int64), np.zeros((horizon + 1, 7), np.int64), np.zeros((horizon + 1, G), np.int64),
+            np.zeros((horizon + 1, n_orgs), np.int64), np.zeros((horizon + 2, 2), np.int64),
+            np.zeros((n_orgs, width), np.int64), np.zeros((n_orgs, G), np.int64), np.zeros((n_orgs, G), np.int64),
+            np.zeros(64, np.int64))  # fmt: skip
+
+
+@numba.njit(cache=True)
+def _seed_trainers(rng: Any, seeds: Any, tiers: Any, turnover: float, ti: Any, tf: Any) -> Any:  # pragma: no cover
+    """The trainer tables (grown when needed) holding the seed trainers: generation 0, fidelity 1, active from
+    period 1."""
     tiers_i, tiers_f = tiers
     count = seeds.sum()
-    ti = np.zeros((TRAINER_COLUMNS, max(64, 4 * count)), np.int64)  # a row a column: each pass reads few
-    tf = np.zeros((2, ti.shape[1]), np.float64)
+    ti, tf = widened(ti, 0, count), widened(tf, 0, count)
     row = 0
     for o in range(seeds.size):
         for _ in range(seeds[o]):
+            for column in range(TRAINER_COLUMNS):
+                ti[column, row] = 0
             ti[ORG, row], ti[ACTIVE_FROM, row], ti[SOURCE, row] = o, 1, -1
             ti[LAST_START, row], ti[LAST_CHANCE, row] = -1, -1
             ti[CONCURRENT, row], ti[QUOTA, row] = tiers_i[0, T_CONCURRENT], tiers_i[0, T_TOTAL]
-            tf[FID, row] = 1.0
+            tf[FID, row], tf[NEW, row] = 1.0, 0.0
             row += 1
     _stops(rng, ti, 0, count, np.full(count, tiers_f[0, T_ATTRITION]), turnover, 1)
     return ti, tf
@@ -395,8 +414,9 @@ def _active(series: Any, ti: Any, n_tr: int) -> None:  # pragma: no cover - comp
 # long: the period loop reads as the definition's steps in order; split, its state would go back and forth
 @numba.njit(cache=True)
 def cascade_replicate(
-    rng: Any, org: Any, tiers: Any, pool: Any, uptake: Any, seeds: Any, settings: Any, turnover: float, feed: Any
-) -> Any:  # pragma: no cover - compiled
+    rng: Any, org: Any, tiers: Any, pool: Any, uptake: Any, seeds: Any, settings: Any, turnover: float, feed: Any,
+    space: Any,
+) -> Any:  # fmt: skip  # pragma: no cover - compiled
     """One replicate of the cascade, period by period.
 
     ``org`` is (eligible staff, rank of the id, partnership component, partner indptr, partner
@@ -404,29 +424,28 @@ def cascade_replicate(
     organisation; ``uptake`` a hire's chance to be willing; ``settings`` (horizon, cohort
     periods, minimum group, enrolment classes, retakes limited, seeds are staff, adoption after,
     first period of the maintenance window); ``feed`` where a pathway's later stage's people come from (see
-    `_arrive`; no rows for a plan on its own). Returns the series and the tables (see ``tipframe.reach.compiled``)."""
+    `_arrive`; no rows for a plan on its own); ``space`` the tables to work in (`workspace`). Returns the series and the
+    tables (views of ``space``; see ``tipframe.reach.compiled``), and ``space`` with any table grown."""
     horizon, periods, min_group, width = settings[0], settings[1], settings[2], settings[3]
     limited, staff_seeds = settings[4] != 0, settings[5] != 0
     n_orgs = pool.size
-    waiting = np.zeros((n_orgs, width), np.int64)
+    ti, tf, ci, cf, places, classes, facilitations, series, by_gen_series, by_org_series, bounds, waiting = space[:12]
+    trained_og, trainers_og = space[12], space[13]
+    waiting[:] = 0
     waiting[:, 0] = pool
-    trained_og = np.zeros((n_orgs, G), np.int64)
+    if turnover > 0:  # read only by turnover
+        trained_og[:] = 0
+        trainers_og[:] = 0
     state = (pool, waiting, np.zeros(n_orgs, np.int64), np.zeros(n_orgs, np.int64), np.zeros(G, np.int64),
-             trained_og, np.zeros_like(trained_og), uptake)  # fmt: skip
-    ti, tf = _seed_trainers(rng, seeds, tiers, turnover)
+             trained_og, trainers_og, uptake)  # fmt: skip
+    ti, tf = _seed_trainers(rng, seeds, tiers, turnover, ti, tf)
     n_tr = seeds.sum()
-    pending, n_pending = _pending(np.empty(64, np.int64), 0, 0, n_tr), n_tr  # who may yet lack a chance
-    guess = max(64, pool.sum() // max(1, tiers[0][:, T_SIZE].min()) + 64)
-    ci, cf = np.zeros((guess, 6), np.int64), np.zeros((guess, 2), np.float64)
-    places, classes = np.zeros((guess, 3), np.int64), np.zeros((guess, width), np.int64)
-    tables = (ti, tf, ci, cf, places, classes, np.zeros((guess, 2), np.int64))
+    pending, n_pending = _pending(space[14], 0, 0, n_tr), n_tr  # who may yet lack a chance
+    tables = (ti, tf, ci, cf, places, classes, facilitations)
     counts = np.array([n_tr, 0, 0, 0], np.int64)
     marks = (np.zeros(n_orgs, np.bool_), np.full(n_orgs, -1, np.int64), np.full(n_orgs, -1, np.int64),
              np.full(n_orgs, -1, np.int64), np.zeros(n_orgs, np.bool_))  # fmt: skip
-    bounds = np.zeros((horizon + 2, 2), np.int64)  # each start period's place entries and facilitations
-    series = np.zeros((horizon + 1, 7), np.int64)
-    by_gen_series = np.zeros((horizon + 1, G), np.int64)
-    by_org_series = np.zeros((horizon + 1, n_orgs), np.int64)
+    series[0], by_gen_series[0], by_org_series[0] = 0, 0, 0  # the later periods are all written
     networks = int(org[2].max()) + 1 if n_orgs else 1
     work = np.zeros(networks * G, np.int64)  # trainers by partnership network and generation
     reachable = np.zeros(n_orgs, np.int64)
@@ -488,5 +507,7 @@ def cascade_replicate(
         t = last
     ti, tf, ci, cf, places, classes, facilitations = tables
     _active(series, ti, counts[0])
+    space = (ti, tf, ci, cf, places, classes, facilitations, series, by_gen_series, by_org_series, bounds, waiting,
+             trained_og, trainers_og, pending)  # fmt: skip
     return (series, by_gen_series, by_org_series, ti[:, : counts[0]], tf[:, : counts[0]], ci[: counts[1]],
-            cf[: counts[1], 0].copy(), facilitations[: counts[3]], marks)  # fmt: skip
+            cf[: counts[1], 0].copy(), facilitations[: counts[3]], marks, space)  # fmt: skip

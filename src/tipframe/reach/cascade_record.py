@@ -30,14 +30,16 @@ from tipframe.reach.cascade_kernel import (
     STOP_AT,
     TOTAL,
     TRAINED_AT,
+    T_SIZE,
     cascade_replicate,
+    workspace,
 )  # fmt: skip
 from tipframe.reach.cascade_random import binomial, parameter, seed
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "d1f7ce3a4ecd2a6a"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
+CALLS = "c6cb108d6cde21a9"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
 #: the records' rows of places and facilitations (``results.SERIES``), after the kernel's seven series
 PLACES = 7
 
@@ -130,12 +132,13 @@ def replicates_into(
     org, seeds, settings, judging, eligible = inputs
     width = out[4].shape[2]  # generations the rows hold
     rng = np.zeros(4, np.uint64)
+    space = workspace(settings, eligible.sum(), eligible.size, seeds.sum(), whole[:, T_SIZE].min())
     for r in range(first, indices.size):
         seed(entropy, indices[r], rng)
         pool, hires = np.zeros(eligible.size, np.int64), np.zeros(eligible.size, np.float64)
         turnover, real = _drawn(rng, whole, draws, pool, hires)
-        series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks = cascade_replicate(
-            rng, org, (whole, real), pool, hires, seeds, settings, turnover, feed
+        series, by_gen, by_org, ti, tf, ci, cf, facilitations, marks, space = cascade_replicate(
+            rng, org, (whole, real), pool, hires, seeds, settings, turnover, feed, space
         )
         used = 1
         for g in range(G):
