@@ -62,10 +62,19 @@ def _hypergeometric(
 @numba.njit(cache=True)
 def _contest(rng: Any, pool: Any, ask_org: Any, granted: Any, demand: Any) -> None:  # pragma: no cover - compiled
     """Where an organisation is asked for more people than it holds, they go to a random choice of its asks."""
-    contested = np.flatnonzero(demand[ask_org] > pool[ask_org])
-    if not contested.size:
-        return
-    contested = contested[np.argsort(ask_org[contested], kind="mergesort")]
+    count = 0
+    for a in range(ask_org.size):
+        count += demand[ask_org[a]] > pool[ask_org[a]]
+    contested = np.empty(count, np.int64)
+    count = 0
+    for a in range(ask_org.size):
+        if demand[ask_org[a]] > pool[ask_org[a]]:
+            contested[count] = a
+            count += 1
+    keys = np.empty(count, np.int64)
+    for k in range(count):
+        keys[k] = ask_org[contested[k]]
+    contested = contested[np.argsort(keys, kind="mergesort")]
     lo = 0
     while lo < contested.size:
         o = ask_org[contested[lo]]
@@ -123,10 +132,13 @@ def _from_partners(
                     asks += 1
         if asks == 0:
             break
+        over = False
         for a in range(asks):
             demand[ask_org[a]] += 1
+            over |= demand[ask_org[a]] > pool[ask_org[a]]
         granted[:asks] = True
-        _contest(rng, pool, ask_org[:asks], granted, demand)
+        if over:  # no organisation asked for more than it holds: nothing to draw
+            _contest(rng, pool, ask_org[:asks], granted, demand)
         for a in range(asks):
             demand[ask_org[a]] = 0
         for a in range(asks):

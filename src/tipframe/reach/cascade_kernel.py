@@ -25,7 +25,7 @@ from tipframe.reach.cascade_random import below, binomial, geometric
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "a5ade62bbface608"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
+CALLS = "1d72910755b6f0aa"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -145,12 +145,17 @@ def _turn_over(
 
 
 @numba.njit(cache=True)
-def _reachable(pool: Any, p_indptr: Any, p_indices: Any, out: Any) -> None:  # pragma: no cover - compiled
-    """Write each organisation's pool plus its partners' pools to ``out``."""
+def _reachable(pool: Any, p_indptr: Any, p_indices: Any, out: Any, seen: Any) -> None:  # pragma: no cover - compiled
+    """Bring ``out``, each organisation's pool plus its partners' pools, up to date with ``pool``: ``seen`` is the
+    pool ``out`` was last brought up to date with (both zeros at first). Partnerships go both ways, so a change in
+    one pool changes its own and its partners' sums, and only the pools that changed are looked at."""
     for o in range(pool.size):
-        out[o] = pool[o]
-        for k in range(p_indptr[o], p_indptr[o + 1]):
-            out[o] += pool[p_indices[k]]
+        change = pool[o] - seen[o]
+        if change != 0:
+            seen[o] = pool[o]
+            out[o] += change
+            for k in range(p_indptr[o], p_indptr[o + 1]):
+                out[p_indices[k]] += change
 
 
 @numba.njit(cache=True)
@@ -206,7 +211,9 @@ def _chances(
             if not full and ti[TOTAL, i] == 0 and ti[CHANCES, i] < adoption_after and ti[LEAVE_AT, i] > t:
                 pending[kept] = i
                 kept += 1
-        for i in range(n_tr if counting else 0):
+        if counting and work.size <= n_tr:
+            work[:] = 0
+        for i in range(n_tr if counting and work.size > n_tr else 0):
             work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
         n_pending = kept if not full else n_pending
     return n_pending
@@ -426,7 +433,7 @@ def cascade_replicate(
     first period of the maintenance window); ``feed`` where a pathway's later stage's people come from (see
     `_arrive`; no rows for a plan on its own); ``space`` the tables to work in (`workspace`). Returns the series and the
     tables (views of ``space``; see ``tipframe.reach.compiled``), and ``space`` with any table grown."""
-    horizon, periods, min_group, width = settings[0], settings[1], settings[2], settings[3]
+    horizon, periods, min_group = settings[0], settings[1], settings[2]
     limited, staff_seeds = settings[4] != 0, settings[5] != 0
     n_orgs = pool.size
     ti, tf, ci, cf, places, classes, facilitations, series, by_gen_series, by_org_series, bounds, waiting = space[:12]
@@ -448,7 +455,7 @@ def cascade_replicate(
     series[0], by_gen_series[0], by_org_series[0] = 0, 0, 0  # the later periods are all written
     networks = int(org[2].max()) + 1 if n_orgs else 1
     work = np.zeros(networks * G, np.int64)  # trainers by partnership network and generation
-    reachable = np.zeros(n_orgs, np.int64)
+    reachable, seen = np.zeros(n_orgs, np.int64), np.zeros(n_orgs, np.int64)
     series[0, S_TRAINERS] = n_tr
     series[0, S_SEEDS] = seeds_here = n_tr if staff_seeds else 0
     running = 0
@@ -465,7 +472,7 @@ def cascade_replicate(
         if turnover > 0:
             seeds_here -= _turn_over(rng, t, turnover, state, ti, n_tr, staff_seeds)
         if turnover > 0 or stale:  # the pools changed: what each organisation's cohorts could reach
-            _reachable(pool, p_indptr, p_indices, reachable)
+            _reachable(pool, p_indptr, p_indices, reachable, seen)
             stale = False
         bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
         # stops: whether one who stops changes anything
@@ -475,7 +482,7 @@ def cascade_replicate(
             running += started
             ti, tf, quiet, stops = tables[0], tables[1], quiet and not started and not drew, True
             if started:  # a cohort that did not start gave its places back
-                _reachable(pool, p_indptr, p_indices, reachable)
+                _reachable(pool, p_indptr, p_indices, reachable, seen)
         n_pending = _chances(t, t + 1, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance, pending,
                              n_pending)  # fmt: skip
         s = t - periods + 1

@@ -28,9 +28,9 @@ from tipframe.reach.cascade_kernel import (
     LAST_START,
     NEW,
     STOP_AT,
+    T_SIZE,
     TOTAL,
     TRAINED_AT,
-    T_SIZE,
     cascade_replicate,
     workspace,
 )  # fmt: skip
@@ -39,7 +39,7 @@ from tipframe.reach.cascade_random import binomial, parameter, seed
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "c6cb108d6cde21a9"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
+CALLS = "fc08667a35796e16"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
 #: the records' rows of places and facilitations (``results.SERIES``), after the kernel's seven series
 PLACES = 7
 
