@@ -11,8 +11,10 @@ must agree within 4 standard errors of the difference.
 
 from __future__ import annotations
 
+import concurrent.futures
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -129,23 +131,32 @@ def test_the_compiled_engine_is_reproducible_and_recorded() -> None:
         tipframe.simulate_reach(*documents, replicates=2, backend="fast")
 
 
-@pytest.mark.parametrize(
-    ("module", "calls"),
-    [
-        ("cascade_kernel", ["cascade_cohorts", "cascade_groups", "cascade_random"]),
-        ("cascade_cohorts", ["cascade_groups", "cascade_random"]),
-        ("cascade_record", ["cascade_cohorts", "cascade_groups", "cascade_kernel", "cascade_random"]),
-    ],
-)
-def test_compiled_modules_name_the_code_they_call(module: str, calls: list[str]) -> None:
+def _called(folder: Path, module: str) -> list[str]:
+    """The compiled modules ``module`` imports, directly or through one another, by name."""
+    import re
+
+    found: set[str] = set()
+    todo = [module]
+    while todo:
+        text = (folder / f"{todo.pop()}.py").read_text(encoding="utf-8")
+        for name in re.findall(r"^from tipframe\.reach\.(cascade_\w+) import", text, re.MULTILINE):
+            if name not in found:
+                found.add(name)
+                todo.append(name)
+    return sorted(found - {module})
+
+
+@pytest.mark.parametrize("module", ["cascade_kernel", "cascade_cohorts", "cascade_record"])
+def test_compiled_modules_name_the_code_they_call(module: str) -> None:
     # numba's cache checks only the date of the file a function is in, yet holds the code of the
-    # functions it calls: each kernel module carries a digest of the modules it calls, so that
-    # changing one changes the caller's file and its cache is rebuilt.
+    # functions it calls: each kernel module carries a digest of the modules it calls (found from its
+    # imports), so that changing one changes the caller's file and its cache is rebuilt.
     import hashlib
     import importlib
-    from pathlib import Path
 
     folder = Path(tipframe.__file__).parent / "reach"
+    calls = _called(folder, module)
+    assert module != "cascade_record" or "cascade_periods" in calls
     digest = hashlib.sha256()
     for name in calls:
         digest.update((folder / f"{name}.py").read_bytes())
@@ -162,3 +173,20 @@ def test_every_period_s_trained_add_up_by_generation(backend: str, documents: Ca
     by_generation, trained = to_numpy(result.by_generation), to_numpy(result.trained)
     assert (by_generation.sum(axis=2) == trained).all()
     assert by_generation[:, 1:-1].any()  # periods before the horizon hold their own counts
+
+
+@pytest.mark.parametrize("backend", ["compiled", "reference"])
+@pytest.mark.parametrize("documents", [builtin, crowded])
+def test_each_replicate_s_trained_by_organisation_is_kept(backend: str, documents: Callable[[], Documents]) -> None:
+    """Each replicate's count by organisation at the horizon adds up to its total, its mean is the organisation
+    series' last period, and it does not depend on how the replicates are split."""
+    plan, workforce, programme = documents()
+    result = tipframe.simulate_reach(plan, workforce, programme, replicates=40, seed=6, backend=backend)
+    counts = to_numpy(result.organisation_trained)
+    assert counts.shape == (40, len(result.organisations))
+    assert (counts.sum(axis=1) == to_numpy(result.trained)[:, -1]).all()
+    np.testing.assert_allclose(counts.mean(axis=0), to_numpy(result.by_organisation)[-1])
+    assert len(np.unique(counts, axis=0)) > 1  # replicates differ
+    split = tipframe.simulate_reach(plan, workforce, programme, replicates=40, seed=6, backend=backend, chunks=3,
+                                    executor=concurrent.futures.ThreadPoolExecutor(2))  # fmt: skip
+    assert (to_numpy(split.organisation_trained) == counts).all()

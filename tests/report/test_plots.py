@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import tipframe
@@ -92,6 +93,19 @@ def test_reach_by_organisation_and_who_trained_whom(tmp_path: Path) -> None:
     result = tipframe.simulate_reach(PLAN, WORKFORCE, PROGRAMME, replicates=10, seed=1)
     ax = plots.plot_organisation_reach(result)
     assert len(ax.patches) == len(result.organisations)
+    # each organisation's 90% interval across replicates, drawn from the replicates' own counts
+    eligible = tipframe.to_numpy(result.eligible)
+    order = np.argsort(-eligible, kind="stable")
+    counts = tipframe.to_numpy(result.organisation_trained)[:, order]
+    low, high = np.percentile(counts, [5, 95], axis=0) / eligible[order]
+    (lines,) = [c for c in ax.collections if c.get_segments()]
+    ends = np.array([(segment[0][0], segment[1][0]) for segment in lines.get_segments()])
+    np.testing.assert_allclose(ends, 100 * np.column_stack([low, high]))
+    assert "90% interval" in ax.get_xlabel()
+    assert clipped(ax.figure) == NOTHING
+    projected = plots.plot_organisation_reach(tipframe.project_reach(PLAN, WORKFORCE, PROGRAMME))
+    assert not [c for c in projected.collections if c.get_segments()]
+    assert "interval" not in projected.get_xlabel()
     ax = plots.plot_dissemination(result)
     from tipframe.graphs import dissemination_graph
 

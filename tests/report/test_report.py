@@ -55,8 +55,10 @@ def test_the_page_stands_alone(report: Path) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert page.count('src="data:image/png;base64,') == 4  # coverage, reach, reach by organisation, network
     for fetched in ('src="http', "<link", "<script src", "@import"):
-        assert fetched not in page  # nothing is fetched: it opens with no network (one inline script opens
-        # every section's details for printing)
+        assert fetched not in page  # nothing is fetched: it opens with no network (one inline script folds
+        # every section's details, and opens them to print)
+    # without scripts, every section's details are open, on screen and in print
+    assert page.count('<details class="fold" open>') == page.count("<details") > 0
     assert "Modelled, not observed." in page
     assert "(P1W)" not in page  # periods in words: weekly, 104 weeks
 
@@ -196,6 +198,9 @@ _MEASURE = (
     "b.dataset.line=parseFloat(getComputedStyle(document.querySelector('h1')).lineHeight)||0;"
     "b.dataset.contents=Math.round(r(document.querySelector('nav.contents')).bottom);"
     "b.dataset.headlines=Math.round(r(document.getElementById('headlines')).top);"
+    "const opened=()=>document.querySelectorAll('details[open]').length;b.dataset.folded=opened();"
+    "dispatchEvent(new Event('beforeprint'));b.dataset.printed=opened()-document.querySelectorAll('details').length;"
+    "dispatchEvent(new Event('afterprint'));b.dataset.after=opened();"
     "document.querySelectorAll('details').forEach(d=>d.open=true);"
     "b.dataset.opened=document.documentElement.scrollWidth-innerWidth;</script>"
 )
@@ -218,5 +223,6 @@ def test_the_examples_report_reads_at_a_glance(width: int, tmp_path: Path) -> No
     found = dict(re.findall(r'data-(\w+)="(-?[\d.]+)"', dom[: dom.index(">", dom.index("<body")) + 1]))
     assert float(found["overflow"]) <= 0, "the page scrolls sideways"
     assert float(found["opened"]) <= 0, "a document's details scroll sideways"
+    assert (found["folded"], found["printed"], found["after"]) == ("0", "0", "0"), "details not folded, or not printed"
     assert float(found["title"]) <= 2.2 * float(found["line"]), "the title takes more than two lines"
     assert float(found["headlines"]) < 900, "the headlines do not start in the first screen"

@@ -87,8 +87,8 @@ class ReachResult(Document):
 
     Series run over periods 0..H (0 is the start). Monte Carlo series hold every replicate
     (first axis); a projection holds one row of expected values per draw of the plan's
-    distributions (one row when it has none). Organisation series hold means over replicates
-    only.
+    distributions (one row when it has none). Organisation series hold means over replicates; each
+    replicate's trained by organisation is kept at the horizon only.
     """
 
     KIND = "ReachResult"
@@ -176,6 +176,12 @@ class ReachResult(Document):
         "(absent in results saved before it was recorded).",
         default=None,
     )
+    organisation_trained: ArrayData | None = field(
+        doc="Trained by organisation at the horizon (seeds excluded), replicates x organisations: each "
+        "organisation's interval across replicates (Monte Carlo only: absent in a projection, which follows "
+        "expected numbers, and in results saved before it was recorded).",
+        default=None,
+    )
     events: tuple[EventLog, ...] = field(doc="Event logs of the replicates kept.", default=())
     flags: tuple[ProjectionFlag, ...] = field(
         doc="A projection's assumptions that fail for this plan, each with its estimated gap in reach (none: the "
@@ -221,6 +227,7 @@ def result_arrays(result: ReachResult) -> list[tuple[Path, ArrayData]]:
 _SHAPES = {
     "eligible": ("O",),
     "by_organisation": ("T", "O"),
+    "organisation_trained": ("R", "O"),
     "by_generation": ("R", "T"),
     **dict.fromkeys(("trained", "trainers", "active_trainers", "cohorts_running", "cohorts_started"), ("R", "T")),
     **dict.fromkeys(("reached", "staff_seeds", "places", "facilitations"), ("R", "T")),

@@ -180,9 +180,10 @@ def _nice(value: float) -> float:
 
 
 def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = None) -> Any:
-    """The share of each organisation's eligible staff trained by the horizon (the mean across replicates; seed
-    trainers aside), the largest organisations first, by name; the title says how many of how many are drawn.
-    A result keeps each organisation's mean only, so there is no interval to draw.
+    """The share of each organisation's eligible staff trained by the horizon (seed trainers aside): the mean across
+    replicates, with the 90% interval across them as a whisker, the largest organisations first, by name; the
+    title says how many of how many are drawn. A projection, and a result saved before each replicate's count
+    by organisation was kept, has means only, and says so.
 
     Parameters
     ----------
@@ -205,18 +206,27 @@ def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = Non
     eligible = to_numpy(result.eligible).astype(np.float64)
     trained = to_numpy(result.by_organisation)[-1]
     order = np.argsort(-eligible, kind="stable")[:top]
-    share = np.where(eligible[order] > 0, trained[order] / np.maximum(eligible[order], 1), np.nan)
+    base = np.maximum(eligible[order], 1)
+    share = np.where(eligible[order] > 0, trained[order] / base, np.nan)
     ax = _axes(ax)
     titles = {o.id: o.name or o.id for o in result.workforce.organisations}
     names = [_short(_label(titles.get(result.organisations[i], result.organisations[i]))) for i in order]
     ax.barh(range(len(order)), 100 * share, color="#56b4e9")
+    highest = float(np.nanmax(share, initial=0.0))
+    what = "modelled mean; seed trainers aside"
+    if result.organisation_trained is not None and result.engine is Engine.MONTE_CARLO:
+        low, high = np.percentile(to_numpy(result.organisation_trained)[:, order], [5, 95], axis=0) / base
+        # a line from the 5th to the 95th percentile, not error bars: a skewed count's mean can lie outside them
+        ax.hlines(range(len(order)), 100 * low, 100 * high, color="0.2", linewidth=1.2)
+        ax.plot(np.concatenate([100 * low, 100 * high]), np.tile(np.arange(len(order)), 2), "|", color="0.2",
+                markersize=5)  # fmt: skip
+        highest = max(highest, float(np.nanmax(high, initial=0.0)))
+        what = "modelled: mean (bar) and 90% interval across replicates (line); seed trainers aside"
     ax.set_yticks(range(len(order)), names, fontsize="small")
     ax.invert_yaxis()
-    highest = float(np.nanmax(share, initial=0.0))
     ax.set_xlim(0, 100 if highest >= 0.6 else _nice(100 * highest * 1.15))
     horizon = to_numpy(result.trained).shape[1] - 1
-    ax.set_xlabel(f"trained by {result.plan.period_label(horizon)}, % of eligible staff (modelled mean; seed "
-                  "trainers aside)")  # fmt: skip
+    ax.set_xlabel(f"trained by {result.plan.period_label(horizon)}, % of eligible staff\n({what})")
     shown = len(order)
     count = len(result.organisations)
     ax.set_title("Trained by organisation" + (f": the {shown} largest of {count}" if shown < count else ""))

@@ -20,12 +20,13 @@ import numpy as np
 
 from tipframe.reach.cascade_cohorts import may_start, start_cohorts, widened
 from tipframe.reach.cascade_groups import G, tier_of
+from tipframe.reach.cascade_periods import count_active, quiet_until, record_period, settled
 from tipframe.reach.cascade_random import below, binomial, geometric
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "1d72910755b6f0aa"  # cascade_cohorts.py, cascade_groups.py, cascade_random.py
+CALLS = "c26b31cf2e3a6d98"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -164,7 +165,7 @@ def _chances(
     work: Any, org_last_chance: Any, pending: Any, n_pending: int,
 ) -> int:  # fmt: skip  # pragma: no cover - compiled
     """Note the trainers who had a chance to start a cohort in periods ``first`` to ``last`` - 1 (see the
-    reference's ``_chances``): one period, or a quiet stretch in which only time moves (`_quiet_until`).
+    reference's ``_chances``): one period, or a quiet stretch in which only time moves (`quiet_until`).
 
     A trainer is partnered when its partnership network holds enough other able trainers of its
     generation to facilitate with it; ``work`` (zeros, left as found) counts them by network and
@@ -355,69 +356,6 @@ def _seed_trainers(rng: Any, seeds: Any, tiers: Any, turnover: float, ti: Any, t
     return ti, tf
 
 
-@numba.njit(cache=True)
-def _record(
-    t: int, series: Any, by_gen_series: Any, by_org_series: Any, reached: Any, by_org: Any, by_gen: Any, n_tr: int
-) -> None:  # pragma: no cover - compiled
-    """Record period ``t``'s series, after its last step (the running, started and seed counts are the caller's;
-    the active trainers are counted at the end, by `_active`)."""
-    by_gen_series[t] = by_gen
-    by_org_series[t] = by_org
-    series[t, S_TRAINED] = by_gen.sum()
-    series[t, S_TRAINERS] = n_tr
-    series[t, S_REACHED] = reached.sum()
-
-
-@numba.njit(cache=True)
-def _settled(t: int, last: int, series: Any, by_gen_series: Any, by_org_series: Any) -> None:  # pragma: no cover
-    """Record periods ``t`` + 1 to ``last`` - 1 as period ``t`` when nothing happens in them but time: no
-    cohort starts or ends, nobody leaves, no trainer becomes active (`_quiet_until`), or when
-    nothing more can happen (nobody willing is left, no cohort running, no turnover). The counts
-    stay as they are (the active trainers apart: `_active`), no step would draw a number, and
-    only the trainers' chances move (`_chances`)."""
-    for u in range(t + 1, last):
-        series[u] = series[t]
-        series[u, S_STARTED] = 0
-        by_gen_series[u] = by_gen_series[t]
-        by_org_series[u] = by_org_series[t]
-
-
-@numba.njit(cache=True)
-def _quiet_until(t: int, ti: Any, n_tr: int, series: Any, periods: int, stops: bool) -> int:  # pragma: no cover
-    """The first period after ``t`` in which something could happen, when in period ``t`` no cohort started, none
-    ended, there is no turnover and no number was drawn: a cohort running ends, a trainer becomes active,
-    or (``stops``: when free slots were grouped in ``t``) a trainer stops, as one fewer free trainer can
-    change how the others' slots pair up. Until then the state stays as it is, and so does the outcome."""
-    nxt = int(series.shape[0])  # after the horizon
-    for s in range(max(1, t - periods + 2), t + 1):  # the earliest cohorts still running end first
-        if series[s, S_STARTED] > 0:
-            nxt = min(nxt, s + periods - 1)
-            break
-    for i in range(n_tr):
-        if t < ti[ACTIVE_FROM, i] < nxt:
-            nxt = ti[ACTIVE_FROM, i]
-        if stops and ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i] < nxt:
-            nxt = ti[STOP_AT, i]
-    return nxt
-
-
-@numba.njit(cache=True)
-def _active(series: Any, ti: Any, n_tr: int) -> None:  # pragma: no cover - compiled
-    """Count the trainers active in each period, from their first and stopping periods (fixed when they are
-    made): once at the end, not a pass over every trainer each period."""
-    horizon = series.shape[0] - 1
-    change = np.zeros(horizon + 2, np.int64)
-    for i in range(n_tr):
-        lo, hi = min(ti[ACTIVE_FROM, i], horizon + 1), min(ti[STOP_AT, i], horizon + 1)
-        if lo < hi:
-            change[lo] += 1
-            change[hi] -= 1
-    active = 0
-    for t in range(horizon + 1):
-        active += change[t]
-        series[t, S_ACTIVE] = active
-
-
 # long: the period loop reads as the definition's steps in order; split, its state would go back and forth
 @numba.njit(cache=True)
 def cascade_replicate(
@@ -501,19 +439,19 @@ def cascade_replicate(
                 counts[0] = n_tr
                 tables = (ti, tf, ci, cf, places, classes, facilitations)
         series[t, S_STARTED], series[t, S_RUNNING], series[t, S_SEEDS] = started, running, seeds_here
-        _record(t, series, by_gen_series, by_org_series, reached, by_org, by_gen, n_tr)
+        record_period(t, series, by_gen_series, by_org_series, reached, by_org, by_gen, n_tr)
         if turnover == 0 and running == 0 and pool.sum() == 0 and t >= arriving:
-            _settled(t, horizon + 1, series, by_gen_series, by_org_series)
+            settled(t, horizon + 1, series, by_gen_series, by_org_series)
             break
-        last = _quiet_until(t, ti, n_tr, series, periods, stops) if quiet else t + 1
+        last = quiet_until(t, ti, n_tr, series, periods, stops) if quiet else t + 1
         if last > t + 1:  # periods in which only time moves, at once (the counts by period stay as they are)
             bounds[t + 1 : last, 0], bounds[t + 1 : last, 1] = counts[2], counts[3]
             n_pending = _chances(t + 1, last, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance,
                                  pending, n_pending)  # fmt: skip
-            _settled(t, last, series, by_gen_series, by_org_series)
+            settled(t, last, series, by_gen_series, by_org_series)
         t = last
     ti, tf, ci, cf, places, classes, facilitations = tables
-    _active(series, ti, counts[0])
+    count_active(series, ti, counts[0])
     space = (ti, tf, ci, cf, places, classes, facilitations, series, by_gen_series, by_org_series, bounds, waiting,
              trained_og, trainers_og, pending)  # fmt: skip
     return (series, by_gen_series, by_org_series, ti[:, : counts[0]], tf[:, : counts[0]], ci[: counts[1]],

@@ -39,7 +39,8 @@ from tipframe.reach.cascade_random import binomial, parameter, seed
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "fc08667a35796e16"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_random.py
+CALLS = "966b560d76ef6511"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_periods.py,
+# cascade_random.py
 #: the records' rows of places and facilitations (``results.SERIES``), after the kernel's seven series
 PLACES = 7
 
@@ -121,10 +122,11 @@ def replicates_into(
     that judge trainers (horizon, adoption after, maintenance after, first period of the window)
     and the eligible staff by organisation; ``draws`` what `_drawn` draws from. ``out`` is the
     rows (series by period, numbers, new trainers per trainer and mean fidelity by generation,
-    trained by generation; ``results.Records``); each replicate's per-organisation series is
-    added to ``organisation_sum``. ``feed`` is a learning pathway's later stage's arrivals (the kernel's; no rows
-    for a plan on its own), for one replicate at a time. Stops at the first replicate whose generations do not fit the
-    rows' width, writing nothing of it, for the caller to widen them and go on from it.
+    trained by generation, trained by organisation at the horizon; ``results.Records``); each
+    replicate's per-organisation series is added to ``organisation_sum``. ``feed`` is a learning
+    pathway's later stage's arrivals (the kernel's; no rows for a plan on its own), for one
+    replicate at a time. Stops at the first replicate whose generations do not fit the rows'
+    width, writing nothing of it, for the caller to widen them and go on from it.
 
     Returns the number of the first row not written (all of them when done), the generations the
     replicate there needs, and the last replicate's tables (trainers' whole and real numbers,
@@ -148,18 +150,18 @@ def replicates_into(
                     break
         if used > width:
             return r, used, ti, tf, ci, cf, facilitations
-        _rows(r, series, by_gen, ti, tf, ci, cf, marks, judging, eligible, out)
+        _rows(r, series, by_gen, by_org, ti, tf, ci, cf, marks, judging, eligible, out)
         organisation_sum += by_org
     return indices.size, 1, ti, tf, ci, cf, facilitations
 
 
 @numba.njit(cache=True)
 def _rows(
-    r: int, series: Any, by_gen: Any, ti: Any, tf: Any, ci: Any, cf: Any, marks: Any, judging: Any, eligible: Any,
-    out: Any,
+    r: int, series: Any, by_gen: Any, by_org: Any, ti: Any, tf: Any, ci: Any, cf: Any, marks: Any, judging: Any,
+    eligible: Any, out: Any,
 ) -> None:  # fmt: skip  # pragma: no cover - compiled
     """Write row ``r`` of ``out`` (`replicates_into`'s) from a replicate's series and tables."""
-    series_out, numbers_out, per_trainer_out, fidelity_out, generations_out = out
+    series_out, numbers_out, per_trainer_out, fidelity_out, generations_out, organisations_out = out
     numbers, fidelity = numbers_out[r], fidelity_out[r]
     for t in range(series.shape[0]):
         for k in range(series.shape[1]):
@@ -167,6 +169,7 @@ def _rows(
         series_out[r, PLACES, t], series_out[r, PLACES + 1, t] = 0, 0
         for g in range(min(G, generations_out.shape[2])):
             generations_out[r, t, g] = by_gen[t, g]
+    organisations_out[r] = by_org[by_org.shape[0] - 1]
     for c in range(ci.shape[0]):  # each started cohort's people and facilitators, by its start period
         series_out[r, PLACES, ci[c, C_START]] += ci[c, C_SIZE]
         series_out[r, PLACES + 1, ci[c, C_START]] += ci[c, C_FACILITATORS]

@@ -148,18 +148,18 @@ def _seconds(steps: float, elements: float) -> float:
     return steps * _STEP + elements * _ELEMENT
 
 
-def _kept(periods: int, generations: int) -> int:
-    """Bytes of a replicate's row of the records (``results.Records``): its series, and by generation (up to the
-    last trained), as 4-byte integers, and its numbers by generation."""
-    return (_SERIES + generations) * periods * 4 + 2 * GENERATIONS * _WORD + 8 * _WORD
+def _kept(periods: int, generations: int, organisations: int) -> int:
+    """Bytes of a replicate's row of the records (``results.Records``): its series, by generation (up to the
+    last trained) and by organisation at the horizon, as 4-byte integers, and its numbers by generation."""
+    return (_SERIES + generations) * periods * 4 + organisations * 4 + 2 * GENERATIONS * _WORD + 8 * _WORD
 
 
-def _assembly(replicates: int, periods: int, used: int) -> int:
+def _assembly(replicates: int, periods: int, used: int, organisations: int) -> int:
     """Bytes the result's arrays take while encoded (``monte_carlo_result``), beyond the records: each series of
     4-byte numbers kept as base64 text (4/3 of its bytes), and while the last and largest, by generation, is
     encoded, its base64 bytes and text at once (2 x 4/3 of them: its bytes go once encoded)."""
     cells = replicates * periods
-    return cells * (_SERIES + used) * 16 // 3 + cells * used * 32 // 3
+    return cells * (_SERIES + used) * 16 // 3 + cells * used * 32 // 3 + replicates * organisations * 16 // 3
 
 
 def _batch_parts(scenario: Scenario, batch: int, flow: Flow, events: int) -> tuple[list[Part], int]:
@@ -258,7 +258,7 @@ def simulation_resources(
     trained = flow.generations.nonzero()[0]
     growing = trained.size > 0 and 2 * int(flow.generations.argmax()) > int(trained[-1])
     used = flow.depth() if growing else min(flow.depth(), flow.busy_until // max(1, flow.step) + 3)
-    kept = _kept(periods, used)
+    kept = _kept(periods, used, organisations)
     events = kept_events * int(flow.trainers * 7 + flow.cohorts * 9 + flow.running * 8) * _WORD
     if compiled:  # a kept log is its replicate's tables, run again after the rest (rows: 8 generations at first)
         working, tables = _kernel_parts(scenario, flow, replicates > 1 or kept_events > 0 or used > 8)
@@ -271,7 +271,7 @@ def simulation_resources(
         working = [attrs.evolve(p, bytes=p.bytes * workers, detail=f"{workers} workers: {p.detail}") for p in working]
         working.append(Part("worker processes", workers * PROCESS, f"{workers} x {size(PROCESS)}"))
     held = Part("replicates kept", replicates * kept + events, f"{replicates:,} replicates x {periods:,} periods")
-    assembly = Part("result arrays", _assembly(replicates, periods, used), f"{used} generations")
+    assembly = Part("result arrays", _assembly(replicates, periods, used, organisations), f"{used} generations")
     # While the last batch runs, the replicates before it are kept; its own are in its records.
     before = attrs.evolve(held, bytes=max(0, replicates - together * max(1, workers)) * kept)
     simulating = [before, *working, *code]

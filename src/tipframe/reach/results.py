@@ -51,6 +51,7 @@ class Records:
     fidelity: Any  # (replicates, GENERATIONS): cohorts' mean fidelity, by generation
     numbers: Any  # (replicates, NUMBERS)
     organisation_sum: Any  # (periods, organisations) int64: the per-organisation series, summed
+    organisation_final: Any  # (replicates, organisations) int32: trained by organisation at the horizon
     events: list[tuple[int, Events]]  # (replicate, its event log) for those kept
 
     @classmethod
@@ -60,7 +61,8 @@ class Records:
             np.zeros((replicates, len(SERIES), periods), np.int32),
             np.zeros((replicates, periods, generations), np.int32),
             np.full((replicates, GENERATIONS), np.nan), np.full((replicates, GENERATIONS), np.nan),
-            np.full((replicates, len(NUMBERS)), np.nan), np.zeros((periods, organisations), np.int64), [],
+            np.full((replicates, len(NUMBERS)), np.nan), np.zeros((periods, organisations), np.int64),
+            np.zeros((replicates, organisations), np.int32), [],
         )  # fmt: skip
 
     def widen(self, width: int) -> None:
@@ -72,7 +74,7 @@ class Records:
 
     def rows(self) -> tuple[Any, ...]:
         """The arrays a row is written to, in the compiled engine's order (``cascade_record.replicates_into``)."""
-        return self.series, self.numbers, self.per_trainer, self.fidelity, self.by_generation
+        return self.series, self.numbers, self.per_trainer, self.fidelity, self.by_generation, self.organisation_final
 
     def put_generations(self, row: int, by_generation: IntArray) -> None:
         """Keep a replicate's trained by generation up to its last generation trained (widening every row's)."""
@@ -95,6 +97,7 @@ class Records:
             np.concatenate([part.series for part in parts]), by_generation,
             np.concatenate([part.per_trainer for part in parts]), np.concatenate([part.fidelity for part in parts]),
             np.concatenate([part.numbers for part in parts]), sum(part.organisation_sum for part in parts),
+            np.concatenate([part.organisation_final for part in parts]),
             [kept for part in parts for kept in part.events],
         )  # fmt: skip
 
@@ -128,6 +131,7 @@ def _record(run: Run, scenario: Scenario, records: Records, row: int) -> None:
         records.series[row, k] = getattr(run, name)
     records.put_generations(row, run.by_generation)
     records.organisation_sum += run.by_organisation
+    records.organisation_final[row] = run.by_organisation[-1]
 
 
 def _share(flags: Any) -> float:
@@ -271,6 +275,7 @@ def monte_carlo_result(
         **numbers,
         by_generation=from_numpy(records.by_generation[:, :, :used]),
         by_organisation=from_numpy(records.organisation_sum / replicates),
+        organisation_trained=from_numpy(records.organisation_final),
         new_trainers_per_trainer=from_numpy(records.per_trainer[:, :used]),
         mean_fidelity=from_numpy(records.fidelity[:, : used + 1]),
         events=events,
