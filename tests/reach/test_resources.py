@@ -121,14 +121,13 @@ def test_compiled_estimates_count_the_kernels_own_arrays() -> None:
     assert "ties drawn for" not in {part.name for part in compiled.parts}
     assert next(part.bytes for part in compiled.parts if part.name == "people") < 10 * 1_000_000
     assert next(part.bytes for part in reference.parts if part.name == "people") > 20 * 1_000_000
-    # The compiled cascade: one replicate's tables, the copies they outgrew, and the replicate before kept beside it.
+    # The compiled cascade: one call's tables and the copies they outgrew.
     workforce = synthetic_workforce(10, 100_000, seed=1)
     seeds = [{"organisation": o.id, "trainers": 20} for o in workforce.organisations]
     plan = tipframe.variant(PLAN, {"workforce": workforce.id, "seed_trainers": seeds, "tiers[0].cohort_size": 2})
     parts = {p.name: p.bytes for p in simulation_resources(prepare(plan, workforce, PROGRAMME), 10).parts}
     assert parts["trainer table"] > 0
     assert parts["cohort table"] >= (100_000 // 2) * 8 * 8  # room for everyone in pairs, 8 columns or more
-    assert parts["replicate before"] > 0
     assert "outgrown tables" in parts
 
 

@@ -216,6 +216,7 @@ def plot_organisation_reach(result: ReachResult, *, top: int = 30, ax: Any = Non
     what = "modelled mean; seed trainers aside"
     if result.organisation_trained is not None and result.engine is Engine.MONTE_CARLO:
         low, high = np.percentile(to_numpy(result.organisation_trained)[:, order], [5, 95], axis=0) / base
+        low[eligible[order] == 0] = high[eligible[order] == 0] = np.nan  # no staff: no share, no line
         # a line from the 5th to the 95th percentile, not error bars: a skewed count's mean can lie outside them
         ax.hlines(range(len(order)), 100 * low, 100 * high, color="0.2", linewidth=1.2)
         ax.plot(np.concatenate([100 * low, 100 * high]), np.tile(np.arange(len(order)), 2), "|", color="0.2",

@@ -182,8 +182,9 @@ def compiled_records(
     numbers = np.asarray(indices, np.int64)
     row = 0
     while row < numbers.size:  # a replicate deeper than the rows are wide: widen them, and go on from it
-        row, need, *_ = replicates_into(words, numbers, row, shared.kernel, shared.whole, shared.draws, records.rows(),
-                                        records.organisation_sum, shared.feed)  # fmt: skip
+        # only the counts kept: the tables it returns go at once, not beside the next call's
+        row, need = replicates_into(words, numbers, row, shared.kernel, shared.whole, shared.draws, records.rows(),
+                                    records.organisation_sum, shared.feed)[:2]  # fmt: skip
         if row < numbers.size:
             _widen(records, need)
     for i in sorted(set(keep) & set(indices)):  # run again alone: the same draws, and its tables kept

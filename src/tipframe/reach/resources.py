@@ -46,8 +46,9 @@ _WORD: Final = 8
 #: columns of the simulation's trainer and cohort tables (``tipframe.reach.batch``), ``rep`` and ``local`` included
 _TRAINER_COLUMNS: Final = 18
 _COHORT_COLUMNS: Final = 9
-#: the compiled kernel's trainer tables (``cascade_kernel``): 14 whole numbers and 2 real ones
-_KERNEL_TRAINER: Final = 16
+#: the compiled kernel's trainer tables (``cascade_kernel``): 14 whole numbers and 2 real ones, and the list of
+#: trainers who may yet lack a chance to start a cohort
+_KERNEL_TRAINER: Final = 17
 #: bytes of an array object, beyond its numbers
 _OBJECT: Final = 112
 #: rough costs, in seconds on one core: a step of array operations, and one element they touch
@@ -192,19 +193,17 @@ def _batch_parts(scenario: Scenario, batch: int, flow: Flow, events: int) -> tup
     ], int(grown * _WORD)
 
 
-def _kernel_parts(scenario: Scenario, flow: Flow, again: bool) -> tuple[list[Part], int]:
+def _kernel_parts(scenario: Scenario, flow: Flow) -> tuple[list[Part], int]:
     """What the compiled kernel (``cascade_kernel``) holds for a replicate at its largest moment, and the bytes of
-    the tables it returns (an event log's). Its tables are zero-filled (all resident) and double as they grow: the
-    trainers' from four rows a seed, the cohorts' (places, classes, facilitations) from room for every willing
-    person in the smallest cohorts; the allocator keeps the copies they outgrew. Cohorts are formed from the free
-    slots (about 22 words a slot). The replicate before keeps its tables while it runs (``again``: when there is
-    one, or one is run again, its rows widened for its generations or for its event log)."""
+    the tables it returns (an event log's). Its tables are made once for a call's replicates, zero-filled (all
+    resident), and double as they grow: the trainers' from four rows a seed, the cohorts' (places, classes,
+    facilitations) from room for every eligible person in the smallest cohorts; the allocator keeps the copies
+    they outgrew. Cohorts are formed from the free slots (about 22 words a slot). A call's tables go when it
+    ends (a call after it, for wider rows or an event log, makes its own), but an event log's, which it keeps."""
     _, tiers = scenario.draw(None)
-    uptakes = scenario.uptakes(None)
-    willing = sum(count * uptakes[k] for _, count, k in scenario.uptake_groups)
     first_trainers = max(64, 4 * int(scenario.seeds.sum()))
     trainers = _growth(first_trainers, flow.trainers * _MARGIN)
-    first_cohorts = int(willing) // min(tier.cohort_size for tier in tiers) + 64
+    first_cohorts = int(scenario.eligible.sum()) // min(tier.cohort_size for tier in tiers) + 64
     cohorts = _growth(first_cohorts, flow.cohorts * _MARGIN)
     width = 2 if scenario.retakes is None else scenario.retakes + 1
     # cohorts (6 whole numbers, 2 real), places (3 and the classes) and facilitations (2 a facilitator)
@@ -218,7 +217,6 @@ def _kernel_parts(scenario: Scenario, flow: Flow, again: bool) -> tuple[list[Par
         Part("cohort table", int(cohorts * columns * _WORD), f"room for {cohorts:,.0f} cohorts"),
         Part("outgrown tables", int(outgrown * _WORD), "copies the tables outgrew, kept by the allocator"),
         Part("free slots", int(slots * 22 * _WORD), f"{slots:,.0f} slots grouped into cohorts"),
-        Part("replicate before", kept if again else 0, "its tables, kept while the next runs"),
     ], kept
 
 
@@ -261,7 +259,7 @@ def simulation_resources(
     kept = _kept(periods, used, organisations)
     events = kept_events * int(flow.trainers * 7 + flow.cohorts * 9 + flow.running * 8) * _WORD
     if compiled:  # a kept log is its replicate's tables, run again after the rest (rows: 8 generations at first)
-        working, tables = _kernel_parts(scenario, flow, replicates > 1 or kept_events > 0 or used > 8)
+        working, tables = _kernel_parts(scenario, flow)
         events, grown = kept_events * tables, 0
         working.append(Part("event logs", max(0, kept_events - 1) * tables, "kept before the last is run"))
     else:

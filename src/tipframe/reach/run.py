@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 #: the fields a rerun must reproduce bit for bit (with the event logs kept)
 REPRODUCED = (
     "trained", "reached", "by_generation", "by_organisation", "trainers", "cohorts_started", "maintenance", "places",
-    "facilitations",
+    "facilitations", "organisation_trained",
 )  # fmt: skip
 
 
