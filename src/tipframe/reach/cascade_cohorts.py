@@ -62,19 +62,8 @@ def _hypergeometric(
 @numba.njit(cache=True)
 def _contest(rng: Any, pool: Any, ask_org: Any, granted: Any, demand: Any) -> None:  # pragma: no cover - compiled
     """Where an organisation is asked for more people than it holds, they go to a random choice of its asks."""
-    count = 0
-    for a in range(ask_org.size):
-        count += demand[ask_org[a]] > pool[ask_org[a]]
-    contested = np.empty(count, np.int64)
-    count = 0
-    for a in range(ask_org.size):
-        if demand[ask_org[a]] > pool[ask_org[a]]:
-            contested[count] = a
-            count += 1
-    keys = np.empty(count, np.int64)
-    for k in range(count):
-        keys[k] = ask_org[contested[k]]
-    contested = contested[np.argsort(keys, kind="mergesort")]
+    contested = np.flatnonzero(demand[ask_org] > pool[ask_org])
+    contested = contested[np.argsort(ask_org[contested], kind="mergesort")]
     lo = 0
     while lo < contested.size:
         o = ask_org[contested[lo]]

@@ -26,7 +26,7 @@ from tipframe.reach.cascade_random import below, binomial, geometric
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "c26b31cf2e3a6d98"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
+CALLS = "859368e610566a51"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -212,9 +212,7 @@ def _chances(
             if not full and ti[TOTAL, i] == 0 and ti[CHANCES, i] < adoption_after and ti[LEAVE_AT, i] > t:
                 pending[kept] = i
                 kept += 1
-        if counting and work.size <= n_tr:
-            work[:] = 0
-        for i in range(n_tr if counting and work.size > n_tr else 0):
+        for i in range(n_tr if counting else 0):
             work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
         n_pending = kept if not full else n_pending
     return n_pending
@@ -321,7 +319,7 @@ def _resolve(
 @numba.njit(cache=True)
 def workspace(settings: Any, people: int, n_orgs: int, seeds: int, smallest: int) -> Any:  # pragma: no cover
     """The tables replicates work in, made once for many: fresh ones each replicate would cost more in page faults
-    and zeroing than a national plan's steps. Sized for ``people`` willing, ``seeds`` trainers and cohorts of at
+    and zeroing than a national plan's steps. Sized for ``people`` eligible, ``seeds`` trainers and cohorts of at
     least ``smallest``; each grows when it must (`cascade_replicate` returns them). A replicate writes every
     entry it reads, so they are not cleared between replicates."""
     horizon, width = settings[0], settings[3]
