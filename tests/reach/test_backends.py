@@ -52,7 +52,7 @@ def builtin() -> Documents:
 
 
 def crowded() -> Documents:
-    """Forty small organisations leaning on their partners' staff: contested places, turnover, attrition,
+    """Forty small organisations leaning on their partners' staff: shared partners, turnover, attrition,
     and parameters drawn per replicate."""
     workforce = synthetic_workforce(40, 2_500, partners=3, seed=3, workforce_id="big")
     seeds = ", ".join(f"{{organisation: {o.id}, trainers: 2}}" for o in workforce.organisations[:25])

@@ -64,3 +64,45 @@ def test_who_hosts_a_group_across_organisations_does_not_depend_on_the_file_orde
         names = result.organisations
         hosts.append({names[int(o)] for o in tipframe.to_numpy(log.cohort_organisation)})
     assert hosts == [{"large"}, {"large"}]
+
+
+def _minimum_four(documents: tuple[CascadePlan, Workforce, Programme]) -> tuple[CascadePlan, Workforce, Programme]:
+    plan, workforce, _ = documents
+    return plan, workforce, tipframe.loads(COURSE + "group_size: {min: 4, max: 12}\n", Programme)
+
+
+def test_cohorts_fill_in_turn_so_partners_short_alone_train_together() -> None:
+    # Two partnered organisations, three willing people and two seed trainers each; a cohort needs two
+    # facilitators and at least four people. Each organisation's cohort alone would fall short; the
+    # first in turn takes its host's three and the partner's three, and starts.
+    documents = _minimum_four(
+        _documents(
+            "[{id: a, headcount: 5}, {id: b, headcount: 5}]",
+            "[[a, b]]",
+            "[{organisation: a, trainers: 2}, {organisation: b, trainers: 2}]",
+            "{cohort_size: 12, facilitators: 2}",
+        )
+    )
+    result = tipframe.simulate_reach(*documents, replicates=5, seed=1)
+    assert (tipframe.to_numpy(result.trained)[:, -1] == 6).all()
+    assert (tipframe.to_numpy(result.cohorts_started).sum(axis=1) == 1).all()
+
+
+def test_a_trainer_offers_slots_only_with_a_minimum_group_within_reach() -> None:
+    # a's seed can only co-facilitate with b's (through c, which has no staff). With three willing people
+    # in a and none in c, a's seed has fewer than the minimum group within its reach and offers no slot,
+    # so b's seed has nobody to facilitate with; with four, they run b's cohort together.
+    trained = []
+    for headcount in (4, 5):
+        documents = _minimum_four(
+            _documents(
+                f"[{{id: a, headcount: {headcount}}}, {{id: b, headcount: 10}}, {{id: c, headcount: 0}}]",
+                "[[a, c], [c, b]]",
+                "[{organisation: a, trainers: 1}, {organisation: b, trainers: 1}]",
+                "{cohort_size: 12, facilitators: 2, total_cohorts: 1}",
+            )
+        )
+        result = tipframe.simulate_reach(*documents, replicates=5, seed=1)
+        trained.append(tipframe.to_numpy(result.trained)[:, -1])
+    assert (trained[0] == 0).all()
+    assert (trained[1] == 9).all()

@@ -324,7 +324,7 @@ def test_a_cohort_below_the_minimum_group_cannot_run() -> None:
 
 
 def _crowded() -> tuple[CascadePlan, Workforce, Programme]:
-    """Many small organisations leaning on each other's staff: partner places are contested."""
+    """Many small organisations leaning on each other's staff: many cohorts draw on the same partners."""
     from tipframe.reach.generate import synthetic_workforce
 
     workforce = synthetic_workforce(40, 2_500, partners=3, seed=3, workforce_id="big")
@@ -348,7 +348,7 @@ def test_batches_never_change_the_numbers() -> None:
     assert to_numpy(runs[0].trained)[:, -1].min() > 0
 
 
-def test_conservation_when_partners_are_contested() -> None:
+def test_conservation_when_partners_are_shared() -> None:
     plan, workforce, programme = _crowded()
     scenario = prepare(plan, workforce, programme)
     room = scenario.eligible  # seed trainers who leave are replaced by hires who may be trained

@@ -20,7 +20,6 @@ import numpy as np
 from tipframe.reach.cohorts import Started, start_cohorts
 from tipframe.reach.columns import BoolArray, Columns, Layout
 from tipframe.reach.draws import binomial, going_on, stops
-from tipframe.reach.places import places_within_reach
 from tipframe.reach.scenario import FloatArray, IntArray, Scenario, tier_index
 
 #: generations counted separately in the results; later generations count in the last
@@ -264,7 +263,7 @@ class Batch:
         room = (trainers.view("running") < trainers.view("concurrent")) & (
             trainers.view("total") < trainers.view("quota")
         )
-        people &= self._partnered(present & room & (trainers.view("stop_at") > t))
+        people &= self._partnered(present & room & (trainers.view("stop_at") > t) & people)
         first = np.flatnonzero(present & (now & (trainers.view("total") == 1) | (trainers.view("total") == 0) & people))
         trainers["chances"][first] += 1
         chance = np.flatnonzero(present & (now | people & room))
@@ -273,7 +272,8 @@ class Batch:
 
     def _partnered(self, able: BoolArray) -> BoolArray:
         """Trainers who would have enough co-facilitators: others of their generation in their partnership
-        network who are ``able`` (delivering, with room), as many as their cohorts need less one."""
+        network who are ``able`` (delivering, with room and a minimum group within reach), as many as their
+        cohorts need less one."""
         trainers = self.trainers
         facilitators = np.array([t.facilitators for t in self.tiers], np.int64)
         if (facilitators == 1).all():
@@ -290,14 +290,19 @@ class Batch:
         return result
 
     def start(self, t: int, active: BoolArray) -> IntArray:
-        """(3) Trainers with spare capacity start cohorts. Returns how many each replicate started."""
+        """(3) Trainers with spare capacity start cohorts. Returns how many each replicate started.
+
+        Only trainers whose organisation and its partners hold a minimum group of willing people offer
+        their slots (the people a cohort of theirs could reach)."""
         trainers = self.trainers
         spare = np.minimum(
             trainers.view("concurrent") - trainers.view("running"), trainers.view("quota") - trainers.view("total")
         )
-        available = np.flatnonzero(active & (spare > 0))
+        reachable = self.pool + self.layout.supply(self.pool)
+        offered = reachable[trainers.view("org")] >= self.scenario.min_group
+        available = np.flatnonzero(active & (spare > 0) & offered)
         started_now = np.zeros(self.replicates, np.int64)
-        if available.size and places_within_reach(self.layout, self.pool, trainers["org"][available]):
+        if available.size:
             started = start_cohorts(
                 self.scenario.min_group, self.layout, self.rngs, self.tiers, self.per_tier["retention"], t,
                 trainers, self.cohorts, available, spare[available], self.pool,

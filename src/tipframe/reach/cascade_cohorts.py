@@ -1,11 +1,12 @@
 """Step 3 of the compiled cascade engine (numba): trainers with spare capacity start cohorts.
 
 The same rules as the reference engine's ``tipframe.reach.cohorts`` and ``tipframe.reach.places``
-(docs/reach.md, Definition, step 3), for one replicate: free facilitator slots grouped within an
-organisation, then across a partnership; cohorts below their tier's fidelity floor dropped;
-places taken in one order (first slots first, then higher fidelity) from the host, then from its
-partners by multivariate hypergeometric draws, contested people going to a random choice of
-the asks. Imported only when the compiled backend runs.
+(docs/reach.md, Definition, step 3), for one replicate: only trainers with a minimum group within
+their organisation's reach offer slots; free facilitator slots are grouped within an organisation,
+then across a partnership; cohorts below their tier's fidelity floor are dropped; the rest take
+places in turn (first slots first, then higher fidelity), each from its host, then from its
+partners by a multivariate hypergeometric draw, and start, or take nobody when fewer than the
+minimum group are within its reach. Imported only when the compiled backend runs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tipframe.reach.cascade_random import below
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "871261ce28b62552"  # cascade_groups.py, cascade_random.py
+CALLS = "778c1166fa27c6fd"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
 
@@ -60,108 +61,23 @@ def _hypergeometric(
 
 
 @numba.njit(cache=True)
-def _contest(rng: Any, pool: Any, ask_org: Any, granted: Any, demand: Any) -> None:  # pragma: no cover - compiled
-    """Where an organisation is asked for more people than it holds, they go to a random choice of its asks."""
-    contested = np.flatnonzero(demand[ask_org] > pool[ask_org])
-    contested = contested[np.argsort(ask_org[contested], kind="mergesort")]
-    lo = 0
-    while lo < contested.size:
-        o = ask_org[contested[lo]]
-        hi = lo
-        while hi < contested.size and ask_org[contested[hi]] == o:
-            hi += 1
-        for k in range(lo, lo + pool[o]):  # a partial shuffle: the first pool[o] asks win
-            j = k + below(rng, hi - k)
-            contested[k], contested[j] = contested[j], contested[k]
-        for k in range(lo + pool[o], hi):
-            granted[contested[k]] = False
-        lo = hi
-
-
-@numba.njit(cache=True)
-def _from_partners(
-    rng: Any, pool: Any, host: Any, remaining: Any, needing: Any, p_indptr: Any, p_indices: Any
-) -> Any:  # pragma: no cover - compiled
-    """Fill the places cohorts ``needing`` them still lack from their hosts' partners, in rounds.
-
-    Returns the places filled as (cohort, organisation, how many), cohorts then partners in order."""
-    m = needing.size
-    if m == 0:  # nothing to fill: no arrays to make (a small plan's usual case)
-        return needing, needing, needing
-    offset = np.zeros(m + 1, np.int64)
-    for i in range(m):
-        h = host[needing[i]]
-        offset[i + 1] = offset[i] + p_indptr[h + 1] - p_indptr[h]
-    got = np.zeros(offset[m], np.int64)
-    demand = np.zeros(pool.size, np.int64)
-    most, widest = 0, 0
-    for i in range(m):
-        most += remaining[needing[i]]
-        widest = max(widest, remaining[needing[i]])
-    asks_table = np.empty((3, most), np.int64)  # one allocation, not three
-    ask_org, ask_cell, ask_row = asks_table[0], asks_table[1], asks_table[2]
-    granted = np.empty(most, np.bool_)
-    asked = np.zeros(max(1, offset[m]), np.int64)
-    picked = np.empty(widest + 1, np.int64)
-    while True:
-        asks = 0  # every cohort still short asks at once, from the pools as they stand
-        for i in range(m):
-            h = host[needing[i]]
-            lo, hi = p_indptr[h], p_indptr[h + 1]
-            total = 0
-            for j in range(lo, hi):
-                total += pool[p_indices[j]]
-            want = min(remaining[needing[i]], total)
-            if want <= 0:
-                continue
-            _hypergeometric(rng, pool, p_indices[lo:hi], total, want, asked, picked)
-            for j in range(hi - lo):
-                for _ in range(asked[j]):
-                    ask_org[asks], ask_cell[asks], ask_row[asks] = p_indices[lo + j], offset[i] + j, i
-                    asks += 1
-        if asks == 0:
-            break
-        over = False
-        for a in range(asks):
-            demand[ask_org[a]] += 1
-            over |= demand[ask_org[a]] > pool[ask_org[a]]
-        granted[:asks] = True
-        if over:  # no organisation asked for more than it holds: nothing to draw
-            _contest(rng, pool, ask_org[:asks], granted, demand)
-        for a in range(asks):
-            demand[ask_org[a]] = 0
-        for a in range(asks):
-            if granted[a]:
-                pool[ask_org[a]] -= 1
-                got[ask_cell[a]] += 1
-                remaining[needing[ask_row[a]]] -= 1
-    cells = np.flatnonzero(got)
-    rows = np.searchsorted(offset, cells, side="right") - 1
-    orgs = np.empty(cells.size, np.int64)
-    for k in range(cells.size):
-        h = host[needing[rows[k]]]
-        orgs[k] = p_indices[p_indptr[h] + cells[k] - offset[rows[k]]]
-    return needing[rows], orgs, got[cells]
-
-
-@numba.njit(cache=True)
 def may_start(
-    t: int, ti: Any, n_tr: int, reachable: Any, component: Any, tiers_i: Any, open_: Any, work: Any
+    t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, component: Any, tiers_i: Any, open_: Any, work: Any
 ) -> bool:  # pragma: no cover - compiled
-    """Whether `start_cohorts` could start a cohort in period ``t``: someone is within reach of a trainer
-    with a free slot (``reachable``: each organisation's pool plus its partners'), and free slots could
-    form a cohort (writes ``open_``, as `opened`; ``work``: zeros, left as found). Checked before
+    """Whether `start_cohorts` could start a cohort in period ``t``: a minimum group is within reach of a
+    trainer with a free slot (``reachable``: each organisation's pool plus its partners'), and free slots
+    could form a cohort (writes ``open_``, as `opened`; ``work``: zeros, left as found). Checked before
     `start_cohorts`, which needs its answer to be True.
 
     Called every period with arrays, not tuples: numba counts a reference to each array passed."""
-    if not opened(reachable, open_) or not _within_reach(t, ti, n_tr, open_):
+    if not opened(reachable, min_group, open_) or not _within_reach(t, ti, n_tr, open_):
         return False
-    return could_group(t, ti, n_tr, tiers_i, component, work)
+    return could_group(t, ti, n_tr, tiers_i, component, open_, work)
 
 
 @numba.njit(cache=True)
 def _within_reach(t: int, ti: Any, n_tr: int, open_: Any) -> bool:  # pragma: no cover - compiled
-    """Whether any active trainer with a free slot has willing people in its organisation or a partner."""
+    """Whether any active trainer with a free slot offers it (its organisation is ``open_``)."""
     for i in range(n_tr):
         if (
             ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]
@@ -188,17 +104,15 @@ def _take(entries: Any, classes: Any, waiting: Any, reached: Any) -> None:  # pr
 
 @numba.njit(cache=True)
 def start_cohorts(
-    rng: Any, t: int, tables: Any, counts: Any, tiers: Any, org: Any, state: Any, min_group: int, marks: Any,
-    work: Any,
-) -> Any:  # fmt: skip  # pragma: no cover - compiled
-    """(3) Trainers with spare capacity start cohorts, which fill their places and start if large enough.
+    rng: Any, t: int, tables: Any, counts: Any, tiers: Any, org: Any, state: Any, min_group: int, marks: Any
+) -> Any:  # pragma: no cover - compiled
+    """(3) Trainers with spare capacity start cohorts, which fill their places in turn and start if large enough.
 
-    Called only when `may_start` is True (it writes ``marks[4]``, the organisations open to a cohort).
-    ``counts`` holds the rows in use of the trainer, cohort, place and facilitation tables (updated);
-    ``work`` is zeros (left as found), a count for each partnership network and generation.
-    Returns the tables (grown when needed), how many cohorts started, and whether any random number was
-    drawn (none is when no cohort asks partners for people: then, with nothing started, the same
-    trainers and people would start nothing again)."""
+    Called only when `may_start` is True (it writes ``marks[4]``, the organisations whose trainers offer
+    slots). ``counts`` holds the rows in use of the trainer, cohort, place and facilitation tables
+    (updated). Returns the tables (grown when needed), how many cohorts started, and whether any random
+    number was drawn (only a cohort that starts draws: with nothing started, the same trainers and people
+    would start nothing again)."""
     ti, tf, ci, cf, places, classes, facilitations = tables
     pool, waiting, reached = state[0], state[1], state[2]
     p_indptr, p_indices = org[3], org[4]
@@ -207,67 +121,56 @@ def start_cohorts(
     hosted, first_start, last_start, open_ = marks[0], marks[1], marks[2], marks[4]
     host, gen, fid, size, fac, first, members = candidates(t, ti, tf, n_tr, tiers, org, open_)
     k = host.size
-    filled = np.zeros(k, np.int64)
-    for c in range(k):  # the host's own people first, cohorts taking them in turn
-        filled[c] = min(pool[host[c]], size[c])
-        pool[host[c]] -= filled[c]
-    own = filled.copy()
-    remaining = size - own
-    needing = np.zeros(k, np.bool_)
+    widest = 1
     for c in range(k):
-        if remaining[c] > 0:
-            for j in range(p_indptr[host[c]], p_indptr[host[c] + 1]):
-                needing[c] |= pool[p_indices[j]] > 0
-    p_cohort, p_org, p_count = _from_partners(rng, pool, host, remaining, np.flatnonzero(needing), p_indptr, p_indices)
-    for e in range(p_cohort.size):
-        filled[p_cohort[e]] += p_count[e]
-    ok = filled >= min_group
-    for c in range(k):
-        if not ok[c]:  # too few to run: the places go back
-            pool[host[c]] += own[c]
-    for e in range(p_cohort.size):
-        if not ok[p_cohort[e]]:
-            pool[p_org[e]] += p_count[e]
-    started = int(ok.sum())
-    if started == 0:
-        return tables, 0, p_cohort.size > 0 or needing.any()
-    ci, cf = grown(ci, n_c, started), grown(cf, n_c, started)
-    places, classes = grown(places, n_p, k + p_cohort.size), grown(classes, n_p, k + p_cohort.size)
-    facilitations = grown(facilitations, n_f, fac.sum())
-    ids = np.full(k, -1, np.int64)
-    p_lo = n_p
-    for c in range(k):
-        if not ok[c]:
-            continue
-        ids[c] = n_c
-        ci[n_c, 0], ci[n_c, 1], ci[n_c, 2], ci[n_c, 3], ci[n_c, 4], ci[n_c, 5] = (
-            host[c],
-            gen[c],
-            t,
-            filled[c],
-            -1,
-            fac[c],
-        )
+        widest = max(widest, size[c], p_indptr[host[c] + 1] - p_indptr[host[c]])
+    asked = np.empty(widest, np.int64)
+    picked = np.empty(widest + 1, np.int64)
+    started, drew, p_lo = 0, False, n_p
+    for c in range(k):  # in turn: a cohort takes its places, or none, before the next looks
+        h = host[c]
+        lo, hi = p_indptr[h], p_indptr[h + 1]
+        own = min(pool[h], size[c])
+        total = 0
+        for j in range(lo, hi):
+            total += pool[p_indices[j]]
+        if own + total < min_group:
+            continue  # too few within its reach: it does not start and takes nobody
+        want = min(size[c] - own, total)
+        if 0 < want < total:
+            _hypergeometric(rng, pool, p_indices[lo:hi], total, want, asked, picked)
+            drew = True
+        elif want > 0:  # everyone its partners hold: nothing to draw
+            for j in range(hi - lo):
+                asked[j] = pool[p_indices[lo + j]]
+        ci, cf = grown(ci, n_c, 1), grown(cf, n_c, 1)
+        places, classes = grown(places, n_p, 1 + hi - lo), grown(classes, n_p, 1 + hi - lo)
+        facilitations = grown(facilitations, n_f, fac[c])
+        ci[n_c, 0], ci[n_c, 1], ci[n_c, 2], ci[n_c, 3], ci[n_c, 4], ci[n_c, 5] = h, gen[c], t, own + want, -1, fac[c]
         cf[n_c, 0], cf[n_c, 1] = fid[c], 0.0
-        for k in range(first[c], first[c] + fac[c]):
-            m = members[k]
+        for m in members[first[c] : first[c] + fac[c]]:
             facilitations[n_f, 0], facilitations[n_f, 1] = n_c, m
             ti[RUNNING, m] += 1
             ti[TOTAL, m] += 1
             ti[LAST_START, m] = t
             n_f += 1
-        hosted[host[c]] = True
-        if first_start[host[c]] < 0:
-            first_start[host[c]] = t
-        last_start[host[c]] = t
-        if own[c] > 0:
-            places[n_p, 0], places[n_p, 1], places[n_p, 2] = n_c, host[c], own[c]
+        hosted[h] = True
+        if first_start[h] < 0:
+            first_start[h] = t
+        last_start[h] = t
+        if own > 0:
+            pool[h] -= own
+            places[n_p, 0], places[n_p, 1], places[n_p, 2] = n_c, h, own
             n_p += 1
+        for j in range(hi - lo if want > 0 else 0):
+            if asked[j] > 0:
+                pool[p_indices[lo + j]] -= asked[j]
+                places[n_p, 0], places[n_p, 1], places[n_p, 2] = n_c, p_indices[lo + j], asked[j]
+                n_p += 1
         n_c += 1
-    for e in range(p_cohort.size):
-        if ok[p_cohort[e]]:
-            places[n_p, 0], places[n_p, 1], places[n_p, 2] = ids[p_cohort[e]], p_org[e], p_count[e]
-            n_p += 1
+        started += 1
+    if started == 0:
+        return tables, 0, drew
     _take(places[p_lo:n_p], classes[p_lo:n_p], waiting, reached)
     counts[1], counts[2], counts[3] = n_c, n_p, n_f
     return (ti, tf, ci, cf, places, classes, facilitations), started, True

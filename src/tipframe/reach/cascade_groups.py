@@ -31,22 +31,23 @@ def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def opened(reachable: Any, out: Any) -> bool:  # pragma: no cover - compiled
-    """Write to ``out`` whether each organisation or one of its partners has willing people (``reachable``: its
-    pool plus its partners'); whether any has."""
+def opened(reachable: Any, min_group: int, out: Any) -> bool:  # pragma: no cover - compiled
+    """Write to ``out`` whether each organisation's trainers offer slots: it and its partners hold a minimum
+    group of willing people (``reachable``: its pool plus its partners'); whether any does."""
     anyone = False
     for o in range(reachable.size):
-        out[o] = reachable[o] > 0
+        out[o] = reachable[o] >= min_group
         anyone |= out[o]
     return anyone
 
 
 @numba.njit(cache=True)
 def could_group(
-    t: int, ti: Any, n_tr: int, tiers_i: Any, component: Any, work: Any
+    t: int, ti: Any, n_tr: int, tiers_i: Any, component: Any, open_: Any, work: Any
 ) -> bool:  # pragma: no cover - compiled
-    """Whether `candidates` could find a cohort: some free slot's generation needs one facilitator, or has
-    as many free slots as it needs in one partnership network (``work``: zeros, left as found).
+    """Whether `candidates` could find a cohort: some slot offered (a free slot of a trainer in an ``open_``
+    organisation) is of a generation that needs one facilitator, or has as many slots offered as it needs in
+    one partnership network (``work``: zeros, left as found).
 
     Checked before `candidates` sorts anything: in a small plan most periods with free trainers
     have none to pair them with."""
@@ -56,7 +57,7 @@ def could_group(
     while seen < n_tr and not found:  # stops at the first cohort possible: at national scale, early
         i = seen
         seen += 1
-        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]:
+        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i] and open_[ti[ORG, i]]:
             spare = max(0, min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i]))
             key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
             work[key] += spare
@@ -68,17 +69,18 @@ def could_group(
 
 
 @numba.njit(cache=True)
-def _slots(t: int, ti: Any, n_tr: int) -> Any:  # pragma: no cover - compiled
-    """Every free facilitator slot of an active trainer: (trainer, rank), a trainer's slots in rank order."""
+def _slots(t: int, ti: Any, n_tr: int, open_: Any) -> Any:  # pragma: no cover - compiled
+    """Every slot offered: each free facilitator slot of an active trainer in an ``open_`` organisation, as
+    (trainer, rank), a trainer's slots in rank order."""
     total = 0
     for i in range(n_tr):  # counted, then written: no array a trainer (page faults at national scale)
-        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]:
+        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i] and open_[ti[ORG, i]]:
             total += max(0, min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i]))
     trainer = np.empty(total, np.int64)
     rank = np.empty(total, np.int64)
     k = 0
     for i in range(n_tr):
-        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]:
+        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i] and open_[ti[ORG, i]]:
             for r in range(min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i])):
                 trainer[k], rank[k] = i, r
                 k += 1
@@ -229,14 +231,14 @@ def _busiest(seg: Any, slot_tr: Any, ti: Any, component: Any, tally: Any) -> int
 def candidates(
     t: int, ti: Any, tf: Any, n_tr: int, tiers: Any, org: Any, open_: Any
 ) -> Any:  # pragma: no cover - compiled
-    """Cohorts that have their facilitators and someone within their host's reach (``open_``, from `opened`), in
-    the order they take places.
+    """Cohorts that have their facilitators, from the slots offered (trainers in ``open_`` organisations, from
+    `opened`), in the order they take places.
 
     Returns (host, generation, fidelity, size, facilitators, first member, members, rank), one
     entry per candidate except the members (trainers), which are end to end."""
     tiers_i, tiers_f = tiers
     component = org[2]
-    slot_tr, slot_rank = _slots(t, ti, n_tr)
+    slot_tr, slot_rank = _slots(t, ti, n_tr, open_)
     n = slot_tr.size
     groups = np.empty((n, tiers_i[:, T_FACILITATORS].max()), np.int64)
     table = np.empty((7, n), np.int64)  # one allocation, not seven: a small plan searches often
@@ -260,8 +262,6 @@ def candidates(
             made = _across(rest, slot_tr, slot_rank, ti, tf, f, org, groups, made)
         for s in range(made):
             h = ti[ORG, slot_tr[groups[s, 0]]]
-            if not open_[h]:
-                continue  # nobody within its host's reach: it could not start, wherever it came
             fidelity, latest = np.inf, 0
             for m in range(f):
                 fidelity = min(fidelity, tf[FID, slot_tr[groups[s, m]]])

@@ -26,7 +26,7 @@ from tipframe.reach.cascade_random import below, binomial, geometric
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "859368e610566a51"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
+CALLS = "9bb520193c0552ba"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -168,8 +168,9 @@ def _chances(
     reference's ``_chances``): one period, or a quiet stretch in which only time moves (`quiet_until`).
 
     A trainer is partnered when its partnership network holds enough other able trainers of its
-    generation to facilitate with it; ``work`` (zeros, left as found) counts them by network and
-    generation. ``reachable`` is each organisation's pool plus its partners'.
+    generation (delivering, with room, and a minimum group within their reach) to facilitate with
+    it; ``work`` (zeros, left as found) counts them by network and generation. ``reachable`` is each
+    organisation's pool plus its partners'.
 
     The results use a trainer's chances only while it has never run and until they reach the
     plan's ``adoption_after``, and last chances only from the maintenance window on
@@ -189,7 +190,8 @@ def _chances(
             counting |= ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i] and reachable[ti[ORG, i]] >= min_group
         for i in range(n_tr if counting else 0):  # no helper function: numba would count references at each call
             room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
-            if ti[ACTIVE_FROM, i] <= t and ti[LEAVE_AT, i] > t and ti[STOP_AT, i] > t and room:
+            offers = reachable[ti[ORG, i]] >= min_group
+            if ti[ACTIVE_FROM, i] <= t and ti[LEAVE_AT, i] > t and ti[STOP_AT, i] > t and room and offers:
                 work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] += 1
         kept = 0
         for k in range(n_tr if full else n_pending):
@@ -200,7 +202,7 @@ def _chances(
                 if pairs:
                     key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
                     needed = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
-                    able = ti[STOP_AT, i] > t and room
+                    able = ti[STOP_AT, i] > t and room and reachable[ti[ORG, i]] >= min_group
                     partnered = work[key] - able >= needed - 1
                 now = ti[LAST_START, i] == t
                 people = reachable[ti[ORG, i]] >= min_group and partnered
@@ -413,11 +415,12 @@ def cascade_replicate(
         bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
         # stops: whether one who stops changes anything
         started, quiet, stops = 0, turnover == 0 and t >= arriving, False
-        if may_start(t, ti, n_tr, reachable, component, tiers_i, open_, work):  # most periods of a small plan: no
-            tables, started, drew = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, work)
+        # Most periods of a small plan: no.
+        if may_start(t, ti, n_tr, reachable, min_group, component, tiers_i, open_, work):
+            tables, started, drew = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks)
             running += started
             ti, tf, quiet, stops = tables[0], tables[1], quiet and not started and not drew, True
-            if started:  # a cohort that did not start gave its places back
+            if started:  # the cohorts started took people from the pools
                 _reachable(pool, p_indptr, p_indices, reachable, seen)
         n_pending = _chances(t, t + 1, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance, pending,
                              n_pending)  # fmt: skip

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 
 from tipframe.reach.columns import BoolArray, Columns, Layout
-from tipframe.reach.places import fill_from_partners, own_places
+from tipframe.reach.places import fill_in_turn
 from tipframe.reach.scenario import FloatArray, IntArray, TierValues, tier_index
 
 
@@ -66,11 +66,8 @@ def start_cohorts(
     candidates = _candidates(layout, trainers, tiers, retention, available, spare)
     if candidates is None:
         return None
-    local, orgs, counts, filled = _fill(layout, rngs, pool, candidates.host, candidates.size)
-    ok = filled >= min_group
-    if not ok.all():  # too few to run: the places go back
-        back = ~ok[local]
-        np.add.at(pool, orgs[back], counts[back])
+    local, orgs, counts, filled = fill_in_turn(layout, rngs, pool, candidates.host, candidates.size, min_group)
+    ok = filled > 0
     if not ok.any():
         return None
     return _launch(layout, t, candidates, ok, filled, (local, orgs, counts), trainers, cohorts)
@@ -130,27 +127,6 @@ def _candidates(
         facilitation_row=position[np.concatenate(fac_local)],
         facilitation_trainer=np.concatenate(fac_trainer),
     )
-
-
-def _fill(
-    layout: Layout, rngs: Sequence[np.random.Generator], pool: IntArray, host: IntArray, size: IntArray
-) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-    """Fill the candidates' places from their hosts' pools, then from partners (multivariate hypergeometric).
-
-    Returns the places as (candidate, organisation, how many), and each candidate's places filled.
-    """
-    own = own_places(pool, host, size)
-    local, orgs, counts = [np.arange(host.size)], [host], [own]
-    filled = own.copy()
-    # Supply only falls within a period, so organisations whose partners hold nobody now are skipped.
-    needing = np.flatnonzero((own < size) & (layout.supply(pool)[host] > 0))
-    if needing.size:
-        cohort, org, count = fill_from_partners(layout, rngs, pool, host, size - own, needing)
-        local.append(cohort)
-        orgs.append(org)
-        counts.append(count)
-        np.add.at(filled, cohort, count)
-    return np.concatenate(local), np.concatenate(orgs), np.concatenate(counts), filled
 
 
 def _launch(

@@ -1,14 +1,15 @@
 """Filling the places of cohorts about to start: from the host organisation, then from its partners.
 
-Step 3 of the cascade model (docs/reach.md): places fill from the host organisation's untrained
-eligible staff, cohorts taking them in turn, then from its partners in proportion to theirs,
-every short cohort asking at once, with contested people going to a random choice of the asks.
-Every function takes the batch's ``pool`` (untrained eligible staff not in a cohort, by
-organisation of the batch's layout) and takes the people it places from it.
+Step 3 of the cascade model (docs/reach.md): cohorts take places in turn, each from its host
+organisation's willing untrained staff, then from its partners' by a multivariate
+hypergeometric draw, or none at all when fewer than the minimum group are within its reach.
+``pool`` is the batch's willing untrained eligible staff not in a cohort, by organisation of the
+batch's layout; the people placed are taken from it.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,28 +17,6 @@ import numpy as np
 from tipframe.reach.columns import BoolArray, Layout
 from tipframe.reach.draws import blocks, positions
 from tipframe.reach.scenario import IntArray
-
-
-def places_within_reach(layout: Layout, pool: IntArray, orgs: IntArray) -> bool:
-    """Whether any of these organisations, or their partners, still has untrained eligible staff."""
-    if pool[orgs].any():
-        return True
-    return bool(layout.supply(pool)[orgs].any())
-
-
-def own_places(pool: IntArray, host: IntArray, size: IntArray) -> IntArray:
-    """Places each cohort fills from its host's pool, a host's cohorts taking them in turn (taken from ``pool``)."""
-    count = host.size
-    order = np.argsort(host, kind="stable")
-    sorted_host = host[order]
-    cumulative = np.cumsum(size[order])
-    starts = np.flatnonzero(np.concatenate(([True], sorted_host[1:] != sorted_host[:-1])))
-    offsets = np.repeat(cumulative[starts] - size[order][starts], np.diff(np.append(starts, count)))
-    before = np.empty(count, np.int64)
-    before[order] = cumulative - size[order] - offsets
-    own: IntArray = np.clip(pool[host] - before, 0, size)
-    np.subtract.at(pool, host, own)
-    return own
 
 
 def choose(rngs: Sequence[np.random.Generator], rep: IntArray, supply: IntArray, units: IntArray) -> IntArray:
@@ -76,89 +55,77 @@ def choose(rngs: Sequence[np.random.Generator], rep: IntArray, supply: IntArray,
     return chosen
 
 
-def fill_from_partners(
+def fill_in_turn(
     layout: Layout,
     rngs: Sequence[np.random.Generator],
     pool: IntArray,
     host: IntArray,
-    need: IntArray,
-    needing: IntArray,
-) -> tuple[IntArray, IntArray, IntArray]:
-    """Draw the remaining places of cohorts ``needing`` them from their hosts' partners, all at once.
+    size: IntArray,
+    min_group: int,
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Fill the places of cohorts (in the order they take places) one cohort at a time, taking from ``pool``.
 
-    In each round every cohort still short asks its partners for the places it lacks, each
-    place drawn in proportion to the untrained eligible staff they hold (so one cohort's asks
-    are multivariate hypergeometric). Where cohorts ask a partner for more people than it has,
-    the people go to a random choice of the asks, each ask equally likely; cohorts left short
-    ask again from what remains, until each is full or its partners are empty.
+    A cohort takes what it can from its host's pool, then draws the rest of its places from its
+    host's partners (multivariate hypergeometric: people drawn without replacement from their
+    pools); one with fewer than ``min_group`` people within its reach takes nobody, and does not
+    start. A cohort's turn depends only on the earlier cohorts whose host or partners it shares, so
+    cohorts are taken in rounds (`turns`): those in one round touch no pool in common and take
+    their places at once, each replicate drawing from its own generator in its cohorts' order.
 
-    Returns the places filled as (cohort, organisation the people come from, how many), one
-    entry per cohort and partner that gave anyone: cohorts a replicate's together, then partners
-    in order.
+    Returns the places as (cohort, organisation the people come from, how many), a cohort's
+    entries together in cohort order (its host's first, then its partners' in order), and each
+    cohort's people (0 for one that does not start).
     """
-    rep = host[needing] // layout.organisations
-    order = np.argsort(rep, kind="stable")  # each replicate's cohorts together, in their own order
-    cohorts, rep = needing[order], rep[order]
-    width = layout.width
-    columns = np.arange(width)
-    starts = layout.indptr[host[cohorts]]
-    degrees = layout.indptr[host[cohorts] + 1] - starts
-    present = columns[None, :] < degrees[:, None]
-    orgs = np.where(present, layout.indices[np.minimum(starts[:, None] + columns, layout.indices.size - 1)], 0)
-    remaining = need[cohorts].copy()
-    got = np.zeros(orgs.shape, np.int64)
-    while True:
-        supply = np.where(present, pool[orgs], 0)
-        want = np.minimum(remaining, supply.sum(axis=1))
-        live = np.flatnonzero(want > 0)
-        if not live.size:
+    count = host.size
+    starts = layout.indptr[host]
+    degrees = layout.indptr[host + 1] - starts
+    present = np.arange(layout.width)[None, :] < degrees[:, None]
+    partners = np.where(
+        present, layout.indices[np.minimum(starts[:, None] + np.arange(layout.width), layout.indices.size - 1)], 0
+    )
+    own = np.zeros(count, np.int64)
+    got = np.zeros(partners.shape, np.int64)
+    level = turns(host, partners, present)
+    order = np.lexsort((np.arange(count), host // layout.organisations, level))
+    bounds = np.searchsorted(level[order], np.arange(int(level.max(initial=-1)) + 2))
+    for lo, hi in itertools.pairwise(bounds):
+        now = order[lo:hi]
+        mine = np.minimum(pool[host[now]], size[now])
+        supply = np.where(present[now], pool[partners[now]], 0)
+        total = supply.sum(axis=1)
+        able = mine + total >= min_group
+        now, mine, supply, total = now[able], mine[able], supply[able], total[able]
+        want = np.minimum(size[now] - mine, total)
+        take = np.where((want > 0)[:, None], supply, 0)  # everyone the partners hold: nothing to draw
+        draw = np.flatnonzero((want > 0) & (want < total))
+        if draw.size:
+            take[draw] = choose(rngs, host[now[draw]] // layout.organisations, supply[draw], want[draw])
+        pool[host[now]] -= mine  # no two cohorts of a round share an organisation
+        np.subtract.at(pool, partners[now], take)
+        own[now], got[now] = mine, take
+    filled = own + got.sum(axis=1)
+    local = np.repeat(np.arange(count), 1 + layout.width).reshape(count, -1)
+    orgs = np.concatenate((host[:, None], partners), axis=1)
+    counts = np.concatenate((own[:, None], got), axis=1)
+    keep = counts > 0
+    return local[keep], orgs[keep], counts[keep], filled
+
+
+def turns(host: IntArray, partners: IntArray, present: BoolArray) -> IntArray:
+    """Each cohort's round: one more than the latest round of the earlier cohorts whose host or partners it
+    shares (0 when none does), so that cohorts of one round touch no pool in common."""
+    count = host.size
+    cohort = np.concatenate((np.arange(count), np.nonzero(present)[0]))
+    org = np.concatenate((host, partners[present]))
+    order = np.lexsort((cohort, org))
+    cohort, org = cohort[order], org[order]
+    follows = np.flatnonzero(org[1:] == org[:-1]) + 1  # entries after an earlier cohort's at their organisation
+    later, earlier = cohort[follows], cohort[follows - 1]
+    level = np.zeros(count, np.int64)
+    while later.size:
+        after = np.zeros(count, np.int64)
+        np.maximum.at(after, later, level[earlier] + 1)
+        if (after <= level).all():
             break
-        units = want[live]
-        asked = choose(rngs, rep[live], supply[live], units)
-        # Asks, one per place, in cohort then partner order.
-        cells = np.flatnonzero(asked)
-        per_cell = asked.reshape(-1)[cells]
-        ask_org = np.repeat(orgs[live].reshape(-1)[cells], per_cell)
-        ask_cell = np.repeat(cells, per_cell)
-        granted_ask = _granted(rngs, pool, ask_org, ask_cell // width, rep[live], units)
-        granted = np.bincount(ask_cell[granted_ask], minlength=asked.size).reshape(asked.shape)
-        np.subtract.at(pool, ask_org[granted_ask], 1)
-        got[live] += granted
-        remaining[live] -= granted.sum(axis=1)
-    mask = got > 0
-    return cohorts[np.nonzero(mask)[0]], orgs[mask], got[mask]
-
-
-def _granted(
-    rngs: Sequence[np.random.Generator],
-    pool: IntArray,
-    ask_org: IntArray,
-    ask_row: IntArray,
-    row_rep: IntArray,
-    units: IntArray,
-) -> BoolArray:
-    """Which asks get their person: every ask, except where an organisation is asked for more than it holds.
-
-    There its people go to a random choice of its asks, each ask equally likely. ``ask_row`` is
-    each ask's row (a cohort still short this round), ``row_rep`` each row's replicate and
-    ``units`` its asks in all.
-    """
-    granted = np.ones(ask_org.size, np.bool_)
-    demand = np.bincount(ask_org, minlength=pool.size)
-    short = demand[ask_org] > pool[ask_org]
-    if not short.any():
-        return granted
-    # Queue keys, drawn only by replicates with a queue: one per ask of each of their cohorts,
-    # in cohort order (a cohort's asks are together, as many as its units).
-    queuing = np.zeros(len(rngs), np.bool_)
-    queuing[row_rep[ask_row[short]]] = True
-    drawing = queuing[row_rep]
-    key = np.zeros(ask_org.size)
-    key[drawing[ask_row]] = blocks(rngs, row_rep[drawing], units[drawing])
-    queued = np.flatnonzero(short)
-    queue = queued[np.lexsort((queued, key[queued], ask_org[queued]))]
-    queue_org = ask_org[queue]
-    head = np.flatnonzero(np.concatenate(([True], queue_org[1:] != queue_org[:-1])))
-    place = np.arange(queue.size) - np.repeat(head, np.diff(np.append(head, queue.size)))
-    granted[queue] = place < pool[queue_org]
-    return granted
+        level = np.maximum(level, after)
+    return level
