@@ -16,15 +16,15 @@ from typing import Any
 import numba
 import numpy as np
 
-from tipframe.reach.cascade_groups import candidates, could_group, opened
+from tipframe.reach.cascade_groups import candidates, could_group, offering
 from tipframe.reach.cascade_random import below
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "778c1166fa27c6fd"  # cascade_groups.py, cascade_random.py
+CALLS = "244f7efa9e37fe8c"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
-ORG, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, LAST_START, CONCURRENT, QUOTA = 0, 2, 3, 5, 6, 9, 10, 11
+RUNNING, TOTAL, LAST_START = 5, 6, 9
 
 
 @numba.njit(cache=True, inline="always")
@@ -62,31 +62,17 @@ def _hypergeometric(
 
 @numba.njit(cache=True)
 def may_start(
-    t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, component: Any, tiers_i: Any, open_: Any, work: Any
-) -> bool:  # pragma: no cover - compiled
-    """Whether `start_cohorts` could start a cohort in period ``t``: a minimum group is within reach of a
-    trainer with a free slot (``reachable``: each organisation's pool plus its partners'), and free slots
-    could form a cohort (writes ``open_``, as `opened`; ``work``: zeros, left as found). Checked before
-    `start_cohorts`, which needs its answer to be True.
+    t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, component: Any, tiers_i: Any, work: Any, near: Any
+) -> Any:  # pragma: no cover - compiled
+    """The trainers offering slots in period ``t`` (`offering`, which also writes ``near``), or none when the
+    slots offered could form no cohort (``work``: zeros, left as found); and how many are ``near``. Checked
+    before `start_cohorts`, which needs trainers offering slots.
 
     Called every period with arrays, not tuples: numba counts a reference to each array passed."""
-    if not opened(reachable, min_group, open_) or not _within_reach(t, ti, n_tr, open_):
-        return False
-    return could_group(t, ti, n_tr, tiers_i, component, open_, work)
-
-
-@numba.njit(cache=True)
-def _within_reach(t: int, ti: Any, n_tr: int, open_: Any) -> bool:  # pragma: no cover - compiled
-    """Whether any active trainer with a free slot offers it (its organisation is ``open_``)."""
-    for i in range(n_tr):
-        if (
-            ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i]
-            and ti[RUNNING, i] < ti[CONCURRENT, i]
-            and ti[TOTAL, i] < ti[QUOTA, i]
-            and open_[ti[ORG, i]]
-        ):
-            return True
-    return False
+    offers, n_near = offering(t, ti, n_tr, reachable, min_group, near)
+    if offers.size == 0 or not could_group(offers, ti, tiers_i, component, work):
+        return offers[:0], n_near
+    return offers, n_near
 
 
 @numba.njit(cache=True)
@@ -104,26 +90,31 @@ def _take(entries: Any, classes: Any, waiting: Any, reached: Any) -> None:  # pr
 
 @numba.njit(cache=True)
 def start_cohorts(
-    rng: Any, t: int, tables: Any, counts: Any, tiers: Any, org: Any, state: Any, min_group: int, marks: Any
-) -> Any:  # pragma: no cover - compiled
+    rng: Any, t: int, tables: Any, counts: Any, tiers: Any, org: Any, state: Any, min_group: int, marks: Any,
+    offers: Any,
+) -> Any:  # fmt: skip  # pragma: no cover - compiled
     """(3) Trainers with spare capacity start cohorts, which fill their places in turn and start if large enough.
 
-    Called only when `may_start` is True (it writes ``marks[4]``, the organisations whose trainers offer
-    slots). ``counts`` holds the rows in use of the trainer, cohort, place and facilitation tables
-    (updated). Returns the tables (grown when needed), how many cohorts started, and whether any random
-    number was drawn (only a cohort that starts draws: with nothing started, the same trainers and people
-    would start nothing again)."""
+    Called only with the trainers ``offers``ing slots that `may_start` found. ``counts`` holds the rows in use
+    of the trainer, cohort, place and facilitation tables (updated). Returns the tables (grown when needed),
+    how many cohorts started, and whether any random number was drawn (only a cohort that starts draws: with
+    nothing started, the same trainers and people would start nothing again)."""
     ti, tf, ci, cf, places, classes, facilitations = tables
     pool, waiting, reached = state[0], state[1], state[2]
     p_indptr, p_indices = org[3], org[4]
-    n_tr, n_c, n_p, n_f = counts[0], counts[1], counts[2], counts[3]
+    n_c, n_p, n_f = counts[1], counts[2], counts[3]
     # Taken from the tuple once, not in loops: numba counts a reference each time an array is taken out.
-    hosted, first_start, last_start, open_ = marks[0], marks[1], marks[2], marks[4]
-    host, gen, fid, size, fac, first, members = candidates(t, ti, tf, n_tr, tiers, org, open_)
+    hosted, first_start, last_start = marks[0], marks[1], marks[2]
+    host, gen, fid, size, fac, first, members = candidates(offers, ti, tf, tiers, org)
     k = host.size
-    widest = 1
-    for c in range(k):
-        widest = max(widest, size[c], p_indptr[host[c] + 1] - p_indptr[host[c]])
+    widest, entries = 1, 0
+    for c in range(k):  # the tables grown once, for every cohort starting: not cohort by cohort
+        degree = p_indptr[host[c] + 1] - p_indptr[host[c]]
+        widest = max(widest, size[c], degree)
+        entries += 1 + degree
+    ci, cf = grown(ci, n_c, k), grown(cf, n_c, k)
+    places, classes = grown(places, n_p, entries), grown(classes, n_p, entries)
+    facilitations = grown(facilitations, n_f, fac.sum())
     asked = np.empty(widest, np.int64)
     picked = np.empty(widest + 1, np.int64)
     started, drew, p_lo = 0, False, n_p
@@ -143,9 +134,6 @@ def start_cohorts(
         elif want > 0:  # everyone its partners hold: nothing to draw
             for j in range(hi - lo):
                 asked[j] = pool[p_indices[lo + j]]
-        ci, cf = grown(ci, n_c, 1), grown(cf, n_c, 1)
-        places, classes = grown(places, n_p, 1 + hi - lo), grown(classes, n_p, 1 + hi - lo)
-        facilitations = grown(facilitations, n_f, fac[c])
         ci[n_c, 0], ci[n_c, 1], ci[n_c, 2], ci[n_c, 3], ci[n_c, 4], ci[n_c, 5] = h, gen[c], t, own + want, -1, fac[c]
         cf[n_c, 0], cf[n_c, 1] = fid[c], 0.0
         for m in members[first[c] : first[c] + fac[c]]:
@@ -169,11 +157,12 @@ def start_cohorts(
                 n_p += 1
         n_c += 1
         started += 1
+    tables = (ti, tf, ci, cf, places, classes, facilitations)
     if started == 0:
         return tables, 0, drew
     _take(places[p_lo:n_p], classes[p_lo:n_p], waiting, reached)
     counts[1], counts[2], counts[3] = n_c, n_p, n_f
-    return (ti, tf, ci, cf, places, classes, facilitations), started, True
+    return tables, started, True
 
 
 @numba.njit(cache=True)

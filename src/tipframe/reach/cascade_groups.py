@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
-ORG, GEN, ACTIVE_FROM, STOP_AT, RUNNING, TOTAL, CONCURRENT, QUOTA = 0, 1, 2, 3, 5, 6, 10, 11
+ORG, GEN, ACTIVE_FROM, STOP_AT, LEAVE_AT, RUNNING, TOTAL, CONCURRENT, QUOTA = 0, 1, 2, 3, 4, 5, 6, 10, 11
 FID = 0
 #: generations counted apart in the results (the reference engine's ``GENERATIONS``); later ones share a
 #: count in `could_group`, which only counts more slots, never fewer
@@ -31,59 +31,62 @@ def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def opened(reachable: Any, min_group: int, out: Any) -> bool:  # pragma: no cover - compiled
-    """Write to ``out`` whether each organisation's trainers offer slots: it and its partners hold a minimum
-    group of willing people (``reachable``: its pool plus its partners'); whether any does."""
-    anyone = False
-    for o in range(reachable.size):
-        out[o] = reachable[o] >= min_group
-        anyone |= out[o]
-    return anyone
+def offering(t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, near: Any) -> Any:  # pragma: no cover
+    """The trainers offering slots in period ``t``: active, with a free slot, their organisation and its partners
+    holding a minimum group of willing people (``reachable``: its pool plus its partners'). Also writes to
+    ``near`` the trainers present there with a free slot or none run yet, those who may have a chance this
+    period (``tipframe.reach.cascade_kernel``'s ``_chances``), and returns how many."""
+    found = np.empty(n_tr, np.int64)
+    m, k = 0, 0
+    for i in range(n_tr):
+        if ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i] and reachable[ti[ORG, i]] >= min_group:
+            room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
+            near[k] = i
+            k += room or ti[TOTAL, i] == 0
+            found[m] = i
+            m += room and t < ti[STOP_AT, i]
+    return found[:m], k
 
 
 @numba.njit(cache=True)
-def could_group(
-    t: int, ti: Any, n_tr: int, tiers_i: Any, component: Any, open_: Any, work: Any
-) -> bool:  # pragma: no cover - compiled
-    """Whether `candidates` could find a cohort: some slot offered (a free slot of a trainer in an ``open_``
-    organisation) is of a generation that needs one facilitator, or has as many slots offered as it needs in
-    one partnership network (``work``: zeros, left as found).
+def could_group(offers: Any, ti: Any, tiers_i: Any, component: Any, work: Any) -> bool:  # pragma: no cover - compiled
+    """Whether `candidates` could find a cohort among the trainers ``offers``ing slots (`offering`): one of them is
+    of a generation that needs one facilitator, or as many as it needs are in one partnership network
+    (``work``: zeros, left as found).
 
     Checked before `candidates` sorts anything: in a small plan most periods with free trainers
     have none to pair them with."""
     tiers = tiers_i.shape[0]
     found = False
     seen = 0
-    while seen < n_tr and not found:  # stops at the first cohort possible: at national scale, early
-        i = seen
+    while seen < offers.size and not found:  # stops at the first cohort possible: at national scale, early
+        i = offers[seen]
         seen += 1
-        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i] and open_[ti[ORG, i]]:
-            spare = max(0, min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i]))
-            key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
-            work[key] += spare
-            f = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
-            found = spare > 0 and (f <= 1 or work[key] >= f)
-    for i in range(seen):
+        spare = min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i])
+        key = component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)
+        work[key] += spare
+        f = tiers_i[tier_of(ti[GEN, i] + 1, tiers), T_FACILITATORS]
+        found = f <= 1 or work[key] >= f
+    for k in range(seen):
+        i = offers[k]
         work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
     return found
 
 
 @numba.njit(cache=True)
-def _slots(t: int, ti: Any, n_tr: int, open_: Any) -> Any:  # pragma: no cover - compiled
-    """Every slot offered: each free facilitator slot of an active trainer in an ``open_`` organisation, as
-    (trainer, rank), a trainer's slots in rank order."""
+def _slots(offers: Any, ti: Any) -> Any:  # pragma: no cover - compiled
+    """Every slot the trainers ``offers``ing them (`offering`) have free: (trainer, rank), a trainer's slots in rank
+    order."""
     total = 0
-    for i in range(n_tr):  # counted, then written: no array a trainer (page faults at national scale)
-        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i] and open_[ti[ORG, i]]:
-            total += max(0, min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i]))
+    for i in offers:
+        total += min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i])
     trainer = np.empty(total, np.int64)
     rank = np.empty(total, np.int64)
     k = 0
-    for i in range(n_tr):
-        if ti[ACTIVE_FROM, i] <= t < ti[STOP_AT, i] and open_[ti[ORG, i]]:
-            for r in range(min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i])):
-                trainer[k], rank[k] = i, r
-                k += 1
+    for i in offers:
+        for r in range(min(ti[CONCURRENT, i] - ti[RUNNING, i], ti[QUOTA, i] - ti[TOTAL, i])):
+            trainer[k], rank[k] = i, r
+            k += 1
     return trainer, rank
 
 
@@ -228,17 +231,45 @@ def _busiest(seg: Any, slot_tr: Any, ti: Any, component: Any, tally: Any) -> int
 
 
 @numba.njit(cache=True)
-def candidates(
-    t: int, ti: Any, tf: Any, n_tr: int, tiers: Any, org: Any, open_: Any
-) -> Any:  # pragma: no cover - compiled
-    """Cohorts that have their facilitators, from the slots offered (trainers in ``open_`` organisations, from
-    `opened`), in the order they take places.
+def _place_order(rank: Any, fid: Any) -> Any:  # pragma: no cover - compiled
+    """The cohorts by rank, then higher fidelity first, then as given.
+
+    A generation's trainers share one fidelity (seeds have 1; a cohort has its facilitators', all of one
+    generation, times its tier's retention), so fidelities take a few values, and counting sorts order
+    them; a merge sort does when there are many."""
+    count = rank.size
+    ranks = rank.max() + 1 if count else 1
+    values = np.empty(G, np.float64)
+    found = 0
+    for c in range(count):
+        known = False
+        for d in range(found):
+            known |= values[d] == fid[c]
+        if not known:
+            if found == G:
+                return _counting(rank, np.argsort(-fid, kind="mergesort"), ranks)
+            values[found] = fid[c]
+            found += 1
+    values = -np.sort(-values[:found])
+    key = np.empty(count, np.int64)
+    for c in range(count):
+        d = 0
+        while values[d] != fid[c]:
+            d += 1
+        key[c] = rank[c] * found + d
+    return _counting(key, np.arange(count), ranks * found)
+
+
+@numba.njit(cache=True)
+def candidates(offers: Any, ti: Any, tf: Any, tiers: Any, org: Any) -> Any:  # pragma: no cover - compiled
+    """Cohorts that have their facilitators, from the slots of the trainers ``offers``ing them (`offering`), in
+    the order they take places.
 
     Returns (host, generation, fidelity, size, facilitators, first member, members, rank), one
     entry per candidate except the members (trainers), which are end to end."""
     tiers_i, tiers_f = tiers
     component = org[2]
-    slot_tr, slot_rank = _slots(t, ti, n_tr, open_)
+    slot_tr, slot_rank = _slots(offers, ti)
     n = slot_tr.size
     groups = np.empty((n, tiers_i[:, T_FACILITATORS].max()), np.int64)
     table = np.empty((7, n), np.int64)  # one allocation, not seven: a small plan searches often
@@ -276,8 +307,7 @@ def candidates(
             used += f
             count += 1
     # First slots before second ones, then higher fidelity first, whatever the generation.
-    ranks = rank[:count].max() + 1 if count else 1
-    order = _counting(rank, np.argsort(-fid[:count], kind="mergesort"), ranks)
+    order = _place_order(rank[:count], fid[:count])
     ordered = np.empty((5, count), np.int64)
     fid_ordered = np.empty(count, np.float64)
     for a in range(count):

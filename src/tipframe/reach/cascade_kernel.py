@@ -26,7 +26,7 @@ from tipframe.reach.cascade_random import below, binomial, geometric
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "9bb520193c0552ba"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
+CALLS = "aa938b78621276ca"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -162,7 +162,7 @@ def _reachable(pool: Any, p_indptr: Any, p_indices: Any, out: Any, seen: Any) ->
 @numba.njit(cache=True)
 def _chances(
     first: int, last: int, ti: Any, n_tr: int, reachable: Any, settings: Any, tiers_i: Any, component: Any,
-    work: Any, org_last_chance: Any, pending: Any, n_pending: int,
+    work: Any, org_last_chance: Any, pending: Any, n_pending: int, near: Any, n_near: int,
 ) -> int:  # fmt: skip  # pragma: no cover - compiled
     """Note the trainers who had a chance to start a cohort in periods ``first`` to ``last`` - 1 (see the
     reference's ``_chances``): one period, or a quiet stretch in which only time moves (`quiet_until`).
@@ -176,26 +176,50 @@ def _chances(
     plan's ``adoption_after``, and last chances only from the maintenance window on
     (``settings``: `cascade_replicate`'s). Before the
     window, only the ``pending`` trainers (the first ``n_pending``: never run, chances short of
-    that, not left) are looked at. Returns how many stay pending."""
+    that, not left) are looked at. The first ``n_near`` of ``near`` (when not negative) hold every trainer
+    who may have a chance (see below; `may_start` finds them in one period's pass). Returns how many stay
+    pending."""
     min_group, adoption_after, window = settings[2], settings[6], settings[7]
     tiers = tiers_i.shape[0]
     pairs = False
     for tier in range(tiers):
         pairs |= tiers_i[tier, T_FACILITATORS] > 1
+    # Only trainers present who started a cohort now, or have a minimum group within reach and room for a
+    # cohort (or have never run), can have a chance or count as co-facilitators: found once for the call, not in
+    # each period's passes (nothing starts or ends within a quiet stretch, so room stays as it is).
+    if n_near < 0:
+        near = np.empty(n_tr, np.int64)
+        n_near = 0
+        for i in range(n_tr):
+            near[n_near] = i
+            n_near += (
+                ti[ACTIVE_FROM, i] < last
+                and ti[LEAVE_AT, i] > first
+                and (
+                    ti[LAST_START, i] >= first
+                    or (
+                        reachable[ti[ORG, i]] >= min_group
+                        and (ti[TOTAL, i] == 0 or (ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]))
+                    )
+                )
+            )
     for t in range(first, last):
         full = t >= window
         counting = pairs and full
         for k in range(0 if full or not pairs else n_pending):  # partners are counted only if someone needs them
             i = pending[k]
             counting |= ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i] and reachable[ti[ORG, i]] >= min_group
-        for i in range(n_tr if counting else 0):  # no helper function: numba would count references at each call
+            if counting:
+                break
+        for k in range(n_near if counting else 0):  # no helper function: numba would count references at each call
+            i = near[k]
             room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
             offers = reachable[ti[ORG, i]] >= min_group
             if ti[ACTIVE_FROM, i] <= t and ti[LEAVE_AT, i] > t and ti[STOP_AT, i] > t and room and offers:
                 work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] += 1
         kept = 0
-        for k in range(n_tr if full else n_pending):
-            i = k if full else pending[k]
+        for k in range(n_near if full else n_pending):
+            i = near[k] if full else pending[k]
             if ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i]:
                 partnered = True
                 room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
@@ -214,7 +238,8 @@ def _chances(
             if not full and ti[TOTAL, i] == 0 and ti[CHANCES, i] < adoption_after and ti[LEAVE_AT, i] > t:
                 pending[kept] = i
                 kept += 1
-        for i in range(n_tr if counting else 0):
+        for k in range(n_near if counting else 0):
+            i = near[k]
             work[component[ti[ORG, i]] * G + min(ti[GEN, i], G - 1)] = 0
         n_pending = kept if not full else n_pending
     return n_pending
@@ -234,9 +259,10 @@ def _pending(pending: Any, n_pending: int, first: int, last: int) -> Any:  # pra
 
 @numba.njit(cache=True)
 def _complete(
-    rng: Any, entries: Any, classes: Any, ci: Any, tiers_f: Any, limited: bool, state: Any
+    rng: Any, entries: Any, classes: Any, ci: Any, tiers_f: Any, limited: bool, turnover: bool, state: Any
 ) -> Any:  # pragma: no cover - compiled
-    """Draw each place entry's completers; they count as trained, the others return while retakes last."""
+    """Draw each place entry's completers; they count as trained, the others return while retakes last. The
+    trained by organisation and generation are counted only with ``turnover``, the one step that reads them."""
     pool, waiting, by_org, by_gen, trained_og = state[0], state[1], state[3], state[4], state[5]
     tiers = tiers_f.shape[0]
     width = waiting.shape[1]
@@ -260,7 +286,8 @@ def _complete(
                     returning += classes[e, a] - k
         column = min(ci[c, C_GEN], G - 1)
         ci[c, C_COMPLETERS] += done[e]
-        trained_og[o, column] += done[e]
+        if turnover:
+            trained_og[o, column] += done[e]
         by_org[o] += done[e]
         by_gen[column] += done[e]
         pool[o] += returning
@@ -278,7 +305,7 @@ def _resolve(
     ti, tf, ci, cf = tables
     tiers_i, tiers_f = tiers
     trainers_og = state[6]
-    done = _complete(rng, entries, classes, ci, tiers_f, limited, state)
+    done = _complete(rng, entries, classes, ci, tiers_f, limited, turnover > 0, state)
     for k in range(facilitations.shape[0]):
         ti[RUNNING, facilitations[k, 1]] -= 1
     count = tiers_i.shape[0]
@@ -389,7 +416,7 @@ def cascade_replicate(
     tables = (ti, tf, ci, cf, places, classes, facilitations)
     counts = np.array([n_tr, 0, 0, 0], np.int64)
     marks = (np.zeros(n_orgs, np.bool_), np.full(n_orgs, -1, np.int64), np.full(n_orgs, -1, np.int64),
-             np.full(n_orgs, -1, np.int64), np.zeros(n_orgs, np.bool_))  # fmt: skip
+             np.full(n_orgs, -1, np.int64))  # fmt: skip
     series[0], by_gen_series[0], by_org_series[0] = 0, 0, 0  # the later periods are all written
     networks = int(org[2].max()) + 1 if n_orgs else 1
     work = np.zeros(networks * G, np.int64)  # trainers by partnership network and generation
@@ -398,7 +425,7 @@ def cascade_replicate(
     series[0, S_SEEDS] = seeds_here = n_tr if staff_seeds else 0
     running = 0
     # Taken out of their tuples once: numba counts a reference each time an array is taken out or passed.
-    p_indptr, p_indices, component, open_, last_chance = org[3], org[4], org[2], marks[4], marks[3]
+    p_indptr, p_indices, component, last_chance = org[3], org[4], org[2], marks[3]
     tiers_i, reached, by_org, by_gen = tiers[0], state[2], state[3], state[4]
     ti, tf = tables[0], tables[1]
     t, stale = 1, True
@@ -416,14 +443,16 @@ def cascade_replicate(
         # stops: whether one who stops changes anything
         started, quiet, stops = 0, turnover == 0 and t >= arriving, False
         # Most periods of a small plan: no.
-        if may_start(t, ti, n_tr, reachable, min_group, component, tiers_i, open_, work):
-            tables, started, drew = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks)
+        near = np.empty(n_tr, np.int64)  # who may have a chance this period, found with those offering slots
+        offers, n_near = may_start(t, ti, n_tr, reachable, min_group, component, tiers_i, work, near)
+        if offers.size:
+            tables, started, drew = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, offers)
             running += started
             ti, tf, quiet, stops = tables[0], tables[1], quiet and not started and not drew, True
             if started:  # the cohorts started took people from the pools
                 _reachable(pool, p_indptr, p_indices, reachable, seen)
         n_pending = _chances(t, t + 1, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance, pending,
-                             n_pending)  # fmt: skip
+                             n_pending, near, n_near)  # fmt: skip
         s = t - periods + 1
         if s >= 1:
             running -= started if s == t else series[s, S_STARTED]
@@ -448,7 +477,7 @@ def cascade_replicate(
         if last > t + 1:  # periods in which only time moves, at once (the counts by period stay as they are)
             bounds[t + 1 : last, 0], bounds[t + 1 : last, 1] = counts[2], counts[3]
             n_pending = _chances(t + 1, last, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance,
-                                 pending, n_pending)  # fmt: skip
+                                 pending, n_pending, near, -1)  # fmt: skip
             settled(t, last, series, by_gen_series, by_org_series)
         t = last
     ti, tf, ci, cf, places, classes, facilitations = tables
