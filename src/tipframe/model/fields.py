@@ -306,21 +306,25 @@ def _type_words(tp: Any) -> str:
 
 
 def _matches(value: Any, tp: Any) -> bool:
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if tp is Any or origin is Mapping or tp is Mapping:
-        return True
-    if origin in (typing.Union, types.UnionType):
-        return any(_matches(value, a) for a in args)
-    if origin is tuple:
-        return isinstance(value, tuple) and all(_matches(v, args[0]) for v in value)
-    if tp is type(None):
-        return value is None
+    # Plain types first: they are most fields, and typing's introspection costs more than the check
+    # (a national workforce's document holds tens of thousands of values).
+    if tp is str:
+        return isinstance(value, str)
     if tp is bool:
         return isinstance(value, bool)
     if tp is int:
         return isinstance(value, int) and not isinstance(value, bool)
     if tp is float:
         return isinstance(value, int | float) and not isinstance(value, bool)
+    if tp is type(None):
+        return value is None
+    origin = typing.get_origin(tp)
+    if tp is Any or origin is Mapping or tp is Mapping:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, a) for a in typing.get_args(tp))
+    if origin is tuple:
+        return isinstance(value, tuple) and all(_matches(v, typing.get_args(tp)[0]) for v in value)
     return isinstance(value, tp)
 
 

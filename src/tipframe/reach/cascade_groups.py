@@ -31,6 +31,17 @@ def tier_of(generation: int, tiers: int) -> int:  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
+def within_reach(reachable: Any, min_group: int) -> bool:  # pragma: no cover - compiled
+    """Whether any organisation and its partners hold a minimum group of willing people (``reachable``): if none
+    does, no trainer offers slots or has a chance, and looking through the organisations is cheaper than
+    through the trainers."""
+    o = 0
+    while o < reachable.size and reachable[o] < min_group:
+        o += 1
+    return o < reachable.size
+
+
+@numba.njit(cache=True)
 def offering(t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, near: Any) -> Any:  # pragma: no cover
     """The trainers offering slots in period ``t``: active, with a free slot, their organisation and its partners
     holding a minimum group of willing people (``reachable``: its pool plus its partners'). Also writes to
@@ -38,8 +49,8 @@ def offering(t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, near: A
     period (``tipframe.reach.cascade_kernel``'s ``_chances``), and returns how many."""
     found = np.empty(n_tr, np.int64)
     m, k = 0, 0
-    for i in range(n_tr):
-        if ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i] and reachable[ti[ORG, i]] >= min_group:
+    for i in range(n_tr if within_reach(reachable, min_group) else 0):
+        if reachable[ti[ORG, i]] >= min_group and ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i]:  # most fail the first
             room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
             near[k] = i
             k += room or ti[TOTAL, i] == 0

@@ -19,14 +19,14 @@ import numba
 import numpy as np
 
 from tipframe.reach.cascade_cohorts import may_start, start_cohorts, widened
-from tipframe.reach.cascade_groups import G, tier_of
+from tipframe.reach.cascade_groups import G, tier_of, within_reach
 from tipframe.reach.cascade_periods import count_active, quiet_until, record_period, settled
 from tipframe.reach.cascade_random import below, binomial, geometric
 
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "aa938b78621276ca"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
+CALLS = "3607f6bb6f6778f2"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -160,6 +160,30 @@ def _reachable(pool: Any, p_indptr: Any, p_indices: Any, out: Any, seen: Any) ->
 
 
 @numba.njit(cache=True)
+def _near(first: int, last: int, ti: Any, n_tr: int, reachable: Any, min_group: int) -> Any:  # pragma: no cover
+    """The trainers who may have a chance in periods ``first`` to ``last`` - 1, and how many: present, and who
+    started a cohort then, or have a minimum group within reach and room for a cohort (or have never run).
+    Only they can have a chance or count as co-facilitators (nothing starts or ends within a quiet stretch, so
+    room stays as it is)."""
+    near = np.empty(n_tr, np.int64)
+    n_near = 0
+    for i in range(n_tr if within_reach(reachable, min_group) else 0):
+        near[n_near] = i
+        n_near += (
+            (
+                (
+                    reachable[ti[ORG, i]] >= min_group  # most fail here, late in a rollout
+                    and (ti[TOTAL, i] == 0 or (ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]))
+                )
+                or ti[LAST_START, i] >= first
+            )
+            and ti[ACTIVE_FROM, i] < last
+            and ti[LEAVE_AT, i] > first
+        )
+    return near, n_near
+
+
+@numba.njit(cache=True)
 def _chances(
     first: int, last: int, ti: Any, n_tr: int, reachable: Any, settings: Any, tiers_i: Any, component: Any,
     work: Any, org_last_chance: Any, pending: Any, n_pending: int, near: Any, n_near: int,
@@ -176,33 +200,14 @@ def _chances(
     plan's ``adoption_after``, and last chances only from the maintenance window on
     (``settings``: `cascade_replicate`'s). Before the
     window, only the ``pending`` trainers (the first ``n_pending``: never run, chances short of
-    that, not left) are looked at. The first ``n_near`` of ``near`` (when not negative) hold every trainer
-    who may have a chance (see below; `may_start` finds them in one period's pass). Returns how many stay
-    pending."""
+    that, not left) are looked at. The first ``n_near`` of ``near`` hold every trainer who may have a chance
+    (`_near`; `may_start` finds them in its pass over a period's trainers); a negative ``n_near`` has them
+    found here, when first needed. Returns how many stay pending."""
     min_group, adoption_after, window = settings[2], settings[6], settings[7]
     tiers = tiers_i.shape[0]
     pairs = False
     for tier in range(tiers):
         pairs |= tiers_i[tier, T_FACILITATORS] > 1
-    # Only trainers present who started a cohort now, or have a minimum group within reach and room for a
-    # cohort (or have never run), can have a chance or count as co-facilitators: found once for the call, not in
-    # each period's passes (nothing starts or ends within a quiet stretch, so room stays as it is).
-    if n_near < 0:
-        near = np.empty(n_tr, np.int64)
-        n_near = 0
-        for i in range(n_tr):
-            near[n_near] = i
-            n_near += (
-                ti[ACTIVE_FROM, i] < last
-                and ti[LEAVE_AT, i] > first
-                and (
-                    ti[LAST_START, i] >= first
-                    or (
-                        reachable[ti[ORG, i]] >= min_group
-                        and (ti[TOTAL, i] == 0 or (ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]))
-                    )
-                )
-            )
     for t in range(first, last):
         full = t >= window
         counting = pairs and full
@@ -211,6 +216,8 @@ def _chances(
             counting |= ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i] and reachable[ti[ORG, i]] >= min_group
             if counting:
                 break
+        if (counting or full) and n_near < 0:  # a quiet stretch's, found when first needed
+            near, n_near = _near(first, last, ti, n_tr, reachable, min_group)
         for k in range(n_near if counting else 0):  # no helper function: numba would count references at each call
             i = near[k]
             room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
