@@ -22,7 +22,7 @@ from tipframe.reach.cascade_random import below
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "99900d6c42c1ee03"  # cascade_groups.py, cascade_random.py
+CALLS = "c37c1b4284a00aee"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 RUNNING, TOTAL, LAST_START = 5, 6, 9
 

@@ -38,7 +38,7 @@ def within_reach(reachable: Any, min_group: int) -> bool:  # pragma: no cover - 
     o = 0
     while o < reachable.size and reachable[o] < min_group:
         o += 1
-    return o < reachable.size
+    return bool(o < reachable.size)
 
 
 @numba.njit(cache=True)

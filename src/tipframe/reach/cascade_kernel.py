@@ -26,7 +26,7 @@ from tipframe.reach.cascade_random import below, binomial, geometric
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "3607f6bb6f6778f2"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
+CALLS = "bca04258ea110abb"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
