@@ -22,7 +22,7 @@ from tipframe.reach.cascade_random import below
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "c37c1b4284a00aee"  # cascade_groups.py, cascade_random.py
+CALLS = "a0f5aec7721c9d43"  # cascade_groups.py, cascade_random.py
 # The trainer table's columns (``tipframe.reach.cascade_kernel`` names them all).
 RUNNING, TOTAL, LAST_START = 5, 6, 9
 
@@ -62,14 +62,14 @@ def _hypergeometric(
 
 @numba.njit(cache=True)
 def may_start(
-    t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, component: Any, tiers_i: Any, work: Any, near: Any
+    t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, component: Any, tiers_i: Any, work: Any, lists: Any
 ) -> Any:  # pragma: no cover - compiled
-    """The trainers offering slots in period ``t`` (`offering`, which also writes ``near``), or none when the
-    slots offered could form no cohort (``work``: zeros, left as found); and how many are ``near``. Checked
-    before `start_cohorts`, which needs trainers offering slots.
+    """The trainers offering slots in period ``t`` (`offering`, which also writes those near to ``lists[0]``),
+    or none when the slots offered could form no cohort (``work``: zeros, left as found); and how many are
+    near. Checked before `start_cohorts`, which needs trainers offering slots.
 
     Called every period with arrays, not tuples: numba counts a reference to each array passed."""
-    offers, n_near = offering(t, ti, n_tr, reachable, min_group, near)
+    offers, n_near = offering(t, ti, n_tr, reachable, min_group, lists)
     if offers.size == 0 or not could_group(offers, ti, tiers_i, component, work):
         return offers[:0], n_near
     return offers, n_near
@@ -107,14 +107,18 @@ def start_cohorts(
     hosted, first_start, last_start = marks[0], marks[1], marks[2]
     host, gen, fid, size, fac, first, members = candidates(offers, ti, tf, tiers, org)
     k = host.size
-    widest, entries = 1, 0
-    for c in range(k):  # the tables grown once, for every cohort starting: not cohort by cohort
-        degree = p_indptr[host[c] + 1] - p_indptr[host[c]]
-        widest = max(widest, size[c], degree)
-        entries += 1 + degree
-    ci, cf = grown(ci, n_c, k), grown(cf, n_c, k)
-    places, classes = grown(places, n_p, entries), grown(classes, n_p, entries)
-    facilitations = grown(facilitations, n_f, fac.sum())
+    widest = 1
+    for c in range(k):
+        widest = max(widest, size[c], p_indptr[host[c] + 1] - p_indptr[host[c]])
+    # Room made at once for the cohorts that could start (each takes at least a minimum group from the pools)
+    # and their facilitators; places, which partners can multiply, are tested for room in line. Arrays made
+    # again inside the loop would cost more than filling the cohorts.
+    people = 0
+    for o in range(pool.size):
+        people += pool[o]
+    most = min(k, people // min_group)
+    ci, cf = grown(ci, n_c, most), grown(cf, n_c, most)
+    facilitations = grown(facilitations, n_f, most * (fac.max() if k else 0))
     asked = np.empty(widest, np.int64)
     picked = np.empty(widest + 1, np.int64)
     started, drew, p_lo = 0, False, n_p
@@ -128,6 +132,8 @@ def start_cohorts(
         if own + total < min_group:
             continue  # too few within its reach: it does not start and takes nobody
         want = min(size[c] - own, total)
+        if n_p + 1 + hi - lo > places.shape[0]:
+            places, classes = grown(places, n_p, 1 + hi - lo), grown(classes, n_p, 1 + hi - lo)
         if 0 < want < total:
             _hypergeometric(rng, pool, p_indices[lo:hi], total, want, asked, picked)
             drew = True

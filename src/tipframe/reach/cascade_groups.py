@@ -42,12 +42,14 @@ def within_reach(reachable: Any, min_group: int) -> bool:  # pragma: no cover - 
 
 
 @numba.njit(cache=True)
-def offering(t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, near: Any) -> Any:  # pragma: no cover
+def offering(t: int, ti: Any, n_tr: int, reachable: Any, min_group: int, lists: Any) -> Any:  # pragma: no cover
     """The trainers offering slots in period ``t``: active, with a free slot, their organisation and its partners
-    holding a minimum group of willing people (``reachable``: its pool plus its partners'). Also writes to
-    ``near`` the trainers present there with a free slot or none run yet, those who may have a chance this
-    period (``tipframe.reach.cascade_kernel``'s ``_chances``), and returns how many."""
-    found = np.empty(n_tr, np.int64)
+    holding a minimum group of willing people (``reachable``: its pool plus its partners'), a view of
+    ``lists[1]``. Also writes to ``lists[0]`` the trainers present there with a free slot or none run yet, those
+    who may have a chance this period (``tipframe.reach.cascade_kernel``'s ``_chances``), and returns how many.
+    ``lists`` has room for every trainer, and is kept from period to period: fresh arrays each period would
+    scatter the allocator's heap among the growing tables."""
+    near, found = lists[0], lists[1]
     m, k = 0, 0
     for i in range(n_tr if within_reach(reachable, min_group) else 0):
         if reachable[ti[ORG, i]] >= min_group and ti[ACTIVE_FROM, i] <= t < ti[LEAVE_AT, i]:  # most fail the first
@@ -257,7 +259,7 @@ def _place_order(rank: Any, fid: Any) -> Any:  # pragma: no cover - compiled
         for d in range(found):
             known |= values[d] == fid[c]
         if not known:
-            if found == G:
+            if found == G or fid[c] != fid[c]:  # many values, or one not a number: sorted as they come
                 return _counting(rank, np.argsort(-fid, kind="mergesort"), ranks)
             values[found] = fid[c]
             found += 1

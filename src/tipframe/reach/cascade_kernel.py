@@ -26,7 +26,7 @@ from tipframe.reach.cascade_random import below, binomial, geometric
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "bca04258ea110abb"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
+CALLS = "c58711a69ae0d47b"  # cascade_cohorts.py, cascade_groups.py, cascade_periods.py, cascade_random.py
 #: a period after every horizon (the reference engine's ``NEVER``)
 NEVER = 1 << 40
 
@@ -428,6 +428,7 @@ def cascade_replicate(
     networks = int(org[2].max()) + 1 if n_orgs else 1
     work = np.zeros(networks * G, np.int64)  # trainers by partnership network and generation
     reachable, seen = np.zeros(n_orgs, np.int64), np.zeros(n_orgs, np.int64)
+    lists = np.empty((2, ti.shape[1]), np.int64)
     series[0, S_TRAINERS] = n_tr
     series[0, S_SEEDS] = seeds_here = n_tr if staff_seeds else 0
     running = 0
@@ -450,8 +451,10 @@ def cascade_replicate(
         # stops: whether one who stops changes anything
         started, quiet, stops = 0, turnover == 0 and t >= arriving, False
         # Most periods of a small plan: no.
-        near = np.empty(n_tr, np.int64)  # who may have a chance this period, found with those offering slots
-        offers, n_near = may_start(t, ti, n_tr, reachable, min_group, component, tiers_i, work, near)
+        if lists.shape[1] < n_tr:  # who may have a chance this period, and who offers slots
+            lists = np.empty((2, ti.shape[1]), np.int64)
+        offers, n_near = may_start(t, ti, n_tr, reachable, min_group, component, tiers_i, work, lists)
+        near = lists[0]
         if offers.size:
             tables, started, drew = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, offers)
             running += started

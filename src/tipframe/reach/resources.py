@@ -49,6 +49,9 @@ _COHORT_COLUMNS: Final = 9
 #: the compiled kernel's trainer tables (``cascade_kernel``): 14 whole numbers and 2 real ones, and the list of
 #: trainers who may yet lack a chance to start a cohort
 _KERNEL_TRAINER: Final = 17
+_KERNEL_LISTS: Final = 2  #: its lists of trainers offering slots and who may have a chance
+#: words a free slot takes while slots are grouped into cohorts and put in the order they take places
+_SLOT: Final = 20
 #: bytes of an array object, beyond its numbers
 _OBJECT: Final = 112
 #: rough costs, in seconds on one core: a step of array operations, and one element they touch
@@ -198,7 +201,7 @@ def _kernel_parts(scenario: Scenario, flow: Flow) -> tuple[list[Part], int]:
     the tables it returns (an event log's). Its tables are made once for a call's replicates, zero-filled (all
     resident), and double as they grow: the trainers' from four rows a seed, the cohorts' (places, classes,
     facilitations) from room for every eligible person in the smallest cohorts; the allocator keeps the copies
-    they outgrew. Cohorts are formed from the free slots (about 22 words a slot). A call's tables go when it
+    they outgrew. Cohorts are formed from the free slots (about 20 words a slot). A call's tables go when it
     ends (a call after it, for wider rows or an event log, makes its own), but an event log's, which it keeps."""
     _, tiers = scenario.draw(None)
     first_trainers = max(64, 4 * int(scenario.seeds.sum()))
@@ -214,9 +217,10 @@ def _kernel_parts(scenario: Scenario, flow: Flow) -> tuple[list[Part], int]:
     outgrown = (trainers - first_trainers) * _KERNEL_TRAINER + (cohorts - first_cohorts) * columns
     return [
         Part("trainer table", int(trainers * _KERNEL_TRAINER * _WORD), f"room for {trainers:,.0f} trainers"),
+        Part("trainer lists", int(trainers * _KERNEL_LISTS * _WORD), "who offers slots, who may have a chance"),
         Part("cohort table", int(cohorts * columns * _WORD), f"room for {cohorts:,.0f} cohorts"),
         Part("outgrown tables", int(outgrown * _WORD), "copies the tables outgrew, kept by the allocator"),
-        Part("free slots", int(slots * 22 * _WORD), f"{slots:,.0f} slots grouped into cohorts"),
+        Part("free slots", int(slots * _SLOT * _WORD), f"{slots:,.0f} slots grouped into cohorts"),
     ], kept
 
 
