@@ -109,6 +109,17 @@ def test_the_engines_agree_in_distribution(documents: Callable[[], Documents]) -
         x, y = (to_numpy(getattr(r, name)).astype(np.float64) for r in runs.values())
         spread = np.sqrt(x.var(axis=0, ddof=1) / REPLICATES + y.var(axis=0, ddof=1) / REPLICATES)
         assert (np.abs(x.mean(axis=0) - y.mean(axis=0)) <= 4 * spread + 1e-9).all(), name
+    # The measures built on trainers' chances (adoption, idleness, maintenance): their means, over the
+    # replicates with a value, and the share of replicates with one.
+    for name in ("trainer_adoption", "trainers_idle", "trainers_stopped", "maintenance", "organisation_maintenance"):
+        x, y = (to_numpy(getattr(r, name)).astype(np.float64) for r in runs.values())
+        has_x, has_y = ~np.isnan(x), ~np.isnan(y)
+        shared = (has_x.mean() + has_y.mean()) / 2
+        assert abs(has_x.mean() - has_y.mean()) <= 4 * np.sqrt(2 * shared * (1 - shared) / REPLICATES) + 1e-9, name
+        x, y = x[has_x], y[has_y]
+        if min(x.size, y.size) >= 2:
+            spread = np.sqrt(x.var(ddof=1) / x.size + y.var(ddof=1) / y.size)
+            assert abs(x.mean() - y.mean()) <= 4 * spread + 1e-9, (name, x.mean(), y.mean(), spread)
 
 
 def test_the_ks_statistic_separates_what_differs() -> None:
