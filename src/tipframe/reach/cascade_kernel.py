@@ -19,7 +19,7 @@ import numba
 import numpy as np
 
 from tipframe.reach.cascade_cohorts import may_start, start_cohorts, widened
-from tipframe.reach.cascade_groups import G, tier_of, within_reach
+from tipframe.reach.cascade_groups import G, offering, tier_of
 from tipframe.reach.cascade_periods import count_active, quiet_until, record_period, settled
 from tipframe.reach.cascade_random import below, binomial, geometric
 
@@ -160,33 +160,9 @@ def _reachable(pool: Any, p_indptr: Any, p_indices: Any, out: Any, seen: Any) ->
 
 
 @numba.njit(cache=True)
-def _near(first: int, last: int, ti: Any, n_tr: int, reachable: Any, min_group: int) -> Any:  # pragma: no cover
-    """The trainers who may have a chance in periods ``first`` to ``last`` - 1, and how many: present, and who
-    started a cohort then, or have a minimum group within reach and room for a cohort (or have never run).
-    Only they can have a chance or count as co-facilitators (nothing starts or ends within a quiet stretch, so
-    room stays as it is)."""
-    near = np.empty(n_tr, np.int64)
-    n_near = 0
-    for i in range(n_tr if within_reach(reachable, min_group) else 0):
-        near[n_near] = i
-        n_near += (
-            (
-                (
-                    reachable[ti[ORG, i]] >= min_group  # most fail here, late in a rollout
-                    and (ti[TOTAL, i] == 0 or (ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]))
-                )
-                or ti[LAST_START, i] >= first
-            )
-            and ti[ACTIVE_FROM, i] < last
-            and ti[LEAVE_AT, i] > first
-        )
-    return near, n_near
-
-
-@numba.njit(cache=True)
 def _chances(
     first: int, last: int, ti: Any, n_tr: int, reachable: Any, settings: Any, tiers_i: Any, component: Any,
-    work: Any, org_last_chance: Any, pending: Any, n_pending: int, near: Any, n_near: int,
+    work: Any, org_last_chance: Any, pending: Any, n_pending: int, lists: Any, n_near: int,
 ) -> int:  # fmt: skip  # pragma: no cover - compiled
     """Note the trainers who had a chance to start a cohort in periods ``first`` to ``last`` - 1 (see the
     reference's ``_chances``): one period, or a quiet stretch in which only time moves (`quiet_until`).
@@ -200,9 +176,10 @@ def _chances(
     plan's ``adoption_after``, and last chances only from the maintenance window on
     (``settings``: `cascade_replicate`'s). Before the
     window, only the ``pending`` trainers (the first ``n_pending``: never run, chances short of
-    that, not left) are looked at. The first ``n_near`` of ``near`` hold every trainer who may have a chance
-    (`_near`; `may_start` finds them in its pass over a period's trainers); a negative ``n_near`` has them
-    found here, when first needed. Returns how many stay pending."""
+    that, not left) are looked at. The first ``n_near`` of ``lists[0]`` hold every trainer who may have a
+    chance (`offering` finds them, in `may_start`'s pass over a period's trainers); a negative ``n_near`` has
+    them found here, when first needed: within a quiet stretch nobody starts, becomes active or leaves, so
+    those of its first period are those of every period in it. Returns how many stay pending."""
     min_group, adoption_after, window = settings[2], settings[6], settings[7]
     tiers = tiers_i.shape[0]
     pairs = False
@@ -217,7 +194,10 @@ def _chances(
             if counting:
                 break
         if (counting or full) and n_near < 0:  # a quiet stretch's, found when first needed
-            near, n_near = _near(first, last, ti, n_tr, reachable, min_group)
+            if lists.shape[1] < n_tr:
+                lists = np.empty((2, n_tr), np.int64)
+            n_near = offering(first, ti, n_tr, reachable, min_group, lists)[1]
+        near = lists[0]
         for k in range(n_near if counting else 0):  # no helper function: numba would count references at each call
             i = near[k]
             room = ti[RUNNING, i] < ti[CONCURRENT, i] and ti[TOTAL, i] < ti[QUOTA, i]
@@ -450,19 +430,17 @@ def cascade_replicate(
         bounds[t, 0], bounds[t, 1] = counts[2], counts[3]
         # stops: whether one who stops changes anything
         started, quiet, stops = 0, turnover == 0 and t >= arriving, False
-        # Most periods of a small plan: no.
         if lists.shape[1] < n_tr:  # who may have a chance this period, and who offers slots
             lists = np.empty((2, ti.shape[1]), np.int64)
         offers, n_near = may_start(t, ti, n_tr, reachable, min_group, component, tiers_i, work, lists)
-        near = lists[0]
-        if offers.size:
+        if offers.size:  # most periods of a small plan: no
             tables, started, drew = start_cohorts(rng, t, tables, counts, tiers, org, state, min_group, marks, offers)
             running += started
             ti, tf, quiet, stops = tables[0], tables[1], quiet and not started and not drew, True
             if started:  # the cohorts started took people from the pools
                 _reachable(pool, p_indptr, p_indices, reachable, seen)
         n_pending = _chances(t, t + 1, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance, pending,
-                             n_pending, near, n_near)  # fmt: skip
+                             n_pending, lists, n_near)  # fmt: skip
         s = t - periods + 1
         if s >= 1:
             running -= started if s == t else series[s, S_STARTED]
@@ -487,7 +465,7 @@ def cascade_replicate(
         if last > t + 1:  # periods in which only time moves, at once (the counts by period stay as they are)
             bounds[t + 1 : last, 0], bounds[t + 1 : last, 1] = counts[2], counts[3]
             n_pending = _chances(t + 1, last, ti, n_tr, reachable, settings, tiers_i, component, work, last_chance,
-                                 pending, n_pending, near, -1)  # fmt: skip
+                                 pending, n_pending, lists, -1)  # fmt: skip
             settled(t, last, series, by_gen_series, by_org_series)
         t = last
     ti, tf, ci, cf, places, classes, facilitations = tables

@@ -39,7 +39,7 @@ from tipframe.reach.cascade_random import binomial, parameter, seed
 #: numba caches a function with the code of those it calls, but checks only its own file's date:
 #: this digest of the modules called (tests/reach/test_backends.py checks it) changes this file when
 #: they change, so that no stale compiled code is loaded
-CALLS = "034026a867781c0f"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_periods.py,
+CALLS = "ae6dba6b7ca56833"  # cascade_cohorts.py, cascade_groups.py, cascade_kernel.py, cascade_periods.py,
 # cascade_random.py
 #: the records' rows of places and facilitations (``results.SERIES``), after the kernel's seven series
 PLACES = 7
